@@ -1,0 +1,139 @@
+# mlflow-krm — build, test and benchmark.
+#
+# `make test` on a fresh machine installs the Debian packages it needs,
+# builds the pinned test tools into a cache outside the repository (a second
+# run reuses them), builds everything, and runs every suite, including a
+# separate AddressSanitizer + UndefinedBehaviorSanitizer build.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
+include $(ROOT)/hack/tools.mk
+
+CC ?= cc
+DEB_PACKAGES := build-essential pkg-config libfyaml-dev libjansson-dev \
+	libcmocka-dev libpcre2-dev libcurl4-openssl-dev libssl-dev \
+	libmicrohttpd-dev clang libclang-rt-14-dev valgrind hyperfine time kpt
+
+PKGS := libfyaml jansson libpcre2-8 openssl
+RECON_PKGS := libcurl libmicrohttpd
+CSTD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+OPT ?= -O2 -g
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -Irender $(EXTRA_CFLAGS)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+# Quiet compiler lines unless V=1.
+Q := $(if $(V),,@)
+
+# Output directories: the normal build and the sanitizer build side by side.
+B ?= build/release
+BIN ?= bin
+
+RENDER_SRC := $(sort $(wildcard render/*.c))
+KRMFN_SRC := $(sort $(wildcard krmfn/*.c))
+# The reconciler's modules form a library so unit tests can link them; its
+# main() lives in reconciler/main.c.
+RECON_SRC := $(filter-out reconciler/main.c,$(sort $(wildcard reconciler/*.c)))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+RENDER_OBJ := $(patsubst %.c,$(B)/%.o,$(RENDER_SRC))
+KRMFN_OBJ := $(patsubst %.c,$(B)/%.o,$(KRMFN_SRC))
+RECON_OBJ := $(patsubst %.c,$(B)/%.o,$(RECON_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+CHART_FILES := $(shell find charts/mlflow -type f 2>/dev/null | LC_ALL=C sort)
+
+.PHONY: help build deps test unit unit-bins asan test-parity test-conformance \
+	test-snapshot update-golden bench clean fmt demo
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
+
+build: $(BIN)/krmfn $(if $(wildcard reconciler/main.c),$(BIN)/reconciler) ## Build bin/krmfn and bin/reconciler
+
+# --- Debian packages -------------------------------------------------------
+# Installs only what is missing, so a warm machine pays one dpkg query.
+deps: ## Install the Debian packages the build and the tests need
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+# --- librender and the executables ------------------------------------------
+$(B)/%.o: %.c $(wildcard render/*.h) | $(B)/gen
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -Ikrmfn -Ireconciler -c -o $@ $<
+
+$(B)/gen:
+	@mkdir -p $@
+
+$(B)/librender.a: $(RENDER_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# The chart is compiled into the binary so the function needs no files.
+$(B)/embed: hack/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -o $@ $<
+
+$(B)/gen/chart_embed.c: $(B)/embed $(CHART_FILES)
+	@mkdir -p $(dir $@)
+	cd charts/mlflow && $(abspath $(B)/embed) $(patsubst charts/mlflow/%,%,$(CHART_FILES)) > $(abspath $@).tmp
+	mv $@.tmp $@
+
+$(B)/gen/chart_embed.o: $(B)/gen/chart_embed.c
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BIN)/krmfn: $(KRMFN_OBJ) $(B)/gen/chart_embed.o $(B)/librender.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/libreconciler.a: $(RECON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/reconciler: $(B)/reconciler/main.o $(B)/libreconciler.a $(B)/gen/chart_embed.o $(B)/librender.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs $(RECON_PKGS)) -lpthread
+
+# Every unit test links both libraries; the linker keeps what it uses.
+$(B)/tests/%: tests/unit/%.c $(B)/libreconciler.a $(B)/librender.a $(B)/gen/chart_embed.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Ireconciler -o $@ $< $(B)/gen/chart_embed.o \
+	  $(B)/libreconciler.a $(B)/librender.a $(LDLIBS_ALL) \
+	  $(shell pkg-config --libs $(RECON_PKGS)) -lpthread -lcmocka
+
+unit-bins: $(UNIT_BIN)
+
+# --- tests -------------------------------------------------------------------
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+test: deps tools ## Install what is missing, build, run every suite
+	@$(MAKE) --no-print-directory build unit-bins
+	@$(MAKE) --no-print-directory B=build/asan BIN=build/asan/bin OPT="-O1 -g" \
+	  EXTRA_CFLAGS="$(ASAN_FLAGS)" build unit-bins
+	@HELM=$(HELM) KUSTOMIZE=$(KUSTOMIZE) ETCD=$(ETCD) \
+	  KUBE_APISERVER=$(KUBE_APISERVER) KUBE_CONTROLLER_MANAGER=$(KUBE_CONTROLLER_MANAGER) \
+	  tests/run.sh
+
+unit: ## Build and run the cmocka unit tests only
+	@$(MAKE) --no-print-directory unit-bins
+	@SUITES=unit tests/run.sh
+
+update-golden: build ## Rewrite snapshot expectations (review the diff!)
+	tests/snapshot.sh --update
+
+bench: deps tools build ## Measure krmfn against helm on this machine
+	HELM=$(HELM) KUSTOMIZE=$(KUSTOMIZE) hack/bench.sh
+
+fmt: ## clang-format every C file
+	clang-format -i render/*.[ch] krmfn/*.[ch] tests/unit/*.c hack/*.c
+
+clean: ## Remove build outputs
+	rm -rf build bin

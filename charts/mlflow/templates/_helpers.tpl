@@ -1,0 +1,120 @@
+{{/*
+Names, labels and the derived settings every template shares, and
+"mlflow.validate": the rules values.schema.json cannot express (the
+Deployment template runs it).
+*/}}
+
+{{/* Base name of the per-instance objects: mlflow<resourceSuffix>. */}}
+{{- define "mlflow.name" -}}
+{{- printf "mlflow%s" (.Values.resourceSuffix | default "") -}}
+{{- end -}}
+
+{{/* Namespace of the namespaced objects. */}}
+{{- define "mlflow.namespace" -}}
+{{- .Values.namespace | default .Release.Namespace -}}
+{{- end -}}
+
+{{/* The claim holding the database and the artifacts. */}}
+{{- define "mlflow.pvcName" -}}
+{{- printf "mlflow-pvc%s" (.Values.resourceSuffix | default "") -}}
+{{- end -}}
+
+{{/* The account the pods run as. */}}
+{{- define "mlflow.serviceAccountName" -}}
+{{- .Values.serviceAccount.name | default (printf "%s-sa" (include "mlflow.name" .)) -}}
+{{- end -}}
+
+{{/* The image: image.name, else repository:tag (repository@sha256:...). */}}
+{{- define "mlflow.image" -}}
+{{- $tag := .Values.image.tag | default "" -}}
+{{- if .Values.image.name -}}
+{{- .Values.image.name -}}
+{{- else if hasPrefix "sha256:" $tag -}}
+{{- printf "%s@%s" .Values.image.repository $tag -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Path prefix of the instance: mlflow.staticPrefix, else the route's path when
+the HTTPRoute is on (the server must then serve under it), else none.
+*/}}
+{{- define "mlflow.staticPrefix" -}}
+{{- if .Values.mlflow.staticPrefix -}}
+{{- .Values.mlflow.staticPrefix -}}
+{{- else if .Values.httpRoute.enabled -}}
+{{- printf "/%s" (include "mlflow.name" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Labels that pick one instance's pods: selectors match only these. */}}
+{{- define "mlflow.selectorLabels" -}}
+{{- toYaml (dict "app.kubernetes.io/name" "mlflow" "app.kubernetes.io/instance" .Release.Name) -}}
+{{- end -}}
+
+{{/*
+The chart's labels without the instance: objects several instances share
+(the ClusterRole, a ServiceAccount named explicitly) carry these, so
+instances never fight over a label value.
+*/}}
+{{- define "mlflow.sharedLabels" -}}
+{{- $own := dict "app" "mlflow" "component" "mlflow" "app.kubernetes.io/name" "mlflow" "app.kubernetes.io/part-of" "mlflow" "app.kubernetes.io/component" "server" "app.kubernetes.io/managed-by" .Release.Service -}}
+{{- toYaml (merge $own .Values.commonLabels) -}}
+{{- end -}}
+
+{{/* Labels of every per-instance object. */}}
+{{- define "mlflow.labels" -}}
+{{- $own := dict "app" "mlflow" "component" "mlflow" "app.kubernetes.io/name" "mlflow" "app.kubernetes.io/instance" .Release.Name "app.kubernetes.io/part-of" "mlflow" "app.kubernetes.io/component" "server" "app.kubernetes.io/managed-by" .Release.Service -}}
+{{- toYaml (merge $own .Values.commonLabels) -}}
+{{- end -}}
+
+{{/* Labels of the pods: the object labels plus podLabels. */}}
+{{- define "mlflow.podLabels" -}}
+{{- $own := dict "app" "mlflow" "component" "mlflow" "app.kubernetes.io/name" "mlflow" "app.kubernetes.io/instance" .Release.Name "app.kubernetes.io/part-of" "mlflow" "app.kubernetes.io/component" "server" "app.kubernetes.io/managed-by" .Release.Service -}}
+{{- toYaml (merge $own .Values.podLabels .Values.commonLabels) -}}
+{{- end -}}
+
+{{/*
+The rules of an MLflow deployment that a values file can break. They judge
+the values the user set, not the chart's fallbacks: the default SQLite file
+without storage still renders (NOTES.txt warns). Each failure names the
+value to fix.
+*/}}
+{{- define "mlflow.validate" -}}
+{{- $m := .Values.mlflow -}}
+{{- $backend := $m.backendStoreUri | default "" -}}
+{{- $registry := $m.registryStoreUri | default "" -}}
+{{- $root := $m.defaultArtifactRoot | default "" -}}
+{{- $dest := $m.artifactsDestination | default "" -}}
+{{- $suffix := .Values.resourceSuffix | default "" -}}
+{{- if and $backend $m.backendStoreUriFrom -}}
+{{- fail "mlflow.backendStoreUri and mlflow.backendStoreUriFrom are mutually exclusive: set only one" -}}
+{{- end -}}
+{{- if and $registry $m.registryStoreUriFrom -}}
+{{- fail "mlflow.registryStoreUri and mlflow.registryStoreUriFrom are mutually exclusive: set only one" -}}
+{{- end -}}
+{{- if not (or $m.serveArtifacts $root) -}}
+{{- fail "mlflow.defaultArtifactRoot is required when mlflow.serveArtifacts is false (clients write artifacts there directly)" -}}
+{{- end -}}
+{{- if and (hasPrefix "file://" $root) (not $m.serveArtifacts) -}}
+{{- fail "mlflow.defaultArtifactRoot: a file:// root needs mlflow.serveArtifacts=true (clients cannot reach the server's files)" -}}
+{{- end -}}
+{{- if and (hasPrefix "file://" $dest) (not $m.serveArtifacts) -}}
+{{- fail "mlflow.artifactsDestination: a file:// destination needs mlflow.serveArtifacts=true" -}}
+{{- end -}}
+{{- if not .Values.storage.enabled -}}
+{{- if or (hasPrefix "sqlite://" $backend) (hasPrefix "file://" $backend) -}}
+{{- fail "mlflow.backendStoreUri: a sqlite:// or file:// URI needs storage.enabled=true (the data would die with the pod)" -}}
+{{- end -}}
+{{- if or (hasPrefix "sqlite://" $registry) (hasPrefix "file://" $registry) -}}
+{{- fail "mlflow.registryStoreUri: a sqlite:// or file:// URI needs storage.enabled=true (the data would die with the pod)" -}}
+{{- end -}}
+{{- if hasPrefix "file://" $dest -}}
+{{- fail "mlflow.artifactsDestination: a file:// destination needs storage.enabled=true (the artifacts would die with the pod)" -}}
+{{- end -}}
+{{- end -}}
+{{- if gt (len $suffix) 41 -}}
+{{- fail (printf "resourceSuffix: at most 41 characters, got %d (every generated name must fit 63)" (len $suffix)) -}}
+{{- end -}}
+{{- end -}}

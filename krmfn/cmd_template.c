@@ -1,0 +1,280 @@
+/*
+ * cmd_template.c — `krmfn template`: the same arguments and the same bytes
+ * as `helm template`, rendered by librender.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "cli.h"
+#include "yaml.h"
+
+#define MAX_VALUES_BYTES (16u << 20)
+#define MAX_LIST 256
+
+static const char usage[] =
+    "Usage: krmfn template [NAME] [CHART] [flags]\n"
+    "\n"
+    "Render chart templates locally and print them, exactly as\n"
+    "`helm template` does. Without CHART the built-in MLflow chart is used.\n"
+    "\n"
+    "Flags:\n"
+    "  -f, --values FILE        values file (repeatable, comma separated)\n"
+    "      --set K=V            set values (repeatable)\n"
+    "      --set-string K=V     set string values (repeatable)\n"
+    "  -n, --namespace NS       release namespace (default \"default\")\n"
+    "      --kube-version V     Kubernetes version for .Capabilities\n"
+    "  -a, --api-versions GV    extra API versions for .Capabilities\n"
+    "      --is-upgrade         set .Release.IsUpgrade\n"
+    "  -s, --show-only PATH     only print manifests from these templates\n"
+    "      --no-hooks           leave hooks out\n"
+    "  -h, --help               this help\n";
+
+typedef struct opts {
+    const char *pos[3];
+    int npos;
+    const char *values[MAX_LIST];
+    int nvalues;
+    const char *sets[MAX_LIST];
+    int nsets;
+    const char *set_strings[MAX_LIST];
+    int nset_strings;
+    const char *show_only[MAX_LIST];
+    int nshow;
+    const char *api_versions[MAX_LIST];
+    int napi;
+    const char *ns;
+    const char *kube_version;
+    int is_upgrade, no_hooks;
+} opts;
+
+static int push(const char **list, int *n, const char *v, const char *flag)
+{
+    if (*n >= MAX_LIST) {
+        fprintf(stderr, "Error: too many %s flags\n", flag);
+        return -1;
+    }
+    list[(*n)++] = v;
+    return 0;
+}
+
+/* pflag's StringSlice: a comma separated list per occurrence. The value
+ * points into argv, which is ours to split in place. */
+static int push_csv(const char **list, int *n, const char *v,
+                    const char *flag)
+{
+    int rc = 0;
+    for (char *save, *t = strtok_r((char *)v, ",", &save); t && rc == 0;
+         t = strtok_r(NULL, ",", &save))
+        rc = push(list, n, t, flag);
+    return rc;
+}
+
+/* Matches "--name", "--name=value", "-x", "-xvalue", "-x=value". */
+static int flag_value(int argc, char **argv, int *i, const char *lng,
+                      char shrt, const char **val)
+{
+    const char *a = argv[*i];
+    size_t ll = strlen(lng);
+    const char *rest = NULL;
+    if (a[0] == '-' && a[1] == '-' && strncmp(a + 2, lng, ll) == 0 &&
+        (a[2 + ll] == '\0' || a[2 + ll] == '='))
+        rest = a + 2 + ll;
+    else if (shrt && a[0] == '-' && a[1] == shrt && a[1] != '-')
+        rest = a + 2;
+    if (!rest)
+        return 0;
+    if (*rest == '=')
+        rest++;
+    if (*rest) {
+        *val = rest;
+        return 1;
+    }
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "Error: flag needs an argument: %s\n", a);
+        return -1;
+    }
+    *val = argv[++*i];
+    return 1;
+}
+
+static int parse_args(int argc, char **argv, opts *o)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = NULL;
+        int r;
+#define TRY(lng, shrt, action)                                               \
+    if ((r = flag_value(argc, argv, &i, lng, shrt, &v)) < 0)                 \
+        return -1;                                                           \
+    if (r) {                                                                 \
+        if ((action) < 0)                                                    \
+            return -1;                                                       \
+        continue;                                                            \
+    }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage, stdout);
+            exit(0);
+        }
+        if (strcmp(a, "--is-upgrade") == 0) {
+            o->is_upgrade = 1;
+            continue;
+        }
+        if (strcmp(a, "--no-hooks") == 0) {
+            o->no_hooks = 1;
+            continue;
+        }
+        TRY("values", 'f', push_csv(o->values, &o->nvalues, v, "--values"));
+        TRY("set-string", 0,
+            push(o->set_strings, &o->nset_strings, v, "--set-string"));
+        TRY("set", 0, push(o->sets, &o->nsets, v, "--set"));
+        TRY("namespace", 'n', (o->ns = v, 0));
+        TRY("kube-version", 0, (o->kube_version = v, 0));
+        TRY("api-versions", 'a',
+            push_csv(o->api_versions, &o->napi, v, "--api-versions"));
+        TRY("show-only", 's', push(o->show_only, &o->nshow, v, "--show-only"));
+#undef TRY
+        if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "Error: unknown flag: %s\n%s", a, usage);
+            return -1;
+        }
+        if (o->npos == 2) {
+            fprintf(stderr,
+                    "Error: expected at most two arguments, unexpected "
+                    "arguments: %s\n",
+                    a);
+            return -1;
+        }
+        o->pos[o->npos++] = a;
+    }
+    return 0;
+}
+
+/* Helm's ValidateReleaseName: a DNS-1123 subdomain of at most 53 bytes. */
+static int valid_release_name(const char *name)
+{
+    regex_t re;
+    if (regcomp(&re,
+                "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])"
+                "?)*$",
+                REG_EXTENDED | REG_NOSUB) != 0)
+        return 0;
+    int ok = regexec(&re, name, 0, NULL, 0) == 0 && strlen(name) <= 53;
+    regfree(&re);
+    return ok;
+}
+
+static int load_user_values(rn_arena *a, const opts *o, rn_value **out,
+                            rn_error *err)
+{
+    rn_value *base = rn_map_new(a, 8);
+    for (int i = 0; i < o->nvalues; i++) {
+        size_t len;
+        char *data = cli_read_file(o->values[i], MAX_VALUES_BYTES, &len);
+        if (!data)
+            return rn_error_set(err, "open %s: %s", o->values[i],
+                                strerror(errno));
+        rn_value *v;
+        int rc = rn_yaml_parse(a, data, len, o->values[i], RN_YAML_HELM,
+                               NULL, &v, err);
+        free(data);
+        if (rc < 0) {
+            rn_error_prefix(err, "failed to parse %s", o->values[i]);
+            return -1;
+        }
+        if (v->kind == RN_NULL)
+            continue;
+        if (v->kind != RN_MAP)
+            return rn_error_set(err,
+                                "failed to parse %s: a values file must be a "
+                                "mapping, got %s",
+                                o->values[i], rn_value_kind_name(v));
+        rn_chart_merge_values(a, base, v);
+    }
+    for (int i = 0; i < o->nsets; i++)
+        if (rn_chart_set(a, base, o->sets[i], false, err) < 0)
+            return -1;
+    for (int i = 0; i < o->nset_strings; i++)
+        if (rn_chart_set(a, base, o->set_strings[i], true, err) < 0)
+            return -1;
+    *out = base;
+    return 0;
+}
+
+static int print_show_only(rn_buf *out, const opts *o, const rn_rendered *r,
+                           size_t shown)
+{
+    for (int s = 0; s < o->nshow; s++) {
+        int found = 0;
+        for (size_t i = 0; i < shown; i++) {
+            const char *src = r->items[i].source;
+            const char *rel = strchr(src, '/');
+            rel = rel ? rel + 1 : src;
+            if (fnmatch(o->show_only[s], rel, FNM_PATHNAME) != 0)
+                continue;
+            rn_buf_printf(out, "---\n# Source: %s\n%s\n", src,
+                          r->items[i].content);
+            found = 1;
+        }
+        if (!found) {
+            fprintf(stderr, "Error: could not find template %s in chart\n",
+                    o->show_only[s]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int cmd_template(int argc, char **argv)
+{
+    opts o = {0};
+    if (parse_args(argc, argv, &o) < 0)
+        return 1;
+    const char *name = o.npos == 2 ? o.pos[0] : "release-name";
+    const char *chart_dir = o.npos == 2 ? o.pos[1]
+                            : o.npos == 1 ? o.pos[0]
+                                          : NULL;
+    if (!valid_release_name(name)) {
+        fprintf(stderr,
+                "Error: release name \"%s\": invalid release name, must "
+                "match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]"
+                "([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer "
+                "than 53\n",
+                name);
+        return 1;
+    }
+    rn_arena *a = rn_arena_new();
+    rn_error err;
+    rn_error_clear(&err);
+    rn_chart *chart = NULL;
+    rn_value *user = NULL;
+    rn_rendered r;
+    rn_release rel = {name, o.ns ? o.ns : "default", o.is_upgrade,
+                      o.kube_version, o.api_versions, (size_t)o.napi};
+    int rc = chart_dir ? rn_chart_load_dir(a, chart_dir, &chart, &err)
+                       : rn_chart_load_embedded(a, &chart, &err);
+    if (rc == 0)
+        rc = load_user_values(a, &o, &user, &err);
+    if (rc == 0)
+        rc = rn_chart_render(a, chart, &rel, user, &r, &err);
+    if (rc < 0) {
+        fprintf(stderr, "Error: %s\n", err.msg);
+        rn_arena_free(a);
+        return 1;
+    }
+    if (o.no_hooks)
+        r.len -= r.n_hooks, r.n_hooks = 0;
+    rn_buf out = RN_BUF_INIT;
+    if (o.nshow)
+        rc = print_show_only(&out, &o, &r, r.len);
+    else
+        rn_chart_print(&out, &r);
+    if (rc == 0 && fwrite(out.data, 1, out.len, stdout) != out.len)
+        rc = -1;
+    rn_buf_free(&out);
+    rn_arena_free(a);
+    return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,84 @@
+/*
+ * chart.h — a Helm chart in memory, and `helm template` on it.
+ *
+ * A chart is loaded from a directory or from the copy compiled into the
+ * binary. Rendering follows Helm v3 step by step: user values (-f files in
+ * order, then --set) coalesced over the chart's values.yaml (a null deletes
+ * a default), validated against values.schema.json, the built-in objects
+ * (.Values .Release .Chart .Capabilities .Template .Files), every template
+ * parsed deepest path first and executed, outputs split into documents,
+ * partials, NOTES.txt and blank documents dropped, documents ordered by
+ * Helm's install order of kinds, then printed as "---\n# Source: ...".
+ */
+#ifndef RN_CHART_H
+#define RN_CHART_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "error.h"
+#include "value.h"
+
+typedef struct rn_chart_file {
+    const char *path; /* relative to the chart root: "templates/x.yaml" */
+    const char *data;
+    size_t len;
+} rn_chart_file;
+
+typedef struct rn_chart {
+    const char *name;   /* Chart.yaml name */
+    rn_value *metadata; /* Chart.yaml */
+    rn_value *values;   /* values.yaml (Helm number rules) */
+    rn_value *schema;   /* values.schema.json or NULL */
+    rn_chart_file *files;
+    size_t nfiles;
+} rn_chart;
+
+/* The chart compiled into the binary (generated at build time). */
+extern const rn_chart_file rn_embedded_chart[];
+extern const size_t rn_embedded_chart_count;
+
+int rn_chart_load_dir(rn_arena *a, const char *dir, rn_chart **out,
+                      rn_error *err);
+int rn_chart_load_files(rn_arena *a, const rn_chart_file *files, size_t n,
+                        rn_chart **out, rn_error *err);
+int rn_chart_load_embedded(rn_arena *a, rn_chart **out, rn_error *err);
+
+/* Helm's --set / --set-string parser (strvals.ParseInto): apply one
+ * "a.b[0]=x,c=y" expression onto `values`. */
+int rn_chart_set(rn_arena *a, rn_value *values, const char *expr,
+                 bool as_string, rn_error *err);
+/* Deep merge of a -f values file over earlier ones (later wins). */
+void rn_chart_merge_values(rn_arena *a, rn_value *dst, const rn_value *src);
+
+typedef struct rn_release {
+    const char *name;         /* "release-name" when helm gets none */
+    const char *namespace;    /* "default" */
+    bool is_upgrade;          /* --is-upgrade */
+    const char *kube_version; /* --kube-version, NULL: Helm's default */
+    const char *const *api_versions; /* --api-versions, added to defaults */
+    size_t n_api_versions;
+} rn_release;
+
+/* A rendered manifest, in output order. */
+typedef struct rn_manifest {
+    const char *source;  /* "mlflow/templates/service.yaml" */
+    const char *content; /* the document, trimmed */
+    const char *kind;
+} rn_manifest;
+
+typedef struct rn_rendered {
+    rn_manifest *items; /* manifests in install order, then hooks */
+    size_t len;
+    size_t n_hooks; /* the last n_hooks items are hooks */
+} rn_rendered;
+
+/* Coalesce `user` over the chart values, validate, render. */
+int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
+                    const rn_value *user, rn_rendered *out, rn_error *err);
+
+/* What `helm template` prints for a rendering. */
+void rn_chart_print(rn_buf *out, const rn_rendered *r);
+
+#endif

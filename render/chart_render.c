@@ -1,0 +1,735 @@
+/*
+ * chart_render.c — `helm template` on a loaded chart: coalesce values,
+ * validate them, build the built-in objects, run every template, split the
+ * output into documents and order them as Helm does.
+ */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "funcs.h"
+#include "schema.h"
+#include "tmpl.h"
+#include "yaml.h"
+
+/* What the pinned Helm reports without a cluster (client-go v0.36). */
+#define DEFAULT_KUBE_MAJOR "1"
+#define DEFAULT_KUBE_MINOR "36"
+#define HELM_VERSION "v3.21.4"
+
+static const char *const default_api_versions[] = {
+    "v1", "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1", "apps/v1", "apps/v1beta1",
+    "apps/v1beta2", "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1", "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1", "authorization.k8s.io/v1beta1",
+    "autoscaling/v1", "autoscaling/v2", "batch/v1", "batch/v1beta1",
+    "certificates.k8s.io/v1", "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1alpha1", "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1", "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1", "discovery.k8s.io/v1beta1", "events.k8s.io/v1",
+    "events.k8s.io/v1beta1", "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1", "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3", "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1", "node.k8s.io/v1", "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1", "policy/v1", "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1alpha1", "resource.k8s.io/v1",
+    "resource.k8s.io/v1beta2", "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1alpha3", "scheduling.k8s.io/v1alpha2",
+    "scheduling.k8s.io/v1beta1", "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1beta1", "storage.k8s.io/v1", "storage.k8s.io/v1alpha1",
+    "storagemigration.k8s.io/v1beta1", "apiextensions.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1", NULL};
+
+static const char *const install_order[] = {
+    "PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota",
+    "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget",
+    "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass",
+    "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition",
+    "ClusterRole", "ClusterRoleList", "ClusterRoleBinding",
+    "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding",
+    "RoleBindingList", "Service", "DaemonSet", "Pod",
+    "ReplicationController", "ReplicaSet", "Deployment",
+    "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob",
+    "IngressClass", "Ingress", "APIService", NULL};
+
+static const char *const hook_events[] = {
+    "pre-install", "post-install", "pre-delete", "post-delete",
+    "pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback",
+    "test", "test-success", NULL};
+
+/* ---- coalescing (chartutil/coalesce.go) -------------------------------- */
+
+static void coalesce_tables(rn_arena *a, rn_value *dst, rn_value *src)
+{
+    size_t n = src->u.map.len;
+    bool *non_nil = rn_arena_alloc(a, n + 1);
+    for (size_t i = 0; i < n; i++)
+        non_nil[i] = src->u.map.pairs[i].val->kind != RN_NULL;
+    for (size_t i = 0; i < dst->u.map.len; i++) {
+        rn_pair *p = &dst->u.map.pairs[i];
+        if (p->val->kind == RN_NULL)
+            rn_map_set(a, src, p->key, p->keylen, p->val);
+    }
+    for (size_t i = 0; i < src->u.map.len; i++) {
+        rn_pair *p = &src->u.map.pairs[i];
+        rn_value *dv = rn_map_get(dst, p->key, p->keylen);
+        bool was_non_nil = i < n && non_nil[i];
+        if (dv && dv->kind == RN_NULL && was_non_nil)
+            rn_map_del(dst, p->key, p->keylen);
+        else if (!dv)
+            rn_map_set(a, dst, p->key, p->keylen, p->val);
+        else if (p->val->kind == RN_MAP && dv->kind == RN_MAP)
+            coalesce_tables(a, dv, p->val);
+    }
+}
+
+static void coalesce(rn_arena *a, const rn_value *defaults, rn_value *v)
+{
+    rn_value *vc = rn_value_deepcopy(a, defaults);
+    for (size_t i = 0; i < vc->u.map.len; i++) {
+        rn_pair *p = &vc->u.map.pairs[i];
+        rn_value *uv = rn_map_get(v, p->key, p->keylen);
+        if (!uv)
+            rn_map_set(a, v, p->key, p->keylen, p->val);
+        else if (uv->kind == RN_NULL)
+            rn_map_del(v, p->key, p->keylen);
+        else if (uv->kind == RN_MAP && p->val->kind == RN_MAP)
+            coalesce_tables(a, uv, p->val);
+    }
+}
+
+/* ---- built-in objects --------------------------------------------------- */
+
+typedef struct files_obj {
+    const rn_chart_file **files;
+    size_t n;
+} files_obj;
+
+static const rn_chart_file *files_find(const files_obj *f, const char *name)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (strcmp(f->files[i]->path, name) == 0)
+            return f->files[i];
+    return NULL;
+}
+
+static int files_get(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                     rn_value **out)
+{
+    const char *name;
+    size_t len;
+    if (argc != 1)
+        return tmpl_fail(ctx, "wrong number of args for Get: want 1 got %d",
+                         argc);
+    if (tmpl_arg_str(ctx, argv, 0, &name, &len) < 0)
+        return -1;
+    const rn_chart_file *f = files_find(self, name);
+    *out = f ? rn_str(tmpl_arena(ctx), f->data, f->len)
+             : rn_str(tmpl_arena(ctx), "", 0);
+    return 0;
+}
+
+static int files_lines(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                       rn_value **out)
+{
+    const char *name;
+    size_t len;
+    if (argc != 1 || tmpl_arg_str(ctx, argv, 0, &name, &len) < 0)
+        return argc != 1 ? tmpl_fail(ctx, "wrong number of args for Lines")
+                         : -1;
+    rn_arena *a = tmpl_arena(ctx);
+    const rn_chart_file *f = files_find(self, name);
+    rn_value *list = rn_list_new(a, 8);
+    if (!f) {
+        *out = list;
+        return 0;
+    }
+    const char *p = f->data, *end = f->data + f->len;
+    for (;;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) {
+            rn_list_push(a, list, rn_str(a, p, (size_t)(end - p)));
+            break;
+        }
+        rn_list_push(a, list, rn_str(a, p, (size_t)(nl - p)));
+        p = nl + 1;
+    }
+    *out = list;
+    return 0;
+}
+
+static rn_value *files_value(rn_arena *a, files_obj *f);
+
+static int files_glob(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                      rn_value **out)
+{
+    const char *pattern;
+    size_t len;
+    if (argc != 1)
+        return tmpl_fail(ctx, "wrong number of args for Glob");
+    if (tmpl_arg_str(ctx, argv, 0, &pattern, &len) < 0)
+        return -1;
+    files_obj *src = self;
+    rn_arena *a = tmpl_arena(ctx);
+    files_obj *sub = rn_arena_alloc(a, sizeof *sub);
+    sub->files = rn_arena_alloc(a, sizeof *sub->files * (src->n + 1));
+    for (size_t i = 0; i < src->n; i++)
+        if (fnmatch(pattern, src->files[i]->path, FNM_PATHNAME) == 0)
+            sub->files[sub->n++] = src->files[i];
+    *out = files_value(a, sub);
+    return 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int files_as(tmpl_ctx *ctx, files_obj *f, bool secret, rn_value **out)
+{
+    rn_arena *a = tmpl_arena(ctx);
+    if (f->n == 0) {
+        *out = rn_str(a, "", 0);
+        return 0;
+    }
+    rn_value *m = rn_map_new(a, f->n);
+    for (size_t i = 0; i < f->n; i++) {
+        rn_value *v = rn_str(a, f->files[i]->data, f->files[i]->len);
+        if (secret) {
+            rn_value *args[1] = {v};
+            rn_value *enc = NULL;
+            for (const tmpl_func_def *d = rn_funcs_sprig; d->name; d++)
+                if (strcmp(d->name, "b64enc") == 0 &&
+                    d->fn(ctx, 1, args, &enc) < 0)
+                    return -1;
+            v = enc ? enc : v;
+        }
+        rn_map_setz(a, m, base_name(f->files[i]->path), v);
+    }
+    rn_buf b = RN_BUF_INIT;
+    rn_yaml_emit_helm(&b, m);
+    *out = rn_str(a, rn_buf_cstr(&b), b.len);
+    rn_buf_free(&b);
+    return 0;
+}
+
+static int files_as_config(void *self, tmpl_ctx *ctx, int argc,
+                           rn_value **argv, rn_value **out)
+{
+    return files_as(ctx, self, false, out);
+}
+
+static int files_as_secrets(void *self, tmpl_ctx *ctx, int argc,
+                            rn_value **argv, rn_value **out)
+{
+    return files_as(ctx, self, true, out);
+}
+
+static rn_value *files_value(rn_arena *a, files_obj *f)
+{
+    rn_value *m = rn_map_new(a, 6);
+    rn_map_setz(a, m, "Get", rn_func(a, "Get", files_get, f));
+    rn_map_setz(a, m, "GetBytes", rn_func(a, "GetBytes", files_get, f));
+    rn_map_setz(a, m, "Lines", rn_func(a, "Lines", files_lines, f));
+    rn_map_setz(a, m, "Glob", rn_func(a, "Glob", files_glob, f));
+    rn_map_setz(a, m, "AsConfig", rn_func(a, "AsConfig", files_as_config, f));
+    rn_map_setz(a, m, "AsSecrets",
+                rn_func(a, "AsSecrets", files_as_secrets, f));
+    return m;
+}
+
+static bool is_chart_file(const char *path)
+{
+    static const char *const special[] = {
+        "Chart.yaml", "Chart.lock", "values.yaml", "values.schema.json",
+        "requirements.yaml", "requirements.lock", NULL};
+    for (size_t i = 0; special[i]; i++)
+        if (strcmp(path, special[i]) == 0)
+            return false;
+    return strncmp(path, "templates/", 10) != 0 &&
+           strncmp(path, "charts/", 7) != 0;
+}
+
+static rn_value *make_files(rn_arena *a, const rn_chart *c)
+{
+    files_obj *f = rn_arena_alloc(a, sizeof *f);
+    f->files = rn_arena_alloc(a, sizeof *f->files * (c->nfiles + 1));
+    for (size_t i = 0; i < c->nfiles; i++)
+        if (is_chart_file(c->files[i].path))
+            f->files[f->n++] = &c->files[i];
+    return files_value(a, f);
+}
+
+static int api_has(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                   rn_value **out)
+{
+    const char *want;
+    size_t len;
+    if (argc != 1)
+        return tmpl_fail(ctx, "wrong number of args for Has");
+    if (tmpl_arg_str(ctx, argv, 0, &want, &len) < 0)
+        return -1;
+    const rn_value *list = self;
+    bool found = false;
+    for (size_t i = 0; i < list->u.list.len && !found; i++) {
+        const rn_value *v = list->u.list.items[i];
+        found = v->u.s.len == len && memcmp(v->u.s.ptr, want, len) == 0;
+    }
+    *out = rn_bool(tmpl_arena(ctx), found);
+    return 0;
+}
+
+static rn_value *make_capabilities(rn_arena *a, const rn_release *rel)
+{
+    rn_value *caps = rn_map_new(a, 3);
+    rn_value *kv = rn_map_new(a, 4);
+    const char *major = DEFAULT_KUBE_MAJOR, *minor = DEFAULT_KUBE_MINOR;
+    char *version = rn_arena_printf(a, "v%s.%s.0", major, minor);
+    if (rel->kube_version) {
+        /* "1.30" / "v1.30.2": Helm keeps major and minor as given. */
+        const char *s = rel->kube_version + (rel->kube_version[0] == 'v');
+        const char *dot = strchr(s, '.');
+        major = dot ? rn_arena_strndup(a, s, (size_t)(dot - s)) : s;
+        const char *m = dot ? dot + 1 : "0";
+        size_t ml = strcspn(m, ".");
+        minor = rn_arena_strndup(a, m, ml);
+        const char *patch = m[ml] == '.' ? m + ml + 1 : "0";
+        version = rn_arena_printf(a, "v%s.%s.%s", major, minor, patch);
+    }
+    rn_map_setz(a, kv, "Version", rn_strz(a, version));
+    rn_map_setz(a, kv, "Major", rn_strz(a, major));
+    rn_map_setz(a, kv, "Minor", rn_strz(a, minor));
+    rn_map_setz(a, kv, "GitVersion", rn_strz(a, version));
+    rn_map_setz(a, caps, "KubeVersion", kv);
+
+    rn_value *list = rn_list_new(a, 64);
+    for (size_t i = 0; default_api_versions[i]; i++)
+        rn_list_push(a, list, rn_strz(a, default_api_versions[i]));
+    for (size_t i = 0; i < rel->n_api_versions; i++)
+        rn_list_push(a, list, rn_strz(a, rel->api_versions[i]));
+    rn_value *apis = rn_map_new(a, 1);
+    rn_map_setz(a, apis, "Has", rn_func(a, "Has", api_has, list));
+    rn_map_setz(a, caps, "APIVersions", apis);
+
+    rn_value *hv = rn_map_new(a, 4);
+    rn_map_setz(a, hv, "Version", rn_strz(a, HELM_VERSION));
+    rn_map_setz(a, hv, "GitCommit", rn_strz(a, ""));
+    rn_map_setz(a, hv, "GitTreeState", rn_strz(a, "clean"));
+    rn_map_setz(a, hv, "GoVersion", rn_strz(a, "go1.26.8"));
+    rn_map_setz(a, caps, "HelmVersion", hv);
+    return caps;
+}
+
+static rn_value *make_release(rn_arena *a, const rn_release *rel)
+{
+    rn_value *r = rn_map_new(a, 6);
+    rn_map_setz(a, r, "Name", rn_strz(a, rel->name));
+    rn_map_setz(a, r, "Namespace", rn_strz(a, rel->namespace));
+    rn_map_setz(a, r, "IsUpgrade", rn_bool(a, rel->is_upgrade));
+    rn_map_setz(a, r, "IsInstall", rn_bool(a, !rel->is_upgrade));
+    rn_map_setz(a, r, "Revision", rn_int(a, 1));
+    rn_map_setz(a, r, "Service", rn_strz(a, "Helm"));
+    return r;
+}
+
+/* .Chart is Helm's chart.Metadata struct: Go field names, zero values. */
+static rn_value *make_chart(rn_arena *a, const rn_chart *c)
+{
+    static const char *const fields[][2] = {
+        {"name", "Name"},       {"home", "Home"},
+        {"sources", "Sources"}, {"version", "Version"},
+        {"description", "Description"}, {"keywords", "Keywords"},
+        {"maintainers", "Maintainers"}, {"icon", "Icon"},
+        {"apiVersion", "APIVersion"},   {"condition", "Condition"},
+        {"tags", "Tags"},       {"appVersion", "AppVersion"},
+        {"deprecated", "Deprecated"},   {"annotations", "Annotations"},
+        {"kubeVersion", "KubeVersion"}, {"dependencies", "Dependencies"},
+        {"type", "Type"}};
+    static const char *const strings[] = {
+        "Name", "Home", "Version", "Description", "Icon", "APIVersion",
+        "Condition", "Tags", "AppVersion", "KubeVersion", "Type", NULL};
+    rn_value *m = rn_map_new(a, 17);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        rn_value *v = rn_map_getz(c->metadata, fields[i][0]);
+        if (v)
+            rn_map_setz(a, m, fields[i][1], v);
+    }
+    for (size_t i = 0; strings[i]; i++)
+        if (!rn_map_getz(m, strings[i]))
+            rn_map_setz(a, m, strings[i], rn_str(a, "", 0));
+    if (!rn_map_getz(m, "Deprecated"))
+        rn_map_setz(a, m, "Deprecated", rn_bool(a, false));
+    return m;
+}
+
+/* ---- templates ---------------------------------------------------------- */
+
+typedef struct tpl {
+    const char *name; /* "<chart>/templates/x.yaml" */
+    const rn_chart_file *file;
+    int depth;
+} tpl;
+
+/* Helm parses deepest paths first, and within a depth in reverse byte
+ * order, so that of two equal {{define}}s the one in the alphabetically
+ * first file wins. */
+static int by_parse_order(const void *x, const void *y)
+{
+    const tpl *a = x, *b = y;
+    if (a->depth != b->depth)
+        return b->depth - a->depth;
+    return -strcmp(a->name, b->name);
+}
+
+static int count_slashes(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '/';
+    return n;
+}
+
+typedef struct rendered_file {
+    const char *name;
+    char *text;
+    size_t len;
+} rendered_file;
+
+static int by_name(const void *x, const void *y)
+{
+    return strcmp(((const rendered_file *)x)->name,
+                  ((const rendered_file *)y)->name);
+}
+
+static int run_templates(rn_arena *a, const rn_chart *c, rn_value *top,
+                         rendered_file **out, size_t *nout, rn_error *err)
+{
+    tpl *tpls = rn_arena_alloc(a, sizeof *tpls * (c->nfiles + 1));
+    size_t n = 0;
+    for (size_t i = 0; i < c->nfiles; i++) {
+        const char *p = c->files[i].path;
+        if (strncmp(p, "templates/", 10) != 0)
+            continue;
+        /* Helm's default ignore rule: dotfiles in templates/. */
+        if (base_name(p)[0] == '.')
+            continue;
+        tpls[n].name = rn_arena_printf(a, "%s/%s", c->name, p);
+        tpls[n].file = &c->files[i];
+        tpls[n].depth = count_slashes(tpls[n].name);
+        n++;
+    }
+    qsort(tpls, n, sizeof *tpls, by_parse_order);
+    tmpl_set *set = tmpl_set_new(a);
+    tmpl_set_add_funcs(set, rn_funcs_sprig);
+    tmpl_set_add_funcs(set, rn_funcs_helm);
+    for (size_t i = 0; i < n; i++)
+        if (tmpl_parse(set, tpls[i].name, tpls[i].file->data,
+                       tpls[i].file->len, err) < 0)
+            return -1;
+    rendered_file *files = rn_arena_alloc(a, sizeof *files * (n + 1));
+    size_t nf = 0;
+    char *base = rn_arena_printf(a, "%s/templates", c->name);
+    for (size_t i = 0; i < n; i++) {
+        if (base_name(tpls[i].name)[0] == '_')
+            continue;
+        rn_value *t = rn_map_new(a, 2);
+        rn_map_setz(a, t, "Name", rn_strz(a, tpls[i].name));
+        rn_map_setz(a, t, "BasePath", rn_strz(a, base));
+        rn_map_setz(a, top, "Template", t);
+        rn_buf buf = RN_BUF_INIT;
+        int rc = tmpl_execute(set, tpls[i].name, top, &buf, err);
+        files[nf].name = tpls[i].name;
+        files[nf].text = rn_arena_strndup(a, rn_buf_cstr(&buf), buf.len);
+        files[nf].len = buf.len;
+        rn_buf_free(&buf);
+        if (rc < 0)
+            return -1;
+        nf++;
+    }
+    qsort(files, nf, sizeof *files, by_name);
+    *out = files;
+    *nout = nf;
+    return 0;
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+static bool is_go_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+           c == '\f';
+}
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && is_go_space(**s))
+        (*s)++, (*len)--;
+    while (*len && is_go_space((*s)[*len - 1]))
+        (*len)--;
+}
+
+/* Helm splits on the regexp `(?:^|\s*\n)---\s*`: a "---" at the very
+ * start or right after a newline (whatever follows it on the line). */
+static size_t split_docs(rn_arena *a, const char *s, size_t len,
+                         const char ***docs, size_t **lens)
+{
+    size_t cap = 8, n = 0;
+    *docs = rn_arena_alloc(a, sizeof **docs * cap);
+    *lens = rn_arena_alloc(a, sizeof **lens * cap);
+    size_t beg = 0, i = 0;
+    for (;;) {
+        size_t mstart = 0, mend = 0;
+        bool found = false;
+        if (i == 0 && len >= 3 && memcmp(s, "---", 3) == 0) {
+            found = true;
+            mstart = 0;
+            mend = 3;
+        } else {
+            for (size_t k = i; k + 3 < len + 0 && !found; k++) {
+                if (s[k] == '\n' && k + 4 <= len &&
+                    memcmp(s + k + 1, "---", 3) == 0) {
+                    size_t st = k;
+                    while (st > i && is_go_space(s[st - 1]))
+                        st--;
+                    mstart = st;
+                    mend = k + 4;
+                    found = true;
+                }
+            }
+        }
+        if (!found)
+            break;
+        while (mend < len && is_go_space(s[mend]))
+            mend++;
+        if (n + 1 >= cap) {
+            *docs = rn_arena_realloc(a, *docs, sizeof **docs * cap,
+                                     sizeof **docs * cap * 2);
+            *lens = rn_arena_realloc(a, *lens, sizeof **lens * cap,
+                                     sizeof **lens * cap * 2);
+            cap *= 2;
+        }
+        (*docs)[n] = s + beg;
+        (*lens)[n] = mstart - beg;
+        n++;
+        beg = i = mend;
+    }
+    (*docs)[n] = s + beg;
+    (*lens)[n] = len - beg;
+    return n + 1;
+}
+
+static size_t kind_rank(const char *kind)
+{
+    for (size_t i = 0; install_order[i]; i++)
+        if (strcmp(install_order[i], kind) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+typedef struct entry {
+    rn_manifest m;
+    size_t seq;
+} entry;
+
+static int by_kind(const void *x, const void *y)
+{
+    const entry *a = x, *b = y;
+    size_t ra = kind_rank(a->m.kind), rb = kind_rank(b->m.kind);
+    if (ra == (size_t)-1 && rb == (size_t)-1) {
+        int c = strcmp(a->m.kind, b->m.kind);
+        if (c)
+            return c;
+    } else if (ra != rb) {
+        return ra < rb ? -1 : 1;
+    }
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* SimpleHead: apiVersion, kind, metadata.name and annotations must have
+ * the Go types Helm decodes them into. */
+static int read_head(rn_arena *a, const char *file, const char *doc,
+                     size_t len, const char **kind, const char **hook,
+                     rn_error *err)
+{
+    rn_value *v;
+    rn_error perr;
+    rn_error_clear(&perr);
+    if (rn_yaml_parse(a, doc, len, file, RN_YAML_HELM, NULL, &v, &perr) < 0)
+        return rn_error_set(err, "YAML parse error on %s: %s", file,
+                            perr.msg);
+    *kind = "";
+    *hook = NULL;
+    if (v->kind == RN_NULL)
+        return 0;
+    if (v->kind != RN_MAP)
+        return rn_error_set(err,
+                            "YAML parse error on %s: a manifest must be a "
+                            "mapping, got %s",
+                            file, rn_value_kind_name(v));
+    static const char *const str_fields[] = {"apiVersion", "kind"};
+    for (size_t i = 0; i < 2; i++) {
+        rn_value *f = rn_map_getz(v, str_fields[i]);
+        if (f && f->kind != RN_STRING && f->kind != RN_NULL)
+            return rn_error_set(err, "YAML parse error on %s: %s must be a "
+                                     "string", file, str_fields[i]);
+    }
+    rn_value *k = rn_map_getz(v, "kind");
+    if (k && k->kind == RN_STRING)
+        *kind = k->u.s.ptr;
+    rn_value *md = rn_map_getz(v, "metadata");
+    if (!md || md->kind == RN_NULL)
+        return 0;
+    if (md->kind != RN_MAP)
+        return rn_error_set(err, "YAML parse error on %s: metadata must be "
+                                 "a mapping", file);
+    rn_value *name = rn_map_getz(md, "name");
+    if (name && name->kind != RN_STRING && name->kind != RN_NULL)
+        return rn_error_set(err, "YAML parse error on %s: metadata.name "
+                                 "must be a string", file);
+    rn_value *ann = rn_map_getz(md, "annotations");
+    if (!ann || ann->kind == RN_NULL)
+        return 0;
+    if (ann->kind != RN_MAP)
+        return rn_error_set(err, "YAML parse error on %s: "
+                                 "metadata.annotations must be a mapping",
+                            file);
+    for (size_t i = 0; i < ann->u.map.len; i++) {
+        rn_value *x = ann->u.map.pairs[i].val;
+        if (x->kind != RN_STRING && x->kind != RN_NULL)
+            return rn_error_set(err,
+                                "YAML parse error on %s: annotation %s "
+                                "must be a string",
+                                file, ann->u.map.pairs[i].key);
+    }
+    rn_value *h = rn_map_getz(ann, "helm.sh/hook");
+    if (h)
+        *hook = h->kind == RN_STRING ? h->u.s.ptr : "";
+    return 0;
+}
+
+static bool known_hook(rn_arena *a, const char *types)
+{
+    char *copy = rn_arena_strdup(a, types);
+    for (char *save, *t = strtok_r(copy, ",", &save); t;
+         t = strtok_r(NULL, ",", &save)) {
+        while (is_go_space(*t))
+            t++;
+        size_t l = strlen(t);
+        while (l && is_go_space(t[l - 1]))
+            t[--l] = 0;
+        for (char *p = t; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        bool ok = false;
+        for (size_t i = 0; hook_events[i] && !ok; i++)
+            ok = strcmp(hook_events[i], t) == 0;
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+typedef struct sorted {
+    entry *items;
+    size_t n, cap;
+} sorted;
+
+static void push(rn_arena *a, sorted *s, rn_manifest m)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        s->items = rn_arena_realloc(a, s->items, sizeof *s->items * s->cap,
+                                    sizeof *s->items * cap);
+        s->cap = cap;
+    }
+    s->items[s->n].m = m;
+    s->items[s->n].seq = s->n;
+    s->n++;
+}
+
+static int sort_manifests(rn_arena *a, rendered_file *files, size_t nf,
+                          rn_rendered *out, rn_error *err)
+{
+    sorted generic = {0}, hooks = {0};
+    for (size_t i = 0; i < nf; i++) {
+        const char *name = files[i].name;
+        size_t nl = strlen(name);
+        if (nl >= 9 && strcmp(name + nl - 9, "NOTES.txt") == 0)
+            continue;
+        const char *s = files[i].text;
+        size_t len = files[i].len;
+        trim(&s, &len);
+        if (len == 0)
+            continue;
+        const char **docs;
+        size_t *lens;
+        size_t nd = split_docs(a, s, len, &docs, &lens);
+        for (size_t d = 0; d < nd; d++) {
+            if (lens[d] == 0)
+                continue;
+            const char *doc = docs[d];
+            size_t dl = lens[d];
+            trim(&doc, &dl);
+            const char *kind, *hook;
+            if (read_head(a, name, doc, dl, &kind, &hook, err) < 0)
+                return -1;
+            rn_manifest m = {name, rn_arena_strndup(a, doc, dl), kind};
+            if (!hook)
+                push(a, &generic, m);
+            else if (known_hook(a, hook))
+                push(a, &hooks, m);
+        }
+    }
+    qsort(generic.items, generic.n, sizeof *generic.items, by_kind);
+    qsort(hooks.items, hooks.n, sizeof *hooks.items, by_kind);
+    out->len = generic.n + hooks.n;
+    out->n_hooks = hooks.n;
+    out->items = rn_arena_alloc(a, sizeof *out->items * (out->len + 1));
+    for (size_t i = 0; i < generic.n; i++)
+        out->items[i] = generic.items[i].m;
+    for (size_t i = 0; i < hooks.n; i++)
+        out->items[generic.n + i] = hooks.items[i].m;
+    return 0;
+}
+
+int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
+                    const rn_value *user, rn_rendered *out, rn_error *err)
+{
+    rn_value *vals = user ? rn_value_deepcopy(a, user) : rn_map_new(a, 8);
+    if (vals->kind != RN_MAP)
+        return rn_error_set(err, "values must be a mapping");
+    coalesce(a, c->values, vals);
+    if (rn_schema_validate(a, c->schema, vals, err) < 0)
+        return -1;
+    rn_value *top = rn_map_new(a, 6);
+    rn_map_setz(a, top, "Values", vals);
+    rn_map_setz(a, top, "Release", make_release(a, rel));
+    rn_map_setz(a, top, "Chart", make_chart(a, c));
+    rn_map_setz(a, top, "Capabilities", make_capabilities(a, rel));
+    rn_map_setz(a, top, "Files", make_files(a, c));
+    rendered_file *files;
+    size_t nf;
+    if (run_templates(a, c, top, &files, &nf, err) < 0)
+        return -1;
+    return sort_manifests(a, files, nf, out, err);
+}
+
+void rn_chart_print(rn_buf *out, const rn_rendered *r)
+{
+    size_t generic = r->len - r->n_hooks;
+    for (size_t i = 0; i < generic; i++)
+        rn_buf_printf(out, "---\n# Source: %s\n%s\n", r->items[i].source,
+                      r->items[i].content);
+    if (generic == 0)
+        rn_buf_putc(out, '\n');
+    for (size_t i = generic; i < r->len; i++)
+        rn_buf_printf(out, "---\n# Source: %s\n%s\n", r->items[i].source,
+                      r->items[i].content);
+}

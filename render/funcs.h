@@ -1,0 +1,21 @@
+/*
+ * funcs.h — the function library templates call: Sprig's functions that
+ * charts use and Helm's own (toYaml, fromYaml, toJson, fromJson, required,
+ * fail, lookup, ...). include and tpl live in the engine (tmpl.c) because
+ * they execute templates. Every function matches its Go original's result
+ * and its failure: where Sprig panics or Go refuses an argument type, the
+ * function fails with a message naming itself.
+ */
+#ifndef RN_FUNCS_H
+#define RN_FUNCS_H
+
+#include "tmpl.h"
+
+/* Sprig's functions (text, lists, dicts, math, encoding, regex, semver,
+ * types) — terminated by {NULL}. */
+extern const tmpl_func_def rn_funcs_sprig[];
+/* Helm's functions on top of Sprig (toYaml, fromYaml, fromYamlArray,
+ * toJson, fromJson, fromJsonArray, toToml?, required, fail, lookup). */
+extern const tmpl_func_def rn_funcs_helm[];
+
+#endif

@@ -1,0 +1,337 @@
+/*
+ * funcs_helm.c — Helm's own template functions (helm/pkg/engine/funcs.go
+ * and engine.go: toYaml, fromYaml, fromYamlArray, toJson, fromJson,
+ * fromJsonArray, required, fail, lookup) and Sprig's JSON functions that
+ * Helm keeps (toPrettyJson, toRawJson, mustToJson, mustFromJson, ...).
+ *
+ * Helm's converters swallow errors: toYaml/toJson give "" and the from*
+ * functions hand the error text back inside the result (an "Error" key, or
+ * a one-item list). lookup answers an empty map, as `helm template` does
+ * without a cluster.
+ */
+#include <string.h>
+
+#include "funcs_int.h"
+#include "json.h"
+#include "yaml.h"
+
+/* --- to JSON / YAML --- */
+
+static bool is_must(tmpl_ctx *ctx)
+{
+    const char *name = tmpl_ctx_fn_name(ctx);
+    return name && strncmp(name, "must", 4) == 0;
+}
+
+/* json.Marshal of argv[0] into b; fails (for must*) or gives "" on error. */
+static int marshal(tmpl_ctx *ctx, rn_value *v, rn_buf *b, bool *ok)
+{
+    *ok = rn_json_emit_go(b, v) == 0;
+    if (*ok)
+        return 0;
+    rn_buf_reset(b);
+    if (is_must(ctx))
+        return tmpl_fail(ctx, "json: unsupported type: %s",
+                         rn_value_type_name(v));
+    return 0;
+}
+
+RN_FN(rn_fn_tojson)
+{
+    rn_buf b = RN_BUF_INIT;
+    bool ok;
+    rn_buf_append(&b, "", 0);
+    if (marshal(ctx, argv[0], &b, &ok) != 0) {
+        rn_buf_free(&b);
+        return -1;
+    }
+    *out = rn_fn_buf_value(tmpl_arena(ctx), &b);
+    return 0;
+}
+
+static void newline_indent(rn_buf *b, int depth)
+{
+    rn_buf_putc(b, '\n');
+    for (int i = 0; i < depth; i++)
+        rn_buf_puts(b, "  ");
+}
+
+/* encoding/json.Indent(dst, src, "", "  ") over compact JSON. */
+static void json_indent(rn_buf *b, const char *s, size_t n)
+{
+    int depth = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_str) {
+            rn_buf_putc(b, c);
+            if (c == '\\' && i + 1 < n)
+                rn_buf_putc(b, s[++i]);
+            else if (c == '"')
+                in_str = false;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            in_str = true;
+            rn_buf_putc(b, c);
+            break;
+        case '{':
+        case '[':
+            rn_buf_putc(b, c);
+            if (i + 1 < n && (s[i + 1] == '}' || s[i + 1] == ']')) {
+                rn_buf_putc(b, s[++i]);
+                break;
+            }
+            newline_indent(b, ++depth);
+            break;
+        case '}':
+        case ']':
+            newline_indent(b, --depth);
+            rn_buf_putc(b, c);
+            break;
+        case ',':
+            rn_buf_putc(b, c);
+            newline_indent(b, depth);
+            break;
+        case ':':
+            rn_buf_puts(b, ": ");
+            break;
+        default:
+            rn_buf_putc(b, c);
+        }
+    }
+}
+
+RN_FN(rn_fn_toprettyjson)
+{
+    rn_buf b = RN_BUF_INIT, p = RN_BUF_INIT;
+    bool ok;
+    if (marshal(ctx, argv[0], &b, &ok) != 0) {
+        rn_buf_free(&b);
+        return -1;
+    }
+    rn_buf_append(&p, "", 0);
+    json_indent(&p, rn_buf_cstr(&b), b.len);
+    rn_buf_free(&b);
+    *out = rn_fn_buf_value(tmpl_arena(ctx), &p);
+    return 0;
+}
+
+/* json.Encoder with SetEscapeHTML(false): <, > and & stay as they are. */
+RN_FN(rn_fn_torawjson)
+{
+    rn_buf b = RN_BUF_INIT, r = RN_BUF_INIT;
+    if (rn_json_emit_go(&b, argv[0]) != 0) {
+        rn_buf_free(&b);
+        return tmpl_fail(ctx, "json: unsupported type: %s",
+                         rn_value_type_name(argv[0]));
+    }
+    rn_buf_append(&r, "", 0);
+    const char *s = rn_buf_cstr(&b);
+    for (size_t i = 0; i < b.len; i++) {
+        if (s[i] == '\\' && i + 1 < b.len) {
+            const char *e = s + i + 1;
+            if (b.len - i >= 6 && strncmp(e, "u003c", 5) == 0) {
+                rn_buf_putc(&r, '<');
+            } else if (b.len - i >= 6 && strncmp(e, "u003e", 5) == 0) {
+                rn_buf_putc(&r, '>');
+            } else if (b.len - i >= 6 && strncmp(e, "u0026", 5) == 0) {
+                rn_buf_putc(&r, '&');
+            } else {
+                rn_buf_append(&r, s + i, 2);
+                i++;
+                continue;
+            }
+            i += 5;
+            continue;
+        }
+        rn_buf_putc(&r, s[i]);
+    }
+    rn_buf_free(&b);
+    *out = rn_fn_buf_value(tmpl_arena(ctx), &r);
+    return 0;
+}
+
+RN_FN(rn_fn_toyaml)
+{
+    rn_buf b = RN_BUF_INIT;
+    rn_buf_append(&b, "", 0);
+    if (rn_yaml_emit_helm(&b, argv[0]) != 0)
+        rn_buf_reset(&b);
+    *out = rn_fn_buf_value(tmpl_arena(ctx), &b);
+    return 0;
+}
+
+/* --- from JSON / YAML --- */
+
+/* The JSON type name encoding/json uses in UnmarshalTypeError. */
+static const char *json_kind(const rn_value *v)
+{
+    switch (v->kind) {
+    case RN_BOOL:
+        return "bool";
+    case RN_INT:
+    case RN_FLOAT:
+        return "number";
+    case RN_STRING:
+        return "string";
+    case RN_LIST:
+        return "array";
+    case RN_MAP:
+        return "object";
+    default:
+        return "null";
+    }
+}
+
+/* Parse text as Helm does; *err gets Go's message on failure. */
+static rn_value *parse_doc(tmpl_ctx *ctx, bool yaml, const char *s, size_t n,
+                           const char **err)
+{
+    rn_arena *a = tmpl_arena(ctx);
+    rn_error e;
+    rn_value *v = NULL;
+    rn_error_clear(&e);
+    *err = NULL;
+    if (yaml) {
+        /* go-yaml decodes the first document and ignores the rest. */
+        rn_value *docs = NULL;
+        if (rn_yaml_parse_stream(a, s, n, "fromYaml", RN_YAML_HELM, NULL, &docs,
+                                 &e) != 0) {
+            *err = rn_arena_printf(a, "error converting YAML to JSON: yaml: %s",
+                                   e.msg);
+            return NULL;
+        }
+        v = docs->u.list.len ? docs->u.list.items[0] : rn_null(a);
+        return v;
+    }
+    if (rn_json_parse(a, s, n, "fromJson", true, &v, &e) != 0) {
+        *err = rn_arena_strdup(a, e.msg);
+        return NULL;
+    }
+    return v;
+}
+
+/* The error sigs.k8s.io/yaml or encoding/json gives for a mismatched
+ * top-level type. */
+static const char *type_error(tmpl_ctx *ctx, bool yaml, const rn_value *v,
+                              const char *want)
+{
+    return rn_arena_printf(tmpl_arena(ctx),
+                           "%sjson: cannot unmarshal %s into Go value of type "
+                           "%s",
+                           yaml ? "error unmarshaling JSON: while decoding "
+                                  "JSON: "
+                                : "",
+                           json_kind(v), want);
+}
+
+static int from_map(tmpl_ctx *ctx, rn_value **argv, rn_value **out, bool yaml)
+{
+    const char *s, *err;
+    size_t n;
+    if (rn_fn_arg_str(ctx, argv, 0, &s, &n) != 0)
+        return -1;
+    rn_arena *a = tmpl_arena(ctx);
+    rn_value *v = parse_doc(ctx, yaml, s, n, &err);
+    if (v && v->kind == RN_MAP) {
+        *out = v;
+        return 0;
+    }
+    rn_value *m = rn_map_new(a, 1);
+    if (v && v->kind != RN_NULL)
+        err = type_error(ctx, yaml, v, "map[string]interface {}");
+    if (err)
+        rn_map_setz(a, m, "Error", rn_strz(a, err));
+    *out = m;
+    return 0;
+}
+
+static int from_list(tmpl_ctx *ctx, rn_value **argv, rn_value **out, bool yaml)
+{
+    const char *s, *err;
+    size_t n;
+    if (rn_fn_arg_str(ctx, argv, 0, &s, &n) != 0)
+        return -1;
+    rn_arena *a = tmpl_arena(ctx);
+    rn_value *v = parse_doc(ctx, yaml, s, n, &err);
+    if (v && v->kind == RN_LIST) {
+        *out = v;
+        return 0;
+    }
+    rn_value *l = rn_list_new(a, 1);
+    if (v && v->kind != RN_NULL)
+        err = type_error(ctx, yaml, v, "[]interface {}");
+    if (err)
+        rn_list_push(a, l, rn_strz(a, err));
+    *out = l;
+    return 0;
+}
+
+RN_FN(rn_fn_fromyaml)
+{
+    return from_map(ctx, argv, out, true);
+}
+RN_FN(rn_fn_fromyamlarray)
+{
+    return from_list(ctx, argv, out, true);
+}
+RN_FN(rn_fn_fromjson)
+{
+    return from_map(ctx, argv, out, false);
+}
+RN_FN(rn_fn_fromjsonarray)
+{
+    return from_list(ctx, argv, out, false);
+}
+
+/* Sprig's mustFromJson: any JSON value, errors reported. */
+RN_FN(rn_fn_mustfromjson)
+{
+    const char *s, *err;
+    size_t n;
+    if (rn_fn_arg_str(ctx, argv, 0, &s, &n) != 0)
+        return -1;
+    rn_value *v = parse_doc(ctx, false, s, n, &err);
+    if (!v)
+        return tmpl_fail(ctx, "%s", err);
+    *out = v;
+    return 0;
+}
+
+/* --- control --- */
+
+/* required "message" value: fails when value is nil or "". */
+RN_FN(rn_fn_required)
+{
+    const char *msg;
+    size_t n;
+    if (rn_fn_arg_str(ctx, argv, 0, &msg, &n) != 0)
+        return -1;
+    rn_value *v = argv[1];
+    if (v->kind == RN_NULL || (v->kind == RN_STRING && v->u.s.len == 0))
+        return tmpl_fail_raw(ctx, "%.*s", (int)n, msg);
+    *out = v;
+    return 0;
+}
+
+RN_FN(rn_fn_fail)
+{
+    const char *msg;
+    size_t n;
+    if (rn_fn_arg_str(ctx, argv, 0, &msg, &n) != 0)
+        return -1;
+    return tmpl_fail_raw(ctx, "%.*s", (int)n, msg);
+}
+
+RN_FN(rn_fn_lookup)
+{
+    for (int i = 0; i < 4; i++) {
+        const char *s;
+        if (rn_fn_arg_str(ctx, argv, i, &s, NULL) != 0)
+            return -1;
+    }
+    *out = rn_map_new(tmpl_arena(ctx), 0);
+    return 0;
+}

@@ -1,0 +1,950 @@
+/*
+ * mlflow.c — the MLflow object's rules, defaults and derivations, ending in
+ * values for charts/mlflow (see mlflow.h).
+ *
+ * Three passes over the spec: check every field's type (so the chart never
+ * sees a value its schema would reject with a values path the user never
+ * wrote), apply the cross-field rules the CRD's CEL rules state, then build
+ * the values. Errors carry the spec path; warnings are plain sentences.
+ */
+#include "mlflow.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DEFAULT_BACKEND "sqlite:////mlflow/mlflow.db"
+#define DEFAULT_ARTIFACTS "file:///mlflow/artifacts"
+
+typedef struct mctx {
+    rn_arena *a;
+    const rn_value *spec; /* NULL when the object has none */
+    rn_value *values;
+    rn_value *warnings;
+    rn_error *err;
+    const char *base;   /* "mlflow" or "mlflow-<name>" */
+    const char *prefix; /* "/mlflow" or "/mlflow-<name>" */
+} mctx;
+
+/* ---- reporting --------------------------------------------------------- */
+
+static int fail_at(mctx *c, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* "<field>: <message>", with the field kept apart for KRM results. */
+static int fail_at(mctx *c, const char *field, const char *fmt, ...)
+{
+    if (c->err->set)
+        return -1;
+    char msg[RN_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (field[0])
+        rn_error_set(c->err, "%s: %s", field, msg);
+    else
+        rn_error_set(c->err, "%s", msg);
+    snprintf(c->err->field, sizeof c->err->field, "%s", field);
+    return -1;
+}
+
+static void warn(mctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void warn(mctx *c, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rn_list_push(c->a, c->warnings, rn_strz(c->a, msg));
+}
+
+/* A short, quoted rendering of a value for "got ..." in messages. */
+static const char *describe(mctx *c, const rn_value *v)
+{
+    switch (v->kind) {
+    case RN_NULL:
+        return "null";
+    case RN_BOOL:
+        return v->u.b ? "true" : "false";
+    case RN_INT:
+        return rn_arena_printf(c->a, "%lld", (long long)v->u.i);
+    case RN_FLOAT:
+        return rn_arena_printf(c->a, "%g", v->u.f);
+    case RN_LIST:
+        return "a list";
+    case RN_MAP:
+        return "an object";
+    case RN_FUNC:
+        return "a function";
+    case RN_STRING:
+        break;
+    }
+    rn_buf b = RN_BUF_INIT;
+    rn_buf_putc(&b, '"');
+    for (size_t i = 0; i < v->u.s.len && i < 64; i++) {
+        unsigned char ch = (unsigned char)v->u.s.ptr[i];
+        if (ch == '"' || ch == '\\')
+            rn_buf_printf(&b, "\\%c", ch);
+        else if (ch < 0x20 || ch == 0x7f)
+            rn_buf_printf(&b, "\\x%02x", ch);
+        else
+            rn_buf_putc(&b, (char)ch);
+    }
+    rn_buf_puts(&b, v->u.s.len > 64 ? "\"..." : "\"");
+    const char *s = rn_arena_strdup(c->a, rn_buf_cstr(&b));
+    rn_buf_free(&b);
+    return s;
+}
+
+/* ---- reading the spec -------------------------------------------------- */
+
+/* A field the user set: present and not null (CEL's has()). */
+static const rn_value *has(const rn_value *map, const char *key)
+{
+    if (!map || map->kind != RN_MAP)
+        return NULL;
+    const rn_value *v = rn_map_getz(map, key);
+    return v && v->kind != RN_NULL ? v : NULL;
+}
+
+static const char *path2(mctx *c, const char *parent, const char *key)
+{
+    return rn_arena_printf(c->a, "%s.%s", parent, key);
+}
+
+static int want_kind(mctx *c, const char *path, const rn_value *v, rn_kind k)
+{
+    if (v->kind == k)
+        return 0;
+    return fail_at(c, path, "must be %s, got %s",
+                   k == RN_MAP ? "an object" : "a list", describe(c, v));
+}
+
+static int want_string(mctx *c, const char *path, const rn_value *v)
+{
+    if (v->kind != RN_STRING)
+        return fail_at(c, path, "must be a string, got %s", describe(c, v));
+    if (v->u.s.len == 0)
+        return fail_at(c, path, "must not be empty (omit the field instead)");
+    if (strlen(v->u.s.ptr) != v->u.s.len)
+        return fail_at(c, path, "must not contain NUL bytes");
+    return 0;
+}
+
+static int want_bool(mctx *c, const char *path, const rn_value *v)
+{
+    if (v->kind == RN_BOOL)
+        return 0;
+    return fail_at(c, path, "must be true or false, got %s", describe(c, v));
+}
+
+static int want_int(mctx *c, const char *path, const rn_value *v, int64_t min,
+                    int64_t max)
+{
+    if (v->kind == RN_INT && v->u.i >= min && v->u.i <= max)
+        return 0;
+    if (v->kind == RN_INT && v->u.i > max)
+        return fail_at(c, path, "must be an integer <= %lld, got %s",
+                       (long long)max, describe(c, v));
+    return fail_at(c, path, "must be an integer >= %lld, got %s",
+                   (long long)min, describe(c, v));
+}
+
+/* Every key of `map` is one of `known` (NULL-terminated). */
+static int want_keys(mctx *c, const char *path, const rn_value *map,
+                     const char *const *known)
+{
+    for (size_t i = 0; i < map->u.map.len; i++) {
+        const char *key = map->u.map.pairs[i].key;
+        size_t k = 0;
+        while (known[k] && strcmp(known[k], key) != 0)
+            k++;
+        if (!known[k])
+            return fail_at(c, path2(c, path, key), "unknown field");
+    }
+    return 0;
+}
+
+/* An optional string field of `map`; *out stays NULL when unset. */
+static int opt_string(mctx *c, const char *path, const rn_value *map,
+                      const char *key, const char **out)
+{
+    const rn_value *v = has(map, key);
+    *out = NULL;
+    if (!v)
+        return 0;
+    if (want_string(c, path2(c, path, key), v) < 0)
+        return -1;
+    *out = v->u.s.ptr;
+    return 0;
+}
+
+/* DNS-1123 label (RFC 1123): lower-case alphanumerics and '-', starting
+ * and ending with an alphanumeric. With `dots`, a subdomain. */
+static bool is_dns_name(const char *s, size_t max, bool dots)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+        bool edge = i == 0 || i == n - 1 ||
+                    (dots && (s[i - 1] == '.' || s[i + 1] == '.'));
+        if (alnum)
+            continue;
+        if (edge || !(ch == '-' || (dots && ch == '.')))
+            return false;
+    }
+    return true;
+}
+
+/* A Kubernetes quantity, the pattern the chart's schema uses:
+ * [+-]digits[.digits](Ki|Mi|..|n|u|m|k|M|..|e[+-]digits)? */
+static bool is_quantity(const char *s)
+{
+    if (*s == '+' || *s == '-')
+        s++;
+    size_t digits = 0;
+    while (*s >= '0' && *s <= '9')
+        s++, digits++;
+    if (*s == '.') {
+        s++;
+        while (*s >= '0' && *s <= '9')
+            s++, digits++;
+    }
+    if (digits == 0)
+        return false;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+        return *s == '\0';
+    }
+    if (*s && strchr("KMGTPE", *s) && s[1] == 'i')
+        return s[2] == '\0';
+    if (*s && strchr("numkMGTPE", *s))
+        s++;
+    return *s == '\0';
+}
+
+static int want_quantity(mctx *c, const char *path, const rn_value *v)
+{
+    if (v->kind == RN_INT || v->kind == RN_FLOAT)
+        return 0;
+    if (v->kind == RN_STRING && is_quantity(v->u.s.ptr))
+        return 0;
+    return fail_at(c, path, "must be a quantity such as 2Gi or 500m, got %s",
+                   describe(c, v));
+}
+
+/* A map whose values are all strings (labels, node selectors). */
+static int want_string_map(mctx *c, const char *path, const rn_value *v)
+{
+    if (want_kind(c, path, v, RN_MAP) < 0)
+        return -1;
+    for (size_t i = 0; i < v->u.map.len; i++) {
+        const rn_value *x = v->u.map.pairs[i].val;
+        if (x->kind != RN_STRING)
+            return fail_at(c, path2(c, path, v->u.map.pairs[i].key),
+                           "must be a string, got %s", describe(c, x));
+    }
+    return 0;
+}
+
+/* ---- field checks ------------------------------------------------------ */
+
+static int check_image(mctx *c, const rn_value *image)
+{
+    static const char *const keys[] = {"image", "imagePullPolicy", NULL};
+    const char *img, *policy;
+    if (want_kind(c, "spec.image", image, RN_MAP) < 0 ||
+        want_keys(c, "spec.image", image, keys) < 0 ||
+        opt_string(c, "spec.image", image, "image", &img) < 0 ||
+        opt_string(c, "spec.image", image, "imagePullPolicy", &policy) < 0)
+        return -1;
+    if (policy && strcmp(policy, "Always") != 0 &&
+        strcmp(policy, "IfNotPresent") != 0 && strcmp(policy, "Never") != 0)
+        return fail_at(c, "spec.image.imagePullPolicy",
+                       "must be Always, IfNotPresent or Never, got \"%s\"",
+                       policy);
+    return 0;
+}
+
+static int check_resources(mctx *c, const char *path, const rn_value *res)
+{
+    static const char *const keys[] = {"limits", "requests", "claims", NULL};
+    static const char *const maps[] = {"limits", "requests"};
+    if (want_kind(c, path, res, RN_MAP) < 0 ||
+        want_keys(c, path, res, keys) < 0)
+        return -1;
+    for (size_t m = 0; m < 2; m++) {
+        const rn_value *q = has(res, maps[m]);
+        const char *qpath = path2(c, path, maps[m]);
+        if (!q)
+            continue;
+        if (want_kind(c, qpath, q, RN_MAP) < 0)
+            return -1;
+        for (size_t i = 0; i < q->u.map.len; i++)
+            if (want_quantity(c, path2(c, qpath, q->u.map.pairs[i].key),
+                              q->u.map.pairs[i].val) < 0)
+                return -1;
+    }
+    const rn_value *claims = has(res, "claims");
+    if (claims && want_kind(c, path2(c, path, "claims"), claims, RN_LIST) < 0)
+        return -1;
+    return 0;
+}
+
+static int check_storage(mctx *c, const rn_value *st)
+{
+    static const char *const used[] = {"accessModes", "resources",
+                                       "storageClassName", NULL};
+    if (want_kind(c, "spec.storage", st, RN_MAP) < 0)
+        return -1;
+    for (size_t i = 0; i < st->u.map.len; i++) {
+        const char *key = st->u.map.pairs[i].key;
+        size_t k = 0;
+        while (used[k] && strcmp(used[k], key) != 0)
+            k++;
+        if (!used[k])
+            warn(c, "spec.storage.%s is not supported and is ignored", key);
+    }
+    const rn_value *modes = has(st, "accessModes");
+    if (modes) {
+        if (want_kind(c, "spec.storage.accessModes", modes, RN_LIST) < 0)
+            return -1;
+        for (size_t i = 0; i < modes->u.list.len; i++) {
+            const rn_value *m = modes->u.list.items[i];
+            const char *p =
+                rn_arena_printf(c->a, "spec.storage.accessModes[%zu]", i);
+            if (want_string(c, p, m) < 0)
+                return -1;
+            if (strcmp(m->u.s.ptr, "ReadWriteOnce") != 0 &&
+                strcmp(m->u.s.ptr, "ReadOnlyMany") != 0 &&
+                strcmp(m->u.s.ptr, "ReadWriteMany") != 0 &&
+                strcmp(m->u.s.ptr, "ReadWriteOncePod") != 0)
+                return fail_at(c, p,
+                               "must be ReadWriteOnce, ReadOnlyMany, "
+                               "ReadWriteMany or ReadWriteOncePod, got %s",
+                               describe(c, m));
+        }
+        if (modes->u.list.len > 1)
+            warn(c,
+                 "spec.storage.accessModes: only the first access mode "
+                 "(%s) is used",
+                 modes->u.list.items[0]->u.s.ptr);
+    }
+    const rn_value *res = has(st, "resources");
+    if (res) {
+        static const char *const rkeys[] = {"requests", "limits", NULL};
+        static const char *const qkeys[] = {"storage", NULL};
+        if (want_kind(c, "spec.storage.resources", res, RN_MAP) < 0 ||
+            want_keys(c, "spec.storage.resources", res, rkeys) < 0)
+            return -1;
+        if (has(res, "limits"))
+            warn(c, "spec.storage.resources.limits is not supported and is "
+                    "ignored");
+        const rn_value *req = has(res, "requests");
+        if (req) {
+            const char *p = "spec.storage.resources.requests";
+            if (want_kind(c, p, req, RN_MAP) < 0 ||
+                want_keys(c, p, req, qkeys) < 0)
+                return -1;
+            const rn_value *size = has(req, "storage");
+            if (size && want_quantity(c, path2(c, p, "storage"), size) < 0)
+                return -1;
+        }
+    }
+    const char *cls;
+    return opt_string(c, "spec.storage", st, "storageClassName", &cls);
+}
+
+/* backendStoreUriFrom / registryStoreUriFrom: a Secret key. */
+static int check_uri_from(mctx *c, const char *path, const rn_value *from)
+{
+    static const char *const keys[] = {"secretKeyRef", NULL};
+    static const char *const ref_keys[] = {"name", "key", "optional", NULL};
+    const char *rpath = path2(c, path, "secretKeyRef");
+    if (want_kind(c, path, from, RN_MAP) < 0 ||
+        want_keys(c, path, from, keys) < 0)
+        return -1;
+    const rn_value *ref = has(from, "secretKeyRef");
+    if (!ref)
+        return fail_at(c, rpath, "is required");
+    const char *name, *key;
+    if (want_kind(c, rpath, ref, RN_MAP) < 0 ||
+        want_keys(c, rpath, ref, ref_keys) < 0 ||
+        opt_string(c, rpath, ref, "name", &name) < 0 ||
+        opt_string(c, rpath, ref, "key", &key) < 0)
+        return -1;
+    if (!name)
+        return fail_at(c, path2(c, rpath, "name"), "is required");
+    if (!key)
+        return fail_at(c, path2(c, rpath, "key"), "is required");
+    const rn_value *opt = has(ref, "optional");
+    return opt ? want_bool(c, path2(c, rpath, "optional"), opt) : 0;
+}
+
+/* A {name, key, optional} or {fieldPath} style reference: every key in
+ * `strings` that is present is a string, `required` is present. */
+static int check_ref(mctx *c, const char *path, const rn_value *ref,
+                     const char *const *keys, const char *required)
+{
+    if (want_kind(c, path, ref, RN_MAP) < 0 ||
+        want_keys(c, path, ref, keys) < 0)
+        return -1;
+    for (size_t i = 0; keys[i]; i++) {
+        const rn_value *v = has(ref, keys[i]);
+        const char *p = path2(c, path, keys[i]);
+        if (!v) {
+            if (strcmp(keys[i], required) == 0)
+                return fail_at(c, p, "is required");
+            continue;
+        }
+        if (strcmp(keys[i], "optional") == 0) {
+            if (want_bool(c, p, v) < 0)
+                return -1;
+        } else if (strcmp(keys[i], "divisor") == 0) {
+            if (want_quantity(c, p, v) < 0)
+                return -1;
+        } else if (want_string(c, p, v) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int check_value_from(mctx *c, const char *path, const rn_value *vf)
+{
+    static const char *const keys[] = {"secretKeyRef", "configMapKeyRef",
+                                       "fieldRef", "resourceFieldRef", NULL};
+    static const char *const key_ref[] = {"name", "key", "optional", NULL};
+    static const char *const field_ref[] = {"apiVersion", "fieldPath", NULL};
+    static const char *const res_ref[] = {"containerName", "resource",
+                                          "divisor", NULL};
+    if (want_kind(c, path, vf, RN_MAP) < 0 || want_keys(c, path, vf, keys) < 0)
+        return -1;
+    if (vf->u.map.len != 1)
+        return fail_at(c, path,
+                       "must hold exactly one of secretKeyRef, "
+                       "configMapKeyRef, fieldRef, resourceFieldRef");
+    const char *kind = vf->u.map.pairs[0].key;
+    const rn_value *ref = vf->u.map.pairs[0].val;
+    const char *p = path2(c, path, kind);
+    if (strcmp(kind, "fieldRef") == 0)
+        return check_ref(c, p, ref, field_ref, "fieldPath");
+    if (strcmp(kind, "resourceFieldRef") == 0)
+        return check_ref(c, p, ref, res_ref, "resource");
+    return check_ref(c, p, ref, key_ref, "key");
+}
+
+static int check_env(mctx *c, const rn_value *env)
+{
+    static const char *const keys[] = {"name", "value", "valueFrom", NULL};
+    if (want_kind(c, "spec.env", env, RN_LIST) < 0)
+        return -1;
+    for (size_t i = 0; i < env->u.list.len; i++) {
+        const rn_value *e = env->u.list.items[i];
+        const char *p = rn_arena_printf(c->a, "spec.env[%zu]", i);
+        const char *name;
+        if (want_kind(c, p, e, RN_MAP) < 0 || want_keys(c, p, e, keys) < 0)
+            return -1;
+        if (!has(e, "name"))
+            return fail_at(c, path2(c, p, "name"), "is required");
+        if (opt_string(c, p, e, "name", &name) < 0)
+            return -1;
+        /* An empty value is a value: "" is what the variable holds. */
+        const rn_value *v = has(e, "value");
+        if (v && v->kind != RN_STRING)
+            return fail_at(c, path2(c, p, "value"),
+                           "must be a string, got %s (quote it)",
+                           describe(c, v));
+        const rn_value *vf = has(e, "valueFrom");
+        if (vf && check_value_from(c, path2(c, p, "valueFrom"), vf) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int check_env_from(mctx *c, const rn_value *list)
+{
+    static const char *const keys[] = {"prefix", "secretRef", "configMapRef",
+                                       NULL};
+    static const char *const ref_keys[] = {"name", "optional", NULL};
+    if (want_kind(c, "spec.envFrom", list, RN_LIST) < 0)
+        return -1;
+    for (size_t i = 0; i < list->u.list.len; i++) {
+        const rn_value *e = list->u.list.items[i];
+        const char *p = rn_arena_printf(c->a, "spec.envFrom[%zu]", i);
+        const char *prefix;
+        if (want_kind(c, p, e, RN_MAP) < 0 || want_keys(c, p, e, keys) < 0 ||
+            opt_string(c, p, e, "prefix", &prefix) < 0)
+            return -1;
+        const rn_value *s = has(e, "secretRef");
+        const rn_value *m = has(e, "configMapRef");
+        if (!s == !m)
+            return fail_at(c, p, "must hold one of secretRef, configMapRef");
+        if (check_ref(c, path2(c, p, s ? "secretRef" : "configMapRef"),
+                      s ? s : m, ref_keys, "name") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int check_tolerations(mctx *c, const rn_value *list)
+{
+    if (want_kind(c, "spec.tolerations", list, RN_LIST) < 0)
+        return -1;
+    for (size_t i = 0; i < list->u.list.len; i++)
+        if (want_kind(c, rn_arena_printf(c->a, "spec.tolerations[%zu]", i),
+                      list->u.list.items[i], RN_MAP) < 0)
+            return -1;
+    return 0;
+}
+
+/* Every spec field's type; unknown fields are reported and ignored, as the
+ * API server prunes them. */
+static int check_spec(mctx *c)
+{
+    static const char *const known[] = {"image",
+                                        "replicas",
+                                        "resources",
+                                        "serviceAccountName",
+                                        "storage",
+                                        "backendStoreUri",
+                                        "backendStoreUriFrom",
+                                        "registryStoreUri",
+                                        "registryStoreUriFrom",
+                                        "artifactsDestination",
+                                        "defaultArtifactRoot",
+                                        "serveArtifacts",
+                                        "workers",
+                                        "env",
+                                        "envFrom",
+                                        "podLabels",
+                                        "podSecurityContext",
+                                        "securityContext",
+                                        "nodeSelector",
+                                        "tolerations",
+                                        "affinity",
+                                        NULL};
+    static const char *const uris[] = {"backendStoreUri", "registryStoreUri",
+                                       "artifactsDestination",
+                                       "defaultArtifactRoot"};
+    static const char *const maps[] = {"podSecurityContext", "securityContext",
+                                       "affinity"};
+    const rn_value *s = c->spec, *v;
+    if (!s)
+        return 0;
+    for (size_t i = 0; i < s->u.map.len; i++) {
+        const char *key = s->u.map.pairs[i].key;
+        size_t k = 0;
+        while (known[k] && strcmp(known[k], key) != 0)
+            k++;
+        if (!known[k])
+            warn(c, "spec.%s is not a field of MLflow and is ignored", key);
+    }
+    if ((v = has(s, "image")) && check_image(c, v) < 0)
+        return -1;
+    if ((v = has(s, "replicas")) &&
+        want_int(c, "spec.replicas", v, 1, INT32_MAX) < 0)
+        return -1;
+    if ((v = has(s, "workers")) &&
+        want_int(c, "spec.workers", v, 1, INT32_MAX) < 0)
+        return -1;
+    if ((v = has(s, "resources")) &&
+        check_resources(c, "spec.resources", v) < 0)
+        return -1;
+    if ((v = has(s, "serviceAccountName"))) {
+        if (want_string(c, "spec.serviceAccountName", v) < 0)
+            return -1;
+        if (!is_dns_name(v->u.s.ptr, 253, true))
+            return fail_at(c, "spec.serviceAccountName",
+                           "must be a DNS subdomain (lower-case letters, "
+                           "digits, '-' and '.'), got %s",
+                           describe(c, v));
+    }
+    if ((v = has(s, "storage")) && check_storage(c, v) < 0)
+        return -1;
+    for (size_t i = 0; i < 4; i++)
+        if ((v = has(s, uris[i])) &&
+            want_string(c, path2(c, "spec", uris[i]), v) < 0)
+            return -1;
+    if ((v = has(s, "backendStoreUriFrom")) &&
+        check_uri_from(c, "spec.backendStoreUriFrom", v) < 0)
+        return -1;
+    if ((v = has(s, "registryStoreUriFrom")) &&
+        check_uri_from(c, "spec.registryStoreUriFrom", v) < 0)
+        return -1;
+    if ((v = has(s, "serveArtifacts")) &&
+        want_bool(c, "spec.serveArtifacts", v) < 0)
+        return -1;
+    if ((v = has(s, "env")) && check_env(c, v) < 0)
+        return -1;
+    if ((v = has(s, "envFrom")) && check_env_from(c, v) < 0)
+        return -1;
+    if ((v = has(s, "podLabels")) &&
+        want_string_map(c, "spec.podLabels", v) < 0)
+        return -1;
+    if ((v = has(s, "nodeSelector")) &&
+        want_string_map(c, "spec.nodeSelector", v) < 0)
+        return -1;
+    if ((v = has(s, "tolerations")) && check_tolerations(c, v) < 0)
+        return -1;
+    for (size_t i = 0; i < 3; i++)
+        if ((v = has(s, maps[i])) &&
+            want_kind(c, path2(c, "spec", maps[i]), v, RN_MAP) < 0)
+            return -1;
+    return 0;
+}
+
+/* ---- rules ------------------------------------------------------------- */
+
+static const char *str_of(const rn_value *spec, const char *key)
+{
+    const rn_value *v = has(spec, key);
+    return v ? v->u.s.ptr : NULL;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+    return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* A URI on the pod's own files: sqlite:// or file://. */
+static bool local_uri(const char *s)
+{
+    return starts(s, "sqlite://") || starts(s, "file://");
+}
+
+/* The CRD's CEL rules; they judge the fields the user set. */
+static int check_rules(mctx *c)
+{
+    const rn_value *s = c->spec;
+    const rn_value *serve_v = has(s, "serveArtifacts");
+    bool serve = serve_v && serve_v->u.b;
+    bool storage = has(s, "storage") != NULL;
+    const char *backend = str_of(s, "backendStoreUri");
+    const char *registry = str_of(s, "registryStoreUri");
+    const char *dest = str_of(s, "artifactsDestination");
+    const char *root = str_of(s, "defaultArtifactRoot");
+
+    if (backend && has(s, "backendStoreUriFrom"))
+        return fail_at(c, "spec.backendStoreUriFrom",
+                       "spec.backendStoreUri and spec.backendStoreUriFrom "
+                       "are mutually exclusive; set only one");
+    if (registry && has(s, "registryStoreUriFrom"))
+        return fail_at(c, "spec.registryStoreUriFrom",
+                       "spec.registryStoreUri and spec.registryStoreUriFrom "
+                       "are mutually exclusive; set only one");
+    if (!serve && !root)
+        return fail_at(c, "spec.defaultArtifactRoot",
+                       "is required unless spec.serveArtifacts is true "
+                       "(clients then write artifacts there directly)");
+    if (!serve && starts(root, "file://"))
+        return fail_at(c, "spec.defaultArtifactRoot",
+                       "a file:// artifact root needs spec.serveArtifacts: "
+                       "true (clients cannot reach the server's files)");
+    if (!serve && starts(dest, "file://"))
+        return fail_at(c, "spec.artifactsDestination",
+                       "a file:// destination needs spec.serveArtifacts: true");
+    if (!storage && local_uri(backend))
+        return fail_at(c, "spec.backendStoreUri",
+                       "a sqlite:// or file:// URI needs spec.storage (the "
+                       "data would die with the pod)");
+    if (!storage && local_uri(registry))
+        return fail_at(c, "spec.registryStoreUri",
+                       "a sqlite:// or file:// URI needs spec.storage (the "
+                       "data would die with the pod)");
+    if (!storage && starts(dest, "file://"))
+        return fail_at(c, "spec.artifactsDestination",
+                       "a file:// destination needs spec.storage (the "
+                       "artifacts would die with the pod)");
+    return 0;
+}
+
+/* Things that render but that the user should hear about. */
+static void add_warnings(mctx *c)
+{
+    const rn_value *s = c->spec;
+    const rn_value *serve_v = has(s, "serveArtifacts");
+    bool serve = serve_v && serve_v->u.b;
+    const rn_value *st = has(s, "storage");
+    if (!st && !has(s, "backendStoreUri") && !has(s, "backendStoreUriFrom"))
+        warn(c,
+             "spec.storage is not set: the tracking database defaults "
+             "to " DEFAULT_BACKEND " inside the pod and is lost with it; set "
+             "spec.storage or spec.backendStoreUriFrom");
+    if (!st && serve && !has(s, "artifactsDestination"))
+        warn(c, "spec.storage is not set: served artifacts default "
+                "to " DEFAULT_ARTIFACTS
+                " inside the pod and are lost with it; set "
+                "spec.storage or spec.artifactsDestination");
+    if (!serve && has(s, "artifactsDestination"))
+        warn(c, "spec.artifactsDestination is ignored unless "
+                "spec.serveArtifacts is true");
+    const rn_value *replicas = has(s, "replicas");
+    const rn_value *modes = st ? has(st, "accessModes") : NULL;
+    const char *mode = modes && modes->u.list.len
+                           ? modes->u.list.items[0]->u.s.ptr
+                           : "ReadWriteOnce";
+    if (st && replicas && replicas->u.i > 1 && strcmp(mode, "ReadWriteMany"))
+        warn(c,
+             "spec.replicas is %lld but the claim is %s: every pod must "
+             "run on one node (use ReadWriteMany)",
+             (long long)replicas->u.i, mode);
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+/* The map at `key` of `parent`, created when missing. */
+static rn_value *vmap(mctx *c, rn_value *parent, const char *key)
+{
+    rn_value *m = rn_map_getz(parent, key);
+    if (!m) {
+        m = rn_map_new(c->a, 4);
+        rn_map_setz(c->a, parent, key, m);
+    }
+    return m;
+}
+
+static void vstr(mctx *c, rn_value *map, const char *key, const char *s)
+{
+    rn_map_setz(c->a, map, key, rn_strz(c->a, s));
+}
+
+/* Copy spec.<key> to values <map>.<vkey> when the user set it. */
+static void vcopy(mctx *c, rn_value *map, const char *vkey, const char *key)
+{
+    const rn_value *v = has(c->spec, key);
+    if (v)
+        rn_map_setz(c->a, map, vkey, rn_value_deepcopy(c->a, v));
+}
+
+static const char *str_or(const char *s, const char *dflt)
+{
+    return s && *s ? s : dflt;
+}
+
+static void values_image(mctx *c, const rn_mlflow_opts *o)
+{
+    const rn_value *image = has(c->spec, "image");
+    const char *name = str_of(image, "image");
+    const char *policy = str_of(image, "imagePullPolicy");
+    rn_value *m = vmap(c, c->values, "image");
+    vstr(c, m, "name", str_or(name, str_or(o->image, RN_MLFLOW_DEFAULT_IMAGE)));
+    if (policy)
+        vstr(c, m, "imagePullPolicy", policy);
+}
+
+static void values_storage(mctx *c)
+{
+    const rn_value *st = has(c->spec, "storage");
+    rn_value *m = vmap(c, c->values, "storage");
+    rn_map_setz(c->a, m, "enabled", rn_bool(c->a, st != NULL));
+    if (!st)
+        return;
+    const rn_value *modes = has(st, "accessModes");
+    const rn_value *size = rn_value_at(st, "resources.requests.storage");
+    const char *cls = str_of(st, "storageClassName");
+    vstr(c, m, "accessMode",
+         modes && modes->u.list.len ? modes->u.list.items[0]->u.s.ptr
+                                    : "ReadWriteOnce");
+    /* The chart wants a string; a bare number in YAML is a byte count. */
+    if (size && size->kind == RN_STRING)
+        vstr(c, m, "size", size->u.s.ptr);
+    else if (size && size->kind == RN_INT)
+        vstr(c, m, "size", rn_arena_printf(c->a, "%lld", (long long)size->u.i));
+    else if (size && size->kind == RN_FLOAT)
+        vstr(c, m, "size", rn_arena_printf(c->a, "%.17g", size->u.f));
+    else
+        vstr(c, m, "size", "2Gi");
+    if (cls)
+        vstr(c, m, "storageClassName", cls);
+}
+
+static void values_mlflow(mctx *c)
+{
+    static const char *const copied[] = {
+        "backendStoreUri",      "backendStoreUriFrom",  "registryStoreUri",
+        "registryStoreUriFrom", "artifactsDestination", "defaultArtifactRoot"};
+    const rn_value *serve = has(c->spec, "serveArtifacts");
+    const rn_value *workers = has(c->spec, "workers");
+    rn_value *m = vmap(c, c->values, "mlflow");
+    for (size_t i = 0; i < 6; i++)
+        vcopy(c, m, copied[i], copied[i]);
+    rn_map_setz(c->a, m, "serveArtifacts", rn_bool(c->a, serve && serve->u.b));
+    rn_map_setz(c->a, m, "workers", rn_int(c->a, workers ? workers->u.i : 1));
+    /* Behind the gateway the route checks hosts; each instance is served
+     * under its own path. */
+    rn_value *hosts = rn_list_new(c->a, 1);
+    rn_list_push(c->a, hosts, rn_strz(c->a, "*"));
+    rn_map_setz(c->a, m, "allowedHosts", hosts);
+    vstr(c, m, "staticPrefix", c->prefix);
+}
+
+static int values_route_and_link(mctx *c, const rn_mlflow_opts *o, bool rhoai)
+{
+    rn_value *r = vmap(c, c->values, "httpRoute");
+    rn_map_setz(c->a, r, "enabled", rn_bool(c->a, o->http_route));
+    if (o->gateway_name && *o->gateway_name)
+        vstr(c, r, "gatewayName", o->gateway_name);
+    if (o->gateway_namespace && *o->gateway_namespace)
+        vstr(c, r, "gatewayNamespace", o->gateway_namespace);
+
+    rn_value *l = vmap(c, c->values, "consoleLink");
+    bool link = o->console_link;
+    const char *url = o->mlflow_url;
+    if (link && !(url && *url)) {
+        warn(c, "no MLflow URL is configured (mlflowUrl, MLFLOW_URL): the "
+                "ConsoleLink is not rendered");
+        link = false;
+    }
+    rn_map_setz(c->a, l, "enabled", rn_bool(c->a, link));
+    if (!link)
+        return 0;
+    if (!starts(url, "https://") || !url[8])
+        return fail_at(c, "", "mlflowUrl must be an https:// URL, got \"%s\"",
+                       url);
+    size_t n = strlen(url);
+    while (n > 8 && url[n - 1] == '/')
+        n--;
+    vstr(c, l, "href", rn_arena_printf(c->a, "%.*s%s", (int)n, url, c->prefix));
+    vstr(c, l, "sectionTitle",
+         str_or(o->section_title,
+                rhoai ? "Red Hat OpenShift AI" : "Open Data Hub"));
+    vstr(c, l, "text", "MLflow");
+    return 0;
+}
+
+static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
+                         const char *name)
+{
+    static const char *const passed[] = {"resources",
+                                         "env",
+                                         "envFrom",
+                                         "podLabels",
+                                         "podSecurityContext",
+                                         "securityContext",
+                                         "nodeSelector",
+                                         "tolerations",
+                                         "affinity"};
+    rn_value *v = c->values;
+    bool plain = strcmp(name, "mlflow") == 0;
+    const rn_value *replicas = has(c->spec, "replicas");
+    const char *sa = str_of(c->spec, "serviceAccountName");
+
+    vstr(c, v, "namespace", ns);
+    vstr(c, v, "resourceSuffix",
+         plain ? "" : rn_arena_printf(c->a, "-%s", name));
+    /* One serving certificate per Service: the service CA would otherwise
+     * rewrite one Secret for two Services. */
+    vstr(c, vmap(c, v, "tls"), "secretName",
+         rn_arena_printf(c->a, "%s-tls", c->base));
+    rn_map_setz(c->a, v, "replicaCount",
+                rn_int(c->a, replicas ? replicas->u.i : 1));
+    values_image(c, o);
+    /* Only an explicit name: the chart derives mlflow[-<name>]-sa and
+     * labels an explicitly named (shareable) account differently. */
+    if (sa)
+        vstr(c, vmap(c, v, "serviceAccount"), "name", sa);
+    values_storage(c);
+    values_mlflow(c);
+    for (size_t i = 0; i < sizeof passed / sizeof *passed; i++)
+        vcopy(c, v, passed[i], passed[i]);
+}
+
+/* ---- entry ------------------------------------------------------------- */
+
+static int check_name(mctx *c, const rn_value *cr, const char **name)
+{
+    const rn_value *v = has(has(cr, "metadata"), "name");
+    if (!v)
+        return fail_at(c, "metadata.name", "is required");
+    if (want_string(c, "metadata.name", v) < 0)
+        return -1;
+    if (v->u.s.len > RN_MLFLOW_MAX_NAME)
+        return fail_at(c, "metadata.name",
+                       "must be at most %d characters (the generated names "
+                       "must fit 63), got %zu",
+                       RN_MLFLOW_MAX_NAME, v->u.s.len);
+    if (!is_dns_name(v->u.s.ptr, RN_MLFLOW_MAX_NAME, false))
+        return fail_at(c, "metadata.name",
+                       "must be a DNS label (lower-case letters, digits and "
+                       "'-', starting and ending with a letter or digit), "
+                       "got %s",
+                       describe(c, v));
+    *name = v->u.s.ptr;
+    return 0;
+}
+
+/* The target namespace: the explicit one, else the mode's. */
+static int pick_namespace(mctx *c, const rn_mlflow_opts *o, const char **ns,
+                          bool *rhoai)
+{
+    const char *mode = str_or(o->mode, "opendatahub");
+    *rhoai = strcmp(mode, "rhoai") == 0;
+    if (!*rhoai && strcmp(mode, "opendatahub") != 0)
+        return fail_at(c, "", "mode must be opendatahub or rhoai, got \"%s\"",
+                       mode);
+    *ns = str_or(o->namespace,
+                 *rhoai ? "redhat-ods-applications" : "opendatahub");
+    if (!is_dns_name(*ns, 63, false))
+        return fail_at(c, "", "namespace must be a DNS label, got \"%s\"", *ns);
+    return 0;
+}
+
+int rn_mlflow_values(rn_arena *a, const rn_value *cr, const rn_mlflow_opts *o,
+                     rn_value **values, rn_value **warnings,
+                     const char **release, const char **namespace,
+                     rn_error *err)
+{
+    static const rn_mlflow_opts none = {0};
+    rn_error scratch;
+    if (!err) {
+        rn_error_clear(&scratch);
+        err = &scratch;
+    }
+    if (!o)
+        o = &none;
+    *values = NULL;
+    mctx c = {.a = a, .err = err, .warnings = rn_list_new(a, 2)};
+    const char *name, *ns;
+    bool rhoai;
+    if (!cr || cr->kind != RN_MAP)
+        return fail_at(&c, "", "an MLflow object must be a map");
+    if (check_name(&c, cr, &name) < 0 || pick_namespace(&c, o, &ns, &rhoai) < 0)
+        return -1;
+    const rn_value *spec = has(cr, "spec");
+    if (spec && want_kind(&c, "spec", spec, RN_MAP) < 0)
+        return -1;
+    c.spec = spec;
+    bool plain = strcmp(name, "mlflow") == 0;
+    c.base = plain ? "mlflow" : rn_arena_printf(a, "mlflow-%s", name);
+    c.prefix = rn_arena_printf(a, "/%s", c.base);
+    if (check_spec(&c) < 0 || check_rules(&c) < 0)
+        return -1;
+    add_warnings(&c);
+    c.values = rn_map_new(a, 24);
+    build_values(&c, o, ns, name);
+    if (values_route_and_link(&c, o, rhoai) < 0)
+        return -1;
+    *values = c.values;
+    if (warnings)
+        *warnings = c.warnings;
+    if (release)
+        *release = c.base;
+    if (namespace)
+        *namespace = ns;
+    return 0;
+}

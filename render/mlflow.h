@@ -1,0 +1,73 @@
+/*
+ * mlflow.h — from an MLflow object (mlflow.opendatahub.io/v1) to the values
+ * of charts/mlflow.
+ *
+ * This is where the MLflow API's rules, defaults and derivations live (see
+ * the design: "The MLflow resource"); the chart then renders the values.
+ * The function is pure: the object and the options in, values, warnings,
+ * release name and namespace out.
+ *
+ * The values are user values in Helm's sense (what `-f` would supply): the
+ * chart coalesces them over its values.yaml, so every value the chart's
+ * standalone defaults would get wrong for an MLflow object is set
+ * explicitly (storage.enabled, mlflow.serveArtifacts, ...).
+ *
+ * Ownership: everything returned lives in the arena; the object and the
+ * options are borrowed.
+ */
+#ifndef RN_MLFLOW_H
+#define RN_MLFLOW_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "error.h"
+#include "value.h"
+
+/* Defaults of the operator and the function. */
+#define RN_MLFLOW_DEFAULT_IMAGE "quay.io/opendatahub/mlflow:master"
+#define RN_MLFLOW_MAX_NAME 40
+
+typedef struct rn_mlflow_opts {
+    /* "opendatahub" (NULL or "" means this) or "rhoai": picks the target
+     * namespace and the console section title. */
+    const char *mode;
+    /* Target namespace; NULL or "" for the mode's. */
+    const char *namespace;
+    /* Image when the object names none; NULL or "" for
+     * RN_MLFLOW_DEFAULT_IMAGE. */
+    const char *image;
+    /* Gateway of the HTTPRoute; NULL or "" for the chart's defaults
+     * (data-science-gateway in openshift-ingress). */
+    const char *gateway_name, *gateway_namespace;
+    /* Render the HTTPRoute / the ConsoleLink. */
+    bool http_route, console_link;
+    /* Base URL of the gateway (https://host), the ConsoleLink's href is
+     * this plus the instance's prefix. Without it no ConsoleLink is
+     * rendered, with a warning. */
+    const char *mlflow_url;
+    /* Console application menu section; NULL or "" for the mode's. */
+    const char *section_title;
+} rn_mlflow_opts;
+
+/*
+ * Map one MLflow object (a map read with RN_YAML_CORE: ints are RN_INT) to
+ * chart values. `o` may be NULL for all defaults.
+ *
+ * On success: *values is the values map; *warnings an RN_LIST of strings
+ * (possibly empty) for things that render but deserve a word (data on
+ * pod-local files, ignored fields); *release the release name, which is
+ * also the instance label ("mlflow" for the object named mlflow, else
+ * "mlflow-<name>"); *namespace the target namespace. Any out pointer
+ * other than values may be NULL.
+ *
+ * On failure (-1): err says what is wrong with which field, err->field
+ * holds its path ("spec.backendStoreUriFrom", "metadata.name"); no values
+ * are returned.
+ */
+int rn_mlflow_values(rn_arena *a, const rn_value *cr, const rn_mlflow_opts *o,
+                     rn_value **values, rn_value **warnings,
+                     const char **release, const char **namespace,
+                     rn_error *err);
+
+#endif

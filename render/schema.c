@@ -1,0 +1,393 @@
+/*
+ * schema.c — the JSON Schema subset described in schema.h. Problems are
+ * collected (not just the first) so one run shows the user all of them.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "schema.h"
+
+#include <math.h>
+#include <pcre2.h>
+#include <string.h>
+
+#include "gofmt.h"
+
+typedef struct vctx {
+    rn_arena *a;
+    const rn_value *root;
+    rn_buf problems;
+    int count;
+    int depth;
+} vctx;
+
+static void problem(vctx *c, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void problem(vctx *c, const char *path, const char *fmt, ...)
+{
+    c->count++;
+    if (c->count > 20)
+        return;
+    rn_buf_printf(&c->problems, "\n- %s: ", *path ? path : "(root)");
+    va_list ap;
+    va_start(ap, fmt);
+    rn_buf_vprintf(&c->problems, fmt, ap);
+    va_end(ap);
+}
+
+static bool is_integer(const rn_value *v)
+{
+    if (v->kind == RN_INT)
+        return true;
+    return v->kind == RN_FLOAT && isfinite(v->u.f) && floor(v->u.f) == v->u.f;
+}
+
+static const char *json_type(const rn_value *v)
+{
+    switch (v->kind) {
+    case RN_NULL: return "null";
+    case RN_BOOL: return "boolean";
+    case RN_INT: return "integer";
+    case RN_FLOAT: return is_integer(v) ? "integer" : "number";
+    case RN_STRING: return "string";
+    case RN_LIST: return "array";
+    case RN_MAP: return "object";
+    default: return "unknown";
+    }
+}
+
+static bool type_ok(const rn_value *v, const char *t)
+{
+    const char *have = json_type(v);
+    if (strcmp(t, "number") == 0)
+        return v->kind == RN_INT || v->kind == RN_FLOAT;
+    return strcmp(have, t) == 0;
+}
+
+static double num(const rn_value *v)
+{
+    return v->kind == RN_INT ? (double)v->u.i : v->u.f;
+}
+
+static bool is_num(const rn_value *v)
+{
+    return v && (v->kind == RN_INT || v->kind == RN_FLOAT);
+}
+
+/* JSON equality: 1 == 1.0. */
+static bool json_equal(const rn_value *x, const rn_value *y)
+{
+    if (is_num(x) && is_num(y))
+        return num(x) == num(y);
+    if (x->kind != y->kind)
+        return false;
+    if (x->kind == RN_LIST) {
+        if (x->u.list.len != y->u.list.len)
+            return false;
+        for (size_t i = 0; i < x->u.list.len; i++)
+            if (!json_equal(x->u.list.items[i], y->u.list.items[i]))
+                return false;
+        return true;
+    }
+    if (x->kind == RN_MAP) {
+        if (x->u.map.len != y->u.map.len)
+            return false;
+        for (size_t i = 0; i < x->u.map.len; i++) {
+            rn_pair *p = &x->u.map.pairs[i];
+            rn_value *o = rn_map_get(y, p->key, p->keylen);
+            if (!o || !json_equal(p->val, o))
+                return false;
+        }
+        return true;
+    }
+    return rn_value_equal(x, y);
+}
+
+static size_t utf8_len(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            count++;
+    return count;
+}
+
+static bool regex_match(const char *pattern, const char *s, size_t n)
+{
+    int ec;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF, &ec, &off, NULL);
+    if (!re)
+        return true; /* a broken pattern is the schema's problem */
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+    return rc >= 0;
+}
+
+static const rn_value *resolve_ref(vctx *c, const rn_value *schema)
+{
+    for (int hops = 0; schema && schema->kind == RN_MAP && hops < 16;
+         hops++) {
+        rn_value *ref = rn_map_getz(schema, "$ref");
+        if (!ref || ref->kind != RN_STRING || ref->u.s.ptr[0] != '#')
+            return schema;
+        const rn_value *cur = c->root;
+        const char *p = ref->u.s.ptr + 1;
+        while (*p == '/' && cur) {
+            p++;
+            const char *slash = strchr(p, '/');
+            size_t len = slash ? (size_t)(slash - p) : strlen(p);
+            cur = cur->kind == RN_MAP ? rn_map_get(cur, p, len) : NULL;
+            p += len;
+        }
+        schema = cur;
+    }
+    return schema;
+}
+
+static void validate(vctx *c, const rn_value *schema, const rn_value *v,
+                     const char *path);
+
+static int count_valid(vctx *c, const rn_value *v, const rn_value *list,
+                       const char *path)
+{
+    int valid = 0;
+    for (size_t i = 0; list && list->kind == RN_LIST && i < list->u.list.len;
+         i++) {
+        vctx sub = {c->a, c->root, RN_BUF_INIT, 0, c->depth};
+        validate(&sub, list->u.list.items[i], v, path);
+        rn_buf_free(&sub.problems);
+        if (sub.count == 0)
+            valid++;
+    }
+    return valid;
+}
+
+static void check_type(vctx *c, const rn_value *t, const rn_value *v,
+                       const char *path)
+{
+    if (!t)
+        return;
+    if (t->kind == RN_STRING) {
+        if (!type_ok(v, t->u.s.ptr))
+            problem(c, path, "got %s, want %s", json_type(v), t->u.s.ptr);
+        return;
+    }
+    if (t->kind != RN_LIST)
+        return;
+    rn_buf want = RN_BUF_INIT;
+    for (size_t i = 0; i < t->u.list.len; i++) {
+        rn_value *x = t->u.list.items[i];
+        if (x->kind == RN_STRING && type_ok(v, x->u.s.ptr)) {
+            rn_buf_free(&want);
+            return;
+        }
+        if (x->kind == RN_STRING)
+            rn_buf_printf(&want, "%s%s", i ? " or " : "", x->u.s.ptr);
+    }
+    problem(c, path, "got %s, want %s", json_type(v), rn_buf_cstr(&want));
+    rn_buf_free(&want);
+}
+
+static void check_number(vctx *c, const rn_value *s, const rn_value *v,
+                         const char *path)
+{
+    if (!is_num(v))
+        return;
+    double x = num(v);
+    rn_value *m;
+    if ((m = rn_map_getz(s, "minimum")) && is_num(m) && x < num(m))
+        problem(c, path, "must be >= %g but found %g", num(m), x);
+    if ((m = rn_map_getz(s, "maximum")) && is_num(m) && x > num(m))
+        problem(c, path, "must be <= %g but found %g", num(m), x);
+    if ((m = rn_map_getz(s, "exclusiveMinimum")) && is_num(m) && x <= num(m))
+        problem(c, path, "must be > %g but found %g", num(m), x);
+    if ((m = rn_map_getz(s, "exclusiveMaximum")) && is_num(m) && x >= num(m))
+        problem(c, path, "must be < %g but found %g", num(m), x);
+    if ((m = rn_map_getz(s, "multipleOf")) && is_num(m) && num(m) > 0) {
+        double q = x / num(m);
+        if (floor(q) != q)
+            problem(c, path, "%g not multipleOf %g", x, num(m));
+    }
+}
+
+static void check_string(vctx *c, const rn_value *s, const rn_value *v,
+                         const char *path)
+{
+    if (v->kind != RN_STRING)
+        return;
+    size_t n = utf8_len(v->u.s.ptr, v->u.s.len);
+    rn_value *m;
+    if ((m = rn_map_getz(s, "minLength")) && is_num(m) && n < num(m))
+        problem(c, path, "length must be >= %g, but got %zu", num(m), n);
+    if ((m = rn_map_getz(s, "maxLength")) && is_num(m) && n > num(m))
+        problem(c, path, "length must be <= %g, but got %zu", num(m), n);
+    if ((m = rn_map_getz(s, "pattern")) && m->kind == RN_STRING &&
+        !regex_match(m->u.s.ptr, v->u.s.ptr, v->u.s.len))
+        problem(c, path, "does not match pattern '%s'", m->u.s.ptr);
+}
+
+static char *child_path(vctx *c, const char *path, const char *key)
+{
+    return *path ? rn_arena_printf(c->a, "%s.%s", path, key)
+                 : rn_arena_strdup(c->a, key);
+}
+
+static void check_object(vctx *c, const rn_value *s, const rn_value *v,
+                         const char *path)
+{
+    if (v->kind != RN_MAP)
+        return;
+    rn_value *req = rn_map_getz(s, "required");
+    for (size_t i = 0; req && req->kind == RN_LIST && i < req->u.list.len;
+         i++) {
+        rn_value *k = req->u.list.items[i];
+        if (k->kind == RN_STRING && !rn_map_get(v, k->u.s.ptr, k->u.s.len))
+            problem(c, path, "missing property '%s'", k->u.s.ptr);
+    }
+    rn_value *props = rn_map_getz(s, "properties");
+    rn_value *pats = rn_map_getz(s, "patternProperties");
+    rn_value *addl = rn_map_getz(s, "additionalProperties");
+    size_t *order = rn_map_sorted(c->a, v);
+    for (size_t oi = 0; oi < v->u.map.len; oi++) {
+        rn_pair *p = &v->u.map.pairs[order[oi]];
+        char *cp = child_path(c, path, p->key);
+        bool matched = false;
+        rn_value *ps = props && props->kind == RN_MAP
+                           ? rn_map_get(props, p->key, p->keylen)
+                           : NULL;
+        if (ps) {
+            matched = true;
+            validate(c, ps, p->val, cp);
+        }
+        for (size_t j = 0; pats && pats->kind == RN_MAP &&
+                           j < pats->u.map.len; j++) {
+            if (regex_match(pats->u.map.pairs[j].key, p->key, p->keylen)) {
+                matched = true;
+                validate(c, pats->u.map.pairs[j].val, p->val, cp);
+            }
+        }
+        if (matched || !addl)
+            continue;
+        if (addl->kind == RN_BOOL && !addl->u.b)
+            problem(c, path, "additional properties '%s' not allowed",
+                    p->key);
+        else if (addl->kind == RN_MAP)
+            validate(c, addl, p->val, cp);
+    }
+    rn_value *m;
+    if ((m = rn_map_getz(s, "minProperties")) && is_num(m) &&
+        v->u.map.len < num(m))
+        problem(c, path, "minimum %g properties allowed", num(m));
+    if ((m = rn_map_getz(s, "maxProperties")) && is_num(m) &&
+        v->u.map.len > num(m))
+        problem(c, path, "maximum %g properties allowed", num(m));
+}
+
+static void check_array(vctx *c, const rn_value *s, const rn_value *v,
+                        const char *path)
+{
+    if (v->kind != RN_LIST)
+        return;
+    rn_value *items = rn_map_getz(s, "items");
+    for (size_t i = 0; items && items->kind == RN_MAP && i < v->u.list.len;
+         i++) {
+        char *cp = rn_arena_printf(c->a, "%s[%zu]", path, i);
+        validate(c, items, v->u.list.items[i], cp);
+    }
+    rn_value *m;
+    if ((m = rn_map_getz(s, "minItems")) && is_num(m) &&
+        v->u.list.len < num(m))
+        problem(c, path, "minimum %g items required, but found %zu items",
+                num(m), v->u.list.len);
+    if ((m = rn_map_getz(s, "maxItems")) && is_num(m) &&
+        v->u.list.len > num(m))
+        problem(c, path, "maximum %g items required, but found %zu items",
+                num(m), v->u.list.len);
+    if ((m = rn_map_getz(s, "uniqueItems")) && m->kind == RN_BOOL && m->u.b)
+        for (size_t i = 0; i < v->u.list.len; i++)
+            for (size_t j = i + 1; j < v->u.list.len; j++)
+                if (json_equal(v->u.list.items[i], v->u.list.items[j]))
+                    problem(c, path, "items at %zu and %zu are equal", i, j);
+}
+
+static void check_combinators(vctx *c, const rn_value *s, const rn_value *v,
+                              const char *path)
+{
+    rn_value *m;
+    if ((m = rn_map_getz(s, "allOf")) && m->kind == RN_LIST)
+        for (size_t i = 0; i < m->u.list.len; i++)
+            validate(c, m->u.list.items[i], v, path);
+    if ((m = rn_map_getz(s, "anyOf")) && m->kind == RN_LIST &&
+        count_valid(c, v, m, path) == 0)
+        problem(c, path, "anyOf failed");
+    if ((m = rn_map_getz(s, "oneOf")) && m->kind == RN_LIST &&
+        count_valid(c, v, m, path) != 1)
+        problem(c, path, "oneOf failed");
+    if ((m = rn_map_getz(s, "not")) && m->kind == RN_MAP) {
+        rn_value *one = rn_list_new(c->a, 1);
+        rn_list_push(c->a, one, m);
+        if (count_valid(c, v, one, path) == 1)
+            problem(c, path, "not failed");
+    }
+}
+
+static void validate(vctx *c, const rn_value *schema, const rn_value *v,
+                     const char *path)
+{
+    schema = resolve_ref(c, schema);
+    if (!schema || c->depth > 64)
+        return;
+    if (schema->kind == RN_BOOL) {
+        if (!schema->u.b)
+            problem(c, path, "not allowed");
+        return;
+    }
+    if (schema->kind != RN_MAP)
+        return;
+    c->depth++;
+    check_type(c, rn_map_getz(schema, "type"), v, path);
+    rn_value *m;
+    if ((m = rn_map_getz(schema, "enum")) && m->kind == RN_LIST) {
+        bool found = false;
+        for (size_t i = 0; i < m->u.list.len && !found; i++)
+            found = json_equal(m->u.list.items[i], v);
+        if (!found) {
+            rn_buf have = RN_BUF_INIT;
+            rn_gofmt_value(&have, v);
+            problem(c, path, "value must be one of the enum values, got %s",
+                    rn_buf_cstr(&have));
+            rn_buf_free(&have);
+        }
+    }
+    if ((m = rn_map_getz(schema, "const")) && !json_equal(m, v))
+        problem(c, path, "value does not match the const");
+    check_number(c, schema, v, path);
+    check_string(c, schema, v, path);
+    check_object(c, schema, v, path);
+    check_array(c, schema, v, path);
+    check_combinators(c, schema, v, path);
+    c->depth--;
+}
+
+int rn_schema_validate(rn_arena *a, const rn_value *schema,
+                       const rn_value *values, rn_error *err)
+{
+    if (!schema)
+        return 0;
+    vctx c = {a, schema, RN_BUF_INIT, 0, 0};
+    validate(&c, schema, values, "");
+    if (c.count == 0) {
+        rn_buf_free(&c.problems);
+        return 0;
+    }
+    rn_error_set(err,
+                 "values don't meet the specifications of the schema(s) in "
+                 "values.schema.json:%s%s",
+                 rn_buf_cstr(&c.problems),
+                 c.count > 20 ? "\n- (more problems not shown)" : "");
+    rn_buf_free(&c.problems);
+    return -1;
+}

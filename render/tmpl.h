@@ -1,0 +1,92 @@
+/*
+ * tmpl.h — Go text/template, in C, as Helm runs it.
+ *
+ * A tmpl_set is Go's *template.Template with its associated templates: each
+ * parsed file adds one named template plus every {{define}} it holds (a
+ * later definition of the same name replaces the earlier, as in Helm where
+ * files are parsed in sorted order). Executing a template walks its tree
+ * with Go's semantics: truthiness, range over sorted map keys, variables
+ * scoped per control structure, `and`/`or` short-circuiting, errors for
+ * nil pointer evaluation and wrong argument types, missingkey=zero (a
+ * missing map key is nil and prints as nothing, because Helm replaces
+ * "<no value>" with "").
+ *
+ * Functions are looked up in the set's function table (builtins, Sprig,
+ * Helm's own); an unknown function is a parse error naming it with
+ * file:line:col, as in Go.
+ *
+ * All memory comes from the set's arena.
+ */
+#ifndef RN_TMPL_H
+#define RN_TMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "error.h"
+#include "value.h"
+
+typedef struct tmpl_set tmpl_set;
+typedef struct tmpl_ctx tmpl_ctx;
+
+/* A template function. argv[i] is never NULL (a missing value is passed as
+ * RN_NULL). On success store the result in *out (NULL means "no value")
+ * and return 0; on failure return tmpl_fail(ctx, ...). */
+typedef int (*tmpl_fn)(tmpl_ctx *ctx, int argc, rn_value **argv,
+                       rn_value **out);
+
+typedef struct tmpl_func_def {
+    const char *name;
+    tmpl_fn fn;
+    int min_args;
+    int max_args; /* -1: variadic */
+} tmpl_func_def;
+
+tmpl_set *tmpl_set_new(rn_arena *a);
+/* Add a table of functions (terminated by a {NULL} entry); later tables
+ * override earlier names. The builtins are always present. */
+void tmpl_set_add_funcs(tmpl_set *s, const tmpl_func_def *defs);
+/* Parse `text` as the template called `name` (the file path for Helm, e.g.
+ * "mlflow/templates/deployment.yaml"). Errors look like Go's:
+ * "template: mlflow/templates/x.yaml:3: unexpected \"}\" in operand". */
+int tmpl_parse(tmpl_set *s, const char *name, const char *text, size_t len,
+               rn_error *err);
+
+bool tmpl_has(const tmpl_set *s, const char *name);
+
+/* Execute template `name` with dot = data, appending to out. Errors look
+ * like Go's: "template: mlflow/templates/x.yaml:7:12: executing
+ * \"mlflow/templates/x.yaml\" at <.Values.x.y>: nil pointer evaluating
+ * interface {}.y". On error out may hold partial output; callers discard
+ * it. */
+int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
+                 rn_error *err);
+
+/* --- for function implementations --- */
+
+rn_arena *tmpl_arena(tmpl_ctx *ctx);
+/* Record an error "error calling <fn>: <message>" and return -1. */
+int tmpl_fail(tmpl_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Like tmpl_fail but the message is used as is (Helm's `fail` and
+ * `required` print their own text). */
+int tmpl_fail_raw(tmpl_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Execute a named template (Helm's include) / parse and execute text in
+ * the current set (Helm's tpl) with the given dot; result in *out. */
+int tmpl_ctx_include(tmpl_ctx *ctx, const char *name, rn_value *dot,
+                     rn_buf *out);
+int tmpl_ctx_tpl(tmpl_ctx *ctx, const char *text, size_t len, rn_value *dot,
+                 rn_buf *out);
+/* Name of the function being called (for messages). */
+const char *tmpl_ctx_fn_name(tmpl_ctx *ctx);
+
+/* Argument helpers for functions with Go-typed parameters: fail with
+ * text/template's message ("wrong type for value; expected string; got
+ * int") when the argument has another type. */
+int tmpl_arg_str(tmpl_ctx *ctx, rn_value **argv, int i, const char **s,
+                 size_t *len);
+int tmpl_arg_int(tmpl_ctx *ctx, rn_value **argv, int i, int64_t *out);
+
+#endif

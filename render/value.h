@@ -1,0 +1,136 @@
+/*
+ * value.h — the one value type of librender.
+ *
+ * A value is what Go's text/template sees through interface{}: nil, bool,
+ * int, float64, string, []interface{} and map[string]interface{}, plus a
+ * native function (a Go method value such as .Files.Get).
+ *
+ * Ownership: every rn_value lives in an rn_arena and dies with it; there is
+ * no per-value free. Constructors copy the bytes they are given into the
+ * arena. Scalars never change after construction. Lists and maps may be
+ * changed in place, and a change is seen by every holder of the pointer, as
+ * with Go maps (Sprig's set/unset/merge rely on that). Functions borrow
+ * their arguments and never keep pointers to caller-owned (non-arena)
+ * memory.
+ *
+ * Maps keep insertion order. Go maps have no order, so anything Go prints
+ * in sorted key order (range, toYaml, toJson, %v) sorts on output; the
+ * insertion order is kept for pass-through of user YAML.
+ *
+ * Missing versus nil: a NULL rn_value pointer means "no value" (Go's
+ * invalid reflect.Value); RN_NULL is a present nil (Go's nil interface).
+ */
+#ifndef RN_VALUE_H
+#define RN_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+typedef enum rn_kind {
+    RN_NULL = 0,
+    RN_BOOL,
+    RN_INT,   /* Go int or int64, see RN_F_INT64 */
+    RN_FLOAT, /* Go float64 */
+    RN_STRING,
+    RN_LIST,
+    RN_MAP,
+    RN_FUNC, /* native method value, see rn_native_fn */
+} rn_kind;
+
+/* Flags refining the Go type (for typeOf/kindOf/%T and int vs int64). */
+enum {
+    RN_F_INT64 = 1 << 0,   /* RN_INT: Go int64 (--set ints, Sprig math) */
+    RN_F_STRLIST = 1 << 1, /* RN_LIST: Go []string (splitList, toStrings) */
+    RN_F_STRMAP = 1 << 2,  /* RN_MAP: Go map[string]string (split) */
+};
+
+typedef struct rn_value rn_value;
+struct tmpl_ctx;
+
+/* A native function bound to `self`, called by the template engine with
+ * the evaluated arguments. Returns 0, or -1 after tmpl_fail(). */
+typedef int (*rn_native_fn)(void *self, struct tmpl_ctx *ctx, int argc,
+                            rn_value **argv, rn_value **out);
+
+typedef struct rn_pair {
+    const char *key; /* arena-owned, NUL-terminated */
+    size_t keylen;
+    rn_value *val;
+} rn_pair;
+
+struct rn_value {
+    rn_kind kind;
+    unsigned flags;
+    union {
+        bool b;
+        int64_t i;
+        double f;
+        struct {
+            const char *ptr; /* arena-owned, NUL-terminated */
+            size_t len;
+        } s;
+        struct {
+            rn_value **items;
+            size_t len, cap;
+        } list;
+        struct {
+            rn_pair *pairs;
+            size_t len, cap;
+        } map;
+        struct {
+            rn_native_fn fn;
+            void *self;
+            const char *name; /* for error messages */
+        } fn;
+    } u;
+};
+
+/* Constructors. */
+rn_value *rn_null(rn_arena *a);
+rn_value *rn_bool(rn_arena *a, bool b);
+rn_value *rn_int(rn_arena *a, int64_t i);   /* Go int */
+rn_value *rn_int64(rn_arena *a, int64_t i); /* Go int64 */
+rn_value *rn_float(rn_arena *a, double f);
+rn_value *rn_str(rn_arena *a, const char *s, size_t len);
+rn_value *rn_strz(rn_arena *a, const char *s);
+/* Wraps bytes already in the arena without copying. */
+rn_value *rn_str_own(rn_arena *a, const char *arena_s, size_t len);
+rn_value *rn_list_new(rn_arena *a, size_t cap_hint);
+rn_value *rn_map_new(rn_arena *a, size_t cap_hint);
+rn_value *rn_func(rn_arena *a, const char *name, rn_native_fn fn, void *self);
+
+/* Lists. */
+void rn_list_push(rn_arena *a, rn_value *list, rn_value *item);
+
+/* Maps. Lookups return NULL when the key is absent. */
+rn_value *rn_map_get(const rn_value *map, const char *key, size_t keylen);
+rn_value *rn_map_getz(const rn_value *map, const char *key);
+/* Replace in place (keeps the position) or append. The key is copied. */
+void rn_map_set(rn_arena *a, rn_value *map, const char *key, size_t keylen,
+                rn_value *val);
+void rn_map_setz(rn_arena *a, rn_value *map, const char *key, rn_value *val);
+bool rn_map_del(rn_value *map, const char *key, size_t keylen);
+/* Indexes of the pairs in Go's sorted key order (byte-wise), arena array. */
+size_t *rn_map_sorted(rn_arena *a, const rn_value *map);
+
+/* Follow a dotted path of map keys ("spec.storage.size"); NULL if absent. */
+rn_value *rn_value_at(const rn_value *root, const char *dotted);
+
+rn_value *rn_value_deepcopy(rn_arena *a, const rn_value *v);
+/* Go's reflect.DeepEqual on these types (int 1 != float 1.0). */
+bool rn_value_equal(const rn_value *x, const rn_value *y);
+
+/* Go's truthiness (text/template `if`): false, 0, nil, "" and empty
+ * list/map are false. A NULL pointer is false. */
+bool rn_value_truthy(const rn_value *v);
+
+/* Go type names: kindOf ("string","int","int64","float64","bool","slice",
+ * "map","invalid","func") and typeOf ("string","[]interface {}",
+ * "map[string]interface {}","<nil>" ...). */
+const char *rn_value_kind_name(const rn_value *v);
+const char *rn_value_type_name(const rn_value *v);
+
+#endif

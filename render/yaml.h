@@ -1,0 +1,67 @@
+/*
+ * yaml.h — YAML in and out of the value tree.
+ *
+ * Reading is built on libfyaml (structure, anchors, positions); scalars are
+ * resolved by librender itself, because the two readers Go users meet
+ * resolve differently:
+ *
+ *  RN_YAML_HELM  — what Helm does to values files and fromYaml: YAML 1.1
+ *                  scalars as go-yaml v2 resolves them (yes/no/on/off are
+ *                  bools, 0o17/017 octal, 1_000, .inf, base-60 ints), then
+ *                  through JSON as sigs.k8s.io/yaml does: every number is a
+ *                  float64, non-string keys become strings, timestamps stay
+ *                  strings.
+ *  RN_YAML_CORE  — YAML 1.2 core schema as Kubernetes tooling (kyaml,
+ *                  yaml.v3) reads objects: ints stay int64, yes/no stay
+ *                  strings. Used for MLflow objects and ResourceLists.
+ *
+ * Limits guard the readers against hostile input: total size, nesting
+ * depth and alias expansion are bounded and exceeding them is an error with
+ * the position.
+ *
+ * Writing: rn_yaml_emit_helm() prints exactly what Helm's toYaml prints
+ * (sigs.k8s.io/yaml.Marshal: sorted keys, go-yaml v2 quoting, literal block
+ * scalars for multi-line strings, 80-column folding of long plain/quoted
+ * scalars, 2-space indentation, list items not indented under their key),
+ * without the trailing newline that toYaml trims.
+ */
+#ifndef RN_YAML_H
+#define RN_YAML_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "error.h"
+#include "value.h"
+
+typedef enum rn_yaml_mode { RN_YAML_HELM, RN_YAML_CORE } rn_yaml_mode;
+
+typedef struct rn_yaml_limits {
+    size_t max_bytes;   /* 0: default 64 MiB */
+    int max_depth;      /* 0: default 256 */
+    size_t max_nodes;   /* 0: default 4 Mi nodes after alias expansion */
+} rn_yaml_limits;
+
+/* One document. An empty document gives RN_NULL. More than one document is
+ * an error. `name` is used in error messages ("values.yaml:3:5: ..."). */
+int rn_yaml_parse(rn_arena *a, const char *buf, size_t len, const char *name,
+                  rn_yaml_mode mode, const rn_yaml_limits *lim, rn_value **out,
+                  rn_error *err);
+
+/* A stream: an RN_LIST with one item per document (empty documents are
+ * kept as RN_NULL so positions stay meaningful). */
+int rn_yaml_parse_stream(rn_arena *a, const char *buf, size_t len,
+                         const char *name, rn_yaml_mode mode,
+                         const rn_yaml_limits *lim, rn_value **out,
+                         rn_error *err);
+
+/* Helm's toYaml (no trailing newline). Returns -1 only for values YAML
+ * cannot hold (a native function), where Helm's toYaml prints "". */
+int rn_yaml_emit_helm(rn_buf *out, const rn_value *v);
+
+/* A manifest document as Kubernetes tools print it (yaml.v3 style, keys in
+ * insertion order, 2-space indentation, sequences not indented), ending
+ * with a newline. Used for krmfn output. */
+int rn_yaml_emit_doc(rn_buf *out, const rn_value *v);
+
+#endif

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# tests/envtest/controlplane.sh — a real Kubernetes control plane for tests:
+# etcd, kube-apiserver (HTTPS, static tokens, RBAC) and kube-controller-
+# manager running only the garbage collector and namespace controllers, in a
+# temporary directory on free loopback ports. Nothing is faked: the binaries
+# are the pinned upstream builds (see hack/tools.mk).
+#
+# Source it and call cp_start / cp_stop (cp_start installs an EXIT trap that
+# calls cp_stop), or run it directly:
+#   tests/envtest/controlplane.sh run -- CMD...   control plane up, run CMD
+#                                                 with KUBECONFIG set, tear down
+# After cp_start:
+#   CP_DIR                  the temporary directory (logs: $CP_DIR/*.log)
+#   CP_SERVER               https://127.0.0.1:<port>
+#   CP_ADMIN_KUBECONFIG     system:masters
+#   CP_OPERATOR_KUBECONFIG  user "mlflow-operator" (bind it to a role)
+#   CP_OPERATOR_USER        that user name
+# Binaries come from $ETCD, $KUBE_APISERVER, $KUBE_CONTROLLER_MANAGER, or
+# the tools cache when those are unset.
+
+_cp_tools=${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-krm/tools
+: "${ETCD:=$_cp_tools/etcd-v3.6.16/etcd}"
+: "${KUBE_APISERVER:=$_cp_tools/kube-v1.36.3/kube-apiserver}"
+: "${KUBE_CONTROLLER_MANAGER:=$_cp_tools/kube-v1.36.3/kube-controller-manager}"
+CP_OPERATOR_USER=mlflow-operator
+
+cp_have_tools() {
+    [ -x "$ETCD" ] && [ -x "$KUBE_APISERVER" ]
+}
+
+# A loopback TCP port nobody listens on (and that we have not handed out).
+_cp_used_ports=" "
+_cp_free_port() {
+    local p
+    while :; do
+        p=$((20000 + RANDOM % 40000))
+        case $_cp_used_ports in *" $p "*) continue ;; esac
+        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
+            _cp_used_ports+="$p "
+            echo "$p"
+            return
+        fi
+    done
+}
+
+_cp_certs() {
+    local d=$CP_DIR/pki
+    mkdir -p "$d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$d/ca.key" -out "$d/ca.crt" -days 2 -subj /CN=envtest-ca \
+        2>/dev/null || return 1
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$d/server.key" -out "$d/server.csr" -subj /CN=kube-apiserver \
+        2>/dev/null || return 1
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\n' >"$d/ext"
+    openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+        -CAcreateserial -days 2 -extfile "$d/ext" -out "$d/server.crt" \
+        2>/dev/null || return 1
+    openssl genrsa -out "$d/sa.key" 2048 2>/dev/null || return 1
+    openssl rsa -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null || return 1
+    CP_ADMIN_TOKEN=$(openssl rand -hex 24)
+    CP_OPERATOR_TOKEN=$(openssl rand -hex 24)
+    {
+        echo "$CP_ADMIN_TOKEN,envtest-admin,envtest-admin,\"system:masters\""
+        echo "$CP_OPERATOR_TOKEN,$CP_OPERATOR_USER,$CP_OPERATOR_USER-uid"
+    } >"$d/tokens.csv"
+}
+
+_cp_kubeconfig() { # file user token
+    cat >"$1" <<KC
+apiVersion: v1
+kind: Config
+current-context: envtest
+clusters:
+- name: envtest
+  cluster:
+    server: $CP_SERVER
+    certificate-authority: $CP_DIR/pki/ca.crt
+contexts:
+- name: envtest
+  context: {cluster: envtest, user: $2}
+users:
+- name: $2
+  user:
+    token: $3
+KC
+}
+
+_cp_wait_http() { # url seconds [curl args...]
+    local url=$1 secs=$2
+    shift 2
+    local i
+    for ((i = 0; i < secs * 10; i++)); do
+        if curl -fsS -o /dev/null --max-time 2 "$@" "$url" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+cp_start_etcd() {
+    "$ETCD" --name envtest --data-dir "$CP_DIR/etcd" \
+        --listen-client-urls "http://127.0.0.1:$CP_ETCD_PORT" \
+        --advertise-client-urls "http://127.0.0.1:$CP_ETCD_PORT" \
+        --listen-peer-urls "http://127.0.0.1:$CP_ETCD_PEER_PORT" \
+        --initial-advertise-peer-urls "http://127.0.0.1:$CP_ETCD_PEER_PORT" \
+        --initial-cluster "envtest=http://127.0.0.1:$CP_ETCD_PEER_PORT" \
+        --unsafe-no-fsync --log-level warn \
+        >>"$CP_DIR/etcd.log" 2>&1 &
+    CP_ETCD_PID=$!
+    _cp_wait_http "http://127.0.0.1:$CP_ETCD_PORT/health" 30 ||
+        { echo "etcd did not start; see $CP_DIR/etcd.log" >&2; return 1; }
+}
+
+cp_start_apiserver() {
+    local pki=$CP_DIR/pki
+    "$KUBE_APISERVER" \
+        --etcd-servers "http://127.0.0.1:$CP_ETCD_PORT" \
+        --bind-address 127.0.0.1 --advertise-address 127.0.0.1 \
+        --secure-port "$CP_PORT" --cert-dir "$CP_DIR/cert" \
+        --tls-cert-file "$pki/server.crt" --tls-private-key-file "$pki/server.key" \
+        --client-ca-file "$pki/ca.crt" \
+        --token-auth-file "$pki/tokens.csv" \
+        --authorization-mode RBAC \
+        --service-account-issuer https://kubernetes.default.svc \
+        --service-account-key-file "$pki/sa.pub" \
+        --service-account-signing-key-file "$pki/sa.key" \
+        --service-cluster-ip-range 10.0.0.0/24 \
+        --allow-privileged=true \
+        --disable-admission-plugins ServiceAccount \
+        >>"$CP_DIR/kube-apiserver.log" 2>&1 &
+    CP_APISERVER_PID=$!
+    _cp_wait_http "$CP_SERVER/readyz" 90 --cacert "$pki/ca.crt" \
+        -H "Authorization: Bearer $CP_ADMIN_TOKEN" ||
+        { echo "kube-apiserver did not become ready; see $CP_DIR/kube-apiserver.log" >&2
+          tail -20 "$CP_DIR/kube-apiserver.log" >&2; return 1; }
+}
+
+cp_stop_apiserver() {
+    [ -n "${CP_APISERVER_PID:-}" ] || return 0
+    kill "$CP_APISERVER_PID" 2>/dev/null
+    wait "$CP_APISERVER_PID" 2>/dev/null
+    CP_APISERVER_PID=
+}
+
+cp_start_controller_manager() {
+    [ -x "$KUBE_CONTROLLER_MANAGER" ] || return 0
+    "$KUBE_CONTROLLER_MANAGER" \
+        --kubeconfig "$CP_ADMIN_KUBECONFIG" \
+        --controllers garbage-collector-controller,namespace-controller \
+        --leader-elect=false --secure-port 0 \
+        --use-service-account-credentials=false \
+        >>"$CP_DIR/kube-controller-manager.log" 2>&1 &
+    CP_KCM_PID=$!
+}
+
+cp_start() {
+    cp_have_tools || { echo "control plane binaries missing (run make tools)" >&2; return 1; }
+    CP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/envtest.XXXXXX")
+    trap cp_stop EXIT
+    CP_ETCD_PORT=$(_cp_free_port)
+    CP_ETCD_PEER_PORT=$(_cp_free_port)
+    CP_PORT=$(_cp_free_port)
+    CP_SERVER=https://127.0.0.1:$CP_PORT
+    _cp_certs || { echo "cannot make certificates" >&2; return 1; }
+    CP_ADMIN_KUBECONFIG=$CP_DIR/admin.kubeconfig
+    CP_OPERATOR_KUBECONFIG=$CP_DIR/operator.kubeconfig
+    _cp_kubeconfig "$CP_ADMIN_KUBECONFIG" envtest-admin "$CP_ADMIN_TOKEN"
+    _cp_kubeconfig "$CP_OPERATOR_KUBECONFIG" "$CP_OPERATOR_USER" "$CP_OPERATOR_TOKEN"
+    cp_start_etcd || return 1
+    cp_start_apiserver || return 1
+    cp_start_controller_manager
+}
+
+cp_stop() {
+    local pid
+    for pid in ${CP_KCM_PID:-} ${CP_APISERVER_PID:-} ${CP_ETCD_PID:-}; do
+        kill "$pid" 2>/dev/null
+    done
+    for pid in ${CP_KCM_PID:-} ${CP_APISERVER_PID:-} ${CP_ETCD_PID:-}; do
+        wait "$pid" 2>/dev/null
+    done
+    CP_KCM_PID= CP_APISERVER_PID= CP_ETCD_PID=
+    if [ -n "${CP_DIR:-}" ] && [ -d "$CP_DIR" ]; then
+        if [ -n "${CP_KEEP:-}" ]; then
+            echo "# control plane files kept in $CP_DIR" >&2
+        else
+            rm -rf "$CP_DIR"
+        fi
+    fi
+    CP_DIR=
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    set -u
+    case ${1:-} in
+    run)
+        shift
+        [ "${1:-}" = -- ] && shift
+        cp_start || exit 1
+        KUBECONFIG=$CP_ADMIN_KUBECONFIG "$@"
+        ;;
+    *)
+        echo "usage: $0 run -- COMMAND..." >&2
+        exit 2
+        ;;
+    esac
+fi
