@@ -75,37 +75,37 @@ $(B)/gen:
 
 $(B)/librender.a: $(RENDER_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 # The chart is compiled into the binary so the function needs no files.
 $(B)/embed: hack/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -o $@ $<
+	$(Q)$(CC) $(CSTD) $(WARN) -O1 -o $@ $<
 
 $(B)/gen/chart_embed.c: $(B)/embed $(CHART_FILES)
 	@mkdir -p $(dir $@)
-	cd charts/mlflow && $(abspath $(B)/embed) $(patsubst charts/mlflow/%,%,$(CHART_FILES)) > $(abspath $@).tmp
-	mv $@.tmp $@
+	$(Q)cd charts/mlflow && $(abspath $(B)/embed) $(patsubst charts/mlflow/%,%,$(CHART_FILES)) > $(abspath $@).tmp
+	$(Q)mv $@.tmp $@
 
 $(B)/gen/chart_embed.o: $(B)/gen/chart_embed.c
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BIN)/krmfn: $(KRMFN_OBJ) $(B)/gen/chart_embed.o $(B)/librender.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(B)/libreconciler.a: $(RECON_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BIN)/reconciler: $(B)/reconciler/main.o $(B)/libreconciler.a $(B)/gen/chart_embed.o $(B)/librender.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs $(RECON_PKGS)) -lpthread
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(shell pkg-config --libs $(RECON_PKGS)) -lpthread
 
 # Every unit test links both libraries; the linker keeps what it uses.
 $(B)/tests/%: tests/unit/%.c $(B)/libreconciler.a $(B)/librender.a $(B)/gen/chart_embed.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Ireconciler -o $@ $< $(B)/gen/chart_embed.o \
+	$(Q)$(CC) $(CFLAGS_ALL) -Ireconciler -o $@ $< $(B)/gen/chart_embed.o \
 	  $(B)/libreconciler.a $(B)/librender.a $(LDLIBS_ALL) \
 	  $(shell pkg-config --libs $(RECON_PKGS)) -lpthread -lcmocka
 

@@ -4,12 +4,14 @@
  * output into documents and order them as Helm does.
  */
 #include <ctype.h>
+#include <openssl/evp.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chart.h"
 #include "funcs.h"
+#include "gofmt.h"
 #include "schema.h"
 #include "tmpl.h"
 #include "yaml.h"
@@ -151,7 +153,10 @@ static int files_lines(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
         *out = list;
         return 0;
     }
+    /* Helm drops one trailing newline, then splits on "\n". */
     const char *p = f->data, *end = f->data + f->len;
+    if (end > p && end[-1] == '\n')
+        end--;
     for (;;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl) {
@@ -204,13 +209,12 @@ static int files_as(tmpl_ctx *ctx, files_obj *f, bool secret, rn_value **out)
     for (size_t i = 0; i < f->n; i++) {
         rn_value *v = rn_str(a, f->files[i]->data, f->files[i]->len);
         if (secret) {
-            rn_value *args[1] = {v};
-            rn_value *enc = NULL;
-            for (const tmpl_func_def *d = rn_funcs_sprig; d->name; d++)
-                if (strcmp(d->name, "b64enc") == 0 &&
-                    d->fn(ctx, 1, args, &enc) < 0)
-                    return -1;
-            v = enc ? enc : v;
+            size_t n = f->files[i]->len;
+            char *enc = rn_arena_alloc(a, 4 * ((n + 2) / 3) + 1);
+            int el = EVP_EncodeBlock((unsigned char *)enc,
+                                     (const unsigned char *)f->files[i]->data,
+                                     (int)n);
+            v = rn_str_own(a, enc, (size_t)el);
         }
         rn_map_setz(a, m, base_name(f->files[i]->path), v);
     }
@@ -553,6 +557,13 @@ static int by_kind(const void *x, const void *y)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* A field Helm decodes into a Go string: sigs.k8s.io/yaml turns any
+ * scalar into its string form, so only a list or a map is refused. */
+static bool stringish(const rn_value *v)
+{
+    return !v || (v->kind != RN_LIST && v->kind != RN_MAP);
+}
+
 /* SimpleHead: apiVersion, kind, metadata.name and annotations must have
  * the Go types Helm decodes them into. */
 static int read_head(rn_arena *a, const char *file, const char *doc,
@@ -577,13 +588,19 @@ static int read_head(rn_arena *a, const char *file, const char *doc,
     static const char *const str_fields[] = {"apiVersion", "kind"};
     for (size_t i = 0; i < 2; i++) {
         rn_value *f = rn_map_getz(v, str_fields[i]);
-        if (f && f->kind != RN_STRING && f->kind != RN_NULL)
+        if (!stringish(f))
             return rn_error_set(err, "YAML parse error on %s: %s must be a "
                                      "string", file, str_fields[i]);
     }
     rn_value *k = rn_map_getz(v, "kind");
-    if (k && k->kind == RN_STRING)
+    if (k && k->kind == RN_STRING) {
         *kind = k->u.s.ptr;
+    } else if (k && k->kind != RN_NULL) {
+        rn_buf b = RN_BUF_INIT;
+        rn_gofmt_value(&b, k);
+        *kind = rn_arena_strdup(a, rn_buf_cstr(&b));
+        rn_buf_free(&b);
+    }
     rn_value *md = rn_map_getz(v, "metadata");
     if (!md || md->kind == RN_NULL)
         return 0;
@@ -591,7 +608,7 @@ static int read_head(rn_arena *a, const char *file, const char *doc,
         return rn_error_set(err, "YAML parse error on %s: metadata must be "
                                  "a mapping", file);
     rn_value *name = rn_map_getz(md, "name");
-    if (name && name->kind != RN_STRING && name->kind != RN_NULL)
+    if (!stringish(name))
         return rn_error_set(err, "YAML parse error on %s: metadata.name "
                                  "must be a string", file);
     rn_value *ann = rn_map_getz(md, "annotations");
@@ -603,7 +620,7 @@ static int read_head(rn_arena *a, const char *file, const char *doc,
                             file);
     for (size_t i = 0; i < ann->u.map.len; i++) {
         rn_value *x = ann->u.map.pairs[i].val;
-        if (x->kind != RN_STRING && x->kind != RN_NULL)
+        if (!stringish(x))
             return rn_error_set(err,
                                 "YAML parse error on %s: annotation %s "
                                 "must be a string",

@@ -686,7 +686,7 @@ static int cmp_pre_part(const char *s, size_t sn, const char *o, size_t on)
         return -1;
     if (on == 0)
         return 1;
-    uint64_t si, oi;
+    uint64_t si = 0, oi = 0;
     bool sok = all_in(s, sn, SV_NUM) && parse_u64(s, sn, &si);
     bool ook = all_in(o, on, SV_NUM) && parse_u64(o, on, &oi);
     if (!sok && !ook) {

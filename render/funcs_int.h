@@ -1,7 +1,7 @@
 /*
  * funcs_int.h — shared plumbing of the template function library
  * (funcs_*.c): Go-typed argument access, the conversions Sprig builds on
- * (strval, spf13/cast, empty), Go's UTF-8 and Unicode helpers, and the
+ * (strval, spf13/cast, empty), Go's UTF-8 and Unicode routines, and the
  * declarations funcs_tables.c collects into rn_funcs_sprig/rn_funcs_helm.
  * Private to render/.
  */

@@ -5,7 +5,7 @@
  * the Unicode tables those functions need.
  *
  * Byte offsets follow Go: trunc, substr and abbrev count bytes, not runes.
- * The goutils helpers behind nospace and initials walk bytes and treat
+ * The goutils functions behind nospace and initials walk bytes and treat
  * each byte as a rune; that is reproduced, mangling included.
  */
 #include <stdio.h>
@@ -238,7 +238,7 @@ int32_t rn_fn_uni_to_lower(int32_t r)
     return l ? l : r;
 }
 
-/* --- small helpers --- */
+/* --- shared pieces --- */
 
 static rn_value *str_value(tmpl_ctx *ctx, const char *s, size_t n)
 {

@@ -485,7 +485,7 @@ RN_FN(rn_fn_any)
 
 RN_FN(rn_fn_ternary)
 {
-    bool cond;
+    bool cond = false;
     if (rn_fn_arg_bool(ctx, argv, 2, &cond) != 0)
         return -1;
     *out = cond ? argv[0] : argv[1];

@@ -122,16 +122,31 @@ static void quote_rune_escaped(rn_buf *b, int32_t r, char quote, bool ascii)
         return;
     }
     switch (r) {
-    case '\a': rn_buf_puts(b, "\\a"); return;
-    case '\b': rn_buf_puts(b, "\\b"); return;
-    case '\f': rn_buf_puts(b, "\\f"); return;
-    case '\n': rn_buf_puts(b, "\\n"); return;
-    case '\r': rn_buf_puts(b, "\\r"); return;
-    case '\t': rn_buf_puts(b, "\\t"); return;
-    case '\v': rn_buf_puts(b, "\\v"); return;
+    case '\a':
+        rn_buf_puts(b, "\\a");
+        return;
+    case '\b':
+        rn_buf_puts(b, "\\b");
+        return;
+    case '\f':
+        rn_buf_puts(b, "\\f");
+        return;
+    case '\n':
+        rn_buf_puts(b, "\\n");
+        return;
+    case '\r':
+        rn_buf_puts(b, "\\r");
+        return;
+    case '\t':
+        rn_buf_puts(b, "\\t");
+        return;
+    case '\v':
+        rn_buf_puts(b, "\\v");
+        return;
     }
     if (r < ' ' || r == 0x7f) {
-        rn_buf_printf(b, "\\x%c%c", lowerhex[(r >> 4) & 0xF], lowerhex[r & 0xF]);
+        rn_buf_printf(b, "\\x%c%c", lowerhex[(r >> 4) & 0xF],
+                      lowerhex[r & 0xF]);
     } else {
         if (!rune_valid(r))
             r = RUNE_ERROR;
@@ -448,8 +463,7 @@ void rn_gofmt_float32(rn_buf *out, float f, char fmt, int prec)
     format_float(out, (double)f, fmt, prec, true);
 }
 
-static void format_float(rn_buf *out, double f, char fmt, int prec,
-                         bool single)
+static void format_float(rn_buf *out, double f, char fmt, int prec, bool single)
 {
     if (isnan(f)) {
         rn_buf_puts(out, "NaN");
@@ -766,8 +780,8 @@ static void fmt_c(pp *p, uint64_t c)
 
 static void fmt_qc(pp *p, uint64_t c)
 {
-    int32_t r = (c > MAX_RUNE || !rune_valid((int64_t)c)) ? RUNE_ERROR
-                                                          : (int32_t)c;
+    int32_t r =
+        (c > MAX_RUNE || !rune_valid((int64_t)c)) ? RUNE_ERROR : (int32_t)c;
     rn_buf b = RN_BUF_INIT;
     rn_buf_putc(&b, '\'');
     quote_rune_escaped(&b, r, '\'', p->plus);
@@ -1001,7 +1015,11 @@ static void print_func(pp *p, const rn_value *v, int verb)
     case 'X': {
         bool sharp = p->sharp;
         p->sharp = verb != 'd';
-        fmt_integer(p, 0, verb == 'b' ? 2 : verb == 'o' ? 8 : verb == 'd' ? 10 : 16,
+        fmt_integer(p, 0,
+                    verb == 'b'   ? 2
+                    : verb == 'o' ? 8
+                    : verb == 'd' ? 10
+                                  : 16,
                     false, verb, verb == 'X' ? udigits : ldigits);
         p->sharp = sharp;
         break;

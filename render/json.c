@@ -16,7 +16,8 @@
 
 #include "gofmt.h"
 
-/* ---- parsing --------------------------------------------------------------- */
+/* ---- parsing ---------------------------------------------------------------
+ */
 
 static rn_value *from_jansson(rn_arena *a, const json_t *j, bool helm)
 {
@@ -131,7 +132,8 @@ struct json_t *rn_json_to_jansson(const rn_value *v)
     return NULL;
 }
 
-/* ---- Go's json.Marshal ----------------------------------------------------------- */
+/* ---- Go's json.Marshal
+ * ----------------------------------------------------------- */
 
 static const char hexdig[] = "0123456789abcdef";
 
@@ -156,11 +158,21 @@ static void emit_string(rn_buf *out, const char *s, size_t n)
                 rn_buf_putc(out, '\\');
                 rn_buf_putc(out, (char)c);
                 break;
-            case '\b': rn_buf_puts(out, "\\b"); break;
-            case '\f': rn_buf_puts(out, "\\f"); break;
-            case '\n': rn_buf_puts(out, "\\n"); break;
-            case '\r': rn_buf_puts(out, "\\r"); break;
-            case '\t': rn_buf_puts(out, "\\t"); break;
+            case '\b':
+                rn_buf_puts(out, "\\b");
+                break;
+            case '\f':
+                rn_buf_puts(out, "\\f");
+                break;
+            case '\n':
+                rn_buf_puts(out, "\\n");
+                break;
+            case '\r':
+                rn_buf_puts(out, "\\r");
+                break;
+            case '\t':
+                rn_buf_puts(out, "\\t");
+                break;
             default:
                 rn_buf_puts(out, "\\u00");
                 rn_buf_putc(out, hexdig[c >> 4]);

@@ -183,6 +183,8 @@ static int list_item(sv *s, rn_value *list, long i, int depth)
             return SV_ERR;
         rn_value *inner = (long)list->u.list.len > i ? list->u.list.items[i]
                                                      : NULL;
+        if (inner && inner->kind != RN_LIST && inner->kind != RN_NULL)
+            return fail(s, "unable to parse index: not a list at", k);
         if (!inner || inner->kind != RN_LIST)
             inner = rn_list_new(s->a, 4);
         set_index(s->a, list, i, inner);
@@ -214,7 +216,10 @@ static int key(sv *s, rn_value *data, int depth)
         if (key_index(s, &i) < 0)
             return SV_ERR;
         rn_value *list = rn_map_get(data, k, n);
-        if (!list || list->kind != RN_LIST) {
+        /* Go asserts the existing value's type and fails on a mismatch. */
+        if (list && list->kind != RN_LIST)
+            return fail(s, "unable to parse key: not a list:", k);
+        if (!list) {
             list = rn_list_new(s->a, 4);
             rn_map_set(s->a, data, k, n, list);
         }
@@ -236,7 +241,9 @@ static int key(sv *s, rn_value *data, int depth)
             return fail(s, "value name nested level is greater than "
                            "maximum supported nested level of 30", NULL);
         rn_value *inner = rn_map_get(data, k, n);
-        bool fresh = !inner || inner->kind != RN_MAP;
+        if (inner && inner->kind != RN_MAP)
+            return fail(s, "unable to parse key: not a map:", k);
+        bool fresh = !inner;
         if (fresh)
             inner = rn_map_new(s->a, 4);
         rc = key(s, inner, depth + 1);

@@ -53,7 +53,9 @@ typedef struct xroot {
     int nvars, capvars;
     include_count *incs;
     int nincs, capincs;
-    uintptr_t stack_base;
+    rn_error **subs; /* error slots for nested include/tpl, by depth */
+    int nsubs, capsubs, sub_depth;
+    uintptr_t stack_base, stack_budget;
 } xroot;
 
 /* One executing template (Go's state). */
@@ -90,13 +92,27 @@ static void location(const tnode *n, rn_buf *b, int *line_out)
     *line_out = line;
 }
 
+/* Set the message, cutting from the middle when it does not fit: nested
+ * include errors grow from the outside in, and both the outer location and
+ * the innermost cause are worth keeping. */
+static void set_elided(rn_error *e, const char *msg, size_t len)
+{
+    const size_t max = RN_ERROR_MAX - 1;
+    if (len <= max) {
+        rn_error_set(e, "%s", msg);
+        return;
+    }
+    static const char GAP[] = " ... ";
+    size_t head = (max - (sizeof GAP - 1)) / 2;
+    size_t tail = max - (sizeof GAP - 1) - head;
+    rn_error_set(e, "%.*s%s%s", (int)head, msg, GAP, msg + len - tail);
+}
+
 static int verrorf(xstate *s, const tnode *at, const char *fmt, va_list ap)
 {
     rn_error *e = s->rt->err;
     if (e->set)
         return -1;
-    char msg[RN_ERROR_MAX];
-    vsnprintf(msg, sizeof msg, fmt, ap);
     rn_buf b = RN_BUF_INIT;
     rn_buf_puts(&b, "template: ");
     int line = 0;
@@ -110,7 +126,9 @@ static int verrorf(xstate *s, const tnode *at, const char *fmt, va_list ap)
         tn_write(&b, at);
         rn_buf_putc(&b, '>');
     }
-    rn_error_set(e, "%s: %s", rn_buf_cstr(&b), msg);
+    rn_buf_puts(&b, ": ");
+    rn_buf_vprintf(&b, fmt, ap);
+    set_elided(e, rn_buf_cstr(&b), b.len);
     snprintf(e->file, sizeof e->file, "%s",
              at ? at->tr->parse_name : s->tmpl->parse_name);
     e->line = line;
@@ -163,7 +181,7 @@ static bool stack_deep(const xstate *s)
     char here;
     uintptr_t h = (uintptr_t)&here;
     uintptr_t b = s->rt->stack_base;
-    return (b > h ? b - h : h - b) > TMPL_STACK_BUDGET;
+    return (b > h ? b - h : h - b) > s->rt->stack_budget;
 }
 
 /* ---- values ------------------------------------------------------------ */
@@ -853,6 +871,43 @@ static void root_init(xroot *rt, rn_arena *a, rn_error *err)
     rt->nil = rn_null(a);
     char here;
     rt->stack_base = (uintptr_t)&here;
+    rt->stack_budget = tmpl_stack_budget();
+}
+
+static void root_free(xroot *rt)
+{
+    free(rt->vars);
+    free(rt->incs);
+    for (int i = 0; i < rt->nsubs; i++)
+        free(rt->subs[i]);
+    free(rt->subs);
+}
+
+/* An error slot for a nested execution; released with sub_error_put. */
+static rn_error *sub_error_get(xroot *rt)
+{
+    if (rt->sub_depth == rt->nsubs) {
+        if (rt->nsubs == rt->capsubs) {
+            int cap = rt->capsubs ? rt->capsubs * 2 : 8;
+            rn_error **p = realloc(rt->subs, sizeof *p * (size_t)cap);
+            if (!p)
+                abort();
+            rt->subs = p;
+            rt->capsubs = cap;
+        }
+        rt->subs[rt->nsubs] = malloc(sizeof(rn_error));
+        if (!rt->subs[rt->nsubs])
+            abort();
+        rt->nsubs++;
+    }
+    rn_error *e = rt->subs[rt->sub_depth++];
+    rn_error_clear(e);
+    return e;
+}
+
+static void sub_error_put(xroot *rt)
+{
+    rt->sub_depth--;
 }
 
 int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
@@ -875,8 +930,7 @@ int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
     xval dot = {data && data->kind != RN_NULL ? data : NULL, false};
     size_t start = out->len;
     int rc = run_template(&top, s, tr, dot, out, 0);
-    free(rt.vars);
-    free(rt.incs);
+    root_free(&rt);
     if (rc < 0) {
         helm_cleanup(err);
         return -1;
@@ -900,10 +954,12 @@ const char *tmpl_ctx_fn_name(tmpl_ctx *ctx)
 static int vfail(tmpl_ctx *ctx, const char *pre, const char *post,
                  const char *fmt, va_list ap)
 {
-    char msg[RN_ERROR_MAX];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    return tmpl_ctx_errorf_at(ctx, ctx->call_node, "error calling %s: %s%s%s",
-                              ctx->fn_name, pre, msg, post);
+    rn_buf msg = RN_BUF_INIT;
+    rn_buf_vprintf(&msg, fmt, ap);
+    tmpl_ctx_errorf_at(ctx, ctx->call_node, "error calling %s: %s%s%s",
+                       ctx->fn_name, pre, rn_buf_cstr(&msg), post);
+    rn_buf_free(&msg);
+    return -1;
 }
 
 int tmpl_fail(tmpl_ctx *ctx, const char *fmt, ...)
@@ -931,7 +987,6 @@ static int run_sub(tmpl_ctx *ctx, tmpl_set *set, const ttree *tr,
 {
     xroot *rt = ctx->st->rt;
     rn_error *saved = rt->err;
-    rn_error_clear(sub);
     rt->err = sub;
     xval d = {dot && dot->kind != RN_NULL ? dot : NULL, false};
     int rc = run_template(ctx->st, set, tr, d, out, 0);
@@ -973,55 +1028,53 @@ int tmpl_ctx_include(tmpl_ctx *ctx, const char *name, rn_value *dot,
     rt->incs[idx].count++;
     const ttree *tr = tmpl_lookup(ctx->st->set, name, n);
     int rc;
-    rn_error sub;
+    rn_error *sub = sub_error_get(rt);
     if (!tr) {
-        rn_error_clear(&sub);
         rn_buf q = RN_BUF_INIT;
         tmpl_go_quote(&q, name, n, -1);
-        rn_error_set(&sub,
+        rn_error_set(sub,
                      "template: no template %s associated with template "
                      "\"%s\"",
                      rn_buf_cstr(&q), ctx->st->set->name);
         rn_buf_free(&q);
         rc = -1;
     } else {
-        rc = run_sub(ctx, ctx->st->set, tr, dot, out, &sub);
+        rc = run_sub(ctx, ctx->st->set, tr, dot, out, sub);
     }
     rt->incs[idx].count--;
     if (rc < 0)
-        return tmpl_fail(ctx, "%s", sub.msg);
-    return 0;
+        tmpl_fail(ctx, "%s", sub->msg);
+    sub_error_put(rt);
+    return rc < 0 ? -1 : 0;
 }
 
 int tmpl_ctx_tpl(tmpl_ctx *ctx, const char *text, size_t len, rn_value *dot,
                  rn_buf *out)
 {
-    tmpl_set *ov = tmpl_set_overlay(ctx->st->set);
-    rn_error sub;
-    rn_error_clear(&sub);
-    rn_buf q = RN_BUF_INIT;
-    if (tmpl_parse(ov, ov->name, text, len, &sub) < 0) {
-        tmpl_go_quote(&q, text, len, -1);
-        tmpl_fail(ctx, "cannot parse template %s: %s", rn_buf_cstr(&q),
-                  sub.msg);
-        rn_buf_free(&q);
-        return -1;
-    }
-    if (stack_deep(ctx->st)) {
-        rn_buf_free(&q);
+    if (stack_deep(ctx->st))
         return tmpl_fail(ctx, "exceeded maximum template depth (%d)",
                          MAX_EXEC_DEPTH);
-    }
-    const ttree *tr = tmpl_lookup(ov, ov->name, strlen(ov->name));
+    xroot *rt = ctx->st->rt;
+    tmpl_set *ov = tmpl_set_overlay(ctx->st->set);
+    rn_error *sub = sub_error_get(rt);
+    const char *what = NULL;
     size_t start = out->len;
-    if (run_sub(ctx, ov, tr, dot, out, &sub) < 0) {
-        tmpl_go_quote(&q, text, len, -1);
-        tmpl_fail(ctx, "error during tpl function execution for %s: %s",
-                  rn_buf_cstr(&q), sub.msg);
-        rn_buf_free(&q);
-        return -1;
+    if (tmpl_parse(ov, ov->name, text, len, sub) < 0) {
+        what = "cannot parse template";
+    } else {
+        const ttree *tr = tmpl_lookup(ov, ov->name, strlen(ov->name));
+        if (run_sub(ctx, ov, tr, dot, out, sub) < 0)
+            what = "error during tpl function execution for";
     }
-    rn_buf_free(&q);
+    if (what) {
+        rn_buf q = RN_BUF_INIT;
+        tmpl_go_quote(&q, text, len, -1);
+        tmpl_fail(ctx, "%s %s: %s", what, rn_buf_cstr(&q), sub->msg);
+        rn_buf_free(&q);
+    }
+    sub_error_put(rt);
+    if (what)
+        return -1;
     drop_no_value(out, start);
     return 0;
 }

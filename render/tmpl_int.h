@@ -282,10 +282,9 @@ const tmpl_func_def *tmpl_find_func(const tmpl_set *s, const char *name,
 /* C stack the parser and executor may use before they report "max
  * expression depth exceeded" / "exceeded maximum template depth": Go grows
  * goroutine stacks, C cannot, so deep recursion is cut off here instead of
- * crashing. Enough for Helm's include nesting limit (1000). */
-#ifndef TMPL_STACK_BUDGET
-#define TMPL_STACK_BUDGET ((uintptr_t)6 << 20)
-#endif
+ * crashing. Three quarters of RLIMIT_STACK (threads get that size by
+ * default with glibc), at most 64 MiB; 6 MiB when the limit is unknown. */
+uintptr_t tmpl_stack_budget(void);
 
 /* What the executor knows about one evaluated argument, so typed
  * parameter checks can give Go's messages. */

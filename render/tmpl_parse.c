@@ -13,6 +13,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define MAX_PAREN_DEPTH 10000
 
@@ -41,7 +42,7 @@ typedef struct parser {
     const char *text;
     size_t text_len;
     treeset_ent *treeset; /* Go's treeSet for this Parse call */
-    uintptr_t stack_base;
+    uintptr_t stack_base, stack_budget;
     rn_error *err;
     jmp_buf jb;
 } parser;
@@ -98,7 +99,7 @@ static bool stack_deep(const parser *p)
     char here;
     uintptr_t h = (uintptr_t)&here;
     uintptr_t used = p->stack_base > h ? p->stack_base - h : h - p->stack_base;
-    return used > TMPL_STACK_BUDGET;
+    return used > p->stack_budget;
 }
 
 /* ---- tokens (Go's next/backup/peek) ----------------------------------- */
@@ -1198,6 +1199,16 @@ void tmap_put(rn_arena *a, tmap *m, const char *key, size_t keylen,
     tmap_insert(m, key, keylen, hash_bytes(key, keylen), val);
 }
 
+uintptr_t tmpl_stack_budget(void)
+{
+    struct rlimit rl;
+    uintptr_t dflt = (uintptr_t)6 << 20, cap = (uintptr_t)64 << 20;
+    if (getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return dflt;
+    uintptr_t b = (uintptr_t)rl.rlim_cur / 4 * 3;
+    return b > cap ? cap : b;
+}
+
 /* ---- the template set ------------------------------------------------ */
 
 tmpl_set *tmpl_set_new(rn_arena *a)
@@ -1268,6 +1279,7 @@ static int run_parse(parser *p, const char *name)
         return -1;
     char here;
     p->stack_base = (uintptr_t)&here;
+    p->stack_budget = tmpl_stack_budget();
     start_parse(p, &top, new_tree(p, name));
     bool has_break = has_function(p, "break", 5);
     bool has_continue = has_function(p, "continue", 8);

@@ -58,7 +58,8 @@ typedef struct reader {
     size_t nodes;
 } reader;
 
-/* ---- errors ---------------------------------------------------------------- */
+/* ---- errors ----------------------------------------------------------------
+ */
 
 static int fail_at(reader *r, const struct fy_mark *m, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -72,8 +73,7 @@ static int fail_at(reader *r, const struct fy_mark *m, const char *fmt, ...)
     va_end(ap);
     int line = m ? m->line + 1 : 0;
     if (line > 0) {
-        rn_error_set(r->err, "%s:%d:%d: %s", r->name, line, m->column + 1,
-                     msg);
+        rn_error_set(r->err, "%s:%d:%d: %s", r->name, line, m->column + 1, msg);
         if (r->err && !r->err->file[0]) {
             snprintf(r->err->file, sizeof r->err->file, "%s", r->name);
             r->err->line = line;
@@ -136,7 +136,8 @@ static int fail_parser(reader *r)
     return fail_at(r, NULL, "invalid YAML");
 }
 
-/* ---- input checks ------------------------------------------------------------ */
+/* ---- input checks
+ * ------------------------------------------------------------ */
 
 /* go-yaml's reader: UTF-8 only, and only printable characters
  * (tab, LF, CR, #x20-#x7E, #x85, #xA0-#xD7FF, #xE000-#xFFFD, and above). */
@@ -155,8 +156,8 @@ static int check_input(reader *r, const char *buf, size_t len)
                   (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
                   c >= 0x10000;
         if (!ok)
-            return fail_at(r, &m,
-                           "control characters are not allowed (U+%04X)", c);
+            return fail_at(r, &m, "control characters are not allowed (U+%04X)",
+                           c);
         if (c == '\n') {
             line++;
             col = 0;
@@ -168,7 +169,8 @@ static int check_input(reader *r, const char *buf, size_t len)
     return 0;
 }
 
-/* ---- scalars ------------------------------------------------------------------ */
+/* ---- scalars
+ * ------------------------------------------------------------------ */
 
 static const char *short_tag(const char *tag)
 {
@@ -350,8 +352,8 @@ static int resolve_scalar(reader *r, struct fy_event *ev, rn_value **out,
             sc.f = (double)sc.i;
         } else if (strcmp(rt, st) != 0) {
             return fail_at(r, fy_event_start_mark(ev),
-                           "cannot decode !!%s `%.*s` as a !!%s", rt,
-                           (int)len, text, st);
+                           "cannot decode !!%s `%.*s` as a !!%s", rt, (int)len,
+                           text, st);
         }
     }
     if (r->mode == RN_YAML_HELM && sc.kind == RN_YS_FLOAT &&
@@ -359,15 +361,19 @@ static int resolve_scalar(reader *r, struct fy_event *ev, rn_value **out,
         return fail_at(r, fy_event_start_mark(ev),
                        "json: unsupported value: %s (Helm cannot load "
                        ".inf or .nan values; quote it)",
-                       isnan(sc.f) ? "NaN" : sc.f > 0 ? "+Inf" : "-Inf");
+                       isnan(sc.f) ? "NaN"
+                       : sc.f > 0  ? "+Inf"
+                                   : "-Inf");
     *out = scalar_value(r, &sc, text, len);
     return 0;
 }
 
-/* ---- anchors --------------------------------------------------------------- */
+/* ---- anchors ---------------------------------------------------------------
+ */
 
-static void anchor_define(reader *r, struct fy_token *tok, rn_value *v,
-                          size_t nodes)
+/* Registers an anchor before its node is built (val NULL until then), so
+ * an alias inside its own anchor's node is recognised. */
+static size_t anchor_define(reader *r, struct fy_token *tok)
 {
     size_t len;
     const char *name = fy_token_get_text(tok, &len);
@@ -381,8 +387,9 @@ static void anchor_define(reader *r, struct fy_token *tok, rn_value *v,
     }
     anchor *an = &r->anchors[r->nanchors++];
     an->name = rn_arena_strndup(r->a, name ? name : "", name ? len : 0);
-    an->val = v;
-    an->nodes = nodes;
+    an->val = NULL;
+    an->nodes = 0;
+    return r->nanchors - 1;
 }
 
 static int expand_alias(reader *r, struct fy_event *ev, rn_value **out)
@@ -394,6 +401,9 @@ static int expand_alias(reader *r, struct fy_event *ev, rn_value **out)
         anchor *an = &r->anchors[i];
         if (strlen(an->name) != len || memcmp(an->name, name, len) != 0)
             continue;
+        if (!an->val)
+            return fail_at(r, m, "anchor '%.*s' value contains itself",
+                           (int)len, name);
         if (r->nodes + an->nodes > r->max_nodes)
             return fail_at(r, m,
                            "alias *%.*s expands the document beyond %zu "
@@ -408,10 +418,11 @@ static int expand_alias(reader *r, struct fy_event *ev, rn_value **out)
     return fail_at(r, m, "unknown anchor '%.*s' referenced", (int)len, name);
 }
 
-/* ---- tree building ----------------------------------------------------------- */
+/* ---- tree building
+ * ----------------------------------------------------------- */
 
-static int parse_node(reader *r, struct fy_event *ev, int depth,
-                      rn_value **out, bool *is_merge);
+static int parse_node(reader *r, struct fy_event *ev, int depth, rn_value **out,
+                      bool *is_merge);
 
 static struct fy_event *next_event(reader *r)
 {
@@ -524,8 +535,7 @@ static long pair_index(const rn_value *map, const char *key, size_t keylen)
     return -1;
 }
 
-static void merge_one(reader *r, rn_value *map, keyset *ks,
-                      const rn_value *src)
+static void merge_one(reader *r, rn_value *map, keyset *ks, const rn_value *src)
 {
     for (size_t i = 0; i < src->u.map.len; i++) {
         const rn_pair *p = &src->u.map.pairs[i];
@@ -579,13 +589,14 @@ static int parse_mapping_entry(reader *r, struct fy_event *kev, int depth,
     fy_parser_event_free(r->fyp, vev);
     if (rc || merge)
         return rc;
-    const char *key;
-    size_t keylen;
+    const char *key = NULL;
+    size_t keylen = 0;
     if (key_string(r, kev, k, &key, &keylen))
         return -1;
     long at = pair_index(map, key, keylen);
     if (at >= 0 && r->mode == RN_YAML_CORE && ks->lines[at] != 0)
-        return fail_at(r, km, "mapping key \"%.*s\" already defined at line %zu",
+        return fail_at(r, km,
+                       "mapping key \"%.*s\" already defined at line %zu",
                        (int)keylen, key, ks->lines[at]);
     rn_map_set(r->a, map, key, keylen, v);
     keyset_note(ks, at >= 0 ? (size_t)at : map->u.map.len - 1, line);
@@ -615,12 +626,12 @@ static int parse_mapping(reader *r, int depth, rn_value *map)
     return rc;
 }
 
-static int parse_node(reader *r, struct fy_event *ev, int depth,
-                      rn_value **out, bool *is_merge)
+static int parse_node(reader *r, struct fy_event *ev, int depth, rn_value **out,
+                      bool *is_merge)
 {
     *is_merge = false;
-    bool collection = ev->type == FYET_SEQUENCE_START ||
-                      ev->type == FYET_MAPPING_START;
+    bool collection =
+        ev->type == FYET_SEQUENCE_START || ev->type == FYET_MAPPING_START;
     if (collection && depth > r->max_depth)
         return fail_at(r, fy_event_start_mark(ev),
                        "nesting deeper than %d levels "
@@ -632,19 +643,23 @@ static int parse_node(reader *r, struct fy_event *ev, int depth,
     if (count_node(r, ev))
         return -1;
     struct fy_token *anchor_tok = NULL;
+    if (ev->type == FYET_SCALAR)
+        anchor_tok = ev->scalar.anchor;
+    else if (ev->type == FYET_SEQUENCE_START)
+        anchor_tok = ev->sequence_start.anchor;
+    else if (ev->type == FYET_MAPPING_START)
+        anchor_tok = ev->mapping_start.anchor;
+    size_t slot = anchor_tok ? anchor_define(r, anchor_tok) : 0;
     int rc;
     switch (ev->type) {
     case FYET_SCALAR:
-        anchor_tok = ev->scalar.anchor;
         rc = resolve_scalar(r, ev, out, is_merge);
         break;
     case FYET_SEQUENCE_START:
-        anchor_tok = ev->sequence_start.anchor;
         *out = rn_list_new(r->a, 0);
         rc = parse_sequence(r, depth, *out);
         break;
     case FYET_MAPPING_START:
-        anchor_tok = ev->mapping_start.anchor;
         *out = rn_map_new(r->a, 0);
         rc = parse_mapping(r, depth, *out);
         break;
@@ -652,12 +667,15 @@ static int parse_node(reader *r, struct fy_event *ev, int depth,
         return fail_at(r, fy_event_start_mark(ev), "unexpected %s event",
                        fy_event_type_get_text(ev->type));
     }
-    if (rc == 0 && anchor_tok)
-        anchor_define(r, anchor_tok, *out, r->nodes - before);
+    if (rc == 0 && anchor_tok) {
+        r->anchors[slot].val = *out;
+        r->anchors[slot].nodes = r->nodes - before;
+    }
     return rc;
 }
 
-/* ---- documents ---------------------------------------------------------------- */
+/* ---- documents
+ * ---------------------------------------------------------------- */
 
 /* Reads one document after its DOCUMENT_START; *out is RN_NULL when the
  * document is empty. */
@@ -730,8 +748,8 @@ static void reader_init(reader *r, rn_arena *a, const char *name,
     r->name = name ? name : "<input>";
     r->mode = mode;
     r->err = err;
-    r->max_depth = lim && lim->max_depth > 0 ? lim->max_depth
-                                             : DEFAULT_MAX_DEPTH;
+    r->max_depth =
+        lim && lim->max_depth > 0 ? lim->max_depth : DEFAULT_MAX_DEPTH;
     r->max_nodes = lim && lim->max_nodes ? lim->max_nodes : DEFAULT_MAX_NODES;
 }
 
@@ -740,8 +758,8 @@ static int read_stream(reader *r, const char *buf, size_t len,
                        const rn_yaml_limits *lim, bool stop_after_first,
                        rn_value *docs)
 {
-    size_t max_bytes = lim && lim->max_bytes ? lim->max_bytes
-                                             : DEFAULT_MAX_BYTES;
+    size_t max_bytes =
+        lim && lim->max_bytes ? lim->max_bytes : DEFAULT_MAX_BYTES;
     if (len > max_bytes)
         return fail_at(r, NULL,
                        "input is %zu bytes, more than the %zu allowed "

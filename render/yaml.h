@@ -44,6 +44,8 @@ typedef struct rn_yaml_limits {
 
 /* One document. An empty document gives RN_NULL. More than one document is
  * an error. `name` is used in error messages ("values.yaml:3:5: ..."). */
+/* (RN_YAML_HELM reads only the first document and ignores the rest, as
+ * Helm's yaml.Unmarshal does.) */
 int rn_yaml_parse(rn_arena *a, const char *buf, size_t len, const char *name,
                   rn_yaml_mode mode, const rn_yaml_limits *lim, rn_value **out,
                   rn_error *err);

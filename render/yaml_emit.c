@@ -47,7 +47,8 @@ typedef struct analysis {
     bool single_quoted_allowed, block_allowed;
 } analysis;
 
-/* ---- byte classes (yamlprivateh.go) --------------------------------------- */
+/* ---- byte classes (yamlprivateh.go) ---------------------------------------
+ */
 
 /* Strings handed to the emitter are NUL-terminated, so looking one or two
  * bytes ahead, as go-yaml does, stays inside the buffer. */
@@ -75,8 +76,7 @@ static bool is_break(const unsigned char *b, size_t i)
 
 static bool is_blankz(const unsigned char *b, size_t i, size_t n)
 {
-    return i >= n || b[i] == ' ' || b[i] == '\t' || is_break(b, i) ||
-           b[i] == 0;
+    return i >= n || b[i] == ' ' || b[i] == '\t' || is_break(b, i) || b[i] == 0;
 }
 
 static int width(unsigned char c)
@@ -92,7 +92,8 @@ static int width(unsigned char c)
     return 1;
 }
 
-/* ---- output primitives (emitterc.go) --------------------------------------- */
+/* ---- output primitives (emitterc.go) ---------------------------------------
+ */
 
 static void put(emitter *e, char c)
 {
@@ -170,7 +171,8 @@ static void pop_indent(emitter *e)
     e->indent = e->indents[--e->nindents];
 }
 
-/* ---- scalars --------------------------------------------------------------------- */
+/* ---- scalars
+ * --------------------------------------------------------------------- */
 
 static void analyze(const unsigned char *v, size_t n, analysis *an)
 {
@@ -262,8 +264,8 @@ static void analyze(const unsigned char *v, size_t n, analysis *an)
         an->block_plain_allowed = false;
 }
 
-static enum style select_style(const emitter *e, const analysis *an,
-                               size_t n, enum style style)
+static enum style select_style(const emitter *e, const analysis *an, size_t n,
+                               enum style style)
 {
     if (e->simple_key_context && an->multiline)
         style = ST_DOUBLE;
@@ -323,8 +325,8 @@ static void write_single(emitter *e, const unsigned char *v, size_t n,
     bool spaces = false, breaks = false;
     for (size_t i = 0; i < n;) {
         if (is_space(v, i)) {
-            if (allow_breaks && !spaces && e->column > e->best_width &&
-                i > 0 && i < n - 1 && !is_space(v, i + 1)) {
+            if (allow_breaks && !spaces && e->column > e->best_width && i > 0 &&
+                i < n - 1 && !is_space(v, i + 1)) {
                 write_indent(e);
                 i += (size_t)width(v[i]);
             } else {
@@ -357,21 +359,51 @@ static void write_escape(emitter *e, uint32_t v)
     static const char hex[] = "0123456789ABCDEF";
     put(e, '\\');
     switch (v) {
-    case 0x00: put(e, '0'); return;
-    case 0x07: put(e, 'a'); return;
-    case 0x08: put(e, 'b'); return;
-    case 0x09: put(e, 't'); return;
-    case 0x0A: put(e, 'n'); return;
-    case 0x0B: put(e, 'v'); return;
-    case 0x0C: put(e, 'f'); return;
-    case 0x0D: put(e, 'r'); return;
-    case 0x1B: put(e, 'e'); return;
-    case 0x22: put(e, '"'); return;
-    case 0x5C: put(e, '\\'); return;
-    case 0x85: put(e, 'N'); return;
-    case 0xA0: put(e, '_'); return;
-    case 0x2028: put(e, 'L'); return;
-    case 0x2029: put(e, 'P'); return;
+    case 0x00:
+        put(e, '0');
+        return;
+    case 0x07:
+        put(e, 'a');
+        return;
+    case 0x08:
+        put(e, 'b');
+        return;
+    case 0x09:
+        put(e, 't');
+        return;
+    case 0x0A:
+        put(e, 'n');
+        return;
+    case 0x0B:
+        put(e, 'v');
+        return;
+    case 0x0C:
+        put(e, 'f');
+        return;
+    case 0x0D:
+        put(e, 'r');
+        return;
+    case 0x1B:
+        put(e, 'e');
+        return;
+    case 0x22:
+        put(e, '"');
+        return;
+    case 0x5C:
+        put(e, '\\');
+        return;
+    case 0x85:
+        put(e, 'N');
+        return;
+    case 0xA0:
+        put(e, '_');
+        return;
+    case 0x2028:
+        put(e, 'L');
+        return;
+    case 0x2029:
+        put(e, 'P');
+        return;
     }
     int w;
     if (v <= 0xFF)
@@ -403,8 +435,8 @@ static void write_double(emitter *e, const unsigned char *v, size_t n,
             write_escape(e, cp);
             spaces = false;
         } else if (is_space(v, i)) {
-            if (allow_breaks && !spaces && e->column > e->best_width &&
-                i > 0 && i < n - 1) {
+            if (allow_breaks && !spaces && e->column > e->best_width && i > 0 &&
+                i < n - 1) {
                 write_indent(e);
                 if (is_space(v, i + 1))
                     put(e, '\\');
@@ -500,7 +532,8 @@ static void emit_scalar(emitter *e, const char *s, size_t n, enum style want)
     pop_indent(e);
 }
 
-/* ---- what the encoder hands the emitter -------------------------------------- */
+/* ---- what the encoder hands the emitter
+ * -------------------------------------- */
 
 /* A string must survive a round trip: valid UTF-8 (encoding/json and
  * go-yaml replace the rest with U+FFFD). */
@@ -610,7 +643,8 @@ static bool json_trip_fails(const char *s, size_t n)
         if (c == 0x7F)
             return true;
         if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
-            ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF))
+            ((unsigned char)s[i + 2] == 0xBE ||
+             (unsigned char)s[i + 2] == 0xBF))
             return true;
     }
     return false;
@@ -691,7 +725,8 @@ static void emit_number(emitter *e, const rn_value *v)
     rn_buf_free(&b);
 }
 
-/* ---- go-yaml v2's key order (sorter.go), for string keys ----------------------- */
+/* ---- go-yaml v2's key order (sorter.go), for string keys
+ * ----------------------- */
 
 static bool key_is_letter(uint32_t r)
 {
@@ -771,7 +806,8 @@ static int sort_key_cmp(const void *x, const void *y)
     return 0;
 }
 
-/* ---- nodes ------------------------------------------------------------------------ */
+/* ---- nodes
+ * ------------------------------------------------------------------------ */
 
 static int emit_node(emitter *e, const rn_value *v, bool root, bool seq,
                      bool map, bool simple_key);
@@ -820,8 +856,8 @@ static int emit_pair(emitter *e, const rn_pair *p)
     memset(&null, 0, sizeof null);
     const rn_value *val = p->val ? p->val : &null;
     /* go-yaml also cannot read back a JSON key holding a raw NEL. */
-    if (e->helm && (json_trip_fails(p->key, p->keylen) ||
-                    has_nel(p->key, p->keylen)))
+    if (e->helm &&
+        (json_trip_fails(p->key, p->keylen) || has_nel(p->key, p->keylen)))
         return -1;
     write_indent(e);
     if (simple_key_ok(p->key, p->keylen)) {

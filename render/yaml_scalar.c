@@ -183,7 +183,8 @@ static bool parse_decimal_float(const char *s, size_t n, double *out)
     return true;
 }
 
-/* ---- timestamps (time.Parse with go-yaml's layouts) ----------------------- */
+/* ---- timestamps (time.Parse with go-yaml's layouts) -----------------------
+ */
 
 /* 1 or 2 digits, as time.Parse reads "1", "2", "15", "4", "5". */
 static bool get_num12(const char *s, size_t n, size_t *i, int *v)
@@ -221,7 +222,7 @@ static bool ts_date(const char *s, size_t n, size_t *i)
         if (!is_digit(s[k]))
             return false;
     int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-           (s[3] - '0');
+               (s[3] - '0');
     *i = 4;
     int month, day;
     if (s[(*i)++] != '-' || !get_num12(s, n, i, &month) || *i >= n ||
@@ -282,7 +283,8 @@ static bool is_timestamp(const char *s, size_t n)
     return false;
 }
 
-/* ---- resolve ----------------------------------------------------------------- */
+/* ---- resolve
+ * ----------------------------------------------------------------- */
 
 typedef struct word {
     const char *s;
@@ -291,14 +293,14 @@ typedef struct word {
 } word;
 
 static const word v2_words[] = {
-    {"y", RN_YS_BOOL, true},      {"Y", RN_YS_BOOL, true},
-    {"yes", RN_YS_BOOL, true},    {"Yes", RN_YS_BOOL, true},
-    {"YES", RN_YS_BOOL, true},    {"on", RN_YS_BOOL, true},
-    {"On", RN_YS_BOOL, true},     {"ON", RN_YS_BOOL, true},
-    {"n", RN_YS_BOOL, false},     {"N", RN_YS_BOOL, false},
-    {"no", RN_YS_BOOL, false},    {"No", RN_YS_BOOL, false},
-    {"NO", RN_YS_BOOL, false},    {"off", RN_YS_BOOL, false},
-    {"Off", RN_YS_BOOL, false},   {"OFF", RN_YS_BOOL, false},
+    {"y", RN_YS_BOOL, true},    {"Y", RN_YS_BOOL, true},
+    {"yes", RN_YS_BOOL, true},  {"Yes", RN_YS_BOOL, true},
+    {"YES", RN_YS_BOOL, true},  {"on", RN_YS_BOOL, true},
+    {"On", RN_YS_BOOL, true},   {"ON", RN_YS_BOOL, true},
+    {"n", RN_YS_BOOL, false},   {"N", RN_YS_BOOL, false},
+    {"no", RN_YS_BOOL, false},  {"No", RN_YS_BOOL, false},
+    {"NO", RN_YS_BOOL, false},  {"off", RN_YS_BOOL, false},
+    {"Off", RN_YS_BOOL, false}, {"OFF", RN_YS_BOOL, false},
     {NULL, RN_YS_STR, false},
 };
 

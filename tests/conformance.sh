@@ -71,7 +71,7 @@ write_chart() {
 # $WORK/res/INDEX (first line `ok`/`not ok`, then diagnostics), and
 # $WORK/res/INDEX.helm when helm had to run. KEY is the case file's SHA-256.
 run_case() {
-	local idx=$1 case=$2 key=$3 dir=$WORK/$1 res=$WORK/res/$1 release=conf expect=0
+	local case=$2 key=$3 dir=$WORK/$1 res=$WORK/res/$1 release=conf expect=0
 	local -a args=()
 	if ! write_chart "$case" "$dir" 2>"$dir.err"; then
 		{ echo 'not ok'; tap_diag 'malformed case:'; tap_diag <"$dir.err"; } >"$res"
@@ -107,7 +107,7 @@ run_cases() {
 main() {
 	local -a all=() cases=() names=() keys=()
 	local case rel i n start=$EPOCHREALTIME
-	CASES_DIR=${CASES_DIR:-$ROOT/testdata/conformance}
+	CASES_DIR=$(realpath -m -- "${CASES_DIR:-$ROOT/testdata/conformance}")
 	HELM=$(default_helm)
 	KRMFN=$(abs_cmd "${KRMFN:-$ROOT/bin/krmfn}")
 	JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}

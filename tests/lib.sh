@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lib.sh — shared helpers for the shell test suites (sourced, not run).
 #
 # Two parts:
@@ -138,6 +139,7 @@ run_limited() {
 # from the cache, or by running `HELM ARGS...` in DIR. Sets ORACLE_PREFIX to
 # where PREFIX.out, .err and .rc now are (the cache entry, or SCRATCH), and
 # ORACLE_RAN to 1 when helm had to run.
+# shellcheck disable=SC2034 # ORACLE_PREFIX and ORACLE_RAN are for the caller
 oracle_run() {
 	local bucket=$1 key=$2 scratch=$3 dir=$4 entry ext
 	shift 4
@@ -156,8 +158,10 @@ oracle_run() {
 	if [ "$ORACLE_CACHE" != off ] && [ "$RUN_RC" -lt 124 ] &&
 		mkdir -p "${entry%/*}"; then
 		for ext in out err rc; do
-			cp "$scratch.$ext" "$entry.$ext.$$" &&
-				mv -f "$entry.$ext.$$" "$entry.$ext" || break
+			if ! cp "$scratch.$ext" "$entry.$ext.$$" ||
+				! mv -f "$entry.$ext.$$" "$entry.$ext"; then
+				break
+			fi
 		done
 	fi
 }
@@ -198,6 +202,11 @@ oracle_judge() {
 			head -n 10 "$o.err" | tap_diag
 		elif cmp -s "$h.out" "$o.out"; then
 			echo 'ok'
+		elif diff -q -w "$h.out" "$o.out" >/dev/null; then
+			echo 'not ok'
+			tap_diag 'output differs from helm in white space only (as sed -n l shows it: $ ends a line):'
+			diff -u --label helm --label krmfn <(sed -n 'l 0' "$h.out") <(sed -n 'l 0' "$o.out") |
+				head -n 40 | tap_diag
 		else
 			echo 'not ok'
 			tap_diag 'output differs from helm:'

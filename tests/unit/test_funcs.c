@@ -2,7 +2,7 @@
  * test_funcs.c — the template function library (Sprig and Helm functions)
  * exercised through the template engine: each case is a template and the
  * exact output, or the error text, that Helm v3.21 (Sprig v3.3.0) gives
- * for it. Also unit tests of the Go-compatible helpers the functions are
+ * for it. Also unit tests of the Go-compatible routines the functions are
  * built on (strconv parsing, spf13/cast, UTF-8 decoding).
  */
 #include <setjmp.h>

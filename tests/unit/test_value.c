@@ -2,10 +2,12 @@
  * test_value.c — the value tree: constructors, maps in insertion and
  * sorted order, deep copy, Go's DeepEqual, truthiness and type names.
  */
+/* cmocka needs these first. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <math.h>
@@ -157,8 +159,7 @@ static void test_value_at(void **state)
     rn_map_setz(a, storage, "size", rn_strz(a, "2Gi"));
     rn_map_setz(a, spec, "storage", storage);
     rn_map_setz(a, root, "spec", spec);
-    assert_string_equal(rn_value_at(root, "spec.storage.size")->u.s.ptr,
-                        "2Gi");
+    assert_string_equal(rn_value_at(root, "spec.storage.size")->u.s.ptr, "2Gi");
     assert_ptr_equal(rn_value_at(root, "spec.storage"), storage);
     assert_null(rn_value_at(root, "spec.storage.size.x"));
     assert_null(rn_value_at(root, "spec.nothing"));

@@ -6,10 +6,12 @@
  * v3.21's toYaml calls (a chart printing `toYaml .Values` with real helm
  * gave the same bytes).
  */
+/* cmocka needs these first. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <math.h>
@@ -75,19 +77,20 @@ static void expect_error(rn_arena *a, const char *text, rn_yaml_mode mode,
 static void test_helm_scalars(void **state)
 {
     rn_arena *a = *state;
-    expect_parse(a,
-                 "a: 08\nb: 1e400\nc: 0o17\nd: 017\ne: 1_000\nf: -0b101\n"
-                 "g: 0b1_1\nh: 18446744073709551615\ni: 18446744073709551616\n"
-                 "j: 2001-12-14\nk: 1:20\nl: +.5\nm: ._5\n"
-                 "n: 9223372036854775807\no: 0x_1F\np: 1.\nq: -.5e3\n"
-                 "r: 0B11\ns: 0X1f\n",
-                 RN_YAML_HELM,
-                 "map[string]interface {}{\"a\":8, \"b\":\"1e400\", \"c\":15, "
-                 "\"d\":15, \"e\":1000, \"f\":-5, \"false\":9.223372036854776e+18, "
-                 "\"g\":3, \"h\":1.8446744073709552e+19, "
-                 "\"i\":1.8446744073709552e+19, \"j\":\"2001-12-14\", "
-                 "\"k\":\"1:20\", \"l\":0.5, \"m\":\"._5\", \"o\":31, \"p\":1, "
-                 "\"q\":-500, \"r\":3, \"s\":31}");
+    expect_parse(
+        a,
+        "a: 08\nb: 1e400\nc: 0o17\nd: 017\ne: 1_000\nf: -0b101\n"
+        "g: 0b1_1\nh: 18446744073709551615\ni: 18446744073709551616\n"
+        "j: 2001-12-14\nk: 1:20\nl: +.5\nm: ._5\n"
+        "n: 9223372036854775807\no: 0x_1F\np: 1.\nq: -.5e3\n"
+        "r: 0B11\ns: 0X1f\n",
+        RN_YAML_HELM,
+        "map[string]interface {}{\"a\":8, \"b\":\"1e400\", \"c\":15, "
+        "\"d\":15, \"e\":1000, \"f\":-5, \"false\":9.223372036854776e+18, "
+        "\"g\":3, \"h\":1.8446744073709552e+19, "
+        "\"i\":1.8446744073709552e+19, \"j\":\"2001-12-14\", "
+        "\"k\":\"1:20\", \"l\":0.5, \"m\":\"._5\", \"o\":31, \"p\":1, "
+        "\"q\":-500, \"r\":3, \"s\":31}");
     expect_parse(a,
                  "b1: yes\nb2: No\nb3: on\nb4: OFF\nb5: y\nb6: True\nb7: yES\n"
                  "z1: ~\nz2: null\nz3: Null\nz4:\nz5: NULL\nz6: nUll\n",
@@ -125,12 +128,12 @@ static void test_helm_keys(void **state)
                  "map[string]interface {}{\"true\":map[string]interface "
                  "{}{\"a\":1, \"b\":3}, \"x\":map[string]interface {}{\"a\":1, "
                  "\"b\":2}}");
-    expect_parse(a,
-                 "p: &p {a: 1}\nq: &q {a: 2, b: 2}\nr:\n  <<: [*p, *q]\n",
-                 RN_YAML_HELM,
-                 "map[string]interface {}{\"p\":map[string]interface "
-                 "{}{\"a\":1}, \"q\":map[string]interface {}{\"a\":2, \"b\":2}, "
-                 "\"r\":map[string]interface {}{\"a\":1, \"b\":2}}");
+    expect_parse(
+        a, "p: &p {a: 1}\nq: &q {a: 2, b: 2}\nr:\n  <<: [*p, *q]\n",
+        RN_YAML_HELM,
+        "map[string]interface {}{\"p\":map[string]interface "
+        "{}{\"a\":1}, \"q\":map[string]interface {}{\"a\":2, \"b\":2}, "
+        "\"r\":map[string]interface {}{\"a\":1, \"b\":2}}");
     /* Only the first document is read, like yaml.Unmarshal. */
     expect_parse(a, "a: 1\n---\nb: [\n", RN_YAML_HELM,
                  "map[string]interface {}{\"a\":1}");
@@ -147,6 +150,8 @@ static void test_helm_errors(void **state)
                  "cannot decode !!float `5.5` as a !!int");
     expect_error(a, "a: [1, *b]\n", RN_YAML_HELM,
                  "values.yaml:1:9: unknown anchor 'b' referenced");
+    expect_error(a, "a: &a [*a]\n", RN_YAML_HELM,
+                 "values.yaml:1:9: anchor 'a' value contains itself");
     expect_error(a, "a: \"\x01\"\n", RN_YAML_HELM,
                  "values.yaml:1:5: control characters are not allowed");
     expect_error(a, "a: b\xff\n", RN_YAML_HELM,
@@ -164,33 +169,36 @@ static void test_helm_errors(void **state)
 static void test_core(void **state)
 {
     rn_arena *a = *state;
-    expect_parse(a, "a: yes\nb: 1\nc: 1.5\nd: on\ne: true\nf: 0o17\ng: ~\n",
-                 RN_YAML_CORE,
-                 "map[string]interface {}{\"a\":\"yes\", \"b\":1, \"c\":1.5, "
-                 "\"d\":\"on\", \"e\":true, \"f\":15, \"g\":interface {}(nil)}");
+    expect_parse(
+        a, "a: yes\nb: 1\nc: 1.5\nd: on\ne: true\nf: 0o17\ng: ~\n",
+        RN_YAML_CORE,
+        "map[string]interface {}{\"a\":\"yes\", \"b\":1, \"c\":1.5, "
+        "\"d\":\"on\", \"e\":true, \"f\":15, \"g\":interface {}(nil)}");
     rn_error err;
     rn_value *v;
     const char *doc = "a: 9007199254740993\n";
-    assert_int_equal(rn_yaml_parse(a, doc, strlen(doc), "x", RN_YAML_CORE,
-                                   NULL, &v, &err),
-                     0);
+    assert_int_equal(
+        rn_yaml_parse(a, doc, strlen(doc), "x", RN_YAML_CORE, NULL, &v, &err),
+        0);
     rn_value *n = rn_map_getz(v, "a");
     assert_int_equal(n->kind, RN_INT);
     assert_true(n->flags & RN_F_INT64);
     assert_true(n->u.i == 9007199254740993LL);
     /* Keys keep document order. */
     doc = "z: 1\na: 2\nm: 3\n";
-    assert_int_equal(rn_yaml_parse(a, doc, strlen(doc), "x", RN_YAML_CORE,
-                                   NULL, &v, &err),
-                     0);
+    assert_int_equal(
+        rn_yaml_parse(a, doc, strlen(doc), "x", RN_YAML_CORE, NULL, &v, &err),
+        0);
     assert_string_equal(v->u.map.pairs[0].key, "z");
     assert_string_equal(v->u.map.pairs[2].key, "m");
-    expect_error(a, "a: 1\nb: 2\na: 3\n", RN_YAML_CORE,
-                 "values.yaml:3:1: mapping key \"a\" already defined at line 1");
+    expect_error(
+        a, "a: 1\nb: 2\na: 3\n", RN_YAML_CORE,
+        "values.yaml:3:1: mapping key \"a\" already defined at line 1");
     /* Explicit keys win over merged ones in yaml.v3. */
-    expect_parse(a, "x: &x {a: 1, b: 2}\ny:\n  a: 0\n  <<: *x\n", RN_YAML_CORE,
-                 "map[string]interface {}{\"x\":map[string]interface {}{\"a\":1, "
-                 "\"b\":2}, \"y\":map[string]interface {}{\"a\":0, \"b\":2}}");
+    expect_parse(
+        a, "x: &x {a: 1, b: 2}\ny:\n  a: 0\n  <<: *x\n", RN_YAML_CORE,
+        "map[string]interface {}{\"x\":map[string]interface {}{\"a\":1, "
+        "\"b\":2}, \"y\":map[string]interface {}{\"a\":0, \"b\":2}}");
     expect_error(a, "a: 1\n---\nb: 2\n", RN_YAML_CORE,
                  "expected one YAML document, found 2");
 }
@@ -200,8 +208,8 @@ static void test_documents(void **state)
     rn_arena *a = *state;
     rn_error err;
     rn_value *v;
-    assert_int_equal(
-        rn_yaml_parse(a, "", 0, "x", RN_YAML_HELM, NULL, &v, &err), 0);
+    assert_int_equal(rn_yaml_parse(a, "", 0, "x", RN_YAML_HELM, NULL, &v, &err),
+                     0);
     assert_int_equal(v->kind, RN_NULL);
     assert_int_equal(rn_yaml_parse(a, "# only a comment\n", 17, "x",
                                    RN_YAML_HELM, NULL, &v, &err),
@@ -218,9 +226,8 @@ static void test_documents(void **state)
     assert_string_equal(v->u.list.items[3]->u.s.ptr, "plain");
     /* Anchors are copied, so changing one use leaves the other alone. */
     s = "a: &x {k: 1}\nb: *x\n";
-    assert_int_equal(rn_yaml_parse(a, s, strlen(s), "x", RN_YAML_HELM, NULL,
-                                   &v, &err),
-                     0);
+    assert_int_equal(
+        rn_yaml_parse(a, s, strlen(s), "x", RN_YAML_HELM, NULL, &v, &err), 0);
     assert_ptr_not_equal(rn_map_getz(v, "a"), rn_map_getz(v, "b"));
     assert_true(rn_value_equal(rn_map_getz(v, "a"), rn_map_getz(v, "b")));
 }
@@ -240,8 +247,8 @@ static void test_limits(void **state)
         rn_buf_puts(&b, "]\n");
     }
     rn_error_clear(&err);
-    assert_int_equal(rn_yaml_parse(a, b.data, b.len, "bomb.yaml",
-                                   RN_YAML_HELM, NULL, &v, &err),
+    assert_int_equal(rn_yaml_parse(a, b.data, b.len, "bomb.yaml", RN_YAML_HELM,
+                                   NULL, &v, &err),
                      -1);
     assert_non_null(strstr(err.msg, "bomb.yaml:"));
     assert_non_null(strstr(err.msg, "rn_yaml_limits.max_nodes"));
@@ -250,21 +257,21 @@ static void test_limits(void **state)
     rn_yaml_limits small = {0, 0, 10};
     const char *s = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]";
     rn_error_clear(&err);
-    assert_int_equal(rn_yaml_parse(a, s, strlen(s), "x", RN_YAML_HELM,
-                                   &small, &v, &err),
-                     -1);
+    assert_int_equal(
+        rn_yaml_parse(a, s, strlen(s), "x", RN_YAML_HELM, &small, &v, &err),
+        -1);
     assert_non_null(strstr(err.msg, "more than 10 nodes"));
 
     rn_yaml_limits shallow = {0, 3, 0};
     s = "a: {b: {c: 1}}";
     rn_error_clear(&err);
-    assert_int_equal(rn_yaml_parse(a, s, strlen(s), "x", RN_YAML_HELM,
-                                   &shallow, &v, &err),
-                     0);
+    assert_int_equal(
+        rn_yaml_parse(a, s, strlen(s), "x", RN_YAML_HELM, &shallow, &v, &err),
+        0);
     s = "a: {b: {c: {d: 1}}}";
-    assert_int_equal(rn_yaml_parse(a, s, strlen(s), "x", RN_YAML_HELM,
-                                   &shallow, &v, &err),
-                     -1);
+    assert_int_equal(
+        rn_yaml_parse(a, s, strlen(s), "x", RN_YAML_HELM, &shallow, &v, &err),
+        -1);
     assert_non_null(strstr(err.msg, "rn_yaml_limits.max_depth"));
 
     /* The default depth limit stops deeply nested input. */
@@ -280,9 +287,8 @@ static void test_limits(void **state)
     rn_yaml_limits tiny = {8, 0, 0};
     rn_error_clear(&err);
     s = "a: 123456789";
-    assert_int_equal(rn_yaml_parse(a, s, strlen(s), "x", RN_YAML_HELM, &tiny,
-                                   &v, &err),
-                     -1);
+    assert_int_equal(
+        rn_yaml_parse(a, s, strlen(s), "x", RN_YAML_HELM, &tiny, &v, &err), -1);
     assert_non_null(strstr(err.msg, "rn_yaml_limits.max_bytes"));
 }
 
@@ -356,12 +362,38 @@ static const emit_case string_cases[] = {
     {"NULL", "\"NULL\""},
     {"nUll", "nUll"},
     {"a\015\nb", "\"a\\r\\nb\""},
-    {"lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet ", "'lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet\n  lorem ipsum dolor sit amet lorem ipsum dolor sit amet '"},
-    {"- lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet ", "'- lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet\n  lorem ipsum dolor sit amet lorem ipsum dolor sit amet '"},
-    {"a: lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet ", "'a: lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet\n  lorem ipsum dolor sit amet lorem ipsum dolor sit amet '"},
-    {"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
-    {"lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet \nlorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet ", "\"lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet\n  lorem ipsum dolor sit amet lorem ipsum dolor sit amet \\nlorem ipsum dolor sit amet\n  lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet\n  lorem ipsum dolor sit amet \""},
-    {"lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet \t", "\"lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet\n  lorem ipsum dolor sit amet lorem ipsum dolor sit amet \\t\""},
+    {"lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor "
+     "sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet ",
+     "'lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor "
+     "sit amet\n  lorem ipsum dolor sit amet lorem ipsum dolor sit amet '"},
+    {"- lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum "
+     "dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet ",
+     "'- lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum "
+     "dolor sit amet\n  lorem ipsum dolor sit amet lorem ipsum dolor sit amet "
+     "'"},
+    {"a: lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum "
+     "dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet ",
+     "'a: lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum "
+     "dolor sit amet\n  lorem ipsum dolor sit amet lorem ipsum dolor sit amet "
+     "'"},
+    {"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxx"},
+    {"lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor "
+     "sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet \nlorem "
+     "ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit "
+     "amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet ",
+     "\"lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum "
+     "dolor sit amet\n  lorem ipsum dolor sit amet lorem ipsum dolor sit amet "
+     "\\nlorem ipsum dolor sit amet\n  lorem ipsum dolor sit amet lorem ipsum "
+     "dolor sit amet lorem ipsum dolor sit amet\n  lorem ipsum dolor sit amet "
+     "\""},
+    {"lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor "
+     "sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet \t",
+     "\"lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum "
+     "dolor sit amet\n  lorem ipsum dolor sit amet lorem ipsum dolor sit amet "
+     "\\t\""},
 };
 
 /* toYaml of {s: [s]}: the key and a list item. */
@@ -443,8 +475,8 @@ static void test_emit_numbers(void **state)
     rn_arena *a = *state;
     for (size_t i = 0; i < sizeof number_cases / sizeof *number_cases; i++) {
         rn_buf b = RN_BUF_INIT;
-        assert_int_equal(
-            rn_yaml_emit_helm(&b, rn_float(a, number_cases[i].f)), 0);
+        assert_int_equal(rn_yaml_emit_helm(&b, rn_float(a, number_cases[i].f)),
+                         0);
         if (strcmp(rn_buf_cstr(&b), number_cases[i].want) != 0)
             fail_msg("toYaml %.17g: got [%s] want [%s]", number_cases[i].f,
                      rn_buf_cstr(&b), number_cases[i].want);
@@ -487,7 +519,8 @@ static void test_emit_nested(void **state)
                         list_of(a, 1, list_of(a, 1, rn_strz(a, "c"))),
                         rn_list_new(a, 0), rn_map_new(a, 0), ab, rn_null(a),
                         rn_bool(a, true)));
-    rn_value *x = rn_map_new(a, 0), *y = rn_map_new(a, 0), *z = rn_map_new(a, 0);
+    rn_value *x = rn_map_new(a, 0), *y = rn_map_new(a, 0),
+             *z = rn_map_new(a, 0);
     rn_map_setz(a, z, "z", rn_strz(a, "deep"));
     rn_map_setz(a, y, "y", z);
     rn_map_setz(a, x, "x", y);
@@ -510,7 +543,12 @@ static void test_emit_nested(void **state)
     assert_int_equal(rn_yaml_emit_helm(&b, m), 0);
     assert_string_equal(
         rn_buf_cstr(&b),
-        "_: 5\nB: 4\na1: 3\na2: 2\na10: 1\n? kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\n: long key\nlist:\n- - a\n  - b\n- - - c\n- []\n- {}\n- a: 1\n  b:\n  - 1\n  - 2\n- null\n- true\nlit:\n  s: |\n    line1\n    line2\nmap:\n  e: {}\n  x:\n    \"y\":\n      z: deep\n? |-\n  multi\n  key\n: v");
+        "_: 5\nB: 4\na1: 3\na2: 2\na10: 1\n? "
+        "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
+        "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\n: long "
+        "key\nlist:\n- - a\n  - b\n- - - c\n- []\n- {}\n- a: 1\n  b:\n  - 1\n  "
+        "- 2\n- null\n- true\nlit:\n  s: |\n    line1\n    line2\nmap:\n  e: "
+        "{}\n  x:\n    \"y\":\n      z: deep\n? |-\n  multi\n  key\n: v");
     rn_buf_free(&b);
 }
 
@@ -523,18 +561,17 @@ static void test_emit_roundtrip(void **state)
         "text: |\n  two\n  lines\nempty: {}\nnone: ~\n";
     rn_error err;
     rn_value *v, *w;
-    assert_int_equal(rn_yaml_parse(a, src, strlen(src), "x", RN_YAML_HELM,
-                                   NULL, &v, &err),
-                     0);
+    assert_int_equal(
+        rn_yaml_parse(a, src, strlen(src), "x", RN_YAML_HELM, NULL, &v, &err),
+        0);
     rn_buf b = RN_BUF_INIT;
     assert_int_equal(rn_yaml_emit_helm(&b, v), 0);
     assert_string_equal(rn_buf_cstr(&b),
                         "empty: {}\nflags:\n- true\n- false\n- \"on\"\n"
                         "name: demo\nnone: null\nport: 8443\nratio: 0.25\n"
                         "text: |\n  two\n  lines");
-    assert_int_equal(rn_yaml_parse(a, b.data, b.len, "y", RN_YAML_HELM, NULL,
-                                   &w, &err),
-                     0);
+    assert_int_equal(
+        rn_yaml_parse(a, b.data, b.len, "y", RN_YAML_HELM, NULL, &w, &err), 0);
     assert_true(rn_value_equal(v, w));
     rn_buf_free(&b);
 }
@@ -547,18 +584,19 @@ static void test_emit_doc(void **state)
     rn_map_setz(a, m, "apiVersion", rn_strz(a, "apps/v1"));
     rn_value *c = rn_map_new(a, 0);
     rn_map_setz(a, c, "name", rn_strz(a, "x"));
-    rn_map_setz(a, c, "args", list_of(a, 2, rn_strz(a, "--a=1"),
-                                      rn_strz(a, "yes")));
+    rn_map_setz(a, c, "args",
+                list_of(a, 2, rn_strz(a, "--a=1"), rn_strz(a, "yes")));
     rn_map_setz(a, m, "containers", list_of(a, 1, c));
     rn_map_setz(a, m, "replicas", rn_int64(a, 2));
-    rn_map_setz(a, m, "quoted", list_of(a, 6, rn_strz(a, "true"),
-                                        rn_strz(a, "1"), rn_strz(a, ""),
-                                        rn_strz(a, "null"), rn_strz(a, "0o17"),
-                                        rn_strz(a, "on")));
+    rn_map_setz(a, m, "quoted",
+                list_of(a, 6, rn_strz(a, "true"), rn_strz(a, "1"),
+                        rn_strz(a, ""), rn_strz(a, "null"), rn_strz(a, "0o17"),
+                        rn_strz(a, "on")));
     rn_map_setz(a, m, "script", rn_strz(a, "echo a\necho b\n"));
-    rn_map_setz(a, m, "long", rn_strz(a, "word word word word word word word "
-                                         "word word word word word word word "
-                                         "word word word word word word"));
+    rn_map_setz(a, m, "long",
+                rn_strz(a, "word word word word word word word "
+                           "word word word word word word word "
+                           "word word word word word word"));
     rn_map_setz(a, m, "ratio", rn_float(a, 0.5));
     rn_buf b = RN_BUF_INIT;
     assert_int_equal(rn_yaml_emit_doc(&b, m), 0);
@@ -588,9 +626,9 @@ static void test_emit_doc(void **state)
     /* It reads back, in both modes, as the same document. */
     rn_error err;
     rn_value *back;
-    assert_int_equal(rn_yaml_parse(a, b.data, b.len, "x", RN_YAML_CORE, NULL,
-                                   &back, &err),
-                     0);
+    assert_int_equal(
+        rn_yaml_parse(a, b.data, b.len, "x", RN_YAML_CORE, NULL, &back, &err),
+        0);
     assert_true(rn_value_equal(m, back));
     rn_buf_free(&b);
     b = (rn_buf)RN_BUF_INIT;
