@@ -52,7 +52,7 @@ endef
 
 # $(call _deploy_layer,NAME,BASE,PARAM=VALUE...): writes
 # $(DEPLOY_DIR)/NAME/kustomization.yaml, BASE (a path from the repository
-# root) with the params merged in. The PARAM=VALUE words are expanded by
+# root; kustomize wants it relative) with the params merged in. The PARAM=VALUE words are expanded by
 # the shell in double quotes ($$url works); values must not contain a quote.
 define _deploy_layer
 mkdir -p '$(DEPLOY_DIR)/$(1)'; \
@@ -60,9 +60,9 @@ mkdir -p '$(DEPLOY_DIR)/$(1)'; \
   echo 'apiVersion: kustomize.config.k8s.io/v1beta1'; \
   echo 'kind: Kustomization'; \
   echo 'resources:'; \
-  echo '  - ../../../$(2)'; \
+  echo "  - $$(realpath -m --relative-to='$(DEPLOY_DIR)/$(1)' '$(2)')"; \
   echo 'components:'; \
-  echo '  - ../../../config/manager/params'; \
+  echo "  - $$(realpath -m --relative-to='$(DEPLOY_DIR)/$(1)' config/manager/params)"; \
   echo 'configMapGenerator:'; \
   echo '  - name: mlflow-operator-params'; \
   echo '    behavior: merge'; \

@@ -1,20 +1,257 @@
 /*
- * cmd_function.c — krmfn as a KRM function (ResourceList in, out) and the
- * plain `render` command.
+ * cmd_function.c — krmfn as a KRM function (KRM Functions Specification,
+ * config.kubernetes.io/v1 ResourceList): a ResourceList on stdin, YAML or
+ * JSON; a ResourceList on stdout, YAML, with every MLflow object replaced
+ * by its rendered objects and the results. Any error result makes the
+ * exit status 1; stdout is then still a valid ResourceList. Input that is
+ * not a ResourceList at all gets one line on stderr and nothing on stdout.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "krm.h"
+#include "yaml.h"
 
-int cmd_render(int argc, char **argv)
+static const char usage[] =
+    "Usage: krmfn [--chart DIR] < resourcelist.yaml\n"
+    "\n"
+    "Run as a KRM function: read a ResourceList (config.kubernetes.io/v1,\n"
+    "YAML or JSON) on stdin, replace every mlflow.opendatahub.io/v1 MLflow\n"
+    "item by the objects it renders to, pass every other item through, and\n"
+    "write the ResourceList with its results on stdout.\n"
+    "\n"
+    "functionConfig: a ConfigMap (data:) or any object with spec:, keys\n"
+    "  mode              opendatahub (default) or rhoai\n"
+    "  namespace         target namespace (default: the mode's)\n"
+    "  mlflowImage       image when the MLflow names none ($MLFLOW_IMAGE)\n"
+    "  gatewayName       parent Gateway of the HTTPRoute\n"
+    "  gatewayNamespace  its namespace\n"
+    "  httpRoute         \"true\": render the HTTPRoute\n"
+    "  consoleLink       \"true\": render the ConsoleLink (needs mlflowUrl)\n"
+    "  mlflowUrl         base URL of the gateway (https://host)\n"
+    "  sectionTitle      console application menu section\n"
+    "  keepMLflow        \"true\": keep the MLflow objects beside their output\n"
+    "  chart             chart directory instead of the one compiled in\n"
+    "\n"
+    "Generator form: the functionConfig is an MLflow object itself; it\n"
+    "renders itself, its settings in annotations " KRM_ANNOTATION_PREFIX "<key>\n"
+    "(the same annotations on an MLflow item override the functionConfig).\n"
+    "\n"
+    "Generated objects carry config.kubernetes.io/path annotations naming\n"
+    "files beside the MLflow object's: <instance>/<kind>_<name>.yaml.\n"
+    "\n"
+    "Exit status: 0, or 1 with an error result (stdout still holds a\n"
+    "ResourceList) or when stdin is not a ResourceList.\n"
+    "\n"
+    "Flags:\n"
+    "      --chart DIR   same as the chart key\n"
+    "  -h, --help        this help\n";
+
+typedef struct fn_args {
+    const char *chart_dir;
+} fn_args;
+
+static int parse_args(int argc, char **argv, fn_args *o)
 {
-    fputs("krmfn render: not available in this build\n", stderr);
-    return 2;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage, stdout);
+            exit(0);
+        }
+        if (strcmp(a, "--chart") == 0 && i + 1 < argc) {
+            o->chart_dir = argv[++i];
+            continue;
+        }
+        if (strncmp(a, "--chart=", 8) == 0) {
+            o->chart_dir = a + 8;
+            continue;
+        }
+        fprintf(stderr, "krmfn: unknown argument %s (see krmfn --help)\n", a);
+        return -1;
+    }
+    return 0;
+}
+
+/* The alias budget grows with the input: a document without aliases has
+ * at most about one node per byte, so anything far beyond that is
+ * expansion. A billion-laughs document fails after a few thousand
+ * copies instead of gigabytes. */
+static rn_yaml_limits input_limits(size_t len)
+{
+    rn_yaml_limits lim = {KRM_MAX_INPUT_BYTES, KRM_MAX_DEPTH,
+                          (size_t)64 * 1024 + len};
+    return lim;
+}
+
+static void print_header(rn_buf *out)
+{
+    rn_buf_puts(out, "apiVersion: " KRM_API_VERSION "\nkind: ResourceList\n");
+}
+
+static void print_results(rn_buf *out, const krm_results *res)
+{
+    if (!res->list->u.list.len)
+        return;
+    rn_buf_puts(out, "results:\n");
+    for (size_t i = 0; i < res->list->u.list.len; i++) {
+        rn_buf doc = RN_BUF_INIT;
+        rn_yaml_emit_doc(&doc, res->list->u.list.items[i]);
+        krm_indent_item(out, rn_buf_cstr(&doc), doc.len);
+        rn_buf_free(&doc);
+    }
+}
+
+static int finish(rn_buf *out, const krm_results *res)
+{
+    print_results(out, res);
+    int rc = res->errors ? 1 : 0;
+    if (fwrite(rn_buf_cstr(out), 1, out->len, stdout) != out->len ||
+        fflush(stdout) != 0) {
+        fprintf(stderr, "krmfn: writing stdout: %s\n", strerror(errno));
+        rc = 1;
+    }
+    krm_results_print(res, "krmfn", false);
+    return rc;
+}
+
+/* A ResourceList the YAML reader refused (an alias bomb, a duplicate
+ * key, bad UTF-8, too deep): nothing can be passed through, so the
+ * output is an empty list with the reason. */
+static int unreadable(rn_arena *a, const rn_error *err)
+{
+    krm_results res;
+    krm_results_init(&res, a);
+    krm_result(&res, KRM_ERROR, NULL, NULL, "cannot read the ResourceList: %s",
+               err->msg);
+    rn_buf out = RN_BUF_INIT;
+    print_header(&out);
+    rn_buf_puts(&out, "items: []\n");
+    int rc = finish(&out, &res);
+    rn_buf_free(&out);
+    return rc;
+}
+
+/* NULL when `root` is a ResourceList, else why not. */
+static const char *not_a_resource_list(const rn_value *root)
+{
+    if (!root || root->kind != RN_MAP)
+        return "stdin is not a ResourceList (expected a YAML or JSON object)";
+    const char *kind = krm_str_at(root, "kind");
+    const char *av = krm_str_at(root, "apiVersion");
+    if (!kind || strcmp(kind, "ResourceList") != 0)
+        return "stdin is not a ResourceList (kind is not ResourceList)";
+    if (!av || strncmp(av, "config.kubernetes.io/", 21) != 0)
+        return "stdin is not a ResourceList (apiVersion is not "
+               "config.kubernetes.io/v1)";
+    const rn_value *items = rn_map_getz(root, "items");
+    if (items && items->kind != RN_LIST && items->kind != RN_NULL)
+        return "stdin is not a ResourceList (items is not a list)";
+    return NULL;
+}
+
+static void run_items(krm_run *run, const krm_settings *s,
+                      const rn_value *items, const rn_value *fncfg,
+                      bool render)
+{
+    size_t n = items && items->kind == RN_LIST ? items->u.list.len : 0;
+    for (size_t i = 0; i < n; i++) {
+        const rn_value *it = items->u.list.items[i];
+        if (it->kind != RN_MAP)
+            krm_result(run->res, KRM_ERROR, NULL,
+                       rn_arena_printf(run->a, "items[%zu]", i),
+                       "items[%zu] is not an object but %s", i,
+                       rn_value_kind_name(it));
+        if (render && krm_is_mlflow(it))
+            krm_run_mlflow(run, s, it, false);
+        else
+            krm_run_pass(run, it);
+    }
+    /* Generator form: the config is the MLflow object to render. */
+    if (render && krm_is_mlflow(fncfg))
+        krm_run_mlflow(run, s, fncfg, true);
+}
+
+static int process(rn_arena *a, const rn_value *root, const fn_args *args)
+{
+    krm_results res;
+    krm_results_init(&res, a);
+    const rn_value *fncfg = rn_map_getz(root, "functionConfig");
+    krm_settings s;
+    krm_settings_defaults(&s);
+    size_t bad = krm_settings_from_config(a, &s, fncfg, &res);
+    if (args->chart_dir && !s.chart_dir)
+        s.chart_dir = args->chart_dir;
+    rn_chart *chart = NULL;
+    rn_error err;
+    rn_error_clear(&err);
+    if (!bad && krm_load_chart(a, &s, &chart, &err) < 0) {
+        krm_result(&res, KRM_ERROR, fncfg && fncfg->kind == RN_MAP ? fncfg : NULL,
+                   "chart", "%s", err.msg);
+        bad = 1;
+    }
+    rn_buf out = RN_BUF_INIT;
+    print_header(&out);
+    rn_buf_puts(&out, "items:\n");
+    size_t items_at = out.len;
+    krm_run run;
+    krm_run_init(&run, a, &res, chart, &out, false);
+    /* With a broken config nothing is rendered: every item passes. */
+    run_items(&run, &s, rn_map_getz(root, "items"), fncfg, bad == 0);
+    if (out.len == items_at) {
+        out.len -= 1;
+        rn_buf_puts(&out, " []\n");
+    }
+    int rc = finish(&out, &res);
+    rn_buf_free(&out);
+    return rc;
 }
 
 int cmd_function(int argc, char **argv)
 {
-    fputs("krmfn: KRM function mode is not available in this build\n",
-          stderr);
-    return 2;
+    fn_args args = {0};
+    if (parse_args(argc, argv, &args) < 0)
+        return 1;
+    size_t len = 0;
+    char *buf = cli_read_file("-", KRM_MAX_INPUT_BYTES, &len);
+    if (!buf) {
+        if (errno == EFBIG)
+            fprintf(stderr, "krmfn: stdin is larger than %zu MiB\n",
+                    KRM_MAX_INPUT_BYTES >> 20);
+        else
+            fprintf(stderr, "krmfn: reading stdin: %s\n", strerror(errno));
+        return 1;
+    }
+    rn_arena *a = rn_arena_new();
+    rn_error err;
+    rn_error_clear(&err);
+    rn_value *root = NULL;
+    rn_yaml_limits lim = input_limits(len);
+    int rc;
+    if (rn_yaml_parse(a, buf, len, "stdin", RN_YAML_CORE, &lim, &root, &err) <
+        0) {
+        /* Input that names itself a ResourceList gets a result; anything
+         * else is not for us. */
+        if (strstr(buf, "ResourceList"))
+            rc = unreadable(a, &err);
+        else {
+            fputs("krmfn: stdin is not a ResourceList: ", stderr);
+            krm_print_line(stderr, err.msg);
+            rc = 1;
+        }
+    } else {
+        const char *why = not_a_resource_list(root);
+        if (why) {
+            fprintf(stderr, "krmfn: %s\n", why);
+            rc = 1;
+        } else {
+            rc = process(a, root, &args);
+        }
+    }
+    free(buf);
+    rn_arena_free(a);
+    return rc;
 }

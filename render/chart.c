@@ -181,7 +181,8 @@ int rn_chart_load_dir(rn_arena *a, const char *dir, rn_chart **out,
     load_ignore(&w);
     if (walk_dir(&w, "") < 0)
         return -1;
-    qsort(w.files, w.n, sizeof *w.files, by_path);
+    if (w.n)
+        qsort(w.files, w.n, sizeof *w.files, by_path);
     return rn_chart_load_files(a, w.files, w.n, out, err);
 }
 

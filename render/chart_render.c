@@ -704,8 +704,10 @@ static int sort_manifests(rn_arena *a, rendered_file *files, size_t nf,
                 push(a, &hooks, m);
         }
     }
-    qsort(generic.items, generic.n, sizeof *generic.items, by_kind);
-    qsort(hooks.items, hooks.n, sizeof *hooks.items, by_kind);
+    if (generic.n)
+        qsort(generic.items, generic.n, sizeof *generic.items, by_kind);
+    if (hooks.n)
+        qsort(hooks.items, hooks.n, sizeof *hooks.items, by_kind);
     out->len = generic.n + hooks.n;
     out->n_hooks = hooks.n;
     out->items = rn_arena_alloc(a, sizeof *out->items * (out->len + 1));

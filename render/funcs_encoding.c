@@ -1,6 +1,6 @@
 /*
  * funcs_encoding.c — encodings, digests, regular expressions and semantic
- * versions: Sprig's b64enc/b64dec, sha1sum/sha256sum/sha512sum/adler32sum
+ * versions: Sprig's b64enc/b64dec, b32enc/b32dec, sha1sum/sha256sum/sha512sum/adler32sum
  * (OpenSSL libcrypto), the regex* family (PCRE2, configured to behave like
  * Go's RE2 syntax: `$` means end of text, \d \w \s \b are ASCII, matches
  * are leftmost-first, Go's rules for empty matches and for `$1`/`${name}`
@@ -111,6 +111,113 @@ RN_FN(rn_fn_b64dec)
     if (bad >= 0) {
         rn_buf_reset(&b);
         rn_buf_printf(&b, "illegal base64 data at input byte %ld", bad);
+    }
+    *out = rn_fn_buf_value(tmpl_arena(ctx), &b);
+    return 0;
+}
+
+/* --- base32 (RFC 4648 alphabet, padded: Go's base32.StdEncoding) --- */
+
+static const char b32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+RN_FN(rn_fn_b32enc)
+{
+    const char *s;
+    size_t n;
+    if (rn_fn_arg_str(ctx, argv, 0, &s, &n) != 0)
+        return -1;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t olen = (n + 4) / 5 * 8;
+    char *dst = rn_arena_alloc(tmpl_arena(ctx), olen + 1);
+    for (size_t i = 0, o = 0; i < n; i += 5, o += 8) {
+        unsigned char q[5] = {0, 0, 0, 0, 0};
+        size_t k = n - i < 5 ? n - i : 5;
+        memcpy(q, u + i, k);
+        uint64_t v = (uint64_t)q[0] << 32 | (uint64_t)q[1] << 24 |
+                     (uint64_t)q[2] << 16 | (uint64_t)q[3] << 8 | q[4];
+        /* k input bytes fill ceil(8k/5) output characters */
+        size_t used = (k * 8 + 4) / 5;
+        for (size_t j = 0; j < 8; j++)
+            dst[o + j] = j < used ? b32_alphabet[(v >> (35 - 5 * j)) & 31]
+                                  : '=';
+    }
+    dst[olen] = '\0';
+    *out = rn_str_own(tmpl_arena(ctx), dst, olen);
+    return 0;
+}
+
+static int b32_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= '2' && c <= '7')
+        return c - '2' + 26;
+    return -1;
+}
+
+/* Go's base32 decode of src (newlines already removed). Returns the offset
+ * of the first bad byte (CorruptInputError), or -1. */
+static long b32_decode(rn_buf *b, const unsigned char *src, size_t olen)
+{
+    size_t si = 0;
+    bool end = false;
+    while (si < olen && !end) {
+        int dbuf[8] = {0};
+        size_t dlen = 8, j = 0;
+        while (j < 8) {
+            if (si == olen) /* the padding is missing */
+                return (long)(olen - j);
+            unsigned char in = src[si++];
+            size_t rest = olen - si;
+            if (in == '=' && j >= 2 && rest < 8) {
+                if (rest + j < 8 - 1) /* not enough padding */
+                    return (long)olen;
+                for (size_t k = 0; k < 8 - 1 - j; k++)
+                    if (rest > k && src[si + k] != '=')
+                        return (long)(si + k - 1);
+                dlen = j;
+                end = true;
+                /* 1, 3 and 6 characters cannot end a quantum */
+                if (dlen == 1 || dlen == 3 || dlen == 6)
+                    return (long)(si - 1);
+                break;
+            }
+            dbuf[j] = b32_value(in);
+            if (dbuf[j] < 0)
+                return (long)(si - 1);
+            j++;
+        }
+        unsigned char o[5] = {
+            (unsigned char)(dbuf[0] << 3 | dbuf[1] >> 2),
+            (unsigned char)(dbuf[1] << 6 | dbuf[2] << 1 | dbuf[3] >> 4),
+            (unsigned char)(dbuf[3] << 4 | dbuf[4] >> 1),
+            (unsigned char)(dbuf[4] << 7 | dbuf[5] << 2 | dbuf[6] >> 3),
+            (unsigned char)(dbuf[6] << 5 | dbuf[7]),
+        };
+        static const size_t bytes_for[9] = {0, 0, 1, 0, 2, 3, 0, 4, 5};
+        rn_buf_append(b, (const char *)o, bytes_for[dlen]);
+    }
+    return -1;
+}
+
+RN_FN(rn_fn_b32dec)
+{
+    const char *s;
+    size_t n;
+    if (rn_fn_arg_str(ctx, argv, 0, &s, &n) != 0)
+        return -1;
+    /* Go drops '\r' and '\n' first; offsets count the remaining bytes. */
+    unsigned char *src = rn_arena_alloc(tmpl_arena(ctx), n + 1);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '\r' && s[i] != '\n')
+            src[m++] = (unsigned char)s[i];
+    rn_buf b = RN_BUF_INIT;
+    rn_buf_append(&b, "", 0);
+    long bad = b32_decode(&b, src, m);
+    if (bad >= 0) {
+        rn_buf_reset(&b);
+        rn_buf_printf(&b, "illegal base32 data at input byte %ld", bad);
     }
     *out = rn_fn_buf_value(tmpl_arena(ctx), &b);
     return 0;

@@ -19,7 +19,13 @@ run_suite() { # name, command...
     local out rc
     out=$("$@" 2>&1)
     rc=$?
-    printf '%s\n' "$out" | tee -a "$log" | grep -E '^(not ok|# )' || true
+    # Show failures with the diagnostics that follow them (a few lines
+    # each), and the suites' own summary comments.
+    printf '%s\n' "$out" | tee -a "$log" | awk '
+        /^not ok/ { print; shown = 0; infail = 1; next }
+        /^ok /    { infail = 0; next }
+        /^# .*(passed|failed)/ { print; next }
+        /^# / && infail && shown < 25 { print; shown++ }'
     local oks fails
     oks=$(printf '%s\n' "$out" | grep -cE '^ok ' || true)
     fails=$(printf '%s\n' "$out" | grep -cE '^not ok ' || true)

@@ -30,6 +30,8 @@ KUSTOMIZE=$(abs_cmd "$KUSTOMIZE")
 KUBECTL=${KUBECTL:-kubectl}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/assets.XXXXXX")
+# kubectl's discovery cache for the throwaway control plane stays here.
+export KUBECACHEDIR=$WORK/kube-cache
 cleanup() { rm -rf "$WORK"; }
 trap cleanup EXIT
 
@@ -169,13 +171,11 @@ def star_free(rule):
                for v in rule.get(key, []))
 
 
-def cmd_operator(build, ns, params_file, mode, openshift, has_ns, chart):
+def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
     docs = load(build)
     p = params(params_file)
     openshift = openshift == "1"
-    tag = os.path.basename(os.path.dirname(params_file)) or "default"
-    tag = {"manager": "default"}.get(tag, tag)
-    t = lambda s: "%s: %s" % (tag, s)
+    t = lambda s: "%s: %s" % (label, s)
 
     wrong = ["%s/%s in %r" % (d["kind"], d["metadata"]["name"], d["metadata"].get("namespace"))
              for d in docs if d["kind"] not in CLUSTER_SCOPED
@@ -212,25 +212,17 @@ def cmd_operator(build, ns, params_file, mode, openshift, has_ns, chart):
     out(bindings and not bad, t("bindings name the operator's account in %s and roles that exist" % ns),
         ", ".join(bad))
 
-    def bound_rules(kind):
-        names = {b["roleRef"]["name"] for b in bindings
-                 if b["roleRef"]["kind"] == kind
-                 and any(s.get("name") == "mlflow-operator" for s in b.get("subjects", []))
-                 and (kind == "ClusterRole" or b["kind"] == "RoleBinding")}
-        rules = []
-        for n in names:
-            rules += find(docs, kind, n).get("rules", [])
-        return rules
-
-    crules = [r for r in bound_rules("ClusterRole")
-              if not any(b["kind"] == "RoleBinding" for b in bindings
-                         if b["roleRef"]["name"] in ())]
     crules = []
     for b in bindings:
         if b["kind"] == "ClusterRoleBinding" and b["roleRef"]["kind"] == "ClusterRole" and \
                 any(s.get("name") == "mlflow-operator" for s in b.get("subjects", [])):
             crules += find(docs, "ClusterRole", b["roleRef"]["name"]).get("rules", [])
-    nrules = bound_rules("Role")
+    # Roles bound in the operator's namespace (leader election included).
+    nrules = []
+    for b in bindings:
+        if b["kind"] == "RoleBinding" and b["roleRef"]["kind"] == "Role" and \
+                any(s.get("name") == "mlflow-operator" for s in b.get("subjects", [])):
+            nrules += find(docs, "Role", b["roleRef"]["name"]).get("rules", [])
 
     bad = []
     for kind in sorted(chart_kinds(chart)):
@@ -667,7 +659,7 @@ while read -r dir ns params mode ocp hasns; do
 	f=$WORK/$(build_name "$dir").yaml
 	[ -s "$f" ] || continue
 	[ "$mode" = - ] && mode=
-	report "${PY[@]}" operator "$f" "$ns" "$params" "$mode" "$ocp" "$hasns" charts/mlflow
+	report "${PY[@]}" operator "$dir" "$f" "$ns" "$params" "$mode" "$ocp" "$hasns" charts/mlflow
 done <<'EOF'
 config/default mlflow-system config/manager/params.env - 0 1
 overlays/odh opendatahub overlays/odh/params.env opendatahub 1 0
@@ -730,10 +722,10 @@ rootfs_check() {
 		fi
 	done
 	[ "$missing" = 0 ] || return 1
+	# The chart compiled into krmfn renders inside the image root.
 	if [ -x "$r/usr/local/bin/krmfn" ]; then
-		cp config/samples/mlflow_v1_mlflow.yaml "$r/tmp/in.yaml"
-		chroot --userspec=65532:65532 "$r" /usr/local/bin/krmfn render /tmp/in.yaml >"$WORK/chroot.out" ||
-			{ echo "krmfn render failed inside the image root"; return 1; }
+		chroot --userspec=65532:65532 "$r" /usr/local/bin/krmfn template >"$WORK/chroot.out" ||
+			{ echo "krmfn template failed inside the image root"; return 1; }
 		grep -q '^kind: Deployment' "$WORK/chroot.out" ||
 			{ echo "no Deployment rendered inside the image root"; return 1; }
 	fi
@@ -799,7 +791,7 @@ for t in run install uninstall deploy undeploy deploy-to-platform deploy-kind un
 	check "make $t without a cluster: says so in one line and fails" no_cluster "$t"
 done
 
-# applied_kinds N — the kinds of the Nth stream kubectl read.
+# applied N — the Nth YAML stream the stand-in kubectl read.
 applied() { cat "$FAKE/stdin.$1" 2>/dev/null; }
 
 deploy_default() {
@@ -835,33 +827,273 @@ platform() { # odh|rhoai namespace mode
 		{ echo "mlflow-url not from the gateway's hostname"; return 1; }
 	grep -q "namespace: $2\$" <<<"$s" && grep -q -- "- --mode=$3" <<<"$s" &&
 		grep -q 'image: registry.example.com/op:p' <<<"$s" || { echo "namespace, mode or image wrong"; return 1; }
-	grep -q "rollout status deployment/mlflow-operator" "$FAKE/log" && grep -q -- "-n $2 rollout" "$FAKE/log"
+	grep -q -- "-n $2 rollout status deployment/mlflow-operator" "$FAKE/log" ||
+		{ echo "does not wait for the rollout in $2"; return 1; }
 }
 check "make deploy-to-platform PLATFORM=odh: mlflow-url from the gateway, namespace opendatahub" \
 	platform odh opendatahub opendatahub
 check "make deploy-to-platform PLATFORM=rhoai: namespace redhat-ods-applications, --mode=rhoai" \
 	platform rhoai redhat-ods-applications rhoai
-check "make deploy-to-platform PLATFORM=other fails" sh -c '! "$@" >/dev/null 2>&1' _ \
-	make -s -f "$FAKE/Makefile" KUBECTL="$FAKE/kubectl" DEPLOY_DIR="$WORK/deploy" deploy-to-platform PLATFORM=other
+fails() { ! "$@" >/dev/null 2>&1; }
+check "make deploy-to-platform PLATFORM=other fails" fails fake_make deploy-to-platform PLATFORM=other
 
 kind_case() { # BACKEND REGISTRY ARTIFACTS expect-postgres expect-s3
 	fake_make deploy-kind BACKEND_STORE="$1" REGISTRY_STORE="$2" ARTIFACT_STORAGE="$3" >/dev/null || return 1
 	local f=$WORK/deploy/kind/mlflow.yaml
 	[ -s "$f" ] || { echo "no MLflow written"; return 1; }
-	"${PY[@]}" mlflow "$f" | grep -v '^PASS' && return 1
+	if "${PY[@]}" mlflow "$f" | grep -v '^PASS'; then return 1; fi
 	local pg=0 s3=0
-	grep -q 'kustomize overlays/kind/test-services/postgres' "$FAKE/log" && pg=1
-	grep -q 'kustomize overlays/kind/test-services/seaweedfs' "$FAKE/log" && s3=1
+	cat "$FAKE"/stdin.* | grep -q '^  name: mlflow-postgres$' && pg=1
+	cat "$FAKE"/stdin.* | grep -q '^  name: mlflow-seaweedfs$' && s3=1
 	[ "$pg$s3" = "$4$5" ] || { echo "test services postgres=$pg s3=$s3, expected $4 $5"; return 1; }
-	grep -q 'kustomize .*deploy/kind' "$FAKE/log" || { echo "overlays/kind not applied"; return 1; }
+	cat "$FAKE"/stdin.* | grep -q '^  name: mlflow-tls$' || { echo "overlays/kind not applied"; return 1; }
 	grep -q "apply --server-side -f $f" "$FAKE/log" || { echo "MLflow not applied"; return 1; }
 	cp "$f" "$WORK/kind-$1-$2-$3.yaml"
 }
 while read -r b r a pg s3; do
-	check "make deploy-kind BACKEND_STORE=$b REGISTRY_STORE=$r ARTIFACT_STORAGE=$a: a valid MLflow and the test services it needs" \
+	check "make deploy-kind BACKEND_STORE=$b REGISTRY_STORE=$r ARTIFACT_STORAGE=$a: a valid MLflow, the test services it needs" \
 		kind_case "$b" "$r" "$a" "$pg" "$s3"
-done <<'EOF'
+done <<'CASES'
 sqlite sqlite file 0 0
 postgres postgres s3 1 1
 postgres sqlite file 1 0
 sqlite postgres s3 1 1
+CASES
+check "make deploy-kind BACKEND_STORE=mysql fails" fails fake_make deploy-kind BACKEND_STORE=mysql
+
+no_container_tool() {
+	local out
+	out=$(fake_make docker-build CONTAINER_TOOL=no-such-container-tool 2>&1) && return 1
+	grep -q 'not found' <<<"$out" || { echo "$out"; return 1; }
+}
+check "make docker-build without the container tool: says so and fails" no_container_tool
+
+# --- a real control plane ------------------------------------------------------
+# Stand-ins for the CRDs of kinds the builds or the operator use that a
+# bare kube-apiserver does not serve: same group, version, kind and scope,
+# any content. gateway.networking.k8s.io is a protected group: its CRDs
+# carry the approval annotation, as Gateway API's own do.
+stand_in_crd() { # group kind plural scope
+	local ann=
+	case $1 in *.k8s.io) ann="  annotations: {api-approved.kubernetes.io: \"https://github.com/kubernetes-sigs/gateway-api\"}" ;; esac
+	cat <<YAML
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: $3.$1
+$ann
+spec:
+  group: $1
+  names: {kind: $2, listKind: $2List, plural: $3, singular: $(tr A-Z a-z <<<"$2")}
+  scope: $4
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          x-kubernetes-preserve-unknown-fields: true
+---
+YAML
+}
+stand_in_crds() {
+	stand_in_crd gateway.networking.k8s.io HTTPRoute httproutes Namespaced
+	stand_in_crd console.openshift.io ConsoleLink consolelinks Cluster
+	stand_in_crd monitoring.coreos.com ServiceMonitor servicemonitors Namespaced
+}
+
+# One object of every kind the operator manages, to apply as its service
+# account: the RBAC must let each through, including creating and binding
+# the ClusterRole mlflow (Kubernetes allows that only to an account that
+# holds what the role grants).
+operator_objects() {
+	local ns=$1
+	cat <<YAML
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: mlflow}
+rules:
+$(sed -n '/^rules:/,$p' charts/mlflow/templates/clusterrole.yaml | tail -n +2)
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: mlflow-probe}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: mlflow}
+subjects: [{kind: ServiceAccount, name: mlflow-probe-sa, namespace: $ns}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: mlflow-probe-sa, namespace: $ns}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: mlflow-probe, namespace: $ns}
+spec:
+  selector: {app: mlflow-probe}
+  ports: [{name: https, port: 8443}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: mlflow-pvc-probe, namespace: $ns}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: mlflow-probe, namespace: $ns}
+spec:
+  selector: {matchLabels: {app: mlflow-probe}}
+  template:
+    metadata: {labels: {app: mlflow-probe}}
+    spec:
+      containers: [{name: mlflow, image: quay.io/opendatahub/mlflow:master}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: mlflow-probe, namespace: $ns}
+spec:
+  podSelector: {matchLabels: {app: mlflow-probe}}
+  policyTypes: [Ingress]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: mlflow-probe, namespace: $ns}
+spec: {}
+---
+apiVersion: console.openshift.io/v1
+kind: ConsoleLink
+metadata: {name: mlflow-probe}
+spec: {}
+---
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: mlflow-operator-probe, namespace: $ns}
+spec: {}
+YAML
+}
+
+# An Event about a cluster-scoped MLflow object: it lives in "default".
+probe_event() {
+	cat <<'YAML'
+apiVersion: v1
+kind: Event
+metadata: {name: mlflow-probe.1, namespace: default}
+involvedObject: {apiVersion: mlflow.opendatahub.io/v1, kind: MLflow, name: probe}
+reason: Probe
+message: the operator may write Events about MLflow objects
+type: Normal
+YAML
+}
+
+# Only the MLflow documents of a file (the custom TLS sample also holds
+# cert-manager objects).
+mlflow_docs() {
+	python3 -c 'import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "MLflow"]
+print(yaml.safe_dump_all(docs), end="")' "$1"
+}
+
+controlplane_suite() {
+	. tests/envtest/controlplane.sh
+	if ! cp_start >"$WORK/cp.log" 2>&1; then
+		tap_not_ok "control plane starts (tests/envtest/controlplane.sh)"
+		tap_diag <"$WORK/cp.log"
+		return
+	fi
+	# cp_start replaced the EXIT trap; keep both clean-ups.
+	trap 'cp_stop; cleanup' EXIT
+	ADMIN=("$KUBECTL" --kubeconfig "$CP_ADMIN_KUBECONFIG")
+	test_crds() {
+		stand_in_crds | "${ADMIN[@]}" apply -f - >/dev/null &&
+			"${ADMIN[@]}" wait --for condition=Established crd --all --timeout=60s >/dev/null
+	}
+	check "control plane: test CRDs (HTTPRoute, ConsoleLink, ServiceMonitor) installed" test_crds
+	local ns
+	for ns in opendatahub redhat-ods-applications mlflow-system; do
+		"${ADMIN[@]}" create namespace "$ns" >/dev/null 2>&1
+	done
+
+	local dir f
+	for dir in "${OPERATOR_BUILDS[@]}" "${OTHER_BUILDS[@]}"; do
+		# config/samples needs the MLflow CRD, installed below.
+		case $dir in config/rbac | config/manager | config/samples) continue ;; esac
+		f=$WORK/$(build_name "$dir").yaml
+		[ -s "$f" ] || continue
+		check "control plane: $dir passes server-side dry run" \
+			"${ADMIN[@]}" apply --server-side --dry-run=server -f "$f"
+	done
+
+	# The CRD for real, then the samples and deploy-kind's objects against it.
+	crd_ready() {
+		awk 'BEGIN { RS = "\n---\n" } /(^|\n)kind: CustomResourceDefinition\n/ { print; print "---" }' \
+			"$WORK/config_default.yaml" | "${ADMIN[@]}" apply --server-side -f - >/dev/null &&
+			"${ADMIN[@]}" wait --for condition=Established crd/mlflows.mlflow.opendatahub.io --timeout=60s >/dev/null
+	}
+	check "control plane: the MLflow CRD installs and is established" crd_ready
+	check "control plane: config/samples passes server-side dry run" \
+		"${ADMIN[@]}" apply --server-side --dry-run=server -f "$WORK/config_samples.yaml"
+	dry_mlflow() { mlflow_docs "$1" | "${ADMIN[@]}" apply --server-side --dry-run=server -f -; }
+	for f in config/samples/*.yaml; do
+		grep -q '^kind: MLflow' "$f" || continue
+		check "control plane: sample $(basename "$f") accepted by the apiserver" dry_mlflow "$f"
+	done
+	for f in "$WORK"/kind-*.yaml; do
+		[ -s "$f" ] || continue
+		check "control plane: deploy-kind's MLflow ($(basename "$f" .yaml)) accepted by the apiserver" dry_mlflow "$f"
+	done
+
+	# config/default for real, then act as its service account.
+	check "control plane: config/default applies" \
+		"${ADMIN[@]}" apply --server-side -f "$WORK/config_default.yaml"
+	AS=("${ADMIN[@]}" --as=system:serviceaccount:mlflow-system:mlflow-operator
+		--as-group=system:serviceaccounts --as-group=system:serviceaccounts:mlflow-system
+		--as-group=system:authenticated)
+	as_operator_apply() {
+		"${AS[@]}" apply --server-side --field-manager=mlflow-operator -f - <<<"$1"
+	}
+	check "control plane: as the operator's account, one object of every kind it manages applies" \
+		as_operator_apply "$(operator_objects mlflow-system)"
+	check "control plane: as the operator's account, an Event about an MLflow object is created" \
+		as_operator_apply "$(probe_event)"
+	as_operator_status() {
+		printf '%s\n' 'apiVersion: mlflow.opendatahub.io/v1' 'kind: MLflow' \
+			'metadata: {name: probe}' 'spec: {serveArtifacts: true}' |
+			"${ADMIN[@]}" apply --server-side -f - >/dev/null || return 1
+		"${AS[@]}" get mlflows.mlflow.opendatahub.io -o name >/dev/null &&
+			"${AS[@]}" patch mlflows.mlflow.opendatahub.io probe --subresource=status \
+				--type=merge -p '{"status":{"observedGeneration":1}}'
+	}
+	check "control plane: as the operator's account, MLflow objects are listed and their status written" \
+		as_operator_status
+	local deny
+	while read -r deny; do
+		# shellcheck disable=SC2086
+		check "control plane: the operator's account may not $deny" \
+			bash -c '[ "$("${@:2}" auth can-i $1 2>/dev/null)" = no ]' _ "$deny" "${AS[@]}"
+	done <<'DENY'
+delete persistentvolumeclaims -n mlflow-system
+get secrets -n mlflow-system
+create deployments -n kube-system
+create pods -n mlflow-system
+update mlflows.mlflow.opendatahub.io
+update customresourcedefinitions
+escalate clusterroles
+bind clusterroles
+delete namespaces
+DENY
+	cp_stop
+	trap cleanup EXIT
+}
+
+if [ "$have_kubectl" = 1 ] && [ -f tests/envtest/controlplane.sh ] &&
+	(. tests/envtest/controlplane.sh && cp_have_tools); then
+	controlplane_suite
+else
+	tap_skip "control plane: server-side dry run of every build" \
+		"etcd/kube-apiserver not built (make tools-control-plane) or no tests/envtest/controlplane.sh"
+fi
+
+tap_summary suite-50-assets
+tap_status

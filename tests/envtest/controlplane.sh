@@ -137,10 +137,22 @@ cp_start_apiserver() {
           tail -20 "$CP_DIR/kube-apiserver.log" >&2; return 1; }
 }
 
+# TERM, then KILL after `secs` seconds; reaps the process.
+_cp_kill() { # pid secs
+    local pid=$1 secs=$2 i
+    [ -n "$pid" ] || return 0
+    kill "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+    for ((i = 0; i < secs * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 0
+}
+
 cp_stop_apiserver() {
-    [ -n "${CP_APISERVER_PID:-}" ] || return 0
-    kill "$CP_APISERVER_PID" 2>/dev/null
-    wait "$CP_APISERVER_PID" 2>/dev/null
+    _cp_kill "${CP_APISERVER_PID:-}" 10
     CP_APISERVER_PID=
 }
 
@@ -173,14 +185,11 @@ cp_start() {
     cp_start_controller_manager
 }
 
+# Clients first: the API server's graceful shutdown waits on etcd.
 cp_stop() {
-    local pid
-    for pid in ${CP_KCM_PID:-} ${CP_APISERVER_PID:-} ${CP_ETCD_PID:-}; do
-        kill "$pid" 2>/dev/null
-    done
-    for pid in ${CP_KCM_PID:-} ${CP_APISERVER_PID:-} ${CP_ETCD_PID:-}; do
-        wait "$pid" 2>/dev/null
-    done
+    _cp_kill "${CP_KCM_PID:-}" 5
+    _cp_kill "${CP_APISERVER_PID:-}" 10
+    _cp_kill "${CP_ETCD_PID:-}" 5
     CP_KCM_PID= CP_APISERVER_PID= CP_ETCD_PID=
     if [ -n "${CP_DIR:-}" ] && [ -d "$CP_DIR" ]; then
         if [ -n "${CP_KEEP:-}" ]; then
@@ -199,6 +208,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
         shift
         [ "${1:-}" = -- ] && shift
         cp_start || exit 1
+        export CP_DIR CP_SERVER CP_ADMIN_KUBECONFIG CP_OPERATOR_KUBECONFIG CP_OPERATOR_USER
         KUBECONFIG=$CP_ADMIN_KUBECONFIG "$@"
         ;;
     *)

@@ -1,0 +1,314 @@
+/*
+ * krm_run.c — items in, items out. An MLflow object is rendered through
+ * the chart (each in its own arena, so a thousand objects cost a thousand
+ * small arenas, not one large one) and replaced by its objects; anything
+ * else passes through with its content and key order unchanged. Output is
+ * written as YAML text as it goes, so nothing rendered outlives its arena.
+ *
+ * Generated objects are told where kpt should write them: next to the
+ * MLflow object's file, in a directory named after the instance
+ * ("mlflow-<name>/deployment_mlflow-<name>.yaml"); objects every instance
+ * shares (no instance label: the ClusterRole) go beside the MLflow file
+ * and are emitted once.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "krm.h"
+#include "render.h"
+#include "yaml.h"
+
+#define INSTANCE_LABEL "app.kubernetes.io/instance"
+
+struct krm_shared {
+    const char *key;   /* apiVersion/kind/namespace/name */
+    const char *doc;   /* the object as first rendered, for comparison */
+    const char *owner; /* the MLflow object that rendered it first */
+    krm_shared *next;
+};
+
+int krm_load_chart(rn_arena *a, const krm_settings *s, rn_chart **out,
+                   rn_error *err)
+{
+    if (s->chart_dir) {
+        if (rn_chart_load_dir(a, s->chart_dir, out, err) < 0) {
+            rn_error_prefix(err, "chart %s", s->chart_dir);
+            return -1;
+        }
+        return 0;
+    }
+    return rn_chart_load_embedded(a, out, err);
+}
+
+void krm_run_init(krm_run *r, rn_arena *a, krm_results *res,
+                  const rn_chart *chart, rn_buf *out, bool stream)
+{
+    memset(r, 0, sizeof *r);
+    r->a = a;
+    r->res = res;
+    r->chart = chart;
+    r->out = out;
+    r->stream = stream;
+    r->annotate = !stream;
+}
+
+void krm_indent_item(rn_buf *out, const char *doc, size_t len)
+{
+    const char *p = doc, *end = doc + len;
+    bool first = true;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        /* Empty lines stay empty: inside a block scalar two spaces more
+         * than its indentation would become content. */
+        if (first)
+            rn_buf_append(out, "- ", 2);
+        else if (n)
+            rn_buf_append(out, "  ", 2);
+        rn_buf_append(out, p, n);
+        rn_buf_putc(out, '\n');
+        first = false;
+        p = nl ? nl + 1 : end;
+    }
+    if (first)
+        rn_buf_puts(out, "- null\n");
+}
+
+static void emit_text(krm_run *r, const char *doc, size_t len)
+{
+    if (r->stream) {
+        if (r->ndocs)
+            rn_buf_puts(r->out, "---\n");
+        rn_buf_append(r->out, doc, len);
+    } else {
+        krm_indent_item(r->out, doc, len);
+    }
+    r->ndocs++;
+}
+
+static void emit(krm_run *r, const rn_value *obj)
+{
+    rn_buf doc = RN_BUF_INIT;
+    rn_yaml_emit_doc(&doc, obj);
+    emit_text(r, rn_buf_cstr(&doc), doc.len);
+    rn_buf_free(&doc);
+}
+
+void krm_run_pass(krm_run *r, const rn_value *obj)
+{
+    emit(r, obj);
+}
+
+/* ---- where generated objects go ---------------------------------------- */
+
+static const char *source_path(const rn_value *obj)
+{
+    const rn_value *ann = rn_value_at(obj, "metadata.annotations");
+    if (!ann || ann->kind != RN_MAP)
+        return NULL;
+    const rn_value *p = rn_map_getz(ann, "internal.config.kubernetes.io/path");
+    if (!p || p->kind != RN_STRING)
+        p = rn_map_getz(ann, "config.kubernetes.io/path");
+    return p && p->kind == RN_STRING ? p->u.s.ptr : NULL;
+}
+
+/* The directory part of the MLflow object's file, with its slash. */
+static const char *source_dir(rn_arena *a, const rn_value *mlflow)
+{
+    const char *p = source_path(mlflow);
+    const char *slash = p ? strrchr(p, '/') : NULL;
+    return slash ? rn_arena_strndup(a, p, (size_t)(slash - p + 1)) : "";
+}
+
+static const char *lower(rn_arena *a, const char *s)
+{
+    char *c = rn_arena_strdup(a, s ? s : "object");
+    for (char *p = c; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return c;
+}
+
+static rn_value *annotations_of(rn_arena *a, rn_value *obj)
+{
+    rn_value *meta = rn_map_getz(obj, "metadata");
+    if (!meta || meta->kind != RN_MAP) {
+        meta = rn_map_new(a, 2);
+        rn_map_setz(a, obj, "metadata", meta);
+    }
+    rn_value *ann = rn_map_getz(meta, "annotations");
+    if (!ann || ann->kind != RN_MAP) {
+        ann = rn_map_new(a, 4);
+        rn_map_setz(a, meta, "annotations", ann);
+    }
+    return ann;
+}
+
+static void annotate(rn_arena *a, rn_value *obj, const rn_value *mlflow,
+                     const char *dir, const char *instance)
+{
+    const char *kind = lower(a, krm_str_at(obj, "kind"));
+    const char *name = krm_str_at(obj, "metadata.name");
+    const char *path =
+        instance ? rn_arena_printf(a, "%s%s/%s_%s.yaml", dir, instance, kind,
+                                   name ? name : "object")
+                 : rn_arena_printf(a, "%s%s_%s.yaml", dir, kind,
+                                   name ? name : "object");
+    rn_value *ann = annotations_of(a, obj);
+    rn_map_setz(a, ann, "config.kubernetes.io/path", rn_strz(a, path));
+    rn_map_setz(a, ann, "config.kubernetes.io/index", rn_strz(a, "0"));
+    rn_map_setz(a, ann, "internal.config.kubernetes.io/path",
+                rn_strz(a, path));
+    rn_map_setz(a, ann, "internal.config.kubernetes.io/index",
+                rn_strz(a, "0"));
+    /* kpt writes an object into the package its annotation names. */
+    const rn_value *src = rn_value_at(mlflow, "metadata.annotations");
+    const rn_value *pkg =
+        src && src->kind == RN_MAP
+            ? rn_map_getz(src, "internal.config.kubernetes.io/package-path")
+            : NULL;
+    if (pkg && pkg->kind == RN_STRING)
+        rn_map_setz(a, ann, "internal.config.kubernetes.io/package-path",
+                    rn_str(a, pkg->u.s.ptr, pkg->u.s.len));
+}
+
+/* ---- objects shared by instances ----------------------------------------- */
+
+static const char *object_key(rn_arena *a, const rn_value *obj)
+{
+    const char *ns = krm_str_at(obj, "metadata.namespace");
+    const char *name = krm_str_at(obj, "metadata.name");
+    const char *av = krm_str_at(obj, "apiVersion");
+    const char *kind = krm_str_at(obj, "kind");
+    return rn_arena_printf(a, "%s/%s/%s/%s", av ? av : "", kind ? kind : "",
+                           ns ? ns : "", name ? name : "");
+}
+
+/* True when an identical object was emitted already. A different object
+ * under the same identity keeps the first and says so. */
+static bool shared_seen(krm_run *r, const rn_value *obj,
+                        const rn_value *mlflow)
+{
+    const char *key = object_key(r->a, obj);
+    rn_buf doc = RN_BUF_INIT;
+    rn_yaml_emit_doc(&doc, obj);
+    for (krm_shared *s = r->shared; s; s = s->next) {
+        if (strcmp(s->key, key) != 0)
+            continue;
+        if (strcmp(s->doc, rn_buf_cstr(&doc)) != 0)
+            krm_result(r->res, KRM_WARNING, mlflow, NULL,
+                       "%s is rendered differently by %s; the one from %s "
+                       "is kept",
+                       krm_describe(r->a, obj), krm_describe(r->a, mlflow),
+                       s->owner);
+        rn_buf_free(&doc);
+        return true;
+    }
+    krm_shared *s = rn_arena_alloc(r->a, sizeof *s);
+    s->key = key;
+    s->doc = rn_arena_strndup(r->a, rn_buf_cstr(&doc), doc.len);
+    s->owner = krm_describe(r->a, mlflow);
+    s->next = r->shared;
+    r->shared = s;
+    rn_buf_free(&doc);
+    return false;
+}
+
+/* ---- MLflow objects ------------------------------------------------------- */
+
+/* Warnings start with the field they are about ("spec.storage is not
+ * set: ..."); that prefix becomes the result's field.path. */
+static const char *warning_field(rn_arena *a, const char *msg)
+{
+    if (strncmp(msg, "spec.", 5) != 0)
+        return NULL;
+    size_t n = strcspn(msg, " :,");
+    return rn_arena_strndup(a, msg, n);
+}
+
+static void keep_mlflow(krm_run *r, rn_arena *ta, const rn_value *obj,
+                        bool strip_fn)
+{
+    if (!strip_fn) {
+        emit(r, obj);
+        return;
+    }
+    /* Generator form: the object was the function's config; as a resource
+     * it must not carry the function or local-config annotations. */
+    rn_value *copy = rn_value_deepcopy(ta, obj);
+    rn_value *ann = rn_value_at(copy, "metadata.annotations");
+    if (ann && ann->kind == RN_MAP) {
+        static const char *const drop[] = {
+            "config.kubernetes.io/function", "config.kubernetes.io/local-config",
+            "config.k8s.io/function", "config.kubernetes.io/index",
+            "internal.config.kubernetes.io/index"};
+        for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+            rn_map_del(ann, drop[i], strlen(drop[i]));
+        for (size_t i = ann->u.map.len; i-- > 0;)
+            if (strncmp(ann->u.map.pairs[i].key, KRM_ANNOTATION_PREFIX,
+                        strlen(KRM_ANNOTATION_PREFIX)) == 0)
+                rn_map_del(ann, ann->u.map.pairs[i].key,
+                           ann->u.map.pairs[i].keylen);
+        if (ann->u.map.len == 0)
+            rn_map_del(rn_map_getz(copy, "metadata"), "annotations", 11);
+    }
+    emit(r, copy);
+}
+
+static void emit_rendered(krm_run *r, rn_arena *ta, const rn_value *objs,
+                          const rn_value *mlflow)
+{
+    const char *dir = r->annotate ? source_dir(ta, mlflow) : "";
+    for (size_t i = 0; i < objs->u.list.len; i++) {
+        rn_value *o = objs->u.list.items[i];
+        /* rn_value_at splits at dots; the label key has some. */
+        const rn_value *labels = rn_value_at(o, "metadata.labels");
+        const rn_value *inst =
+            labels && labels->kind == RN_MAP
+                ? rn_map_getz(labels, INSTANCE_LABEL)
+                : NULL;
+        const char *instance = inst && inst->kind == RN_STRING ? inst->u.s.ptr : NULL;
+        if (!instance && shared_seen(r, o, mlflow))
+            continue;
+        if (r->annotate)
+            annotate(ta, o, mlflow, dir, instance);
+        emit(r, o);
+    }
+}
+
+int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
+                   bool strip_fn)
+{
+    krm_settings mine = *s;
+    if (krm_settings_from_annotations(r->a, &mine, obj, r->res) > 0)
+        return -1;
+    rn_arena *ta = rn_arena_new();
+    rn_error err;
+    rn_error_clear(&err);
+    const rn_chart *chart = r->chart;
+    rn_value *objs = NULL, *warns = NULL;
+    int rc = 0;
+    if (mine.chart_dir != s->chart_dir) {
+        rn_chart *own;
+        rc = krm_load_chart(ta, &mine, &own, &err);
+        chart = own;
+    }
+    if (rc == 0)
+        rc = rn_render_mlflow(ta, chart, obj, &mine.opts, &objs, &warns,
+                              &err);
+    if (rc < 0) {
+        krm_result(r->res, KRM_ERROR, obj, err.field, "%s", err.msg);
+        rn_arena_free(ta);
+        return -1;
+    }
+    for (size_t i = 0; warns && i < warns->u.list.len; i++) {
+        const rn_value *w = warns->u.list.items[i];
+        if (w->kind == RN_STRING)
+            krm_result(r->res, KRM_WARNING, obj,
+                       warning_field(ta, w->u.s.ptr), "%s", w->u.s.ptr);
+    }
+    if (mine.keep_mlflow)
+        keep_mlflow(r, ta, obj, strip_fn);
+    emit_rendered(r, ta, objs, obj);
+    rn_arena_free(ta);
+    return 0;
+}
