@@ -10,11 +10,12 @@ SHELL := /bin/bash
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
 include $(ROOT)/hack/tools.mk
+include $(ROOT)/hack/deploy.mk
 
 CC ?= cc
 DEB_PACKAGES := build-essential pkg-config libfyaml-dev libjansson-dev \
 	libcmocka-dev libpcre2-dev libcurl4-openssl-dev libssl-dev \
-	libmicrohttpd-dev clang libclang-rt-14-dev valgrind hyperfine time
+	libmicrohttpd-dev clang libclang-rt-14-dev valgrind hyperfine time python3-yaml
 
 PKGS := libfyaml jansson libpcre2-8 libcrypto
 RECON_PKGS := libcurl libmicrohttpd

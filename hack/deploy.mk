@@ -35,6 +35,9 @@ REGISTRY_STORE ?= $(BACKEND_STORE)
 ARTIFACT_STORAGE ?= file
 KIND_NAMESPACE := mlflow-system
 
+# undeploy: what was deployed (config/default, overlays/odh, overlays/rhoai)
+OVERLAY ?= config/default
+
 # run
 MODE ?= opendatahub
 RUN_NAMESPACE ?=
@@ -100,10 +103,9 @@ deploy: ## Deploy the CRD and the operator to namespace mlflow-system (IMG=...)
 	$(KUSTOMIZE_BUILD) $(DEPLOY_DIR)/default | $(KUBECTL) apply --server-side -f -
 	$(KUBECTL) -n mlflow-system rollout status deployment/mlflow-operator --timeout=180s
 
-undeploy: ## Remove the operator; keeps the CRD, the namespace and every MLflow object (see uninstall)
+undeploy: ## Remove the operator; keeps the CRD, the namespace and every MLflow object (OVERLAY=overlays/odh for a platform)
 	$(_need_cluster)
-	@$(call _deploy_layer,default,config/default,MLFLOW_OPERATOR_IMAGE=$(IMG))
-	$(KUSTOMIZE_BUILD) $(DEPLOY_DIR)/default | $(_without_crd_and_namespace) | \
+	$(KUSTOMIZE_BUILD) $(OVERLAY) | $(_without_crd_and_namespace) | \
 	  $(KUBECTL) delete --ignore-not-found -f -
 
 deploy-to-platform: ## Deploy to Open Data Hub or OpenShift AI, mlflow-url read from the gateway (PLATFORM=odh|rhoai IMG=...)

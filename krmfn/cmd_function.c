@@ -105,34 +105,37 @@ static void print_results(rn_buf *out, const krm_results *res)
     }
 }
 
-static int finish(rn_buf *out, const krm_results *res)
+/* The results, then the exit status; error lines to `errf`. */
+static int finish(rn_buf *out, const krm_results *res, FILE *errf)
 {
     print_results(out, res);
-    int rc = res->errors ? 1 : 0;
-    if (fwrite(rn_buf_cstr(out), 1, out->len, stdout) != out->len ||
-        fflush(stdout) != 0) {
-        fprintf(stderr, "krmfn: writing stdout: %s\n", strerror(errno));
-        rc = 1;
-    }
-    krm_results_print(res, "krmfn", false);
-    return rc;
+    krm_results_print(res, errf, "krmfn", false);
+    return res->errors ? 1 : 0;
 }
 
 /* A ResourceList the YAML reader refused (an alias bomb, a duplicate
  * key, bad UTF-8, too deep): nothing can be passed through, so the
  * output is an empty list with the reason. */
-static int unreadable(rn_arena *a, const rn_error *err)
+static int unreadable(rn_arena *a, const rn_error *err, rn_buf *out,
+                      FILE *errf)
 {
     krm_results res;
     krm_results_init(&res, a);
     krm_result(&res, KRM_ERROR, NULL, NULL, "cannot read the ResourceList: %s",
                err->msg);
-    rn_buf out = RN_BUF_INIT;
-    print_header(&out);
-    rn_buf_puts(&out, "items: []\n");
-    int rc = finish(&out, &res);
-    rn_buf_free(&out);
-    return rc;
+    print_header(out);
+    rn_buf_puts(out, "items: []\n");
+    return finish(out, &res, errf);
+}
+
+/* Whether `needle` occurs in the first `len` bytes (which may hold NULs). */
+static bool memmem_str(const char *buf, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= len; i++)
+        if (buf[i] == needle[0] && memcmp(buf + i, needle, n) == 0)
+            return true;
+    return false;
 }
 
 /* NULL when `root` is a ResourceList, else why not. */
@@ -153,29 +156,70 @@ static const char *not_a_resource_list(const rn_value *root)
     return NULL;
 }
 
+/* The generator's own MLflow object, as kustomize also puts it in the
+ * items: same name, carrying the function annotation. */
+static bool is_config(const rn_value *item, const rn_value *fncfg)
+{
+    if (!krm_is_mlflow(fncfg))
+        return false;
+    const char *a = krm_str_at(item, "metadata.name");
+    const char *b = krm_str_at(fncfg, "metadata.name");
+    const rn_value *ann = rn_value_at(item, "metadata.annotations");
+    return a && b && strcmp(a, b) == 0 && ann && ann->kind == RN_MAP &&
+           rn_map_getz(ann, "config.kubernetes.io/function");
+}
+
+/* Two passes: render every MLflow object first, so that the second can
+ * drop an earlier rendering of them from the input (kpt keeps generated
+ * files in the package), then write the items in their order with each
+ * MLflow object's output in its place. */
 static void run_items(krm_run *run, const krm_settings *s,
                       const rn_value *items, const rn_value *fncfg,
                       bool render)
 {
     size_t n = items && items->kind == RN_LIST ? items->u.list.len : 0;
-    for (size_t i = 0; i < n; i++) {
+    rn_buf *main_out = run->out;
+    rn_buf *rendered = rn_arena_alloc(run->a, (n + 1) * sizeof *rendered);
+    bool config_is_item = false;
+    for (size_t i = 0; render && i < n; i++) {
         const rn_value *it = items->u.list.items[i];
+        if (!krm_is_mlflow(it))
+            continue;
+        bool self = is_config(it, fncfg);
+        config_is_item |= self;
+        run->out = &rendered[i];
+        krm_run_mlflow(run, s, it, self);
+    }
+    /* Generator form: the config is the MLflow object to render, unless
+     * the orchestrator listed it among the items too (kustomize does,
+     * marked local-config). */
+    if (render && krm_is_mlflow(fncfg) && !config_is_item) {
+        run->out = &rendered[n];
+        krm_run_mlflow(run, s, fncfg, true);
+    }
+    run->out = main_out;
+    for (size_t i = 0; i <= n; i++) {
+        const rn_value *it = i < n ? items->u.list.items[i] : NULL;
+        if (rendered[i].len) {
+            rn_buf_append(main_out, rendered[i].data, rendered[i].len);
+            rn_buf_free(&rendered[i]);
+            continue;
+        }
+        if (!it || (render && krm_is_mlflow(it)))
+            continue;
         if (it->kind != RN_MAP)
             krm_result(run->res, KRM_ERROR, NULL,
                        rn_arena_printf(run->a, "items[%zu]", i),
                        "items[%zu] is not an object but %s", i,
                        rn_value_kind_name(it));
-        if (render && krm_is_mlflow(it))
-            krm_run_mlflow(run, s, it, false);
-        else
-            krm_run_pass(run, it);
+        else if (render && krm_run_claims(run, it))
+            continue;
+        krm_run_pass(run, it);
     }
-    /* Generator form: the config is the MLflow object to render. */
-    if (render && krm_is_mlflow(fncfg))
-        krm_run_mlflow(run, s, fncfg, true);
 }
 
-static int process(rn_arena *a, const rn_value *root, const fn_args *args)
+static int process(rn_arena *a, const rn_value *root, const char *chart_dir,
+                   rn_buf *out, FILE *errf)
 {
     krm_results res;
     krm_results_init(&res, a);
@@ -183,8 +227,8 @@ static int process(rn_arena *a, const rn_value *root, const fn_args *args)
     krm_settings s;
     krm_settings_defaults(&s);
     size_t bad = krm_settings_from_config(a, &s, fncfg, &res);
-    if (args->chart_dir && !s.chart_dir)
-        s.chart_dir = args->chart_dir;
+    if (chart_dir && !s.chart_dir)
+        s.chart_dir = chart_dir;
     rn_chart *chart = NULL;
     rn_error err;
     rn_error_clear(&err);
@@ -193,20 +237,53 @@ static int process(rn_arena *a, const rn_value *root, const fn_args *args)
                    "chart", "%s", err.msg);
         bad = 1;
     }
-    rn_buf out = RN_BUF_INIT;
-    print_header(&out);
-    rn_buf_puts(&out, "items:\n");
-    size_t items_at = out.len;
+    print_header(out);
+    rn_buf_puts(out, "items:\n");
+    size_t items_at = out->len;
     krm_run run;
-    krm_run_init(&run, a, &res, chart, &out, false);
+    krm_run_init(&run, a, &res, chart, out, false);
     /* With a broken config nothing is rendered: every item passes. */
     run_items(&run, &s, rn_map_getz(root, "items"), fncfg, bad == 0);
-    if (out.len == items_at) {
-        out.len -= 1;
-        rn_buf_puts(&out, " []\n");
+    if (out->len == items_at) {
+        out->len -= 1;
+        rn_buf_puts(out, " []\n");
     }
-    int rc = finish(&out, &res);
-    rn_buf_free(&out);
+    return finish(out, &res, errf);
+}
+
+int krm_function(const char *buf, size_t len, const char *chart_dir,
+                 rn_buf *out, FILE *errf)
+{
+    rn_arena *a = rn_arena_new();
+    rn_error err;
+    rn_error_clear(&err);
+    rn_value *root = NULL;
+    rn_yaml_limits lim = input_limits(len);
+    int rc;
+    if (rn_yaml_parse(a, buf, len, "stdin", RN_YAML_CORE, &lim, &root, &err) <
+        0) {
+        /* Input that names itself a ResourceList gets a result; anything
+         * else is not for us. */
+        if (memmem_str(buf, len, "ResourceList"))
+            rc = unreadable(a, &err, out, errf);
+        else {
+            if (errf) {
+                fputs("krmfn: stdin is not a ResourceList: ", errf);
+                krm_print_line(errf, err.msg);
+            }
+            rc = 1;
+        }
+    } else {
+        const char *why = not_a_resource_list(root);
+        if (why) {
+            if (errf)
+                fprintf(errf, "krmfn: %s\n", why);
+            rc = 1;
+        } else {
+            rc = process(a, root, chart_dir, out, errf);
+        }
+    }
+    rn_arena_free(a);
     return rc;
 }
 
@@ -225,33 +302,14 @@ int cmd_function(int argc, char **argv)
             fprintf(stderr, "krmfn: reading stdin: %s\n", strerror(errno));
         return 1;
     }
-    rn_arena *a = rn_arena_new();
-    rn_error err;
-    rn_error_clear(&err);
-    rn_value *root = NULL;
-    rn_yaml_limits lim = input_limits(len);
-    int rc;
-    if (rn_yaml_parse(a, buf, len, "stdin", RN_YAML_CORE, &lim, &root, &err) <
-        0) {
-        /* Input that names itself a ResourceList gets a result; anything
-         * else is not for us. */
-        if (strstr(buf, "ResourceList"))
-            rc = unreadable(a, &err);
-        else {
-            fputs("krmfn: stdin is not a ResourceList: ", stderr);
-            krm_print_line(stderr, err.msg);
-            rc = 1;
-        }
-    } else {
-        const char *why = not_a_resource_list(root);
-        if (why) {
-            fprintf(stderr, "krmfn: %s\n", why);
-            rc = 1;
-        } else {
-            rc = process(a, root, &args);
-        }
-    }
+    rn_buf out = RN_BUF_INIT;
+    int rc = krm_function(buf, len, args.chart_dir, &out, stderr);
     free(buf);
-    rn_arena_free(a);
+    if (out.len && (fwrite(out.data, 1, out.len, stdout) != out.len ||
+                    fflush(stdout) != 0)) {
+        fprintf(stderr, "krmfn: writing stdout: %s\n", strerror(errno));
+        rc = 1;
+    }
+    rn_buf_free(&out);
     return rc;
 }

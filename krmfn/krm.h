@@ -55,7 +55,7 @@ void krm_result(krm_results *r, krm_severity sev, const rn_value *obj,
     __attribute__((format(printf, 5, 6)));
 /* Prints every error result (and with `warnings` every warning) as one
  * line on stderr, "prefix: [warning: ]file: Kind/name: message". */
-void krm_results_print(const krm_results *r, const char *prefix,
+void krm_results_print(const krm_results *r, FILE *f, const char *prefix,
                        bool warnings);
 
 /* Prints `s` and a newline with line breaks turned into spaces, so one
@@ -112,6 +112,11 @@ typedef struct krm_run {
     /* Objects several MLflow objects render (the shared ClusterRole),
      * emitted once. */
     krm_shared *shared;
+    /* What generated objects claimed (annotate only): their paths, and
+     * per instance directory ("dir/mlflow-x/") the instance. An earlier
+     * run's output in the input is recognised by these and replaced. */
+    rn_value *claimed_paths, *claimed_dirs; /* RN_LISTs of "path", "dir\tinstance" */
+    bool claims_sorted;
 } krm_run;
 
 /* Loads the chart of `s` (compiled in or s->chart_dir) into `a`. */
@@ -128,6 +133,19 @@ void krm_run_pass(krm_run *r, const rn_value *obj);
  * from a kept MLflow (generator form). */
 int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
                    bool strip_fn);
+
+/* True when `obj` is an earlier rendering of an object this run
+ * generated (same file, or the instance's directory and instance label):
+ * the function drops it so that rendering a kpt package again replaces
+ * its files instead of doubling them. */
+bool krm_run_claims(krm_run *r, const rn_value *obj);
+
+/* The whole KRM function: the bytes of a ResourceList in; the output
+ * ResourceList appended to `out` (nothing when the input is not a
+ * ResourceList at all); one line per error on `errf` (NULL: none).
+ * Returns the exit status. */
+int krm_function(const char *buf, size_t len, const char *chart_dir,
+                 rn_buf *out, FILE *errf);
 
 /* Appends one document to `out` as an item of a block sequence: "- "
  * before the first line, two spaces before the others. */

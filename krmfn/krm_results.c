@@ -137,9 +137,11 @@ void krm_print_line(FILE *f, const char *s)
     fputc('\n', f);
 }
 
-void krm_results_print(const krm_results *r, const char *prefix,
+void krm_results_print(const krm_results *r, FILE *f, const char *prefix,
                        bool warnings)
 {
+    if (!f)
+        return;
     for (size_t i = 0; i < r->list->u.list.len; i++) {
         const rn_value *m = r->list->u.list.items[i];
         const char *sev = krm_str_at(m, "severity");
@@ -149,12 +151,12 @@ void krm_results_print(const krm_results *r, const char *prefix,
         const char *kind = krm_str_at(m, "resourceRef.kind");
         const char *name = krm_str_at(m, "resourceRef.name");
         const char *file = krm_str_at(m, "file.path");
-        fprintf(stderr, "%s: %s", prefix, err ? "" : "warning: ");
+        fprintf(f, "%s: %s", prefix, err ? "" : "warning: ");
         if (file)
-            fprintf(stderr, "%s: ", file);
+            fprintf(f, "%s: ", file);
         if (kind)
-            fprintf(stderr, "%s%s%s: ", kind, name ? "/" : "",
+            fprintf(f, "%s%s%s: ", kind, name ? "/" : "",
                     name ? name : "");
-        krm_print_line(stderr, krm_str_at(m, "message"));
+        krm_print_line(f, krm_str_at(m, "message"));
     }
 }

@@ -12,6 +12,7 @@
  * and are emitted once.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "krm.h"
@@ -30,13 +31,8 @@ struct krm_shared {
 int krm_load_chart(rn_arena *a, const krm_settings *s, rn_chart **out,
                    rn_error *err)
 {
-    if (s->chart_dir) {
-        if (rn_chart_load_dir(a, s->chart_dir, out, err) < 0) {
-            rn_error_prefix(err, "chart %s", s->chart_dir);
-            return -1;
-        }
-        return 0;
-    }
+    if (s->chart_dir)
+        return rn_chart_load_dir(a, s->chart_dir, out, err);
     return rn_chart_load_embedded(a, out, err);
 }
 
@@ -50,6 +46,8 @@ void krm_run_init(krm_run *r, rn_arena *a, krm_results *res,
     r->out = out;
     r->stream = stream;
     r->annotate = !stream;
+    r->claimed_paths = rn_list_new(a, 16);
+    r->claimed_dirs = rn_list_new(a, 4);
 }
 
 void krm_indent_item(rn_buf *out, const char *doc, size_t len)
@@ -143,8 +141,9 @@ static rn_value *annotations_of(rn_arena *a, rn_value *obj)
     return ann;
 }
 
-static void annotate(rn_arena *a, rn_value *obj, const rn_value *mlflow,
-                     const char *dir, const char *instance)
+static void annotate(krm_run *r, rn_arena *a, rn_value *obj,
+                     const rn_value *mlflow, const char *dir,
+                     const char *instance)
 {
     const char *kind = lower(a, krm_str_at(obj, "kind"));
     const char *name = krm_str_at(obj, "metadata.name");
@@ -153,6 +152,12 @@ static void annotate(rn_arena *a, rn_value *obj, const rn_value *mlflow,
                                    name ? name : "object")
                  : rn_arena_printf(a, "%s%s_%s.yaml", dir, kind,
                                    name ? name : "object");
+    rn_list_push(r->a, r->claimed_paths, rn_strz(r->a, path));
+    if (instance)
+        rn_list_push(r->a, r->claimed_dirs,
+                     rn_strz(r->a, rn_arena_printf(a, "%s%s/\t%s", dir,
+                                                   instance, instance)));
+    r->claims_sorted = false;
     rn_value *ann = annotations_of(a, obj);
     rn_map_setz(a, ann, "config.kubernetes.io/path", rn_strz(a, path));
     rn_map_setz(a, ann, "config.kubernetes.io/index", rn_strz(a, "0"));
@@ -169,6 +174,52 @@ static void annotate(rn_arena *a, rn_value *obj, const rn_value *mlflow,
     if (pkg && pkg->kind == RN_STRING)
         rn_map_setz(a, ann, "internal.config.kubernetes.io/package-path",
                     rn_str(a, pkg->u.s.ptr, pkg->u.s.len));
+}
+
+static const char *label(const rn_value *obj, const char *key)
+{
+    const rn_value *labels = rn_value_at(obj, "metadata.labels");
+    const rn_value *v =
+        labels && labels->kind == RN_MAP ? rn_map_getz(labels, key) : NULL;
+    return v && v->kind == RN_STRING ? v->u.s.ptr : NULL;
+}
+
+static int cmp_value_str(const void *x, const void *y)
+{
+    return strcmp((*(rn_value *const *)x)->u.s.ptr,
+                  (*(rn_value *const *)y)->u.s.ptr);
+}
+
+static bool list_has(const rn_value *list, const char *s)
+{
+    rn_value key = {.kind = RN_STRING, .u.s = {s, strlen(s)}};
+    const rn_value *kp = &key;
+    return bsearch(&kp, list->u.list.items, list->u.list.len,
+                   sizeof(rn_value *), cmp_value_str) != NULL;
+}
+
+bool krm_run_claims(krm_run *r, const rn_value *obj)
+{
+    const char *path = source_path(obj);
+    if (!path)
+        return false;
+    if (!r->claims_sorted) {
+        qsort(r->claimed_paths->u.list.items, r->claimed_paths->u.list.len,
+              sizeof(rn_value *), cmp_value_str);
+        qsort(r->claimed_dirs->u.list.items, r->claimed_dirs->u.list.len,
+              sizeof(rn_value *), cmp_value_str);
+        r->claims_sorted = true;
+    }
+    if (list_has(r->claimed_paths, path))
+        return true;
+    /* Files directly in an instance's directory, of that instance. */
+    const char *inst = label(obj, INSTANCE_LABEL);
+    const char *slash = strrchr(path, '/');
+    if (!inst || !slash)
+        return false;
+    const char *key = rn_arena_printf(r->a, "%.*s\t%s",
+                                      (int)(slash - path + 1), path, inst);
+    return list_has(r->claimed_dirs, key);
 }
 
 /* ---- objects shared by instances ----------------------------------------- */
@@ -260,17 +311,11 @@ static void emit_rendered(krm_run *r, rn_arena *ta, const rn_value *objs,
     const char *dir = r->annotate ? source_dir(ta, mlflow) : "";
     for (size_t i = 0; i < objs->u.list.len; i++) {
         rn_value *o = objs->u.list.items[i];
-        /* rn_value_at splits at dots; the label key has some. */
-        const rn_value *labels = rn_value_at(o, "metadata.labels");
-        const rn_value *inst =
-            labels && labels->kind == RN_MAP
-                ? rn_map_getz(labels, INSTANCE_LABEL)
-                : NULL;
-        const char *instance = inst && inst->kind == RN_STRING ? inst->u.s.ptr : NULL;
+        const char *instance = label(o, INSTANCE_LABEL);
         if (!instance && shared_seen(r, o, mlflow))
             continue;
         if (r->annotate)
-            annotate(ta, o, mlflow, dir, instance);
+            annotate(r, ta, o, mlflow, dir, instance);
         emit(r, o);
     }
 }

@@ -191,6 +191,9 @@ void kube_err_from_response(kube_err *err, const char *method,
         for (char *p = text; *p; p++)
             if (*p == '\n' || *p == '\r')
                 *p = ' ';
+        size_t tl = strlen(text);
+        while (tl && text[tl - 1] == ' ')
+            text[--tl] = '\0';
         msg = text;
     }
     rn_error_set(&err->e, "%s %s: %ld %s: %s%s", method, path, code, reason,

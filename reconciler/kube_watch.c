@@ -451,6 +451,12 @@ kube_informer *informer_start(const informer_opts *o)
     return inf;
 }
 
+void informer_signal_stop(kube_informer *inf)
+{
+    if (inf)
+        atomic_store(&inf->stop, true);
+}
+
 void informer_stop(kube_informer *inf)
 {
     if (!inf)

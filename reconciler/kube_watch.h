@@ -92,6 +92,8 @@ typedef struct informer_opts {
 typedef struct kube_informer kube_informer;
 
 kube_informer *informer_start(const informer_opts *o);
+/* Asks the informer to end its watch, without waiting. */
+void informer_signal_stop(kube_informer *inf);
 /* Ends the watch and the thread, then frees the informer (its store
  * too). */
 void informer_stop(kube_informer *inf);

@@ -728,6 +728,7 @@ int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
     if (rn_schema_validate(a, c->schema, vals, err) < 0)
         return -1;
     rn_value *top = rn_map_new(a, 6);
+    vals->flags |= RN_F_VALUES;
     rn_map_setz(a, top, "Values", vals);
     rn_map_setz(a, top, "Release", make_release(a, rel));
     rn_map_setz(a, top, "Chart", make_chart(a, c));

@@ -20,7 +20,7 @@ static int assert_map(tmpl_ctx *ctx, const rn_value *v)
     return tmpl_fail(ctx,
                      "interface conversion: interface {} is %s, not "
                      "map[string]interface {}",
-                     rn_value_type_name(v));
+                     rn_fn_type_name(v));
 }
 
 RN_FN(rn_fn_dict)
@@ -260,14 +260,15 @@ RN_FN(rn_fn_dig)
     if (argc < 3)
         return tmpl_fail(ctx, "dig needs at least three arguments");
     rn_value *m = argv[argc - 1];
-    if (m->kind != RN_MAP || (m->flags & RN_F_STRMAP))
+    /* a type assertion: chartutil.Values is not map[string]interface{} */
+    if (m->kind != RN_MAP || (m->flags & (RN_F_STRMAP | RN_F_VALUES)))
         return assert_map(ctx, m);
     for (int i = 0; i < argc - 2; i++)
         if (argv[i]->kind != RN_STRING)
             return tmpl_fail(ctx,
                              "interface conversion: interface {} is %s, "
                              "not string",
-                             rn_value_type_name(argv[i]));
+                             rn_fn_type_name(argv[i]));
     for (int i = 0; i < argc - 2; i++) {
         rn_value *step = rn_map_get(m, argv[i]->u.s.ptr, argv[i]->u.s.len);
         if (!step) {

@@ -1,12 +1,14 @@
 /*
  * funcs_encoding.c — encodings, digests, regular expressions and semantic
- * versions: Sprig's b64enc/b64dec, b32enc/b32dec, sha1sum/sha256sum/sha512sum/adler32sum
- * (OpenSSL libcrypto), the regex* family (PCRE2, configured to behave like
- * Go's RE2 syntax: `$` means end of text, \d \w \s \b are ASCII, matches
- * are leftmost-first, Go's rules for empty matches and for `$1`/`${name}`
- * in replacements), and semver/semverCompare (Masterminds/semver v3.5
+ * versions: Sprig's b64enc/b64dec and b32enc/b32dec (Go's StdEncoding
+ * rules and errors), sha1sum/sha256sum/sha512sum/adler32sum (OpenSSL
+ * libcrypto), the regex* family (PCRE2, configured to behave like Go's RE2
+ * syntax: `$` means end of text, \d \w \s \b are ASCII, matches are
+ * leftmost-first, Go's rules for empty matches and for `$1`/`${name}` in
+ * replacements), and semver/semverCompare (Masterminds/semver v3.5
  * constraint checking, parsed with that package's own regular
- * expressions).
+ * expressions; semver gives a *semver.Version object whose methods,
+ * .Major to .Compare, templates call).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -138,8 +140,8 @@ RN_FN(rn_fn_b32enc)
         /* k input bytes fill ceil(8k/5) output characters */
         size_t used = (k * 8 + 4) / 5;
         for (size_t j = 0; j < 8; j++)
-            dst[o + j] = j < used ? b32_alphabet[(v >> (35 - 5 * j)) & 31]
-                                  : '=';
+            dst[o + j] =
+                j < used ? b32_alphabet[(v >> (35 - 5 * j)) & 31] : '=';
     }
     dst[olen] = '\0';
     *out = rn_str_own(tmpl_arena(ctx), dst, olen);
@@ -1083,9 +1085,268 @@ RN_FN(rn_fn_semvercompare)
     return 0;
 }
 
-/* semver returns a *semver.Version; templates read its fields through
- * method calls (.Major, .Minor, .Patch, .Prerelease, .Metadata,
- * .Original), so it is given here as a map with those keys. */
+/* --- *semver.Version objects --- */
+
+typedef struct sv_obj {
+    semver v;
+    const char *orig;
+    size_t orig_len;
+} sv_obj;
+
+static const rn_fn_class sv_ptr_class, sv_val_class;
+
+/* Version.String(): no "v", missing parts as 0. */
+static char *sv_string(rn_arena *a, const semver *v)
+{
+    return rn_arena_printf(
+        a, "%llu.%llu.%llu%s%.*s%s%.*s", (unsigned long long)v->major,
+        (unsigned long long)v->minor, (unsigned long long)v->patch,
+        v->pre_len ? "-" : "", (int)v->pre_len, v->pre, v->meta_len ? "+" : "",
+        (int)v->meta_len, v->meta);
+}
+
+static rn_value *sv_new(rn_arena *a, const rn_fn_class *cls, const semver *v,
+                        const char *orig, size_t orig_len)
+{
+    sv_obj *o = rn_arena_alloc(a, sizeof *o);
+    o->v = *v;
+    o->orig = orig;
+    o->orig_len = orig_len;
+    return rn_fn_object_new(a, cls, o);
+}
+
+static int sv_no_args(tmpl_ctx *ctx, int argc)
+{
+    if (argc != 0)
+        return tmpl_fail(ctx, "wrong number of args for %s: want 0 got %d",
+                         tmpl_ctx_fn_name(ctx), argc);
+    return 0;
+}
+
+static int sv_str_m(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
+                    rn_value **out)
+{
+    if (sv_no_args(ctx, argc) != 0)
+        return -1;
+    *out = rn_strz(tmpl_arena(ctx), sv_string(tmpl_arena(ctx), self));
+    return 0;
+}
+
+static int sv_original_m(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
+                         rn_value **out)
+{
+    sv_obj *o = self;
+    if (sv_no_args(ctx, argc) != 0)
+        return -1;
+    *out = rn_str(tmpl_arena(ctx), o->orig, o->orig_len);
+    return 0;
+}
+
+/* Major/Minor/Patch give uint64; int64 is the nearest type we have. */
+#define SV_FIELD(fname, expr)                                                  \
+    static int fname(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,     \
+                     rn_value **out)                                           \
+    {                                                                          \
+        sv_obj *o = self;                                                      \
+        rn_arena *a = tmpl_arena(ctx);                                         \
+        if (sv_no_args(ctx, argc) != 0)                                        \
+            return -1;                                                         \
+        *out = (expr);                                                         \
+        return 0;                                                              \
+    }
+SV_FIELD(sv_major_m, rn_int64(a, (int64_t)o->v.major))
+SV_FIELD(sv_minor_m, rn_int64(a, (int64_t)o->v.minor))
+SV_FIELD(sv_patch_m, rn_int64(a, (int64_t)o->v.patch))
+SV_FIELD(sv_pre_m, rn_str(a, o->v.pre, o->v.pre_len))
+SV_FIELD(sv_meta_m, rn_str(a, o->v.meta, o->v.meta_len))
+
+/* A derived Version keeps the original's "v" prefix in its Original. */
+static rn_value *sv_derived(rn_arena *a, const sv_obj *o, const semver *next)
+{
+    bool v = o->orig_len > 0 && o->orig[0] == 'v';
+    char *orig = rn_arena_printf(a, "%s%s", v ? "v" : "", sv_string(a, next));
+    return sv_new(a, &sv_val_class, next, orig, strlen(orig));
+}
+
+static int sv_inc(tmpl_ctx *ctx, void *self, int argc, rn_value **out,
+                  int which)
+{
+    const sv_obj *o = self;
+    if (sv_no_args(ctx, argc) != 0)
+        return -1;
+    semver n = o->v;
+    n.meta = "";
+    n.meta_len = 0;
+    bool had_pre = n.pre_len > 0;
+    n.pre = "";
+    n.pre_len = 0;
+    static const char *what[] = {"patch", "minor", "major"};
+    uint64_t *part = which == 0 ? &n.patch : which == 1 ? &n.minor : &n.major;
+    if (which == 0 && had_pre) {
+        *out = sv_derived(tmpl_arena(ctx), o, &n);
+        return 0;
+    }
+    if (*part == UINT64_MAX)
+        return tmpl_fail(ctx, "%s version increment would overflow uint64",
+                         what[which]);
+    (*part)++;
+    if (which >= 1)
+        n.patch = 0;
+    if (which == 2)
+        n.minor = 0;
+    *out = sv_derived(tmpl_arena(ctx), o, &n);
+    return 0;
+}
+
+static int sv_incpatch_m(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
+                         rn_value **out)
+{
+    return sv_inc(ctx, self, argc, out, 0);
+}
+static int sv_incminor_m(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
+                         rn_value **out)
+{
+    return sv_inc(ctx, self, argc, out, 1);
+}
+static int sv_incmajor_m(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
+                         rn_value **out)
+{
+    return sv_inc(ctx, self, argc, out, 2);
+}
+
+static int sv_set(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
+                  rn_value **out, bool pre)
+{
+    const sv_obj *o = self;
+    const char *s;
+    size_t n;
+    if (argc != 1)
+        return tmpl_fail(ctx, "wrong number of args for %s: want 1 got %d",
+                         tmpl_ctx_fn_name(ctx), argc);
+    if (rn_fn_arg_str(ctx, argv, 0, &s, &n) != 0)
+        return -1;
+    const char *err = n ? sv_validate(s, n, pre) : NULL;
+    if (err)
+        return tmpl_fail(ctx, "%s", err);
+    semver next = o->v;
+    if (pre) {
+        next.pre = s;
+        next.pre_len = n;
+    } else {
+        next.meta = s;
+        next.meta_len = n;
+    }
+    *out = sv_derived(tmpl_arena(ctx), o, &next);
+    return 0;
+}
+
+static int sv_setpre_m(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
+                       rn_value **out)
+{
+    return sv_set(ctx, self, argc, argv, out, true);
+}
+static int sv_setmeta_m(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
+                        rn_value **out)
+{
+    return sv_set(ctx, self, argc, argv, out, false);
+}
+
+/* The *Version argument of Compare & co.; *o is NULL for nil. */
+static int sv_other(tmpl_ctx *ctx, int argc, rn_value **argv, const sv_obj **o)
+{
+    if (argc != 1)
+        return tmpl_fail(ctx, "wrong number of args for %s: want 1 got %d",
+                         tmpl_ctx_fn_name(ctx), argc);
+    *o = rn_fn_object_self(argv[0], &sv_ptr_class);
+    if (!*o && argv[0]->kind != RN_NULL)
+        return rn_fn_fail_type(ctx, "*semver.Version", argv[0]);
+    return 0;
+}
+
+/* Compare-based methods; `op` picks the relation. */
+static int sv_cmp(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
+                  rn_value **out, char op)
+{
+    const sv_obj *v = self, *o = NULL;
+    if (sv_other(ctx, argc, argv, &o) != 0)
+        return -1;
+    rn_arena *a = tmpl_arena(ctx);
+    if (!o && op == '=') {
+        *out = rn_bool(a, false);
+        return 0;
+    }
+    if (!o)
+        return tmpl_fail(ctx, "runtime error: invalid memory address or nil "
+                              "pointer dereference");
+    int d = sv_compare(&v->v, &o->v);
+    switch (op) {
+    case 'c':
+        *out = rn_int(a, d);
+        break;
+    case '<':
+        *out = rn_bool(a, d < 0);
+        break;
+    case 'l':
+        *out = rn_bool(a, d <= 0);
+        break;
+    case '>':
+        *out = rn_bool(a, d > 0);
+        break;
+    case 'g':
+        *out = rn_bool(a, d >= 0);
+        break;
+    default:
+        *out = rn_bool(a, d == 0);
+        break;
+    }
+    return 0;
+}
+
+#define SV_CMP(fname, op)                                                      \
+    static int fname(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,     \
+                     rn_value **out)                                           \
+    {                                                                          \
+        return sv_cmp(ctx, self, argc, argv, out, op);                         \
+    }
+SV_CMP(sv_compare_m, 'c')
+SV_CMP(sv_lt_m, '<')
+SV_CMP(sv_le_m, 'l')
+SV_CMP(sv_gt_m, '>')
+SV_CMP(sv_ge_m, 'g')
+SV_CMP(sv_eq_m, '=')
+
+/* The methods of Version (value receivers) ... */
+#define SV_VALUE_METHODS                                                       \
+    {"String", sv_str_m}, {"Major", sv_major_m}, {"Minor", sv_minor_m},        \
+        {"Patch", sv_patch_m}, {"Prerelease", sv_pre_m},                       \
+        {"Metadata", sv_meta_m}, {"IncPatch", sv_incpatch_m},                  \
+        {"IncMinor", sv_incminor_m}, {"IncMajor", sv_incmajor_m},              \
+        {"SetPrerelease", sv_setpre_m},                                        \
+    {                                                                          \
+        "SetMetadata", sv_setmeta_m                                            \
+    }
+
+static const rn_fn_method sv_val_methods[] = {SV_VALUE_METHODS, {NULL, NULL}};
+/* ... and of *Version, which adds the pointer-receiver ones. */
+static const rn_fn_method sv_ptr_methods[] = {
+    SV_VALUE_METHODS,
+    {"Original", sv_original_m},
+    {"Compare", sv_compare_m},
+    {"LessThan", sv_lt_m},
+    {"LessThanEqual", sv_le_m},
+    {"GreaterThan", sv_gt_m},
+    {"GreaterThanEqual", sv_ge_m},
+    {"Equal", sv_eq_m},
+    {NULL, NULL},
+};
+
+static const rn_fn_class sv_ptr_class = {"*semver.Version", "ptr",
+                                         sv_ptr_methods};
+static const rn_fn_class sv_val_class = {"semver.Version", "struct",
+                                         sv_val_methods};
+
+/* semver returns a *semver.Version: an object whose methods (.Major,
+ * .Compare $other, .String ...) templates call. */
 RN_FN(rn_fn_semver)
 {
     const char *s;
@@ -1097,13 +1358,6 @@ RN_FN(rn_fn_semver)
     const char *err = sv_parse(a, s, n, &v);
     if (err)
         return tmpl_fail(ctx, "%s", err);
-    rn_value *m = rn_map_new(a, 6);
-    rn_map_setz(a, m, "Major", rn_int64(a, (int64_t)v.major));
-    rn_map_setz(a, m, "Minor", rn_int64(a, (int64_t)v.minor));
-    rn_map_setz(a, m, "Patch", rn_int64(a, (int64_t)v.patch));
-    rn_map_setz(a, m, "Prerelease", rn_str(a, v.pre, v.pre_len));
-    rn_map_setz(a, m, "Metadata", rn_str(a, v.meta, v.meta_len));
-    rn_map_setz(a, m, "Original", rn_str(a, s, n));
-    *out = m;
+    *out = sv_new(a, &sv_ptr_class, &v, s, n);
     return 0;
 }

@@ -31,8 +31,7 @@ static int marshal(tmpl_ctx *ctx, rn_value *v, rn_buf *b, bool *ok)
         return 0;
     rn_buf_reset(b);
     if (is_must(ctx))
-        return tmpl_fail(ctx, "json: unsupported type: %s",
-                         rn_value_type_name(v));
+        return tmpl_fail(ctx, "json: unsupported type: %s", rn_fn_type_name(v));
     return 0;
 }
 
@@ -125,7 +124,7 @@ RN_FN(rn_fn_torawjson)
     if (rn_json_emit_go(&b, argv[0]) != 0) {
         rn_buf_free(&b);
         return tmpl_fail(ctx, "json: unsupported type: %s",
-                         rn_value_type_name(argv[0]));
+                         rn_fn_type_name(argv[0]));
     }
     rn_buf_append(&r, "", 0);
     const char *s = rn_buf_cstr(&b);

@@ -54,6 +54,29 @@ rn_value *rn_fn_strlist_new(rn_arena *a, size_t cap);
 int rn_fn_parse_int(const char *s, size_t len, int base, int64_t *out);
 int rn_fn_parse_float(const char *s, size_t len, double *out);
 
+/* --- Go objects (*semver.Version, time.Time) ---
+ * An object is a map of method values (RN_FUNC) bound to one C struct, so
+ * that `(semver "1.2.3").Compare $v` and `.Year` work as method calls. */
+
+typedef int (*rn_fn_method_fn)(tmpl_ctx *ctx, void *self, int argc,
+                               rn_value **argv, rn_value **out);
+typedef struct rn_fn_method {
+    const char *name;
+    rn_fn_method_fn fn;
+} rn_fn_method;
+typedef struct rn_fn_class {
+    const char *type_name;       /* typeOf: "*semver.Version" */
+    const char *kind_name;       /* kindOf: "ptr" */
+    const rn_fn_method *methods; /* ends with {NULL} */
+} rn_fn_class;
+
+rn_value *rn_fn_object_new(rn_arena *a, const rn_fn_class *cls, void *self);
+/* The struct behind an object of class `cls`, or NULL for other values. */
+void *rn_fn_object_self(const rn_value *v, const rn_fn_class *cls);
+/* typeOf / kindOf names, knowing objects and chartutil.Values. */
+const char *rn_fn_type_name(const rn_value *v);
+const char *rn_fn_kind_name(const rn_value *v);
+
 /* --- UTF-8 and Unicode as Go sees them --- */
 
 /* Decode one rune at s[0..len); invalid bytes give U+FFFD, width 1. */
@@ -128,6 +151,30 @@ RN_FN(rn_fn_path_dir);
 RN_FN(rn_fn_path_clean);
 RN_FN(rn_fn_path_ext);
 RN_FN(rn_fn_path_isabs);
+
+/* funcs_words.c */
+RN_FN(rn_fn_wrap);
+RN_FN(rn_fn_wrapwith);
+RN_FN(rn_fn_camelcase);
+RN_FN(rn_fn_snakecase);
+RN_FN(rn_fn_kebabcase);
+
+/* funcs_time.c */
+RN_FN(rn_fn_todate);
+RN_FN(rn_fn_musttodate);
+RN_FN(rn_fn_date);
+RN_FN(rn_fn_dateinzone);
+RN_FN(rn_fn_htmldate);
+RN_FN(rn_fn_htmldateinzone);
+RN_FN(rn_fn_datemodify);
+RN_FN(rn_fn_mustdatemodify);
+RN_FN(rn_fn_unixepoch);
+RN_FN(rn_fn_duration);
+RN_FN(rn_fn_durationround);
+
+/* funcs_url.c */
+RN_FN(rn_fn_urlparse);
+RN_FN(rn_fn_urljoin);
 
 /* funcs_lists.c */
 RN_FN(rn_fn_list);
@@ -236,5 +283,8 @@ RN_FN(rn_fn_fromjsonarray);
 RN_FN(rn_fn_required);
 RN_FN(rn_fn_fail);
 RN_FN(rn_fn_lookup);
+
+/* funcs_toml.c */
+RN_FN(rn_fn_totoml);
 
 #endif

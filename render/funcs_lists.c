@@ -17,7 +17,7 @@ static int not_a_list(tmpl_ctx *ctx, const char *what, const rn_value *v)
     if (v->kind == RN_NULL)
         return tmpl_fail(ctx, "runtime error: invalid memory address or nil "
                               "pointer dereference");
-    return tmpl_fail(ctx, what, rn_value_kind_name(v));
+    return tmpl_fail(ctx, what, rn_fn_kind_name(v));
 }
 
 static rn_value *new_list(tmpl_ctx *ctx, size_t cap)
@@ -222,7 +222,7 @@ RN_FN(rn_fn_concat)
             return not_a_list(ctx, "", src);
         if (src->kind != RN_LIST)
             return tmpl_fail(ctx, "Cannot concat type %s as list",
-                             rn_value_kind_name(src));
+                             rn_fn_kind_name(src));
         for (size_t j = 0; j < src->u.list.len; j++)
             push(ctx, l, src->u.list.items[j]);
     }

@@ -4,11 +4,11 @@
  * and rn_funcs_helm (Helm's additions, which override Sprig's names).
  *
  * Argument counts follow the Go signatures; -1 marks a variadic function.
- * Functions whose result depends on time, randomness or the host (now,
- * date, uuidv4, randAlphaNum, genCA, getHostByName, ...) are absent on
+ * Functions whose result depends on the clock, randomness or the host
+ * (now, ago, uuidv4, randAlphaNum, genCA, getHostByName, ...) are absent on
  * purpose: a render is a pure function, so using them is a parse error
- * naming the function. Also absent for now: the date, URL, crypto and
- * xstrings-based case functions, wrap, b32enc/b32dec, toToml/fromToml and
+ * naming the function; the date functions work on fixed dates only (see
+ * funcs_time.c). Also absent for now: the crypto functions, fromToml and
  * toYamlPretty.
  */
 #include "funcs.h"
@@ -51,6 +51,11 @@ const tmpl_func_def rn_funcs_sprig[] = {
     {"join", rn_fn_join, 2, 2},
     {"sortAlpha", rn_fn_sortalpha, 1, 1},
     {"regexQuoteMeta", rn_fn_regexquotemeta, 1, 1},
+    {"wrap", rn_fn_wrap, 2, 2},
+    {"wrapWith", rn_fn_wrapwith, 3, 3},
+    {"camelcase", rn_fn_camelcase, 1, 1},
+    {"snakecase", rn_fn_snakecase, 1, 1},
+    {"kebabcase", rn_fn_kebabcase, 1, 1},
     /* paths (path and path/filepath are the same on Linux) */
     {"base", rn_fn_path_base, 1, 1},
     {"dir", rn_fn_path_dir, 1, 1},
@@ -117,6 +122,8 @@ const tmpl_func_def rn_funcs_sprig[] = {
     /* encodings and digests */
     {"b64enc", rn_fn_b64enc, 1, 1},
     {"b64dec", rn_fn_b64dec, 1, 1},
+    {"b32enc", rn_fn_b32enc, 1, 1},
+    {"b32dec", rn_fn_b32dec, 1, 1},
     {"sha1sum", rn_fn_sha1sum, 1, 1},
     {"sha256sum", rn_fn_sha256sum, 1, 1},
     {"sha512sum", rn_fn_sha512sum, 1, 1},
@@ -169,6 +176,24 @@ const tmpl_func_def rn_funcs_sprig[] = {
     {"mustMergeOverwrite", rn_fn_mergeoverwrite, 1, -1},
     {"values", rn_fn_values, 1, 1},
     {"dig", rn_fn_dig, 0, -1},
+    /* dates on fixed inputs (never the clock) */
+    {"toDate", rn_fn_todate, 2, 2},
+    {"mustToDate", rn_fn_musttodate, 2, 2},
+    {"date", rn_fn_date, 2, 2},
+    {"dateInZone", rn_fn_dateinzone, 3, 3},
+    {"date_in_zone", rn_fn_dateinzone, 3, 3},
+    {"htmlDate", rn_fn_htmldate, 1, 1},
+    {"htmlDateInZone", rn_fn_htmldateinzone, 2, 2},
+    {"dateModify", rn_fn_datemodify, 2, 2},
+    {"date_modify", rn_fn_datemodify, 2, 2},
+    {"mustDateModify", rn_fn_mustdatemodify, 2, 2},
+    {"must_date_modify", rn_fn_mustdatemodify, 2, 2},
+    {"unixEpoch", rn_fn_unixepoch, 1, 1},
+    {"duration", rn_fn_duration, 1, 1},
+    {"durationRound", rn_fn_durationround, 1, 1},
+    /* URLs */
+    {"urlParse", rn_fn_urlparse, 1, 1},
+    {"urlJoin", rn_fn_urljoin, 1, 1},
     /* semantic versions */
     {"semver", rn_fn_semver, 1, 1},
     {"semverCompare", rn_fn_semvercompare, 2, 2},
@@ -192,6 +217,7 @@ const tmpl_func_def rn_funcs_sprig[] = {
 
 const tmpl_func_def rn_funcs_helm[] = {
     {"toYaml", rn_fn_toyaml, 1, 1},
+    {"toToml", rn_fn_totoml, 1, 1},
     {"fromYaml", rn_fn_fromyaml, 1, 1},
     {"fromYamlArray", rn_fn_fromyamlarray, 1, 1},
     {"toJson", rn_fn_tojson, 1, 1},

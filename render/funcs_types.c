@@ -20,7 +20,7 @@ int rn_fn_fail_type(tmpl_ctx *ctx, const char *expected, const rn_value *got)
     if (!got || got->kind == RN_NULL)
         return tmpl_fail(ctx, "invalid value; expected %s", expected);
     return tmpl_fail(ctx, "wrong type for value; expected %s; got %s", expected,
-                     rn_value_type_name(got));
+                     rn_fn_type_name(got));
 }
 
 int rn_fn_arg_str(tmpl_ctx *ctx, rn_value **argv, int i, const char **s,
@@ -54,7 +54,8 @@ int rn_fn_arg_map(tmpl_ctx *ctx, rn_value **argv, int i, rn_value **out)
         *out = NULL; /* Go passes a nil map */
         return 0;
     }
-    if (v->kind != RN_MAP || (v->flags & RN_F_STRMAP))
+    if (v->kind != RN_MAP || (v->flags & RN_F_STRMAP) ||
+        rn_fn_kind_name(v) != rn_value_kind_name(v))
         return rn_fn_fail_type(ctx, "map[string]interface {}", v);
     *out = v;
     return 0;
@@ -387,17 +388,80 @@ rn_value *rn_fn_strslice(rn_arena *a, const rn_value *v)
     return l;
 }
 
+/* --- Go objects --- */
+
+/* What each method value is bound to: the object and the method. */
+typedef struct obj_binding {
+    const rn_fn_class *cls;
+    const rn_fn_method *m;
+    void *self;
+} obj_binding;
+
+static int obj_call(void *bound, tmpl_ctx *ctx, int argc, rn_value **argv,
+                    rn_value **out)
+{
+    obj_binding *b = bound;
+    return b->m->fn(ctx, b->self, argc, argv, out);
+}
+
+rn_value *rn_fn_object_new(rn_arena *a, const rn_fn_class *cls, void *self)
+{
+    size_t n = 0;
+    while (cls->methods[n].name)
+        n++;
+    rn_value *m = rn_map_new(a, n);
+    obj_binding *bs = rn_arena_alloc(a, sizeof *bs * (n ? n : 1));
+    for (size_t i = 0; i < n; i++) {
+        bs[i] = (obj_binding){cls, &cls->methods[i], self};
+        rn_map_setz(a, m, cls->methods[i].name,
+                    rn_func(a, cls->methods[i].name, obj_call, &bs[i]));
+    }
+    return m;
+}
+
+static const obj_binding *obj_of(const rn_value *v)
+{
+    if (!v || v->kind != RN_MAP || v->u.map.len == 0)
+        return NULL;
+    const rn_value *f = v->u.map.pairs[0].val;
+    if (!f || f->kind != RN_FUNC || f->u.fn.fn != obj_call)
+        return NULL;
+    return f->u.fn.self;
+}
+
+void *rn_fn_object_self(const rn_value *v, const rn_fn_class *cls)
+{
+    const obj_binding *b = obj_of(v);
+    return b && b->cls == cls ? b->self : NULL;
+}
+
+const char *rn_fn_type_name(const rn_value *v)
+{
+    const obj_binding *b = obj_of(v);
+    if (b)
+        return b->cls->type_name;
+    if (v && v->kind == RN_MAP && (v->flags & RN_F_VALUES))
+        return "chartutil.Values";
+    return rn_value_type_name(v);
+}
+
+const char *rn_fn_kind_name(const rn_value *v)
+{
+    const obj_binding *b = obj_of(v);
+    return b ? b->cls->kind_name : rn_value_kind_name(v);
+}
+
 /* --- reflection --- */
 
 RN_FN(rn_fn_typeof)
 {
-    *out = rn_strz(tmpl_arena(ctx), rn_value_type_name(argv[0]));
+    *out = rn_strz(tmpl_arena(ctx), rn_fn_type_name(argv[0]));
     return 0;
 }
 
 RN_FN(rn_fn_kindof)
 {
-    *out = rn_strz(tmpl_arena(ctx), rn_value_kind_name(argv[0]));
+    *out = rn_strz(tmpl_arena(ctx), rn_fn_kind_name(argv[0]));
     return 0;
 }
 
@@ -417,17 +481,17 @@ static int type_test(tmpl_ctx *ctx, rn_value **argv, rn_value **out,
 
 RN_FN(rn_fn_typeis)
 {
-    return type_test(ctx, argv, out, rn_value_type_name(argv[1]), false);
+    return type_test(ctx, argv, out, rn_fn_type_name(argv[1]), false);
 }
 
 RN_FN(rn_fn_typeislike)
 {
-    return type_test(ctx, argv, out, rn_value_type_name(argv[1]), true);
+    return type_test(ctx, argv, out, rn_fn_type_name(argv[1]), true);
 }
 
 RN_FN(rn_fn_kindis)
 {
-    return type_test(ctx, argv, out, rn_value_kind_name(argv[1]), false);
+    return type_test(ctx, argv, out, rn_fn_kind_name(argv[1]), false);
 }
 
 RN_FN(rn_fn_deepequal)

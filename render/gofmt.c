@@ -1100,6 +1100,12 @@ static void print_map(pp *p, const rn_value *v, int verb, int depth)
 
 static void print_value(pp *p, const rn_value *v, int verb, int depth)
 {
+    /* A value with a String method prints through it for %v and %s. */
+    const rn_value *str = rn_value_method(v, "String", 6);
+    if (str && str->kind == RN_STRING && (verb == 'v' || verb == 's')) {
+        print_string(p, str, verb);
+        return;
+    }
     switch (v->kind) {
     case RN_NULL:
         rn_buf_puts(p->out, "<nil>");

@@ -919,8 +919,8 @@ int rn_mlflow_values(rn_arena *a, const rn_value *cr, const rn_mlflow_opts *o,
         o = &none;
     *values = NULL;
     mctx c = {.a = a, .err = err, .warnings = rn_list_new(a, 2)};
-    const char *name, *ns;
-    bool rhoai;
+    const char *name = NULL, *ns = NULL;
+    bool rhoai = false;
     if (!cr || cr->kind != RN_MAP)
         return fail_at(&c, "", "an MLflow object must be a map");
     if (check_name(&c, cr, &name) < 0 || pick_namespace(&c, o, &ns, &rhoai) < 0)

@@ -88,5 +88,9 @@ const char *tmpl_ctx_fn_name(tmpl_ctx *ctx);
 int tmpl_arg_str(tmpl_ctx *ctx, rn_value **argv, int i, const char **s,
                  size_t *len);
 int tmpl_arg_int(tmpl_ctx *ctx, rn_value **argv, int i, int64_t *out);
+/* Go's check of a method's argument count: when argc != want, fail with
+ * "wrong number of args for NAME: want W got N" (no "error calling"
+ * prefix, as Go reports it for method values such as .Files.Get). */
+int tmpl_arg_count(tmpl_ctx *ctx, int argc, int want);
 
 #endif

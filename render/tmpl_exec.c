@@ -1146,6 +1146,15 @@ int tmpl_arg_str(tmpl_ctx *ctx, rn_value **argv, int i, const char **s,
     return 0;
 }
 
+int tmpl_arg_count(tmpl_ctx *ctx, int argc, int want)
+{
+    if (argc == want)
+        return 0;
+    return tmpl_ctx_errorf_at(ctx, ctx->call_node,
+                              "wrong number of args for %s: want %d got %d",
+                              ctx->fn_name, want, argc);
+}
+
 int tmpl_arg_int(tmpl_ctx *ctx, rn_value **argv, int i, int64_t *out)
 {
     if (typed_arg(ctx, argv, i, "int", "integer", RN_INT) < 0)

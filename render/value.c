@@ -371,10 +371,27 @@ const char *rn_value_kind_name(const rn_value *v)
     return "invalid";
 }
 
+void rn_value_set_type(rn_value *v, const char *tname, rn_value *methods)
+{
+    v->tname = tname;
+    v->methods = methods;
+}
+
+rn_value *rn_value_method(const rn_value *v, const char *name, size_t len)
+{
+    if (!v || !v->methods)
+        return NULL;
+    return rn_map_get(v->methods, name, len);
+}
+
 const char *rn_value_type_name(const rn_value *v)
 {
     if (!v)
         return "<nil>";
+    if (v->tname)
+        return v->tname;
+    if (v->kind == RN_MAP && (v->flags & RN_F_VALUES))
+        return "chartutil.Values";
     switch (v->kind) {
     case RN_NULL:
         return "<nil>";

@@ -45,6 +45,9 @@ enum {
     RN_F_INT64 = 1 << 0,   /* RN_INT: Go int64 (--set ints, Sprig math) */
     RN_F_STRLIST = 1 << 1, /* RN_LIST: Go []string (splitList, toStrings) */
     RN_F_STRMAP = 1 << 2,  /* RN_MAP: Go map[string]string (split) */
+    RN_F_VALUES = 1 << 3,  /* RN_MAP: Helm's chartutil.Values (.Values) */
+    RN_F_STRUCT = 1 << 4,  /* RN_MAP standing for a Go struct: a missing
+                              field is an error, not nil */
 };
 
 typedef struct rn_value rn_value;
@@ -64,6 +67,14 @@ typedef struct rn_pair {
 struct rn_value {
     rn_kind kind;
     unsigned flags;
+    /* Helm's objects are Go named types with methods (.Files.Get,
+     * .Capabilities.APIVersions.Has, KubeVersion's String). When set,
+     * `tname` is the Go type name (typeOf), and `methods` an RN_MAP from
+     * method name to an RN_FUNC — or, for "String", to the RN_STRING that
+     * fmt prints for the value. Field access looks at methods first, as Go
+     * does. Both are NULL for plain values. */
+    const char *tname;
+    struct rn_value *methods;
     union {
         bool b;
         int64_t i;
@@ -101,6 +112,11 @@ rn_value *rn_str_own(rn_arena *a, const char *arena_s, size_t len);
 rn_value *rn_list_new(rn_arena *a, size_t cap_hint);
 rn_value *rn_map_new(rn_arena *a, size_t cap_hint);
 rn_value *rn_func(rn_arena *a, const char *name, rn_native_fn fn, void *self);
+
+/* Give v a Go type name and a method table (see struct rn_value). */
+void rn_value_set_type(rn_value *v, const char *tname, rn_value *methods);
+/* The method `name` of v, or NULL. */
+rn_value *rn_value_method(const rn_value *v, const char *name, size_t len);
 
 /* Lists. */
 void rn_list_push(rn_arena *a, rn_value *list, rn_value *item);

@@ -21,7 +21,7 @@
 #
 # TAP output; exit status 1 when a test failed. Needs python3 with PyYAML.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 . tests/lib.sh
 
@@ -803,13 +803,17 @@ deploy_default() {
 }
 check "make deploy IMG=…: applies config/default with that image, server-side, waits for the rollout" deploy_default
 
-undeploy_default() {
-	fake_make undeploy || return 1
+undeploy() { # namespace make-args...
+	local ns=$1
+	shift
+	fake_make undeploy "$@" || return 1
 	applied 1 | grep -q '^kind: Deployment' || { echo "the Deployment is not deleted"; return 1; }
+	applied 1 | grep -q "^  namespace: $ns\$" || { echo "not the objects in $ns"; return 1; }
 	! applied 1 | grep -qE '^kind: (CustomResourceDefinition|Namespace)$' ||
 		{ echo "deletes the CRD or the namespace"; return 1; }
 }
-check "make undeploy: deletes the operator, keeps the CRD and the namespace" undeploy_default
+check "make undeploy: deletes the operator, keeps the CRD and the namespace" undeploy mlflow-system
+check "make undeploy OVERLAY=overlays/odh: the same for Open Data Hub" undeploy opendatahub OVERLAY=overlays/odh
 
 install_crd() {
 	fake_make install || return 1
@@ -966,11 +970,6 @@ apiVersion: console.openshift.io/v1
 kind: ConsoleLink
 metadata: {name: mlflow-probe}
 spec: {}
----
-apiVersion: coordination.k8s.io/v1
-kind: Lease
-metadata: {name: mlflow-operator-probe, namespace: $ns}
-spec: {}
 YAML
 }
 
@@ -1027,9 +1026,12 @@ controlplane_suite() {
 
 	# The CRD for real, then the samples and deploy-kind's objects against it.
 	crd_ready() {
-		awk 'BEGIN { RS = "\n---\n" } /(^|\n)kind: CustomResourceDefinition\n/ { print; print "---" }' \
-			"$WORK/config_default.yaml" | "${ADMIN[@]}" apply --server-side -f - >/dev/null &&
-			"${ADMIN[@]}" wait --for condition=Established crd/mlflows.mlflow.opendatahub.io --timeout=60s >/dev/null
+		local crd
+		for crd in config/crd/*.yaml; do
+			[ "$(basename "$crd")" = kustomization.yaml ] && continue
+			"${ADMIN[@]}" apply --server-side -f "$crd" >/dev/null || return 1
+		done
+		"${ADMIN[@]}" wait --for condition=Established crd/mlflows.mlflow.opendatahub.io --timeout=60s >/dev/null
 	}
 	check "control plane: the MLflow CRD installs and is established" crd_ready
 	check "control plane: config/samples passes server-side dry run" \
@@ -1057,6 +1059,17 @@ controlplane_suite() {
 		as_operator_apply "$(operator_objects mlflow-system)"
 	check "control plane: as the operator's account, an Event about an MLflow object is created" \
 		as_operator_apply "$(probe_event)"
+	as_operator_lease() {
+		printf '%s\n' 'apiVersion: coordination.k8s.io/v1' 'kind: Lease' \
+			'metadata: {name: mlflow-operator-probe, namespace: mlflow-system}' \
+			'spec: {holderIdentity: probe, leaseDurationSeconds: 15}' |
+			"${AS[@]}" create -f - >/dev/null &&
+			"${AS[@]}" -n mlflow-system get lease mlflow-operator-probe -o json |
+			sed 's/"holderIdentity": "probe"/"holderIdentity": ""/' |
+				"${AS[@]}" replace -f -
+	}
+	check "control plane: as the operator's account, a leader-election Lease is created, read and released" \
+		as_operator_lease
 	as_operator_status() {
 		printf '%s\n' 'apiVersion: mlflow.opendatahub.io/v1' 'kind: MLflow' \
 			'metadata: {name: probe}' 'spec: {serveArtifacts: true}' |

@@ -650,6 +650,457 @@ static const fcase more_cases[] = {
      "{\"a\":{\"b\":1,\"c\":2}}", NULL},
 };
 
+/* Generated against Helm v3.21.4 (the cases of the functions added
+ * last: words, dates, URLs, TOML). */
+static const fcase words_cases[] = {
+    {"{{ b32enc \"hello\" }}|{{ b32enc \"\" }}|{{ b32enc \"a\" }}|{{ b32enc "
+     "\"ab\" }}|{{ b32enc \"abc\" }}|{{ b32enc \"abcd\" }}|{{ b32enc \"abcde\" "
+     "}}|{{ b32enc \"abcdef\\xff\" }}",
+     "NBSWY3DP||ME======|MFRA====|MFRGG===|MFRGGZA=|MFRGGZDF|MFRGGZDFM37Q====",
+     NULL},
+    {"{{ b32dec \"NBSWY3DP\" }}|{{ b32dec \"1\" }}|{{ b32dec \"NBSWY3D\" }}|{{ "
+     "b32dec \"NB======\" }}|{{ b32dec \"NBSWY3DP====\" }}|{{ b32dec \"\" "
+     "}}|{{ b32dec \"ME======\" }}|{{ b32dec \"MFRA====\" }}|{{ b32dec "
+     "\"MFRGG===\" }}|{{ b32dec \"MFRGGZA=\" }}",
+     "hello|illegal base32 data at input byte 0|illegal base32 data at input "
+     "byte 0|h|illegal base32 data at input byte 8||a|ab|abc|abcd",
+     NULL},
+    {"{{ b32dec \"MFRA===\" }}|{{ b32dec \"MFRA=====\" }}|{{ b32dec "
+     "\"MFR=====\" }}|{{ b32dec \"M=======\" }}|{{ b32dec \"MFRA==x=\" }}|{{ "
+     "b32dec \"MFRGGZDFMZ======\" }}|{{ b32dec \"mfra====\" }}|{{ b32dec "
+     "\"MF\\r\\nRA====\" }}|{{ b32dec \"ME======ME======\" }}",
+     "illegal base32 data at input byte 7|ab|illegal base32 data at input byte "
+     "3|illegal base32 data at input byte 1|illegal base32 data at input byte "
+     "5|abcdef|illegal base32 data at input byte 0|ab|illegal base32 data at "
+     "input byte 2",
+     NULL},
+    {"{{ wrap 10 \"the quick brown fox jumps over the lazy dog\" }}",
+     "the quick\nbrown fox\njumps over\nthe lazy\ndog", NULL},
+    {"{{ wrapWith 5 \"\\t\" \"Hello World\" }}|{{ wrap 0 \"a b c\" }}|{{ wrap "
+     "3 \"abcdefgh ij\" }}|{{ wrapWith 3 \"|\" \"abcdefgh ij\" }}|{{ wrap 5 \" "
+     " lead  spaces   here \" }}|{{ wrap 100 \"x y\" }}|{{ wrap -1 \"ab cd\" "
+     "}}|{{ wrap 4 \"\" }}",
+     "Hello\tWorld|a\nb\nc|abcdefgh\nij|abc|def|gh|ij|lead \nspaces\nhere |x "
+     "y|ab\ncd|",
+     NULL},
+    {"{{ wrapWith 4 \"\" \"aaaaaaaa bb\" }}|{{ wrap 2 \"a  b  c\" }}|{{ wrap 5 "
+     "\"h\303\251llo w\303\266rld\" }}",
+     "aaaa\naaaa\nbb|a \nb \nc|h\303\251llo\nw\303\266rld", NULL},
+    {"{{ snakecase \"FirstName\" }}|{{ camelcase \"first_name\" }}|{{ "
+     "kebabcase \"FirstName\" }}|{{ snakecase \"HTTPServer\" }}|{{ camelcase "
+     "\"http_server-x\" }}|{{ kebabcase \"some thing Else\" }}",
+     "first_name|FirstName|first-name|http_server|HttpServerX|some-thing-else",
+     NULL},
+    {"{{ snakecase \"NoHTTPS\" }}|{{ snakecase \"GO_PATH\" }}|{{ snakecase "
+     "\"GO PATH\" }}|{{ snakecase \"GO-PATH\" }}|{{ snakecase \"http2xx\" "
+     "}}|{{ snakecase \"HTTP20xOK\" }}|{{ snakecase \"Duration2m3s\" }}|{{ "
+     "snakecase \"Bld4Floor3rd\" }}",
+     "no_https|go_path|go_path|go_path|http_2xx|http_20x_ok|duration_2m3s|bld4_"
+     "floor_3rd",
+     NULL},
+    {"{{ snakecase \"\" }}|{{ snakecase \"a\" }}|{{ snakecase \"A\" }}|{{ "
+     "snakecase \"_a__b_\" }}|{{ snakecase \"a.b,c\" }}|{{ snakecase \"aB.Cd\" "
+     "}}|{{ snakecase \"x-Y z\" }}|{{ snakecase \"\303\200bcD\303\251f\" }}|{{ "
+     "snakecase \"a1b2C3\" }}|{{ snakecase \"ABC123def\" }}|{{ snakecase "
+     "\"--\" }}|{{ snakecase \"a$b\" }}|{{ snakecase \"a$$B\" }}",
+     "|a|a|_a__b_|a.b,c|a_b.cd|x_y_z|\303\240bc_d\303\251f|a_1b2_c3|abc_123def|"
+     "__|a_$_b|a_$$_b",
+     NULL},
+    {"{{ camelcase \"some_words\" }}|{{ camelcase \"http_server\" }}|{{ "
+     "camelcase \"no_https\" }}|{{ camelcase \"_complex__case_\" }}|{{ "
+     "camelcase \"some words\" }}|{{ camelcase \"GOLANG_IS_GREAT\" }}|{{ "
+     "camelcase \"__\" }}|{{ camelcase \"\" }}|{{ camelcase \"a\" }}|{{ "
+     "camelcase \"_\" }}|{{ camelcase \"ABC\" }}|{{ camelcase \"aBC_dEF\" "
+     "}}|{{ camelcase \"x y\" }}",
+     "SomeWords|HttpServer|NoHttps|_Complex_Case_|SomeWords|GolangIsGreat|___||"
+     "A|__|Abc|ABCDEF|XY",
+     NULL},
+    {"{{ kebabcase \"HTTPServer\" }}|{{ kebabcase \"GO PATH\" }}|{{ kebabcase "
+     "\"some--thing\" }}|{{ kebabcase \"a   b\" }}|{{ kebabcase "
+     "\"\303\251\303\211\303\251\" }}|{{ kebabcase \"123\" }}|{{ kebabcase "
+     "\"a123\" }}|{{ kebabcase \"A123B\" }}|{{ kebabcase \"A1b\" }}",
+     "http-server|go-path|some--thing|a---b|\303\251-\303\251\303\251|123|a123|"
+     "a123-b|a-1b",
+     NULL},
+    {"{{ (semver \"1.2.3\").Compare (semver \"1.3.0\") }}|{{ (semver "
+     "\"v2.0.0\").LessThan (semver \"1.0.0\") }}|{{ (semver \"1.2\").String "
+     "}}|{{ (semver \"1.2.3\").Major }}|{{ (semver \"1.2.3-a.1+m\").Prerelease "
+     "}}|{{ (semver \"1.2.3-a.1+m\").Metadata }}|{{ (semver \"v1.2\").Original "
+     "}}",
+     "-1|false|1.2.0|1|a.1|m|v1.2", NULL},
+    {"{{ (semver \"1.2.3\").Equal (semver \"1.2.3+x\") }}|{{ (semver "
+     "\"1.0.0-a\").GreaterThan (semver \"1.0.0-b\") }}|{{ (semver "
+     "\"1.0.0\").GreaterThanEqual (semver \"1.0.0\") }}|{{ (semver "
+     "\"1.0.0\").LessThanEqual (semver \"0.9\") }}|{{ (semver \"1.0.0\").Equal "
+     "nil }}",
+     "true|false|true|false|false", NULL},
+    {"{{ typeOf (semver \"1.2.3\") }}|{{ kindOf (semver \"1.2.3\") }}|{{ "
+     "typeOf (semver \"1.2.3\").IncMajor }}|{{ kindOf (semver "
+     "\"1.2.3\").IncMajor }}|{{ typeIsLike \"semver.Version\" (semver \"1\") "
+     "}}",
+     "*semver.Version|ptr|semver.Version|struct|true", NULL},
+    {"{{ (semver \"1.0.0\").Compare nil }}", NULL,
+     "error calling Compare: runtime error: invalid memory address or nil "
+     "pointer dereference"},
+    {"{{ ((semver \"1.2.3\").SetPrerelease \"01\").String }}", NULL,
+     "error calling SetPrerelease: version segment starts with 0"},
+    {"{{ dig \"a\" \"none\" .Values }}", NULL,
+     "error calling dig: interface conversion: interface {} is "
+     "chartutil.Values, not map[string]interface {}"},
+    {"{{ dig \"a\" \"none\" (dict \"a\" 1) }}|{{ typeOf .Values }}|{{ kindOf "
+     ".Values }}|{{ typeIs \"map[string]interface {}\" .Values }}|{{ get "
+     ".Values \"x\" }}|{{ hasKey .Values \"x\" }}|{{ typeOf (deepCopy .Values) "
+     "}}",
+     "1|chartutil.Values|map|false||false|chartutil.Values", NULL},
+};
+
+static const fcase time_cases[] = {
+    {"{{ dateInZone \"2006-01-02T15:04:05Z07:00\" 0 \"UTC\" }}|{{ dateInZone "
+     "\"Jan 2, 2006\" 1700000000 \"UTC\" }}|{{ dateInZone \"2006-01-02 15:04\" "
+     "(toDate \"2006-01-02\" \"2024-02-29\") \"UTC\" }}",
+     "1970-01-01T00:00:00Z|Nov 14, 2023|2024-02-29 00:00", NULL},
+    {"{{ duration 95 }}|{{ duration \"3600\" }}|{{ duration 0 }}|{{ duration "
+     "(int64 95) }}|{{ duration \"-1\" }}|{{ duration \"x\" }}|{{ duration "
+     "(int64 9999999999) }}|{{ duration \"100000\" }}",
+     "0s|1h0m0s|0s|1m35s|-1s|0s|-2346317h47m54.709551616s|27h46m40s", NULL},
+    {"{{ mustToDate \"2006-01-02\" \"2024-02-30\" }}", NULL,
+     "error calling mustToDate: parsing time \"2024-02-30\": day out of range"},
+    {"{{ mustToDate \"2006-01-02\" \"2024-13-01\" }}", NULL,
+     "error calling mustToDate: parsing time \"2024-13-01\": month out of "
+     "range"},
+    {"{{ mustToDate \"2006-01-02\" \"x2024-13-01\" }}", NULL,
+     "error calling mustToDate: parsing time \"x2024-13-01\" as "
+     "\"2006-01-02\": cannot parse \"x2024-13-01\" as \"2006\""},
+    {"{{ mustToDate \"2006-01-02\" \"2024-01-01 extra\" }}", NULL,
+     "error calling mustToDate: parsing time \"2024-01-01 extra\": extra text: "
+     "\" extra\""},
+    {"{{ mustToDate \"2006-01-02 15:04\" \"2024-01-01 25:00\" }}", NULL,
+     "error calling mustToDate: parsing time \"2024-01-01 25:00\": hour out of "
+     "range"},
+    {"{{ mustToDate \"Mon Jan 2 2006\" \"Tue Feb 3 2009\" }}|{{ mustToDate "
+     "\"Monday, January 2 2006 3:04PM\" \"friday, MARCH 13 2020 12:30am\" "
+     "}}|{{ mustToDate \"002 2006\" \"060 2024\" }}|{{ mustToDate \"__2 2006\" "
+     "\" 60 2023\" }}",
+     NULL,
+     "error calling mustToDate: parsing time \"friday, MARCH 13 2020 12:30am\" "
+     "as \"Monday, January 2 2006 3:04PM\": cannot parse \"am\" as \"PM\""},
+    {"{{ mustToDate \"002 2006\" \"400 2024\" }}", NULL,
+     "error calling mustToDate: parsing time \"400 2024\": day-of-year out of "
+     "range"},
+    {"{{ mustToDate \"2006-01-02 \303\251\" \"2024-01-01 x\\u00e8\" }}", NULL,
+     "error calling mustToDate: parsing time \"2024-01-01 x\\xc3\\xa8\" as "
+     "\"2006-01-02 \\xc3\\xa9\": cannot parse \"x\\xc3\\xa8\" as \" "
+     "\\xc3\\xa9\""},
+    {"{{ (toDate \"2006-01-02\" \"2024-02-29\").Year }}|{{ (toDate "
+     "\"2006-01-02\" \"2024-02-29\").Month }}|{{ (toDate \"2006-01-02\" "
+     "\"2024-02-29\").Weekday }}|{{ (toDate \"2006-01-02\" "
+     "\"2024-02-29\").YearDay }}|{{ (toDate \"2006-01-02\" "
+     "\"2024-02-29\").Unix }}|{{ (toDate \"2006-01-02\" \"2024-02-29\").IsZero "
+     "}}|{{ (toDate \"2006\" \"x\").IsZero }}",
+     "2024|February|Thursday|60|1709164800|false|true", NULL},
+    {"{{ ((toDate \"2006-01-02\" \"2024-02-29\").AddDate 0 1 1).String }}|{{ "
+     "((toDate \"2006-01-02\" \"2024-01-31\").AddDate 0 1 0).String }}|{{ "
+     "((toDate \"2006-01-02\" \"2024-02-29\").Format \"Monday 02/01/06 3:04:05 "
+     "PM .000 ,999 __2 002 Z07:00 -07 MST\") }}",
+     "2024-03-30 00:00:00 +0000 UTC|2024-03-02 00:00:00 +0000 UTC|Thursday "
+     "29/02/24 12:00:00 AM .000   60 060 Z +00 UTC",
+     NULL},
+    {"{{ (dateModify \"1.5h\" (toDate \"2006-01-02\" \"2024-02-29\")).String "
+     "}}|{{ (dateModify \"bad\" (toDate \"2006-01-02\" \"2024-02-29\")).String "
+     "}}|{{ (dateModify \"-90m30s\" (toDate \"2006-01-02\" "
+     "\"2024-02-29\")).String }}|{{ unixEpoch (toDate \"2006-01-02\" "
+     "\"2024-02-29\") }}",
+     "2024-02-29 01:30:00 +0000 UTC|2024-02-29 00:00:00 +0000 UTC|2024-02-28 "
+     "22:29:30 +0000 UTC|1709164800",
+     NULL},
+    {"{{ mustDateModify \"bad\" (toDate \"2006-01-02\" \"2024-02-29\") }}",
+     NULL, "error calling mustDateModify: time: invalid duration \"bad\""},
+    {"{{ mustDateModify \"1x\" (toDate \"2006-01-02\" \"2024-02-29\") }}", NULL,
+     "error calling mustDateModify: time: unknown unit \"x\" in duration "
+     "\"1x\""},
+    {"{{ mustDateModify \"\" (toDate \"2006-01-02\" \"2024-02-29\") }}", NULL,
+     "error calling mustDateModify: time: invalid duration \"\""},
+    {"{{ mustDateModify \".h\" (toDate \"2006-01-02\" \"2024-02-29\") }}", NULL,
+     "error calling mustDateModify: time: invalid duration \".h\""},
+    {"{{ htmlDate 86400 }}|{{ htmlDateInZone (int64 -1) \"UTC\" }}|{{ date "
+     "\"2006\" (toDate \"2006\" \"1999\") }}|{{ htmlDate (toDate \"2006-01-02 "
+     "-0700\" \"2024-02-29 -0900\") }}|{{ date \"MST -0700\" (toDate "
+     "\"2006-01-02 -0700\" \"2024-02-29 -0900\") }}",
+     "1970-01-02|1969-12-31|1999|2024-02-29|UTC +0000", NULL},
+    {"{{ durationRound \"2h30m\" }}|{{ durationRound \"3600s\" }}|{{ "
+     "durationRound \"1h0m1s\" }}|{{ durationRound (int64 1000000000) }}|{{ "
+     "durationRound 5 }}|{{ durationRound \"-400d\" }}|{{ durationRound "
+     "\"-9000h\" }}|{{ durationRound \"800h\" }}|{{ durationRound \"1.5us\" "
+     "}}|{{ durationRound \"2s\" }}",
+     "2h|60m|1h|0s|0s|0s|1y|1mo|0s|2s", NULL},
+    {"{{ (toDate \"2006-01-02 15:04:05.000000000\" \"2024-02-29 "
+     "10:11:12.000001500\").String }}|{{ (toDate \"2006-01-02 15:04:05\" "
+     "\"0001-01-01 00:00:00\").String }}|{{ (toDate \"2006-01-02\" "
+     "\"1600-02-29\").Weekday }}|{{ (toDate \"2006-01-02 -0700\" \"2024-02-29 "
+     "-0930\").String }}",
+     "2024-02-29 10:11:12.0000015 +0000 UTC|0001-01-01 00:00:00 +0000 "
+     "UTC|Tuesday|2024-02-29 00:00:00 -0930 -0930",
+     NULL},
+    {"{{ (toDate \"2006-01-02 15:04 MST\" \"2024-02-29 10:11 ChST\").String "
+     "}}|{{ (toDate \"2006-01-02 15:04 MST\" \"2024-02-29 10:11 UTC\").String "
+     "}}|{{ (toDate \"2006-01-02 15:04 -0700 MST\" \"2024-02-29 10:11 +0000 "
+     "GMT\").String }}|{{ (toDate \"2006-01-02 15:04 -0700 MST\" \"2024-02-29 "
+     "10:11 +0100 CET\").String }}",
+     "2024-02-29 10:11:00 +0000 ChST|2024-02-29 10:11:00 +0000 UTC|2024-02-29 "
+     "10:11:00 +0000 GMT|2024-02-29 10:11:00 +0100 CET",
+     NULL},
+    {"{{ typeOf (toDate \"2006\" \"2020\") }}|{{ kindOf (toDate \"2006\" "
+     "\"2020\") }}",
+     "time.Time|struct", NULL},
+    {"{{ (toDate \"2006-01-02\" \"2024-02-29\").String }}|{{ (toDate "
+     "\"2006-01-02\" \"bad\").String }}|{{ (toDate "
+     "\"2006-01-02T15:04:05Z07:00\" \"2024-02-29T10:11:12+05:30\").String "
+     "}}|{{ (toDate \"2006-01-02 15:04:05 MST\" \"2024-02-29 10:11:12 "
+     "PST\").String }}",
+     "2024-02-29 00:00:00 +0000 UTC|0001-01-01 00:00:00 +0000 UTC|2024-02-29 "
+     "10:11:12 +0530 +0530|2024-02-29 10:11:12 +0000 PST",
+     NULL},
+    {"{{ (toDate \"2006-01-02T15:04:05.999999999Z07:00\" "
+     "\"2024-02-29T10:11:12.123Z\").String }}|{{ (toDate \"Jan _2 "
+     "15:04:05.000\" \"Feb  3 01:02:03.456\").String }}|{{ (toDate "
+     "\"2006-01-02 15:04:05\" \"2024-01-02 03:04:05.5\").String }}|{{ (toDate "
+     "\"02 Jan 06 15:04 -0700\" \"29 Feb 24 10:11 -0000\").String }}",
+     "2024-02-29 10:11:12.123 +0000 UTC|0000-02-03 01:02:03.456 +0000 "
+     "UTC|2024-01-02 03:04:05.5 +0000 UTC|2024-02-29 10:11:00 +0000 UTC",
+     NULL},
+    {"{{ (mustToDate \"Mon Jan 2 2006\" \"Tue Feb 3 2009\").String }}|{{ "
+     "(mustToDate \"Monday, January 2 2006 3:04PM\" \"friday, MARCH 13 2020 "
+     "12:30PM\").String }}|{{ (mustToDate \"002 2006\" \"060 2024\").String "
+     "}}|{{ (mustToDate \"__2 2006\" \" 60 2023\").String }}",
+     "2009-02-03 00:00:00 +0000 UTC|2020-03-13 12:30:00 +0000 UTC|2024-02-29 "
+     "00:00:00 +0000 UTC|2023-03-01 00:00:00 +0000 UTC",
+     NULL},
+    {"{{ (mustToDate \"2006-01-02 15:04:05.000\" \"2024-01-01 "
+     "10:11:12.1\").String }}",
+     NULL,
+     "error calling mustToDate: parsing time \"2024-01-01 10:11:12.1\" as "
+     "\"2006-01-02 15:04:05.000\": cannot parse \".1\" as \".000\""},
+    {"{{ (mustToDate \"2006-01-02 15:04:05\" \"2024-01-01 10:11:60\").String "
+     "}}",
+     NULL,
+     "error calling mustToDate: parsing time \"2024-01-01 10:11:60\": second "
+     "out of range"},
+    {"{{ (mustToDate \"2006-01-02 3PM\" \"2024-01-01 12AM\").String }}|{{ "
+     "(mustToDate \"2006-01-02 3PM\" \"2024-01-01 12PM\").String }}|{{ "
+     "(mustToDate \"Jan 2006\" \"jan 2024\").String }}|{{ (mustToDate \"Jan "
+     "2006\" \"Janu 2024\").String }}",
+     NULL,
+     "error calling mustToDate: parsing time \"Janu 2024\" as \"Jan 2006\": "
+     "cannot parse \"u 2024\" as \" \""},
+    {"{{ (mustToDate \"2006-01-02 -0700\" \"2024-01-01 +2500\").String }}",
+     NULL,
+     "error calling mustToDate: parsing time \"2024-01-01 +2500\": time zone "
+     "offset hour out of range"},
+    {"{{ (mustToDate \"2006-01-02 MST\" \"2024-01-01 AB\").String }}", NULL,
+     "error calling mustToDate: parsing time \"2024-01-01 AB\" as \"2006-01-02 "
+     "MST\": cannot parse \"AB\" as \"MST\""},
+    {"{{ (mustToDate \"2006-01-02 MST\" \"2024-01-01 ABCDE\").String }}|{{ "
+     "(mustToDate \"2006-01-02 MST\" \"2024-01-01 ABCT\").String }}|{{ "
+     "(mustToDate \"2006-01-02 MST\" \"2024-01-01 +05\").String }}|{{ "
+     "(mustToDate \"2006-01-02 MST\" \"2024-01-01 GMT\").String }}|{{ "
+     "(mustToDate \"2006-01-02 MST\" \"2024-01-01 GMT-11\").String }}",
+     NULL,
+     "error calling mustToDate: parsing time \"2024-01-01 ABCDE\" as "
+     "\"2006-01-02 MST\": cannot parse \"ABCDE\" as \"MST\""},
+    {"{{ (mustToDate \"2006-01-02 MST\" \"2024-01-01 WITA\").String }}|{{ "
+     "(mustToDate \"Jan _2\" \"Feb  9\").String }}|{{ (mustToDate \"Jan _2\" "
+     "\"Feb 19\").String }}|{{ (mustToDate \"2006-1-2\" \"2024-1-2\").String "
+     "}}|{{ (mustToDate \"_2006\" \"_2024\").String }}",
+     "2024-01-01 00:00:00 +0000 WITA|0000-02-09 00:00:00 +0000 UTC|0000-02-19 "
+     "00:00:00 +0000 UTC|2024-01-02 00:00:00 +0000 UTC|2024-01-01 00:00:00 "
+     "+0000 UTC",
+     NULL},
+    {"{{ (mustToDate \"2006 .999\" \"2024 .5\").String }}|{{ (mustToDate "
+     "\"2006 .999\" \"2024\").String }}",
+     "2024-01-01 00:00:00.5 +0000 UTC|2024-01-01 00:00:00 +0000 UTC", NULL},
+    {"{{ (mustToDate \"2006-01-02 15:04:05 -0700\" \"2024-06-01 12:00:00 "
+     "+0000\").Format \"Jan _2 MST Z0700 Z07 -07:00:00 Z070000 .000000000000 "
+     ".9\" }}",
+     "Jun  1 UTC Z Z +00:00:00 Z .000000000 ", NULL},
+    {"{{ ((mustToDate \"2006-01-02\" \"2024-06-01\").Add 1500000000).String "
+     "}}|{{ ((mustToDate \"2006-01-02\" \"2024-06-01\").Add -1).String }}|{{ "
+     "(mustToDate \"2006-01-02\" \"2024-06-01\").UTC.String }}|{{ (mustToDate "
+     "\"2006-01-02\" \"2024-06-01\").UnixNano }}|{{ (mustToDate \"2006\" "
+     "\"2024\").Equal (mustToDate \"2006\" \"2024\") }}",
+     "2024-06-01 00:00:01.5 +0000 UTC|2024-05-31 23:59:59.999999999 +0000 "
+     "UTC|2024-06-01 00:00:00 +0000 UTC|1717200000000000000|true",
+     NULL},
+};
+
+static const fcase url_cases[] = {
+    {"{{ (urlParse \"https://u:p@host:8443/path/x?q=1#frag\").host }}|{{ "
+     "(urlParse \"https://host/path\").scheme }}|{{ urlJoin (dict \"scheme\" "
+     "\"https\" \"host\" \"h\" \"path\" \"/p\" \"query\" \"a=b\") }}|{{ "
+     "(urlParse \"https://u:p@host/x\").userinfo }}",
+     "host:8443|https|https://h/p?a=b|u:p", NULL},
+    {"{{ urlParse \"https://u:p@host:8443/path/x?q=1#frag\" }}",
+     "map[fragment:frag host:host:8443 hostname:host opaque: path:/path/x "
+     "query:q=1 scheme:https userinfo:u:p]",
+     NULL},
+    {"{{ urlParse \"HTTP://[fe80::1%25en0]:80/a%20b?x#a%20b\" }}",
+     "map[fragment:a b host:[fe80::1%en0]:80 hostname:fe80::1%en0 opaque: "
+     "path:/a b query:x scheme:http userinfo:]",
+     NULL},
+    {"{{ urlParse \"mailto:joe@example.com\" }}|{{ urlParse \"/rel/path?x=1\" "
+     "}}|{{ urlParse \"rel\" }}|{{ urlParse \"\" }}|{{ urlParse \"*\" }}|{{ "
+     "urlParse \"http://h?\" }}|{{ urlParse \"file:///etc/x\" }}|{{ urlParse "
+     "\"//h/p\" }}|{{ urlParse \"///p\" }}",
+     "map[fragment: host: hostname: opaque:joe@example.com path: query: "
+     "scheme:mailto userinfo:]|map[fragment: host: hostname: opaque: "
+     "path:/rel/path query:x=1 scheme: userinfo:]|map[fragment: host: "
+     "hostname: opaque: path:rel query: scheme: userinfo:]|map[fragment: host: "
+     "hostname: opaque: path: query: scheme: userinfo:]|map[fragment: host: "
+     "hostname: opaque: path:* query: scheme: userinfo:]|map[fragment: host:h "
+     "hostname:h opaque: path: query: scheme:http userinfo:]|map[fragment: "
+     "host: hostname: opaque: path:/etc/x query: scheme:file "
+     "userinfo:]|map[fragment: host:h hostname:h opaque: path:/p query: "
+     "scheme: userinfo:]|map[fragment: host: hostname: opaque: path:///p "
+     "query: scheme: userinfo:]",
+     NULL},
+    {"{{ urlParse \"http://u%40x:p%3Aw@h/\" }}|{{ urlParse \"http://user@h/\" "
+     "}}|{{ urlParse \"http://a@b@c/\" }}|{{ urlParse "
+     "\"postgres://h1:5432,h2:5433/db\" }}|{{ urlParse \"http://h:/\" }}",
+     "map[fragment: host:h hostname:h opaque: path:/ query: scheme:http "
+     "userinfo:u%40x:p%3Aw]|map[fragment: host:h hostname:h opaque: path:/ "
+     "query: scheme:http userinfo:user]|map[fragment: host:c hostname:c "
+     "opaque: path:/ query: scheme:http userinfo:a%40b]|map[fragment: "
+     "host:h1:5432,h2:5433 hostname:h1:5432,h2 opaque: path:/db query: "
+     "scheme:postgres userinfo:]|map[fragment: host:h: hostname:h opaque: "
+     "path:/ query: scheme:http userinfo:]",
+     NULL},
+    {"{{ urlParse \"a:b/c\" }}",
+     "map[fragment: host: hostname: opaque:b/c path: query: scheme:a "
+     "userinfo:]",
+     NULL},
+    {"{{ urlParse \":x\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse \":x\": missing "
+     "protocol scheme"},
+    {"{{ urlParse \"http://h:8x/\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse \"http://h:8x/\": "
+     "invalid port \":8x\" after host"},
+    {"{{ urlParse \"http://h1:1:2/\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse \"http://h1:1:2/\": "
+     "invalid port \":1:2\" after host"},
+    {"{{ urlParse \"http://[::1/\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse \"http://[::1/\": "
+     "missing ']' in host"},
+    {"{{ urlParse \"http://a[::1]/\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse \"http://a[::1]/\": "
+     "invalid IP-literal"},
+    {"{{ urlParse \"http://[1.2.3.4]/\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse "
+     "\"http://[1.2.3.4]/\": invalid IP-literal"},
+    {"{{ urlParse \"http://[zz]/\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse \"http://[zz]/\": "
+     "invalid host: ParseAddr(\"zz\"): unable to parse IP"},
+    {"{{ urlParse \"http://h/%zz\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse \"http://h/%zz\": "
+     "invalid URL escape \"%zz\""},
+    {"{{ urlParse \"http://h/#%zz\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse \"http://h/#%zz\": "
+     "invalid URL escape \"%zz\""},
+    {"{{ urlParse \"http://h%41/\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse \"http://h%41/\": "
+     "invalid URL escape \"%41\""},
+    {"{{ urlParse \"http://h h/\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse \"http://h h/\": "
+     "invalid character \" \" in host name"},
+    {"{{ urlParse \"http://u s@h/\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse \"http://u s@h/\": "
+     "net/url: invalid userinfo"},
+    {"{{ urlParse \"http://h/\\x01\" }}", NULL,
+     "error calling urlParse: unable to parse url: parse \"http://h/\\x01\": "
+     "net/url: invalid control character in URL"},
+    {"{{ urlParse \"1http://x\" }}|{{ urlParse \"a b:c\" }}|{{ urlParse "
+     "\"http://h/a?b?c\" }}|{{ urlParse \"http://h/a??\" }}|{{ urlParse "
+     "\"http://%C3%A9/\" }}",
+     NULL,
+     "error calling urlParse: unable to parse url: parse \"1http://x\": first "
+     "path segment in URL cannot contain colon"},
+    {"{{ urlJoin (dict \"scheme\" \"https\" \"host\" \"h\" \"path\" \"p q?\" "
+     "\"query\" \"a=b\" \"fragment\" \"f g#\" \"userinfo\" \"u@x:p w\") }}|{{ "
+     "urlJoin (dict) }}|{{ urlJoin (dict \"path\" \"a:b/c\") }}|{{ urlJoin "
+     "(dict \"scheme\" \"mailto\" \"opaque\" \"x@y\") }}|{{ urlJoin (dict "
+     "\"host\" \"h\") }}|{{ urlJoin (dict \"scheme\" \"file\" \"path\" \"/x\") "
+     "}}|{{ urlJoin (dict \"userinfo\" \"u\") }}|{{ urlJoin (dict \"path\" "
+     "\"*\") }}|{{ urlJoin (dict \"host\" \"\303\251\") }}",
+     NULL,
+     "error calling urlJoin: unable to parse userinfo in dict: parse "
+     "\"proto://u@x:p w@host\": net/url: invalid userinfo"},
+    {"{{ urlJoin (dict \"scheme\" 1) }}", NULL,
+     "error calling urlJoin: unable to parse scheme key, must be of type "
+     "string, but int found"},
+    {"{{ urlJoin (dict \"userinfo\" \"a/b\") }}", "", NULL},
+    {"{{ urlJoin (dict \"userinfo\" \"%zz\") }}", NULL,
+     "error calling urlJoin: unable to parse userinfo in dict: parse "
+     "\"proto://%zz@host\": invalid URL escape \"%zz\""},
+    {"{{ urlJoin nil }}", "", NULL},
+};
+
+static const fcase toml_cases[] = {
+    {"{{ toToml nil }}", NULL,
+     "error calling toToml: reflect: call of reflect.Value.Type on zero Value"},
+    {"{{ toToml \"x\" }}|{{ toToml (list 1 \"a\") }}|{{ toToml (list (dict "
+     "\"a\" 1)) }}|{{ toToml (dict \"a\" (list 1 nil)) }}|{{ toToml 1.5 }}|{{ "
+     "toToml 3 }}|{{ toToml true }}|{{ toToml (list) }}|{{ toToml (dict) }}",
+     "\"x\"|[1, \"a\"]|toml: top-level values must be Go maps or structs|toml: "
+     "cannot encode array with nil element|1.5|3|true|[]|",
+     NULL},
+    {"{{ toToml (dict \"a\" (list (dict \"b\" 1) (dict \"c\" (dict \"d\" 2 "
+     "\"e\" (list (dict \"f\" 1))))) \"z\" 1 \"y\" (dict \"x\" (dict \"w\" 1)) "
+     "\"v\" (list (list 1 2) (dict \"a\" 1)) \"k y\" \"\303\251\\\"\\n\" \"\" "
+     "1.5 \"f\" 1e20 \"g\" 100000000.0 \"h\" (list) \"i\" (dict)) }}",
+     "\"\" = 1.5\nf = 1e+20\ng = 1e+08\nh = []\n\"k y\" = "
+     "\"\303\251\\\"\\n\"\nv = [[1, 2], {a = 1}]\nz = 1\n\n[[a]]\n  b = "
+     "1\n\n[[a]]\n  [a.c]\n    d = 2\n\n    [[a.c.e]]\n      f = "
+     "1\n\n[i]\n\n[y]\n  [y.x]\n    w = 1\n",
+     NULL},
+    {"{{ toToml (dict \"a\" (list (dict \"b\" nil \"c\" 1))) }}|{{ toToml "
+     "(dict \"a\" (list (list 1 nil))) }}|{{ toToml (dict \"a\" (list (dict "
+     "\"x\" (list nil)))) }}|{{ toToml (dict \"n\" nil \"m\" 1) }}",
+     "[[a]]\n  c = 1\n|toml: cannot encode array with nil element|toml: cannot "
+     "encode array with nil element|m = 1\n",
+     NULL},
+    {"{{ toToml (dict \"s\" \"\\x01\\x7f\\b\\t\\f\\r\\\\\" \"a.b\" (dict \"c "
+     "d\" (dict \"e\" 1)) \"t\" (list (dict \"q\" (dict \"r\" 1) \"p\" 2) "
+     "(dict \"s\" (list 1 2))) \"u\" 1.0 \"w\" -0.0 \"x\" 1e-7 \"y\" "
+     "123456789.0) }}",
+     "s = \"\\u0001\\u007f\\b\\t\\f\\r\\\\\"\nu = 1.0\nw = -0.0\nx = 1e-07\ny "
+     "= 1.23456789e+08\n\n[\"a.b\"]\n  [\"a.b\".\"c d\"]\n    e = 1\n\n[[t]]\n "
+     " p = 2\n  [t.q]\n    r = 1\n\n[[t]]\n  s = [1, 2]\n",
+     NULL},
+    {"{{ toToml (dict \"a\" (dict \"b\" (dict \"c\" (dict \"d\" 1))) \"e\" 1) "
+     "}}|{{ toToml (dict \"m\" (list (dict) (dict \"a\" (dict \"b\" (list "
+     "(dict \"c\" 1)))))) }}|{{ toToml (dict \"inl\" (list (dict \"a\" (dict "
+     "\"b\" 1) \"c\" 2 \"d\" (list (dict \"x\" 1))))) }}",
+     "e = 1\n\n[a]\n  [a.b]\n    [a.b.c]\n      d = 1\n|[[m]]\n\n[[m]]\n  "
+     "[m.a]\n\n    [[m.a.b]]\n      c = 1\n|[[inl]]\n  c = 2\n  [inl.a]\n    b "
+     "= 1\n\n  [[inl.d]]\n    x = 1\n",
+     NULL},
+};
+
+/* Where Sprig would read the clock or a zone database, a render fails
+ * instead (a render is a pure function; see funcs_time.c). */
+static const fcase purity_cases[] = {
+    {"{{ dateInZone \"2006\" \"x\" \"UTC\" }}", NULL,
+     "error calling dateInZone: the date is a string, not a time or Unix "
+     "seconds"},
+    {"{{ date \"2006\" 1.5 }}", NULL,
+     "error calling date: the date is a float64"},
+    {"{{ dateInZone \"2006\" 0 \"Europe/Paris\" }}", NULL,
+     "error calling dateInZone: time zone Europe/Paris is not available"},
+    {"{{ durationRound (toDate \"2006\" \"2020\") }}", NULL,
+     "error calling durationRound: the time since a date needs the current "
+     "time"},
+    {"{{ date_in_zone \"2006\" 0 \"Local\" }}|{{ date \"2006\" 0 }}",
+     "1970|1970", NULL},
+};
+
 /* Render one template the way Helm would name it; returns 0 or -1. */
 static int render(const char *tpl, rn_buf *out, rn_error *err)
 {
@@ -662,7 +1113,9 @@ static int render(const char *tpl, rn_buf *out, rn_error *err)
     int rc = tmpl_parse(s, name, tpl, strlen(tpl), err);
     if (rc == 0) {
         rn_value *values = rn_map_new(a, 1);
-        rn_map_setz(a, values, "Values", rn_map_new(a, 0));
+        rn_value *vals = rn_map_new(a, 0);
+        vals->flags |= RN_F_VALUES; /* Helm's .Values is chartutil.Values */
+        rn_map_setz(a, values, "Values", vals);
         rc = tmpl_execute(s, name, values, out, err);
     }
     rn_arena_free(a);
@@ -722,6 +1175,11 @@ CASES(helm)
 CASES(args)
 CASES(unicode)
 CASES(more)
+CASES(words)
+CASES(time)
+CASES(url)
+CASES(toml)
+CASES(purity)
 
 /* Functions Helm leaves out or that are not deterministic are unknown:
  * using one is a parse error naming it. */
@@ -903,6 +1361,11 @@ int main(void)
         cmocka_unit_test(test_args),
         cmocka_unit_test(test_unicode),
         cmocka_unit_test(test_more),
+        cmocka_unit_test(test_words),
+        cmocka_unit_test(test_time),
+        cmocka_unit_test(test_url),
+        cmocka_unit_test(test_toml),
+        cmocka_unit_test(test_purity),
         cmocka_unit_test(test_unknown_functions),
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_parse_int),

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# hack/bench-krm.sh — krmfn as a KRM function, measured (called by
+# hack/bench.sh; prints markdown table rows in its format):
+#
+#  * a ResourceList of 1000 MLflow objects through `krmfn`: median wall
+#    time, peak RSS and the cost per object;
+#  * one MLflow object through `kustomize build` with krmfn as an exec
+#    function, against kustomize's built-in helmCharts inflation with the
+#    real helm of the same chart (same release name, namespace and
+#    storage/artifact settings): the ratio is the end-to-end speed-up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+KRMFN=$(realpath "${KRMFN:-bin/krmfn}")
+HELM=${HELM:?set HELM to the pinned helm binary}
+KUSTOMIZE=${KUSTOMIZE:?set KUSTOMIZE to the pinned kustomize binary}
+RUNS=${RUNS:-15}
+N=${KRM_OBJECTS:-1000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export KUBECONFIG=/dev/null HELM_NAMESPACE=
+
+# measure CMD... (stdin from $STDIN or /dev/null) -> "median_us median_rss_kb"
+measure() {
+    local i in=${STDIN:-/dev/null}
+    "$@" <"$in" >/dev/null 2>&1 || { echo "benchmark command failed: $*" >&2; exit 1; }
+    : >"$work/samples"
+    for ((i = 0; i < RUNS; i++)); do
+        local t0 t1
+        t0=$(date +%s%N)
+        /usr/bin/time -f '%M' -o "$work/rss" "$@" <"$in" >/dev/null 2>&1
+        t1=$(date +%s%N)
+        echo "$(((t1 - t0) / 1000)) $(cat "$work/rss")" >>"$work/samples"
+    done
+    local us rss
+    us=$(cut -d' ' -f1 "$work/samples" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+    rss=$(cut -d' ' -f2 "$work/samples" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+    echo "$us $rss"
+}
+
+row() { # label helm_us helm_rss ours_us ours_rss
+    awk -v l="$1" -v hu="$2" -v hr="$3" -v ou="$4" -v or="$5" 'BEGIN {
+        printf "| %-34s | %9.1f ms | %7.1f MB | %8.2f ms | %6.1f MB | %6.1fx | %6.1fx |\n",
+            l, hu/1000, hr/1024, ou/1000, or/1024, hu/ou, hr/or }'
+}
+
+# --- 1000 MLflow objects in one ResourceList ----------------------------------
+{
+    printf 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n'
+    for ((i = 0; i < N; i++)); do
+        printf -- '- apiVersion: mlflow.opendatahub.io/v1\n  kind: MLflow\n  metadata:\n    name: team-%d\n  spec:\n    serveArtifacts: true\n    storage: {}\n' "$i"
+    done
+    printf 'functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n  data: {httpRoute: "true"}\n'
+} >"$work/rl.yaml"
+read -r ou or <<<"$(STDIN=$work/rl.yaml measure "$KRMFN")"
+awk -v l="krm: $N MLflow objects" -v ou="$ou" -v or="$or" -v n="$N" 'BEGIN {
+    printf "| %-34s | %12s | %10s | %8.2f ms | %6.1f MB | %6s | %7s |\n", l, "-", "-", ou/1000, or/1024, "-", "-"
+    printf "| %-34s | %12s | %10s | %8.3f ms | %9s | %6s | %7s |\n", "krm: per MLflow object", "-", "-", ou/1000/n, "-", "-", "-" }'
+
+# --- one MLflow through kustomize: exec function vs helmCharts + helm --------
+mkdir -p "$work/fn" "$work/helm/charts" "$work/path"
+ln -s "$KRMFN" "$work/path/krmfn"
+cat >"$work/fn/mlflow.yaml" <<'YAML'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata:
+  name: mlflow
+spec:
+  serveArtifacts: true
+  storage: {}
+YAML
+cat >"$work/fn/krmfn.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: render
+  annotations:
+    config.kubernetes.io/function: |
+      exec:
+        path: krmfn
+data: {}
+YAML
+printf 'resources: [mlflow.yaml]\ntransformers: [krmfn.yaml]\n' >"$work/fn/kustomization.yaml"
+cp -r charts/mlflow "$work/helm/charts/mlflow"
+cat >"$work/helm/kustomization.yaml" <<'YAML'
+helmCharts:
+  - name: mlflow
+    releaseName: mlflow
+    namespace: opendatahub
+    valuesInline:
+      storage:
+        enabled: true
+      mlflow:
+        serveArtifacts: true
+YAML
+export PATH="$work/path:$PATH"
+read -r hu hr <<<"$(measure "$KUSTOMIZE" build --enable-helm --helm-command "$HELM" "$work/helm")"
+read -r ou or <<<"$(measure "$KUSTOMIZE" build --enable-alpha-plugins --enable-exec "$work/fn")"
+row "kustomize build: helmCharts vs krmfn" "$hu" "$hr" "$ou" "$or"

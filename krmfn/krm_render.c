@@ -1,0 +1,432 @@
+/*
+ * krm_render.c — `krmfn render`: plain YAML streams of MLflow objects in,
+ * a YAML stream of manifests out, for `kubectl apply -f -` and for the
+ * Argo CD plugin. Other objects in the streams pass through. Output is
+ * printed only when every object rendered; errors name the file, the
+ * object and the field.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "krm.h"
+#include "yaml.h"
+
+#define MAX_FILES 4096
+
+static const char usage[] =
+    "Usage: krmfn render [FILE|DIR|-]... [flags]\n"
+    "\n"
+    "Render the MLflow objects (mlflow.opendatahub.io/v1) in plain YAML\n"
+    "streams and print the manifests as one YAML stream, for\n"
+    "`krmfn render mlflow.yaml | kubectl apply -f -`. Other objects in the\n"
+    "streams are printed unchanged. Without FILE, or with -, stdin is read.\n"
+    "A DIR stands for its *.yaml, *.yml and *.json files, recursively, in\n"
+    "name order (hidden entries, kustomization.yaml and Kptfile skipped;\n"
+    "so are objects annotated config.kubernetes.io/local-config: \"true\"\n"
+    "and function configs, other than MLflow objects).\n"
+    "\n"
+    "Nothing is printed unless every object renders; each error names the\n"
+    "file, the object and the field, and the exit status is 1. Warnings go\n"
+    "to stderr.\n"
+    "\n"
+    "Flags (the functionConfig keys of the KRM function):\n"
+    "      --mode M                opendatahub (default) or rhoai\n"
+    "      --namespace NS          target namespace (default: the mode's)\n"
+    "      --set-image IMG         image when an MLflow names none\n"
+    "                              (default $MLFLOW_IMAGE, else " RN_MLFLOW_DEFAULT_IMAGE ")\n"
+    "      --http-route[=BOOL]     render the HTTPRoute\n"
+    "      --gateway-name NAME     its parent Gateway\n"
+    "      --gateway-namespace NS  the Gateway's namespace\n"
+    "      --console-link[=BOOL]   render the ConsoleLink (needs --mlflow-url)\n"
+    "      --mlflow-url URL        base URL of the gateway (https://host)\n"
+    "      --section-title TEXT    console application menu section\n"
+    "      --keep-mlflow[=BOOL]    print the MLflow objects too\n"
+    "      --chart DIR             chart directory instead of the built-in one\n"
+    "      --argocd                take settings an Argo CD plugin is given:\n"
+    "                              PARAM_<KEY> or ARGOCD_ENV_<KEY> (KEY: a\n"
+    "                              functionConfig key in upper case, e.g.\n"
+    "                              PARAM_MODE, PARAM_MLFLOWIMAGE), namespace\n"
+    "                              default $ARGOCD_APP_NAMESPACE; flags win\n"
+    "      --discover              print the files holding MLflow objects,\n"
+    "                              render nothing (Argo CD discovery)\n"
+    "  -h, --help                  this help\n";
+
+typedef struct flag_def {
+    const char *flag, *key;
+    bool boolean;
+} flag_def;
+
+static const flag_def flags[] = {
+    {"mode", "mode", false},
+    {"namespace", "namespace", false},
+    {"set-image", "mlflowImage", false},
+    {"http-route", "httpRoute", true},
+    {"gateway-name", "gatewayName", false},
+    {"gateway-namespace", "gatewayNamespace", false},
+    {"console-link", "consoleLink", true},
+    {"mlflow-url", "mlflowUrl", false},
+    {"section-title", "sectionTitle", false},
+    {"keep-mlflow", "keepMLflow", true},
+    {"chart", "chart", false},
+};
+
+#define NFLAGS (sizeof flags / sizeof flags[0])
+
+typedef struct render_args {
+    const char *files[MAX_FILES];
+    int nfiles;
+    const char *values[NFLAGS]; /* per flag, NULL when not given */
+    bool argocd, discover;
+} render_args;
+
+/* "--flag V", "--flag=V"; boolean flags also bare ("--http-route"). */
+static int match_flag(int argc, char **argv, int *i, render_args *o)
+{
+    const char *a = argv[*i];
+    for (size_t f = 0; f < NFLAGS; f++) {
+        size_t n = strlen(flags[f].flag);
+        if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, flags[f].flag, n) != 0)
+            continue;
+        const char *rest = a + 2 + n;
+        if (*rest == '=')
+            o->values[f] = rest + 1;
+        else if (*rest != '\0')
+            continue;
+        else if (flags[f].boolean)
+            o->values[f] = "true";
+        else if (*i + 1 < argc)
+            o->values[f] = argv[++*i];
+        else {
+            fprintf(stderr, "krmfn render: flag needs an argument: %s\n", a);
+            return -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, render_args *o)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage, stdout);
+            exit(0);
+        }
+        if (strcmp(a, "--argocd") == 0) {
+            o->argocd = true;
+            continue;
+        }
+        if (strcmp(a, "--discover") == 0) {
+            o->discover = true;
+            continue;
+        }
+        int r = match_flag(argc, argv, &i, o);
+        if (r < 0)
+            return -1;
+        if (r)
+            continue;
+        if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "krmfn render: unknown flag %s (see krmfn render "
+                            "--help)\n",
+                    a);
+            return -1;
+        }
+        if (o->nfiles == MAX_FILES) {
+            fprintf(stderr, "krmfn render: too many files\n");
+            return -1;
+        }
+        o->files[o->nfiles++] = a;
+    }
+    return 0;
+}
+
+/* ---- settings -------------------------------------------------------------- */
+
+static int set_key(rn_arena *a, krm_settings *s, const char *key,
+                   const char *val, const char *from)
+{
+    char why[1024];
+    if (krm_settings_set(a, s, key, rn_strz(a, val), why, sizeof why) < 0) {
+        fprintf(stderr, "krmfn render: %s: ", from);
+        krm_print_line(stderr, why);
+        return -1;
+    }
+    return 0;
+}
+
+static const char *argocd_env(rn_arena *a, const char *key, const char **name)
+{
+    char up[64];
+    size_t n = 0;
+    for (const char *p = key; *p && n + 1 < sizeof up; p++)
+        up[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+    up[n] = '\0';
+    static const char *const prefixes[] = {"PARAM_", "ARGOCD_ENV_"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *var = rn_arena_printf(a, "%s%s", prefixes[i], up);
+        const char *v = getenv(var);
+        if (v && *v) {
+            *name = var;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+static int settings(rn_arena *a, const render_args *o, krm_settings *s)
+{
+    krm_settings_defaults(s);
+    if (o->argocd) {
+        const char *ns = getenv("ARGOCD_APP_NAMESPACE");
+        if (ns && *ns && set_key(a, s, "namespace", ns, "ARGOCD_APP_NAMESPACE"))
+            return -1;
+        for (size_t f = 0; f < NFLAGS; f++) {
+            const char *var = NULL;
+            const char *v = argocd_env(a, flags[f].key, &var);
+            if (v && set_key(a, s, flags[f].key, v, var) < 0)
+                return -1;
+        }
+    }
+    for (size_t f = 0; f < NFLAGS; f++) {
+        if (!o->values[f])
+            continue;
+        const char *from = rn_arena_printf(a, "--%s", flags[f].flag);
+        if (set_key(a, s, flags[f].key, o->values[f], from) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+typedef struct file_list {
+    char **paths;
+    size_t len, cap;
+} file_list;
+
+static void add_file(rn_arena *a, file_list *l, const char *p)
+{
+    if (l->len == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        l->paths = rn_arena_realloc(a, l->paths, l->cap * sizeof *l->paths,
+                                    cap * sizeof *l->paths);
+        l->cap = cap;
+    }
+    l->paths[l->len++] = rn_arena_strdup(a, p);
+}
+
+static bool manifest_name(const char *name)
+{
+    if (strcmp(name, "kustomization.yaml") == 0 ||
+        strcmp(name, "kustomization.yml") == 0 ||
+        strcmp(name, "Kustomization") == 0 || strcmp(name, "Kptfile") == 0)
+        return false;
+    size_t n = strlen(name);
+    static const char *const ext[] = {".yaml", ".yml", ".json"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t e = strlen(ext[i]);
+        if (n > e && strcmp(name + n - e, ext[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* A directory's manifests, recursively, sorted by path. */
+static int walk_dir(rn_arena *a, const char *dir, file_list *l, int depth)
+{
+    if (depth > 32)
+        return 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "krmfn render: %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    file_list here = {0};
+    for (struct dirent *e; (e = readdir(d));)
+        if (e->d_name[0] != '.')
+            add_file(a, &here, e->d_name);
+    closedir(d);
+    qsort(here.paths, here.len, sizeof *here.paths, cmp_str);
+    for (size_t i = 0; i < here.len; i++) {
+        const char *p = strcmp(dir, ".") == 0
+                            ? here.paths[i]
+                            : rn_arena_printf(a, "%s/%s", dir, here.paths[i]);
+        struct stat st;
+        if (stat(p, &st) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (walk_dir(a, p, l, depth + 1) < 0)
+                return -1;
+        } else if (S_ISREG(st.st_mode) && manifest_name(here.paths[i])) {
+            add_file(a, l, p);
+        }
+    }
+    return 0;
+}
+
+static int expand_files(rn_arena *a, const render_args *o, file_list *l)
+{
+    if (o->nfiles == 0)
+        add_file(a, l, "-");
+    for (int i = 0; i < o->nfiles; i++) {
+        struct stat st;
+        if (strcmp(o->files[i], "-") != 0 && stat(o->files[i], &st) == 0 &&
+            S_ISDIR(st.st_mode)) {
+            if (walk_dir(a, o->files[i], l, 0) < 0)
+                return -1;
+        } else {
+            add_file(a, l, o->files[i]);
+        }
+    }
+    return 0;
+}
+
+/* ---- rendering ------------------------------------------------------------- */
+
+/* Objects that only tools read: local-config ones, and function configs
+ * (a kustomization's transformer next to the MLflow objects). */
+static bool local_config(const rn_value *obj)
+{
+    const rn_value *ann = rn_value_at(obj, "metadata.annotations");
+    if (!ann || ann->kind != RN_MAP)
+        return false;
+    const rn_value *v = rn_map_getz(ann, "config.kubernetes.io/local-config");
+    if (v && v->kind == RN_STRING && strcmp(v->u.s.ptr, "true") == 0)
+        return true;
+    return !krm_is_mlflow(obj) &&
+           rn_map_getz(ann, "config.kubernetes.io/function") != NULL;
+}
+
+static int read_stream(rn_arena *a, const char *path, rn_value **docs)
+{
+    size_t len;
+    char *buf = cli_read_file(path, KRM_MAX_INPUT_BYTES, &len);
+    const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+    if (!buf) {
+        fprintf(stderr, "krmfn render: %s: %s\n", name,
+                errno == EFBIG ? "larger than 32 MiB" : strerror(errno));
+        return -1;
+    }
+    rn_error err;
+    rn_error_clear(&err);
+    rn_yaml_limits lim = {KRM_MAX_INPUT_BYTES, KRM_MAX_DEPTH,
+                          (size_t)64 * 1024 + len};
+    int rc = rn_yaml_parse_stream(a, buf, len, name, RN_YAML_CORE, &lim, docs,
+                                  &err);
+    free(buf);
+    if (rc < 0) {
+        fputs("krmfn render: ", stderr);
+        krm_print_line(stderr, err.msg);
+    }
+    return rc;
+}
+
+/* One file: every document rendered or passed. Returns its error count. */
+static size_t render_file(krm_run *run, const krm_settings *s,
+                          const char *path)
+{
+    rn_value *docs;
+    if (read_stream(run->a, path, &docs) < 0)
+        return 1;
+    krm_results res;
+    krm_results_init(&res, run->a);
+    run->res = &res;
+    for (size_t i = 0; i < docs->u.list.len; i++) {
+        const rn_value *d = docs->u.list.items[i];
+        if (d->kind == RN_NULL ||
+            (d->kind == RN_MAP && !krm_is_mlflow(d) && local_config(d)))
+            continue;
+        if (d->kind != RN_MAP)
+            krm_result(&res, KRM_ERROR, NULL, NULL,
+                       "document %zu is not an object but %s", i + 1,
+                       rn_value_kind_name(d));
+        else if (krm_is_mlflow(d))
+            krm_run_mlflow(run, s, d, false);
+        else
+            krm_run_pass(run, d);
+    }
+    const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+    krm_results_print(&res, stderr, rn_arena_printf(run->a, "krmfn render: %s", name),
+                      true);
+    return res.errors;
+}
+
+static int discover(rn_arena *a, const file_list *files)
+{
+    for (size_t i = 0; i < files->len; i++) {
+        rn_value *docs;
+        rn_error err;
+        rn_error_clear(&err);
+        size_t len;
+        char *buf = cli_read_file(files->paths[i], KRM_MAX_INPUT_BYTES, &len);
+        if (!buf)
+            continue;
+        rn_yaml_limits lim = {KRM_MAX_INPUT_BYTES, KRM_MAX_DEPTH,
+                              (size_t)64 * 1024 + len};
+        int rc = rn_yaml_parse_stream(a, buf, len, files->paths[i],
+                                      RN_YAML_CORE, &lim, &docs, &err);
+        free(buf);
+        for (size_t d = 0; rc == 0 && d < docs->u.list.len; d++)
+            if (krm_is_mlflow(docs->u.list.items[d])) {
+                printf("%s\n", files->paths[i]);
+                break;
+            }
+    }
+    return 0;
+}
+
+int cmd_render(int argc, char **argv)
+{
+    render_args o = {0};
+    if (parse_args(argc, argv, &o) < 0)
+        return 1;
+    rn_arena *a = rn_arena_new();
+    krm_settings s;
+    file_list files = {0};
+    rn_chart *chart = NULL;
+    rn_error err;
+    rn_error_clear(&err);
+    int rc = settings(a, &o, &s) == 0 && expand_files(a, &o, &files) == 0
+                 ? 0
+                 : 1;
+    if (rc == 0 && o.discover) {
+        rc = discover(a, &files);
+        rn_arena_free(a);
+        return rc;
+    }
+    if (rc == 0 && krm_load_chart(a, &s, &chart, &err) < 0) {
+        fputs("krmfn render: ", stderr);
+        krm_print_line(stderr, err.msg);
+        rc = 1;
+    }
+    rn_buf out = RN_BUF_INIT;
+    krm_run run;
+    krm_run_init(&run, a, NULL, chart, &out, true);
+    size_t errors = 0;
+    for (size_t i = 0; rc == 0 && i < files.len; i++)
+        errors += render_file(&run, &s, files.paths[i]);
+    if (rc == 0 && errors == 0) {
+        if (fwrite(rn_buf_cstr(&out), 1, out.len, stdout) != out.len ||
+            fflush(stdout) != 0) {
+            fprintf(stderr, "krmfn render: writing stdout: %s\n",
+                    strerror(errno));
+            rc = 1;
+        }
+    } else {
+        rc = 1;
+    }
+    rn_buf_free(&out);
+    rn_arena_free(a);
+    return rc;
+}

@@ -1,0 +1,536 @@
+/*
+ * apply.c — server-side apply of one object, claims, and pruning (see
+ * apply.h).
+ */
+#include "apply.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strmap.h"
+
+/* ---- pure helpers ---- */
+
+static bool zero_value(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_NULL:
+    case JSON_FALSE:
+        return true;
+    case JSON_STRING:
+        return json_string_length(v) == 0;
+    case JSON_INTEGER:
+        return json_integer_value(v) == 0;
+    case JSON_REAL:
+        return json_real_value(v) == 0;
+    case JSON_OBJECT:
+        return json_object_size(v) == 0;
+    case JSON_ARRAY:
+        return json_array_size(v) == 0;
+    default:
+        return false;
+    }
+}
+
+static bool has_uids(const json_t *arr)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(arr, i, it) if (!json_is_string(json_object_get(it, "uid")))
+        return false;
+    return json_array_size(arr) > 0;
+}
+
+static bool subset_by_uid(const json_t *want, const json_t *have)
+{
+    size_t i, j;
+    json_t *w, *h;
+    json_array_foreach(want, i, w)
+    {
+        const char *uid = json_string_value(json_object_get(w, "uid"));
+        bool found = false;
+        json_array_foreach(have, j, h)
+        {
+            const char *u = json_string_value(json_object_get(h, "uid"));
+            if (u && strcmp(u, uid) == 0) {
+                found = apply_subset(w, h);
+                break;
+            }
+        }
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+bool apply_subset(const json_t *want, const json_t *have)
+{
+    if (!have)
+        return !want || zero_value(want);
+    if (json_is_number(want) && json_is_number(have))
+        return json_number_value(want) == json_number_value(have);
+    if (json_typeof(want) != json_typeof(have))
+        return false;
+    if (json_is_object(want)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)want, k, v)
+        {
+            if (!apply_subset(v, json_object_get(have, k)))
+                return false;
+        }
+        return true;
+    }
+    if (json_is_array(want)) {
+        if (has_uids(want))
+            return subset_by_uid(want, have);
+        if (json_array_size(want) != json_array_size(have))
+            return false;
+        for (size_t i = 0; i < json_array_size(want); i++)
+            if (!apply_subset(json_array_get(want, i),
+                              json_array_get(have, i)))
+                return false;
+        return true;
+    }
+    return json_equal((json_t *)want, (json_t *)have);
+}
+
+int apply_quantity(const char *s, long double *out)
+{
+    if (!s || !*s)
+        return -1;
+    /* Digits, sign and decimal point only: strtold also reads "inf",
+     * "nan" and hex, which are no quantities. */
+    for (const char *p = s; *p && !isalpha((unsigned char)*p); p++)
+        if (!isdigit((unsigned char)*p) && *p != '.' && *p != '+' &&
+            *p != '-')
+            return -1;
+    if (!isdigit((unsigned char)s[0]) && s[0] != '.' && s[0] != '+' &&
+        s[0] != '-')
+        return -1;
+    char *end;
+    /* strtold takes "1e3" as an exponent; "2E" (exa) stays a suffix
+     * because no digit follows the E. */
+    long double v = strtold(s, &end);
+    if (end == s || memchr(s, 'x', (size_t)(end - s)) ||
+        memchr(s, 'X', (size_t)(end - s)))
+        return -1;
+    static const struct {
+        const char *suf;
+        long double mul;
+    } sufs[] = {
+        {"Ki", 1024.0L},
+        {"Mi", 1048576.0L},
+        {"Gi", 1073741824.0L},
+        {"Ti", 1099511627776.0L},
+        {"Pi", 1125899906842624.0L},
+        {"Ei", 1152921504606846976.0L},
+        {"n", 1e-9L},
+        {"u", 1e-6L},
+        {"m", 1e-3L},
+        {"", 1.0L},
+        {"k", 1e3L},
+        {"M", 1e6L},
+        {"G", 1e9L},
+        {"T", 1e12L},
+        {"P", 1e15L},
+        {"E", 1e18L},
+    };
+    for (size_t i = 0; i < sizeof sufs / sizeof sufs[0]; i++) {
+        if (strcmp(end, sufs[i].suf) == 0) {
+            if (!isfinite((double)v))
+                return -1;
+            *out = v * sufs[i].mul;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void apply_hash(const json_t *obj, char out[65])
+{
+    char *s = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+    unsigned char md[32];
+    unsigned int n = 0;
+    EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
+    free(s);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+json_t *apply_owner_ref(const json_t *mlflow, bool controller)
+{
+    json_t *md = json_object_get(mlflow, "metadata");
+    json_t *ref = json_pack(
+        "{s:s,s:s,s:O,s:O}", "apiVersion",
+        json_string_value(json_object_get(mlflow, "apiVersion"))
+            ? json_string_value(json_object_get(mlflow, "apiVersion"))
+            : "mlflow.opendatahub.io/v1",
+        "kind", "MLflow", "name", json_object_get(md, "name"), "uid",
+        json_object_get(md, "uid"));
+    if (controller) {
+        json_object_set_new(ref, "controller", json_true());
+        json_object_set_new(ref, "blockOwnerDeletion", json_true());
+    }
+    return ref;
+}
+
+bool apply_is_shared(const json_t *obj)
+{
+    json_t *labels =
+        json_object_get(json_object_get(obj, "metadata"), "labels");
+    return json_object_get(labels, APPLY_INSTANCE_LABEL) == NULL;
+}
+
+const char *apply_manager(const json_t *obj, const char *name, char *buf,
+                          size_t n)
+{
+    if (apply_is_shared(obj))
+        snprintf(buf, n, "%s/%s", APPLY_MANAGER, name);
+    else
+        snprintf(buf, n, "%s", APPLY_MANAGER);
+    return buf;
+}
+
+static const char *str_at(const json_t *obj, const char *a, const char *b)
+{
+    json_t *v = json_object_get(obj, a);
+    if (b)
+        v = json_object_get(v, b);
+    const char *s = json_string_value(v);
+    return s ? s : "";
+}
+
+char *apply_key(const json_t *obj)
+{
+    const char *av = str_at(obj, "apiVersion", NULL),
+               *kind = str_at(obj, "kind", NULL),
+               *ns = str_at(obj, "metadata", "namespace"),
+               *name = str_at(obj, "metadata", "name");
+    size_t n = strlen(av) + strlen(kind) + strlen(ns) + strlen(name) + 4;
+    char *k = malloc(n);
+    if (!k)
+        abort();
+    snprintf(k, n, "%s/%s/%s/%s", av, kind, ns, name);
+    return k;
+}
+
+int apply_owned_by(const json_t *obj, const char *uid)
+{
+    json_t *refs =
+        json_object_get(json_object_get(obj, "metadata"), "ownerReferences");
+    size_t i;
+    json_t *r;
+    json_array_foreach(refs, i, r)
+    {
+        const char *u = json_string_value(json_object_get(r, "uid"));
+        if (u && uid && strcmp(u, uid) == 0)
+            return json_is_true(json_object_get(r, "controller")) ? 2 : 1;
+    }
+    return 0;
+}
+
+/* ---- apply memory ---- */
+
+typedef struct mem_entry {
+    char hash[65];
+    char *rv_before, *rv_after;
+} mem_entry;
+
+struct apply_memory {
+    pthread_mutex_t mu;
+    strmap *m;
+};
+
+static void mem_entry_free(void *p)
+{
+    mem_entry *e = p;
+    if (!e)
+        return;
+    free(e->rv_before);
+    free(e->rv_after);
+    free(e);
+}
+
+apply_memory *apply_memory_new(void)
+{
+    apply_memory *m = calloc(1, sizeof *m);
+    if (!m)
+        abort();
+    pthread_mutex_init(&m->mu, NULL);
+    m->m = strmap_new();
+    return m;
+}
+
+void apply_memory_free(apply_memory *m)
+{
+    if (!m)
+        return;
+    strmap_free(m->m, mem_entry_free);
+    pthread_mutex_destroy(&m->mu);
+    free(m);
+}
+
+static bool same(const char *a, const char *b)
+{
+    return a && b && *a && strcmp(a, b) == 0;
+}
+
+bool apply_memory_current(apply_memory *m, const char *key, const char *hash,
+                          const char *rv)
+{
+    pthread_mutex_lock(&m->mu);
+    mem_entry *e = strmap_get(m->m, key);
+    /* rv_before: the cache has not caught up with our write yet. */
+    bool ok = e && strcmp(e->hash, hash) == 0 &&
+              (same(e->rv_after, rv) || same(e->rv_before, rv));
+    pthread_mutex_unlock(&m->mu);
+    return ok;
+}
+
+bool apply_memory_is_ours(apply_memory *m, const char *key, const char *rv)
+{
+    pthread_mutex_lock(&m->mu);
+    mem_entry *e = strmap_get(m->m, key);
+    bool ok = e && same(e->rv_after, rv);
+    pthread_mutex_unlock(&m->mu);
+    return ok;
+}
+
+void apply_memory_record(apply_memory *m, const char *key, const char *hash,
+                         const char *rv_before, const char *rv_after)
+{
+    mem_entry *e = calloc(1, sizeof *e);
+    if (!e)
+        abort();
+    snprintf(e->hash, sizeof e->hash, "%s", hash);
+    e->rv_before = strdup(rv_before ? rv_before : "");
+    e->rv_after = strdup(rv_after ? rv_after : "");
+    pthread_mutex_lock(&m->mu);
+    mem_entry_free(strmap_put(m->m, key, e));
+    pthread_mutex_unlock(&m->mu);
+}
+
+void apply_memory_forget(apply_memory *m, const char *key)
+{
+    pthread_mutex_lock(&m->mu);
+    mem_entry_free(strmap_del(m->m, key));
+    pthread_mutex_unlock(&m->mu);
+}
+
+/* ---- I/O ---- */
+
+static const char *rv_of(const json_t *o)
+{
+    return json_string_value(
+        json_object_get(json_object_get(o, "metadata"), "resourceVersion"));
+}
+
+/* The object's REST path (sub may be NULL). */
+static int object_path(apply_env *env, rn_arena *a, const json_t *obj,
+                       const char *sub, char **path, kube_err *err)
+{
+    const char *av = str_at(obj, "apiVersion", NULL),
+               *kind = str_at(obj, "kind", NULL),
+               *ns = str_at(obj, "metadata", "namespace"),
+               *name = str_at(obj, "metadata", "name");
+    char resource[128];
+    bool namespaced;
+    if (!discovery_lookup(env->disc, av, kind, resource, sizeof resource,
+                          &namespaced)) {
+        kube_err_clear(err);
+        snprintf(err->reason, sizeof err->reason, "NotServed");
+        return rn_error_set(&err->e,
+                            "the API server does not serve %s (%s)", kind,
+                            av);
+    }
+    if (!*name || (namespaced && !*ns)) {
+        kube_err_clear(err);
+        snprintf(err->reason, sizeof err->reason, "Invalid");
+        return rn_error_set(&err->e, "%s without a %s", kind,
+                            *name ? "namespace" : "name");
+    }
+    *path = kube_path(a, av, resource, namespaced ? ns : NULL, name, sub);
+    return 0;
+}
+
+static void set_owner(json_t *obj, const json_t *mlflow)
+{
+    json_t *md = json_object_get(obj, "metadata");
+    if (!md) {
+        md = json_object();
+        json_object_set_new(obj, "metadata", md);
+    }
+    json_t *refs = json_array();
+    json_array_append_new(refs,
+                          apply_owner_ref(mlflow, !apply_is_shared(obj)));
+    json_object_set_new(md, "ownerReferences", refs);
+}
+
+static const char *claim_request(const json_t *pvc)
+{
+    json_t *v = json_object_get(
+        json_object_get(json_object_get(json_object_get(pvc, "spec"),
+                                        "resources"),
+                        "requests"),
+        "storage");
+    return json_string_value(v);
+}
+
+/* An existing claim: raise its request if the rendered one is larger. */
+static int grow_claim(apply_env *env, const char *path, json_t *obj,
+                      json_t *have, apply_outcome *outcome, json_t **live,
+                      kube_err *err)
+{
+    const char *want_s = claim_request(obj), *have_s = claim_request(have);
+    long double want, cur;
+    *outcome = APPLY_KEPT;
+    if (!want_s || !have_s || apply_quantity(want_s, &want) < 0 ||
+        apply_quantity(have_s, &cur) < 0 || want <= cur) {
+        if (live)
+            *live = json_incref(have);
+        return 0;
+    }
+    json_t *patch = json_pack("{s:{s:{s:{s:s}}}}", "spec", "resources",
+                              "requests", "storage", want_s);
+    json_t *out = NULL;
+    int rc = kube_merge_patch(env->kc, path, patch, &out, err);
+    json_decref(patch);
+    if (rc < 0)
+        return -1;
+    *outcome = APPLY_GROWN;
+    if (live)
+        *live = out;
+    else
+        json_decref(out);
+    return 0;
+}
+
+int apply_object(apply_env *env, const json_t *mlflow, json_t *obj,
+                 json_t *cached, apply_outcome *outcome, json_t **live,
+                 kube_err *err)
+{
+    if (live)
+        *live = NULL;
+    rn_arena *a = rn_arena_new();
+    char *path;
+    if (object_path(env, a, obj, NULL, &path, err) < 0) {
+        rn_arena_free(a);
+        return -1;
+    }
+    set_owner(obj, mlflow);
+    const char *kind = str_at(obj, "kind", NULL);
+    int rc = 0;
+    json_t *have = json_incref(cached);
+    if (strcmp(kind, "PersistentVolumeClaim") == 0) {
+        if (!have) {
+            /* The cache may lag; a claim must never be applied over. */
+            kube_err e2;
+            kube_err_clear(&e2);
+            if (kube_get(env->kc, path, &have, &e2) < 0 && e2.code != 404) {
+                *err = e2;
+                rn_arena_free(a);
+                return -1;
+            }
+        }
+        if (have) {
+            rc = grow_claim(env, path, obj, have, outcome, live, err);
+            json_decref(have);
+            rn_arena_free(a);
+            return rc;
+        }
+    }
+    char *key = apply_key(obj);
+    char hash[65];
+    apply_hash(obj, hash);
+    const char *have_rv = have ? rv_of(have) : NULL;
+    if (have && (apply_memory_current(env->mem, key, hash, have_rv) ||
+                 apply_subset(obj, have))) {
+        apply_memory_record(env->mem, key, hash, have_rv, have_rv);
+        *outcome = APPLY_SKIPPED;
+        if (live)
+            *live = json_incref(have);
+    } else {
+        char mgr[200];
+        apply_manager(obj, str_at(mlflow, "metadata", "name"), mgr,
+                      sizeof mgr);
+        json_t *out = NULL;
+        rc = kube_apply(env->kc, path, obj, mgr, true, &out, err);
+        if (rc == 0) {
+            apply_memory_record(env->mem, key, hash, have_rv, rv_of(out));
+            *outcome = APPLY_WRITTEN;
+            if (live)
+                *live = out;
+            else
+                json_decref(out);
+        }
+    }
+    json_decref(have);
+    free(key);
+    rn_arena_free(a);
+    return rc;
+}
+
+static size_t count_refs(const json_t *obj)
+{
+    return json_array_size(
+        json_object_get(json_object_get(obj, "metadata"), "ownerReferences"));
+}
+
+int apply_prune(apply_env *env, const json_t *mlflow, const json_t *obj,
+                bool *retained, kube_err *err)
+{
+    *retained = false;
+    const char *kind = str_at(obj, "kind", NULL);
+    if (strcmp(kind, "PersistentVolumeClaim") == 0) {
+        *retained = true;
+        return 0;
+    }
+    const char *uid = str_at(mlflow, "metadata", "uid");
+    int owned = apply_owned_by(obj, uid);
+    if (owned == 0)
+        return 0;
+    rn_arena *a = rn_arena_new();
+    char *path;
+    int rc = object_path(env, a, obj, NULL, &path, err);
+    if (rc == 0 && (owned == 2 || count_refs(obj) <= 1)) {
+        rc = kube_delete(env->kc, path, "Background",
+                         str_at(obj, "metadata", "uid"), err);
+        if (rc < 0 && (err->code == 404 || err->code == 409))
+            rc = 0; /* gone already, or replaced by a new object */
+        if (rc == 0)
+            log_msg(env->log, LOG_INFO, str_at(mlflow, "metadata", "name"),
+                    "deleted %s %s that the spec no longer renders", kind,
+                    str_at(obj, "metadata", "name"));
+    } else if (rc == 0) {
+        /* Shared with other instances: give up our fields, which takes
+         * our owner reference away and leaves theirs. */
+        json_t *empty = json_pack("{s:O,s:O,s:{s:O}}", "apiVersion",
+                                  json_object_get(obj, "apiVersion"), "kind",
+                                  json_object_get(obj, "kind"), "metadata",
+                                  "name",
+                                  json_object_get(json_object_get(obj,
+                                                                  "metadata"),
+                                                  "name"));
+        const char *ns = str_at(obj, "metadata", "namespace");
+        if (*ns)
+            json_object_set_new(json_object_get(empty, "metadata"),
+                                "namespace", json_string(ns));
+        char mgr[200];
+        snprintf(mgr, sizeof mgr, "%s/%s", APPLY_MANAGER,
+                 str_at(mlflow, "metadata", "name"));
+        rc = kube_apply(env->kc, path, empty, mgr, true, NULL, err);
+        json_decref(empty);
+    }
+    char *key = apply_key(obj);
+    apply_memory_forget(env->mem, key);
+    free(key);
+    rn_arena_free(a);
+    return rc;
+}

@@ -1,0 +1,938 @@
+/*
+ * controller.c — informers, queue, workers and the reconcile (see
+ * controller.h).
+ */
+#include "controller.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "apply.h"
+#include "discovery.h"
+#include "event.h"
+#include "json.h"
+#include "kube_watch.h"
+#include "queue.h"
+#include "render.h"
+#include "status.h"
+#include "strmap.h"
+
+#define MLFLOW_API "mlflow.opendatahub.io/v1"
+#define OWNED_SELECTOR "app.kubernetes.io/part-of=mlflow"
+
+/* The kinds the chart renders. Optional ones are watched (and rendered)
+ * only while the cluster serves them. */
+typedef struct owned_kind {
+    const char *api_version, *kind;
+    bool optional;
+    /* Filled from discovery; guarded by the controller's kinds lock. */
+    bool served, namespaced;
+    char resource[64];
+    kube_informer *inf;
+} owned_kind;
+
+static const owned_kind kind_table[] = {
+    {"v1", "ServiceAccount", false, false, false, "", NULL},
+    {"rbac.authorization.k8s.io/v1", "ClusterRole", false, false, false, "",
+     NULL},
+    {"rbac.authorization.k8s.io/v1", "ClusterRoleBinding", false, false,
+     false, "", NULL},
+    {"v1", "PersistentVolumeClaim", false, false, false, "", NULL},
+    {"v1", "Service", false, false, false, "", NULL},
+    {"apps/v1", "Deployment", false, false, false, "", NULL},
+    {"networking.k8s.io/v1", "NetworkPolicy", false, false, false, "", NULL},
+    {"gateway.networking.k8s.io/v1", "HTTPRoute", true, false, false, "",
+     NULL},
+    {"console.openshift.io/v1", "ConsoleLink", true, false, false, "", NULL},
+};
+#define NKINDS (sizeof kind_table / sizeof kind_table[0])
+
+typedef struct worker {
+    struct controller *c;
+    pthread_t thread;
+    kube_client *kc;
+    atomic_bool busy;
+} worker;
+
+struct controller {
+    controller_opts o;
+    discovery *disc;
+    kube_client *kc; /* timer thread */
+    apply_memory *mem;
+    queue *q;
+    kube_informer *mlflows;
+    owned_kind kinds[NKINDS];
+    pthread_rwlock_t kinds_lock;
+    worker *workers;
+    int nworkers;
+    pthread_t timer;
+    atomic_bool stopping; /* watches and timer end */
+    atomic_bool abort;    /* requests in flight are cut */
+    atomic_bool ready;
+};
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *str_at(const json_t *o, const char *a, const char *b)
+{
+    json_t *v = json_object_get(o, a);
+    if (b)
+        v = json_object_get(v, b);
+    const char *s = json_string_value(v);
+    return s ? s : "";
+}
+
+static bool stop_requested(controller *c)
+{
+    return atomic_load(&c->stopping) ||
+           (c->o.stop && atomic_load(c->o.stop));
+}
+
+static void sleep_ms(controller *c, long ms)
+{
+    while (ms > 0 && !stop_requested(c)) {
+        long step = ms > 100 ? 100 : ms;
+        struct timespec ts = {0, step * 1000000L};
+        nanosleep(&ts, NULL);
+        ms -= step;
+    }
+}
+
+/* ---- event handlers (informer threads) ---- */
+
+static void on_mlflow(void *ud, kw_type t, json_t *obj, json_t *old)
+{
+    controller *c = ud;
+    const char *name = str_at(obj, "metadata", "name");
+    if (t == KW_DELETED) {
+        char key[300];
+        snprintf(key, sizeof key, "status/%s", str_at(obj, "metadata", "uid"));
+        apply_memory_forget(c->mem, key);
+    }
+    if (t == KW_MODIFIED && old) {
+        json_t *md = json_object_get(obj, "metadata"),
+               *omd = json_object_get(old, "metadata");
+        /* Our own status writes change neither: no reconcile for them. */
+        if (json_equal(json_object_get(md, "generation"),
+                       json_object_get(omd, "generation")) &&
+            json_equal(json_object_get(md, "uid"),
+                       json_object_get(omd, "uid")) &&
+            !json_object_get(md, "deletionTimestamp"))
+            return;
+    }
+    queue_add(c->q, name);
+}
+
+typedef struct name_set {
+    const char *names[64];
+    int n;
+} name_set;
+
+static void owners_of(const json_t *obj, name_set *s)
+{
+    s->n = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(json_object_get(obj, "metadata"),
+                                       "ownerReferences"),
+                       i, r)
+    {
+        const char *av = str_at(r, "apiVersion", NULL);
+        if (strcmp(str_at(r, "kind", NULL), "MLflow") == 0 &&
+            strncmp(av, "mlflow.opendatahub.io/", 22) == 0 && s->n < 64)
+            s->names[s->n++] = str_at(r, "name", NULL);
+    }
+}
+
+static bool in_set(const name_set *s, const char *name)
+{
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->names[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The object without what changes when only owner references or the
+ * version move. */
+static json_t *content_of(const json_t *obj)
+{
+    json_t *o = json_deep_copy(obj);
+    json_t *md = json_object_get(o, "metadata");
+    json_object_del(md, "ownerReferences");
+    json_object_del(md, "resourceVersion");
+    json_object_del(md, "managedFields");
+    return o;
+}
+
+static void on_owned(void *ud, kw_type t, json_t *obj, json_t *old)
+{
+    controller *c = ud;
+    name_set now, before;
+    owners_of(obj, &now);
+    if (now.n == 0 && !old)
+        return;
+    char *key = apply_key(obj);
+    if (t == KW_DELETED) {
+        apply_memory_forget(c->mem, key);
+    } else if (apply_memory_is_ours(c->mem, key,
+                                    str_at(obj, "metadata",
+                                           "resourceVersion"))) {
+        free(key); /* the echo of our own write */
+        return;
+    }
+    free(key);
+    if (t == KW_MODIFIED && old) {
+        owners_of(old, &before);
+        json_t *a = content_of(obj), *b = content_of(old);
+        bool same = json_equal(a, b);
+        json_decref(a);
+        json_decref(b);
+        if (same) {
+            /* Only references moved (a shared object): wake just the
+             * instances whose reference came or went. */
+            for (int i = 0; i < now.n; i++)
+                if (!in_set(&before, now.names[i]))
+                    queue_add(c->q, now.names[i]);
+            for (int i = 0; i < before.n; i++)
+                if (!in_set(&now, before.names[i]))
+                    queue_add(c->q, before.names[i]);
+            return;
+        }
+        for (int i = 0; i < before.n; i++)
+            queue_add(c->q, before.names[i]);
+    }
+    for (int i = 0; i < now.n; i++)
+        queue_add(c->q, now.names[i]);
+}
+
+static void on_restart(void *ud, const char *name, const char *reason)
+{
+    controller *c = ud;
+    if (c->o.m)
+        metrics_watch_restart(c->o.m, name, reason);
+}
+
+/* ---- informers and discovery ---- */
+
+static kube_informer *start_informer(controller *c, const char *name,
+                                     const char *api_version,
+                                     const char *kind, const char *path,
+                                     const char *selector, informer_fn fn)
+{
+    informer_opts io = {
+        .name = name,
+        .api_version = api_version,
+        .kind = kind,
+        .path = path,
+        .label_selector = selector,
+        .cfg = c->o.cfg,
+        .client = c->o.client,
+        .log = c->o.log,
+        .on_event = fn,
+        .on_restart = on_restart,
+        .ud = c,
+        .watch_timeout_s = c->o.watch_timeout_s,
+    };
+    return informer_start(&io);
+}
+
+static kube_informer *start_owned(controller *c, owned_kind *k)
+{
+    rn_arena *a = rn_arena_new();
+    char *path = kube_path(a, k->api_version, k->resource,
+                           k->namespaced ? c->o.namespace : NULL, NULL, NULL);
+    kube_informer *inf = start_informer(c, k->resource, k->api_version,
+                                        k->kind, path, OWNED_SELECTOR,
+                                        on_owned);
+    rn_arena_free(a);
+    return inf;
+}
+
+/* Ask discovery about every group-version of the table. Returns -1 when
+ * the server could not be asked; *changed says whether an optional kind
+ * came or went. Takes the kinds lock itself. */
+static int refresh_kinds(controller *c, bool optional_only, bool *changed,
+                         kube_err *err)
+{
+    *changed = false;
+    const char *done[NKINDS];
+    int ndone = 0;
+    for (size_t i = 0; i < NKINDS; i++) {
+        owned_kind *k = &c->kinds[i];
+        if (optional_only && !k->optional)
+            continue;
+        bool seen = false;
+        for (int j = 0; j < ndone; j++)
+            seen |= strcmp(done[j], k->api_version) == 0;
+        if (seen)
+            continue;
+        if (discovery_refresh(c->disc, c->kc, k->api_version, err) < 0)
+            return -1;
+        done[ndone++] = k->api_version;
+    }
+    pthread_rwlock_wrlock(&c->kinds_lock);
+    for (size_t i = 0; i < NKINDS; i++) {
+        owned_kind *k = &c->kinds[i];
+        if (optional_only && !k->optional)
+            continue;
+        bool served = discovery_lookup(c->disc, k->api_version, k->kind,
+                                       k->resource, sizeof k->resource,
+                                       &k->namespaced);
+        if (served == k->served)
+            continue;
+        k->served = served;
+        *changed = true;
+        if (served) {
+            log_msg(c->o.log, LOG_INFO, NULL,
+                    "the cluster serves %s (%s): managing them", k->kind,
+                    k->api_version);
+            if (c->mlflows) /* after start: watch it from now on */
+                k->inf = start_owned(c, k);
+        } else {
+            log_msg(c->o.log, LOG_INFO, NULL,
+                    "the cluster no longer serves %s (%s)", k->kind,
+                    k->api_version);
+            informer_stop(k->inf);
+            k->inf = NULL;
+        }
+    }
+    pthread_rwlock_unlock(&c->kinds_lock);
+    return 0;
+}
+
+static owned_kind *find_kind(controller *c, const char *api_version,
+                             const char *kind)
+{
+    for (size_t i = 0; i < NKINDS; i++)
+        if (strcmp(c->kinds[i].api_version, api_version) == 0 &&
+            strcmp(c->kinds[i].kind, kind) == 0)
+            return &c->kinds[i];
+    return NULL;
+}
+
+static bool served(controller *c, const char *kind)
+{
+    for (size_t i = 0; i < NKINDS; i++)
+        if (strcmp(c->kinds[i].kind, kind) == 0)
+            return c->kinds[i].served;
+    return false;
+}
+
+/* ---- render ---- */
+
+/* The single place the operator renders: the MLflow object through the
+ * chart into a JSON array of objects, and the warnings. */
+static int render_objects(controller *c, const json_t *mlflow, rn_arena *a,
+                          json_t **objs, json_t **warns, rn_error *err)
+{
+    rn_value *cr = rn_json_from_jansson(a, mlflow);
+    rn_mlflow_opts o = c->o.render;
+    o.http_route = served(c, "HTTPRoute");
+    o.console_link = served(c, "ConsoleLink");
+    rn_value *objects = NULL, *warnings = NULL;
+    if (rn_render_mlflow(a, c->o.chart, cr, &o, &objects, &warnings, err) < 0)
+        return -1;
+    *objs = json_array();
+    for (size_t i = 0; i < objects->u.list.len; i++)
+        json_array_append_new(*objs,
+                              rn_json_to_jansson(objects->u.list.items[i]));
+    *warns = json_array();
+    for (size_t i = 0; warnings && i < warnings->u.list.len; i++) {
+        rn_value *w = warnings->u.list.items[i];
+        if (w->kind == RN_STRING)
+            json_array_append_new(*warns, json_string(w->u.s.ptr));
+    }
+    return 0;
+}
+
+/* ---- reconcile ---- */
+
+typedef struct reconcile_state {
+    controller *c;
+    worker *w;
+    json_t *mlflow;
+    const char *name, *uid;
+    status_failure failure;
+    char failure_msg[RN_ERROR_MAX + 512];
+    json_t *deployment; /* live */
+    json_t *retained;
+    json_t *warnings;
+    char url[512];
+    strmap *desired; /* apply keys rendered this time */
+    int writes;
+} reconcile_state;
+
+static void fail(reconcile_state *s, status_failure f, const char *msg)
+{
+    if (s->failure != STATUS_OK)
+        return; /* the first failure is the one to act on */
+    s->failure = f;
+    snprintf(s->failure_msg, sizeof s->failure_msg, "%s", msg);
+}
+
+static json_t *cached(owned_kind *k, const json_t *obj)
+{
+    if (!k || !k->inf)
+        return NULL;
+    char *sk = store_key(obj);
+    json_t *o = sk ? store_get(informer_store(k->inf), sk) : NULL;
+    free(sk);
+    return o;
+}
+
+static void set_url(reconcile_state *s, const json_t *svc)
+{
+    const char *name = str_at(svc, "metadata", "name");
+    const char *base = s->c->o.render.mlflow_url;
+    if (base && *base) {
+        size_t n = strlen(base);
+        while (n && base[n - 1] == '/')
+            n--;
+        snprintf(s->url, sizeof s->url, "%.*s/%s", (int)n, base, name);
+        return;
+    }
+    json_t *port = json_object_get(
+        json_array_get(json_object_get(json_object_get(svc, "spec"), "ports"),
+                       0),
+        "port");
+    snprintf(s->url, sizeof s->url, "https://%s.%s.svc:%lld/%s", name,
+             str_at(svc, "metadata", "namespace"),
+             json_is_integer(port) ? (long long)json_integer_value(port)
+                                   : 8443LL,
+             name);
+}
+
+static void apply_all(reconcile_state *s, json_t *objs)
+{
+    controller *c = s->c;
+    apply_env env = {s->w->kc, c->disc, c->mem, c->o.log};
+    size_t i;
+    json_t *obj;
+    json_array_foreach(objs, i, obj)
+    {
+        const char *kind = str_at(obj, "kind", NULL);
+        owned_kind *k = find_kind(c, str_at(obj, "apiVersion", NULL), kind);
+        char *key = apply_key(obj);
+        strmap_put(s->desired, key, (void *)1);
+        free(key);
+        if (strcmp(kind, "Service") == 0)
+            set_url(s, obj);
+        json_t *have = cached(k, obj);
+        apply_outcome out;
+        json_t *live = NULL;
+        kube_err err;
+        kube_err_clear(&err);
+        if (apply_object(&env, s->mlflow, obj, have, &out, &live, &err) < 0) {
+            log_msg(c->o.log, LOG_ERROR, s->name, "apply %s %s: %s", kind,
+                    str_at(obj, "metadata", "name"), err.e.msg);
+            fail(s, STATUS_APPLY_FAILED, err.e.msg);
+        } else if (out == APPLY_WRITTEN || out == APPLY_GROWN) {
+            s->writes++;
+            log_msg(c->o.log, LOG_INFO, s->name, "%s %s %s", kind,
+                    str_at(obj, "metadata", "name"),
+                    out == APPLY_GROWN ? "storage request raised"
+                                       : "applied");
+        }
+        if (strcmp(kind, "Deployment") == 0 && live) {
+            json_decref(s->deployment);
+            s->deployment = json_incref(live);
+        }
+        json_decref(live);
+        json_decref(have);
+    }
+}
+
+typedef struct prune_ctx {
+    reconcile_state *s;
+    json_t *found; /* owned objects not rendered */
+} prune_ctx;
+
+static bool find_stale(void *ud, const char *key, json_t *obj)
+{
+    prune_ctx *p = ud;
+    if (apply_owned_by(obj, p->s->uid) == 0)
+        return true;
+    char *k = apply_key(obj);
+    if (!strmap_get(p->s->desired, k))
+        json_array_append(p->found, obj);
+    free(k);
+    return true;
+}
+
+static void prune(reconcile_state *s)
+{
+    controller *c = s->c;
+    apply_env env = {s->w->kc, c->disc, c->mem, c->o.log};
+    prune_ctx p = {s, json_array()};
+    for (size_t i = 0; i < NKINDS; i++)
+        if (c->kinds[i].inf)
+            store_each(informer_store(c->kinds[i].inf), find_stale, &p);
+    size_t i;
+    json_t *obj;
+    json_array_foreach(p.found, i, obj)
+    {
+        bool retained = false;
+        kube_err err;
+        kube_err_clear(&err);
+        if (apply_prune(&env, s->mlflow, obj, &retained, &err) < 0) {
+            log_msg(c->o.log, LOG_ERROR, s->name, "prune %s %s: %s",
+                    str_at(obj, "kind", NULL),
+                    str_at(obj, "metadata", "name"), err.e.msg);
+            fail(s, STATUS_APPLY_FAILED, err.e.msg);
+        } else if (retained) {
+            json_array_append_new(s->retained,
+                                  json_string(str_at(obj, "metadata",
+                                                     "name")));
+        } else {
+            s->writes++;
+        }
+    }
+    json_decref(p.found);
+}
+
+static bool find_controlled(void *ud, const char *key, json_t *obj)
+{
+    reconcile_state *s = ud;
+    if (apply_owned_by(obj, s->uid) == 2) {
+        s->deployment = json_incref(obj);
+        return false;
+    }
+    return true;
+}
+
+/* The Deployment as the cache has it, when the reconcile did not see it
+ * in an apply: by name when rendered, else the one it controls. */
+static void cached_deployment(reconcile_state *s, json_t *objs)
+{
+    if (s->deployment)
+        return;
+    if (!objs) {
+        owned_kind *k = find_kind(s->c, "apps/v1", "Deployment");
+        if (k && k->inf)
+            store_each(informer_store(k->inf), find_controlled, s);
+        return;
+    }
+    size_t i;
+    json_t *obj;
+    json_array_foreach(objs, i, obj)
+    {
+        if (strcmp(str_at(obj, "kind", NULL), "Deployment") == 0)
+            s->deployment =
+                cached(find_kind(s->c, "apps/v1", "Deployment"), obj);
+    }
+}
+
+/* The status without transition times: what the memory compares. */
+static void status_hash(const json_t *st, char out[65])
+{
+    json_t *copy = json_deep_copy(st);
+    size_t i;
+    json_t *cond;
+    json_array_foreach(json_object_get(copy, "conditions"), i, cond)
+        json_object_del(cond, "lastTransitionTime");
+    apply_hash(copy, out);
+    json_decref(copy);
+}
+
+static void post_event(reconcile_state *s, const char *type,
+                       const char *reason, const char *msg)
+{
+    kube_err err;
+    kube_err_clear(&err);
+    if (event_emit(s->w->kc, s->mlflow, type, reason, msg, s->c->o.identity,
+                   &err) < 0)
+        log_msg(s->c->o.log, LOG_WARN, s->name, "cannot post an event: %s",
+                err.e.msg);
+}
+
+/* Events on the transitions people care about. */
+static void events_for(reconcile_state *s, const json_t *old_st,
+                       const json_t *new_st)
+{
+    json_t *od = status_condition(old_st, "Degraded"),
+           *nd = status_condition(new_st, "Degraded");
+    const char *ns = str_at(nd, "status", NULL);
+    if (strcmp(ns, "True") == 0 &&
+        (strcmp(str_at(od, "status", NULL), "True") != 0 ||
+         strcmp(str_at(od, "reason", NULL), str_at(nd, "reason", NULL)) != 0 ||
+         strcmp(str_at(od, "message", NULL), str_at(nd, "message", NULL)) !=
+             0))
+        post_event(s, "Warning", str_at(nd, "reason", NULL),
+                   str_at(nd, "message", NULL));
+    json_t *oa = status_condition(old_st, "Available"),
+           *na = status_condition(new_st, "Available");
+    if (strcmp(str_at(na, "status", NULL), "True") == 0 &&
+        strcmp(str_at(oa, "status", NULL), "True") != 0)
+        post_event(s, "Normal", "DeploymentReady",
+                   str_at(na, "message", NULL));
+}
+
+static int write_status(reconcile_state *s)
+{
+    controller *c = s->c;
+    char now[40];
+    status_now(now, sizeof now);
+    json_t *warns = s->warnings;
+    status_input in = {
+        .mlflow = s->mlflow,
+        .failure = s->failure,
+        .failure_msg = s->failure_msg,
+        .deployment = s->deployment,
+        .warnings = warns,
+        .retained = s->retained,
+        .url = s->url[0] ? s->url : NULL,
+        .now = now,
+    };
+    json_t *st = status_compute(&in);
+    json_t *old = json_object_get(s->mlflow, "status");
+    int rc = 0;
+    char hash[65], key[300];
+    status_hash(st, hash);
+    snprintf(key, sizeof key, "status/%s", s->uid);
+    const char *rv = str_at(s->mlflow, "metadata", "resourceVersion");
+    if (!json_equal(st, old) && !apply_memory_current(c->mem, key, hash, rv)) {
+        json_t *body = json_pack("{s:s,s:s,s:{s:s},s:O}", "apiVersion",
+                                 MLFLOW_API, "kind", "MLflow", "metadata",
+                                 "name", s->name, "status", st);
+        char path[400];
+        snprintf(path, sizeof path, "/apis/%s/mlflows/%s/status", MLFLOW_API,
+                 s->name);
+        json_t *out = NULL;
+        kube_err err;
+        kube_err_clear(&err);
+        rc = kube_apply(s->w->kc, path, body, APPLY_MANAGER, true, &out, &err);
+        json_decref(body);
+        if (rc == 0) {
+            apply_memory_record(
+                c->mem, key, hash, rv,
+                str_at(out, "metadata", "resourceVersion"));
+            events_for(s, old, st);
+        } else if (err.code != 404) {
+            log_msg(c->o.log, LOG_ERROR, s->name, "status: %s", err.e.msg);
+        } else {
+            rc = 0; /* deleted meanwhile */
+        }
+        json_decref(out);
+    }
+    json_decref(st);
+    return rc;
+}
+
+typedef enum { R_SUCCESS, R_ERROR, R_PERMANENT } r_result;
+
+static r_result reconcile(controller *c, worker *w, const char *name)
+{
+    json_t *mlf = store_get(informer_store(c->mlflows), name);
+    if (!mlf)
+        return R_SUCCESS; /* deleted: owner references do the rest */
+    if (json_object_get(json_object_get(mlf, "metadata"),
+                        "deletionTimestamp")) {
+        json_decref(mlf);
+        return R_SUCCESS;
+    }
+    json_t *copy = json_deep_copy(mlf);
+    json_decref(mlf);
+    reconcile_state s = {
+        .c = c,
+        .w = w,
+        .mlflow = copy,
+        .name = name,
+        .uid = str_at(copy, "metadata", "uid"),
+        .retained = json_array(),
+        .desired = strmap_new(),
+    };
+    rn_arena *a = rn_arena_new();
+    json_t *objs = NULL, *warns = NULL;
+    rn_error err;
+    rn_error_clear(&err);
+    pthread_rwlock_rdlock(&c->kinds_lock);
+    if (render_objects(c, copy, a, &objs, &warns, &err) < 0) {
+        char msg[RN_ERROR_MAX + 300];
+        if (err.field[0] && !strstr(err.msg, err.field))
+            snprintf(msg, sizeof msg, "%s: %s", err.field, err.msg);
+        else
+            snprintf(msg, sizeof msg, "%s", err.msg);
+        log_msg(c->o.log, LOG_ERROR, name, "render: %s", msg);
+        fail(&s, STATUS_RENDER_FAILED, msg);
+        cached_deployment(&s, NULL);
+    } else {
+        s.warnings = warns;
+        apply_all(&s, objs);
+        if (s.failure == STATUS_OK)
+            prune(&s);
+        cached_deployment(&s, objs);
+    }
+    pthread_rwlock_unlock(&c->kinds_lock);
+    rn_arena_free(a);
+    int st_rc = write_status(&s);
+    r_result r = s.failure == STATUS_RENDER_FAILED ? R_PERMANENT
+                 : s.failure != STATUS_OK || st_rc < 0 ? R_ERROR
+                                                       : R_SUCCESS;
+    if (s.writes)
+        log_msg(c->o.log, LOG_INFO, name, "reconciled: %d writes", s.writes);
+    json_decref(objs);
+    json_decref(warns);
+    json_decref(s.deployment);
+    json_decref(s.retained);
+    strmap_free(s.desired, NULL);
+    json_decref(copy);
+    return r;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    controller *c = w->c;
+    char *key;
+    while (queue_get(c->q, &key)) {
+        atomic_store(&w->busy, true);
+        long long t0 = now_ms();
+        r_result r = reconcile(c, w, key);
+        double secs = (double)(now_ms() - t0) / 1000.0;
+        if (r == R_ERROR) {
+            queue_add_rate_limited(c->q, key);
+        } else {
+            queue_forget(c->q, key);
+        }
+        if (c->o.m)
+            metrics_reconcile(c->o.m, r == R_ERROR ? "error" : "success",
+                              secs);
+        queue_done(c->q, key);
+        free(key);
+        atomic_store(&w->busy, false);
+    }
+    return NULL;
+}
+
+/* ---- timer: resync and discovery ---- */
+
+static bool enqueue_each(void *ud, const char *key, json_t *obj)
+{
+    queue_add(ud, key);
+    return true;
+}
+
+static void resync_all(controller *c)
+{
+    store_each(informer_store(c->mlflows), enqueue_each, c->q);
+}
+
+static void *timer_main(void *arg)
+{
+    controller *c = arg;
+    long long next_resync = now_ms() + (long long)c->o.resync_s * 1000;
+    long long next_disc = now_ms() + (long long)c->o.discovery_s * 1000;
+    while (!stop_requested(c)) {
+        sleep_ms(c, 200);
+        long long t = now_ms();
+        if (t >= next_resync) {
+            resync_all(c);
+            next_resync = t + (long long)c->o.resync_s * 1000;
+        }
+        if (t >= next_disc) {
+            bool changed = false;
+            kube_err err;
+            kube_err_clear(&err);
+            if (refresh_kinds(c, true, &changed, &err) == 0 && changed)
+                resync_all(c);
+            next_disc = now_ms() + (long long)c->o.discovery_s * 1000;
+        }
+    }
+    return NULL;
+}
+
+/* ---- lifecycle ---- */
+
+bool controller_ready(controller *c)
+{
+    return c && atomic_load(&c->ready);
+}
+
+void controller_collect(controller *c, metrics *m)
+{
+    if (!c)
+        return;
+    metrics_gauge(m, "workqueue_depth{name=\"mlflow\"}",
+                  (double)queue_len(c->q));
+    if (c->mlflows)
+        metrics_gauge(m, "mlflow_operator_managed_mlflows",
+                      (double)store_len(informer_store(c->mlflows)));
+}
+
+static bool wait_synced(controller *c)
+{
+    for (;;) {
+        bool all = informer_synced(c->mlflows);
+        pthread_rwlock_rdlock(&c->kinds_lock);
+        for (size_t i = 0; i < NKINDS; i++)
+            if (c->kinds[i].inf && !informer_synced(c->kinds[i].inf))
+                all = false;
+        pthread_rwlock_unlock(&c->kinds_lock);
+        if (all)
+            return true;
+        if (stop_requested(c))
+            return false;
+        sleep_ms(c, 50);
+    }
+}
+
+/* Discovery until the API server answers and serves MLflow objects. */
+static bool discover(controller *c)
+{
+    long backoff = 500;
+    for (;;) {
+        kube_err err;
+        kube_err_clear(&err);
+        bool changed;
+        int rc = refresh_kinds(c, false, &changed, &err);
+        if (rc == 0) {
+            rc = discovery_refresh(c->disc, c->kc, MLFLOW_API, &err);
+            if (rc == 1 && discovery_served(c->disc, MLFLOW_API, "MLflow"))
+                return true;
+            if (rc >= 0)
+                log_msg(c->o.log, LOG_WARN, NULL,
+                        "the cluster does not serve %s MLflow: install the "
+                        "CRD (config/crd); waiting",
+                        MLFLOW_API);
+        }
+        if (rc < 0)
+            log_msg(c->o.log, LOG_WARN, NULL, "discovery: %s", err.e.msg);
+        sleep_ms(c, backoff);
+        if (stop_requested(c))
+            return false;
+        backoff = backoff * 2 > 10000 ? 10000 : backoff * 2;
+    }
+}
+
+static void free_all(controller *c)
+{
+    /* All at once: each watch notices within a second. */
+    for (size_t i = 0; i < NKINDS; i++)
+        informer_signal_stop(c->kinds[i].inf);
+    informer_signal_stop(c->mlflows);
+    for (size_t i = 0; i < NKINDS; i++)
+        informer_stop(c->kinds[i].inf);
+    informer_stop(c->mlflows);
+    for (int i = 0; i < c->nworkers; i++)
+        kube_client_free(c->workers[i].kc);
+    free(c->workers);
+    queue_free(c->q);
+    apply_memory_free(c->mem);
+    kube_client_free(c->kc);
+    discovery_free(c->disc);
+    pthread_rwlock_destroy(&c->kinds_lock);
+    free(c);
+}
+
+controller *controller_start(const controller_opts *o, rn_error *err)
+{
+    controller *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->o = *o;
+    if (c->o.workers <= 0)
+        c->o.workers = 4;
+    if (c->o.resync_s <= 0)
+        c->o.resync_s = 600;
+    if (c->o.discovery_s <= 0)
+        c->o.discovery_s = 30;
+    memcpy(c->kinds, kind_table, sizeof kind_table);
+    pthread_rwlock_init(&c->kinds_lock, NULL);
+    atomic_init(&c->stopping, false);
+    atomic_init(&c->abort, false);
+    atomic_init(&c->ready, false);
+    c->disc = discovery_new();
+    c->mem = apply_memory_new();
+    c->q = queue_new(&(queue_opts){.base_delay_ms = 200,
+                                   .max_delay_ms = 5 * 60 * 1000});
+    kube_client_opts co = c->o.client;
+    co.stop = c->o.stop;
+    c->kc = kube_client_new(c->o.cfg, &co);
+
+    if (!discover(c)) {
+        free_all(c);
+        rn_error_set(err, "stopped before the API server answered");
+        return NULL;
+    }
+    rn_arena *a = rn_arena_new();
+    c->mlflows = start_informer(c, "mlflows", MLFLOW_API, "MLflow",
+                                kube_path(a, MLFLOW_API, "mlflows", NULL,
+                                          NULL, NULL),
+                                NULL, on_mlflow);
+    rn_arena_free(a);
+    pthread_rwlock_wrlock(&c->kinds_lock);
+    for (size_t i = 0; i < NKINDS; i++)
+        if (c->kinds[i].served)
+            c->kinds[i].inf = start_owned(c, &c->kinds[i]);
+    pthread_rwlock_unlock(&c->kinds_lock);
+    if (!wait_synced(c)) {
+        free_all(c);
+        rn_error_set(err, "stopped before the caches were filled");
+        return NULL;
+    }
+    log_msg(c->o.log, LOG_INFO, NULL,
+            "caches synced: %zu MLflow objects; starting %d workers",
+            store_len(informer_store(c->mlflows)), c->o.workers);
+
+    c->nworkers = c->o.workers;
+    c->workers = calloc((size_t)c->nworkers, sizeof *c->workers);
+    if (!c->workers)
+        abort();
+    for (int i = 0; i < c->nworkers; i++) {
+        worker *w = &c->workers[i];
+        w->c = c;
+        kube_client_opts wo = c->o.client;
+        wo.stop = &c->abort; /* in-flight work ends on its own */
+        w->kc = kube_client_new(c->o.cfg, &wo);
+        atomic_init(&w->busy, false);
+        if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+            abort();
+    }
+    if (pthread_create(&c->timer, NULL, timer_main, c) != 0)
+        abort();
+    atomic_store(&c->ready, true);
+    return c;
+}
+
+static bool any_busy(controller *c)
+{
+    for (int i = 0; i < c->nworkers; i++)
+        if (atomic_load(&c->workers[i].busy))
+            return true;
+    return false;
+}
+
+void controller_stop(controller *c, long grace_ms)
+{
+    if (!c)
+        return;
+    atomic_store(&c->ready, false);
+    atomic_store(&c->stopping, true);
+    queue_shutdown(c->q);
+    pthread_join(c->timer, NULL);
+    /* The queue hands out nothing more; the reconciles in flight finish
+     * with the caches they started with, then the watches end. */
+    long long deadline = now_ms() + grace_ms;
+    while (any_busy(c) && now_ms() < deadline) {
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    if (any_busy(c)) {
+        log_msg(c->o.log, LOG_WARN, NULL,
+                "reconciles still running after %ld ms: cutting them off",
+                grace_ms);
+        atomic_store(&c->abort, true);
+    }
+    for (int i = 0; i < c->nworkers; i++)
+        pthread_join(c->workers[i].thread, NULL);
+    free_all(c);
+}

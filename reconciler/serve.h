@@ -1,0 +1,40 @@
+/*
+ * serve.h — the operator's HTTP endpoints on libmicrohttpd:
+ * /healthz and /readyz on the health-probe address, /metrics on the
+ * metrics address (each may be "0" to turn it off). Addresses are written
+ * as Go's net.Listen takes them: ":8081", "127.0.0.1:8081", "[::1]:8081",
+ * "localhost:8081".
+ *
+ * /healthz answers 200 while the process runs; /readyz 200 when the
+ * `ready` callback says so (the operator: its caches are synced, or it is
+ * a standby replica waiting for the lease), else 503.
+ */
+#ifndef RC_SERVE_H
+#define RC_SERVE_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "error.h"
+#include "log.h"
+#include "metrics.h"
+
+typedef struct serve_opts {
+    const char *health_addr;
+    const char *metrics_addr;
+    bool (*ready)(void *ud);
+    void *ud;
+    metrics *m;
+    log_ctx *log;
+} serve_opts;
+
+typedef struct serve serve;
+
+int serve_start(const serve_opts *o, serve **out, rn_error *err);
+void serve_stop(serve *s);
+
+/* Parse an address; *off is set (and 0 returned) for "0" or "". */
+int serve_parse_addr(const char *s, struct sockaddr_storage *ss,
+                     socklen_t *len, bool *off, rn_error *err);
+
+#endif

@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# tests/suite-30-krm.sh — krmfn as users run it: the snapshot cases
+# (tests/snapshot.sh), the real pinned kustomize (exec transformer and
+# generator), kpt (fn eval --exec, fn render with an exec pipeline), the
+# Argo CD plugin's discover and generate commands run the way
+# argocd-cmp-server runs them, and hostile input. TAP output.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+
+KRMFN=$(abs_cmd "${KRMFN:-bin/krmfn}")
+KUSTOMIZE=$(abs_cmd "${KUSTOMIZE:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-krm/tools/kustomize-v5.8.2/kustomize}")
+KPT=$(abs_cmd "${KPT:-$(command -v kpt || echo /usr/bin/kpt)}")
+ROOT=$PWD
+unset MLFLOW_IMAGE
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# The examples and the kpt pipelines name the function `krmfn` on PATH.
+mkdir -p "$work/path"
+ln -s "$KRMFN" "$work/path/krmfn"
+export PATH="$work/path:$PATH"
+
+# check NAME COMMAND... — ok when the command succeeds; its output as
+# diagnostics otherwise.
+check() {
+    local name=$1
+    shift
+    if out=$("$@" 2>&1); then
+        tap_ok "$name"
+    else
+        tap_not_ok "$name"
+        printf '%s\n' "$out" | tail -25 | tap_diag
+    fi
+}
+
+have_kustomize() { [ -x "$KUSTOMIZE" ]; }
+have_kpt() { [ -x "$KPT" ]; }
+
+# --- snapshots ---------------------------------------------------------------
+
+snap_out=$(KRMFN=$KRMFN KUSTOMIZE=$KUSTOMIZE tests/snapshot.sh 2>&1)
+while IFS= read -r line; do
+    case $line in
+    "ok "*) tap_ok "snapshot ${line#ok * - }" ;;
+    "not ok "*) tap_not_ok "snapshot ${line#not ok * - }" ;;
+    "# "*) [ "$TAP_FAIL" -gt 0 ] && printf '%s\n' "$line" ;;
+    esac
+done <<<"$snap_out"
+
+# --- command line ------------------------------------------------------------
+
+help_ok() { "$KRMFN" "$@" --help | grep -q '^Usage'; }
+check "krmfn --help" help_ok
+check "krmfn render --help" help_ok render
+check "krmfn template --help" help_ok template
+check "krmfn --version" bash -c '"$0" --version | grep -Eq "^krmfn [0-9]+\.[0-9]+"' "$KRMFN"
+check "krmfn rejects an unknown flag" bash -c '! "$0" --bogus </dev/null 2>/dev/null' "$KRMFN"
+check "function output is a fixed point for pass-through" bash -c '
+    "$0" <testdata/krm/defaults.in.yaml >"$1/a.yaml" &&
+    "$0" <"$1/a.yaml" >"$1/b.yaml" && cmp "$1/a.yaml" "$1/b.yaml"' "$KRMFN" "$work"
+check "render prints nothing when one object fails" bash -c '
+    out=$("$0" render testdata/snapshots/err-rules.in.yaml 2>/dev/null); rc=$?
+    [ $rc -eq 1 ] && [ -z "$out" ]' "$KRMFN"
+check "render reads a directory" bash -c '
+    "$0" render examples/kubernetes/base >"$1/dir.yaml" &&
+    grep -q "^kind: Deployment" "$1/dir.yaml" &&
+    ! grep -q "name: mlflow-render" "$1/dir.yaml"' "$KRMFN" "$work"
+
+# --- kustomize -----------------------------------------------------------------
+
+kustomize_build() { "$KUSTOMIZE" build --enable-alpha-plugins --enable-exec "$@"; }
+
+kz_transformer() {
+    out=$(kustomize_build examples/kubernetes) || return 1
+    # kustomize's namePrefix, labels and patch ran after the function.
+    grep -q '^  name: team-a-mlflow$' <<<"$out" &&
+        grep -q 'claimName: team-a-mlflow-pvc' <<<"$out" &&
+        grep -q 'kubernetes.io/os: linux' <<<"$out" &&
+        grep -q '^    team: a$' <<<"$out" &&
+        ! grep -q 'config.kubernetes.io/path' <<<"$out" &&
+        ! grep -q 'kind: MLflow' <<<"$out"
+}
+
+kz_generator() {
+    out=$(kustomize_build examples/odh) || return 1
+    grep -q '^kind: HTTPRoute' <<<"$out" &&
+        grep -q '^kind: ConsoleLink' <<<"$out" &&
+        grep -q 'cpu: 500m' <<<"$out" &&
+        [ "$(grep -c '^kind: ClusterRole$' <<<"$out")" = 1 ] &&
+        ! grep -q 'kind: MLflow' <<<"$out"
+}
+
+kz_error() {
+    mkdir -p "$work/kzerr"
+    cp examples/kubernetes/base/krmfn.yaml examples/kubernetes/base/kustomization.yaml "$work/kzerr/"
+    printf 'apiVersion: mlflow.opendatahub.io/v1\nkind: MLflow\nmetadata:\n  name: mlflow\nspec:\n  replicas: 0\n' >"$work/kzerr/mlflow.yaml"
+    if kustomize_build "$work/kzerr" >"$work/kzerr.out" 2>"$work/kzerr.err"; then
+        return 1
+    fi
+    grep -q 'spec.replicas' "$work/kzerr.err"
+}
+
+kz_several() {
+    mkdir -p "$work/kzmany"
+    cp examples/kubernetes/base/krmfn.yaml "$work/kzmany/"
+    for n in a b c; do
+        printf 'apiVersion: mlflow.opendatahub.io/v1\nkind: MLflow\nmetadata:\n  name: team-%s\nspec:\n  serveArtifacts: true\n  storage: {}\n' "$n" >"$work/kzmany/$n.yaml"
+    done
+    printf 'resources: [a.yaml, b.yaml, c.yaml]\ntransformers: [krmfn.yaml]\n' >"$work/kzmany/kustomization.yaml"
+    out=$(kustomize_build "$work/kzmany" 2>/dev/null) || return 1
+    [ "$(grep -c '^kind: ClusterRole$' <<<"$out")" = 1 ] &&
+        [ "$(grep -c '^kind: Deployment$' <<<"$out")" = 3 ]
+}
+
+if have_kustomize; then
+    check "kustomize: exec transformer, then namePrefix/labels/patches" kz_transformer
+    check "kustomize: generator form" kz_generator
+    check "kustomize: a broken MLflow fails the build naming the field" kz_error
+    check "kustomize: several MLflow objects share one ClusterRole" kz_several
+else
+    for t in transformer generator error several; do
+        tap_skip "kustomize: $t" "no kustomize at $KUSTOMIZE"
+    done
+fi
+
+# --- kpt -------------------------------------------------------------------------
+
+kpt_eval() {
+    local d=$work/kpteval
+    mkdir -p "$d"
+    cp examples/kubernetes/base/mlflow.yaml "$d/"
+    "$KPT" fn eval "$d" --exec "$KRMFN" -- mode=rhoai namespace=team-a >/dev/null 2>&1 || return 1
+    [ -f "$d/mlflow/deployment_mlflow.yaml" ] &&
+        [ -f "$d/clusterrole_mlflow.yaml" ] &&
+        grep -q 'namespace: team-a' "$d/mlflow/deployment_mlflow.yaml" &&
+        [ ! -f "$d/mlflow.yaml" ]
+}
+
+kpt_eval_error() {
+    local d=$work/kpteval-err
+    mkdir -p "$d"
+    cp examples/kubernetes/base/mlflow.yaml "$d/"
+    cp -r "$d" "$d.orig"
+    if "$KPT" fn eval "$d" --exec "$KRMFN" -- mode=sideways >"$work/kpterr.out" 2>&1; then
+        return 1
+    fi
+    grep -q 'data.mode' "$work/kpterr.out" && diff -r "$d.orig" "$d" >/dev/null
+}
+
+kpt_render() {
+    local d=$work/kptrender
+    cp -r examples/kpt "$d"
+    "$KPT" fn render "$d" --allow-exec >/dev/null 2>&1 || return 1
+    [ -f "$d/mlflow/deployment_mlflow.yaml" ] && [ -f "$d/mlflow.yaml" ] || return 1
+    grep -q '^# The source of the rendered files' "$d/mlflow.yaml" || return 1
+    # A second render changes nothing.
+    cp -r "$d" "$d.1"
+    "$KPT" fn render "$d" --allow-exec >/dev/null 2>&1 || return 1
+    diff -r "$d.1" "$d" >/dev/null || return 1
+    # An edit to the source replaces the rendered files; without storage
+    # the claim's file goes away.
+    sed -i 's/^  storage:$/  replicas: 2\n  storageX:/' "$d/mlflow.yaml"
+    sed -i '/storageX:/,$d' "$d/mlflow.yaml"
+    "$KPT" fn render "$d" --allow-exec >/dev/null 2>&1 || return 1
+    grep -q 'replicas: 2' "$d/mlflow/deployment_mlflow.yaml" &&
+        [ ! -f "$d/mlflow/persistentvolumeclaim_mlflow-pvc.yaml" ]
+}
+
+if have_kpt; then
+    check "kpt fn eval --exec writes files named after the MLflow" kpt_eval
+    check "kpt fn eval --exec with a bad key fails and writes nothing" kpt_eval_error
+    check "kpt fn render: exec pipeline, idempotent, follows edits" kpt_render
+else
+    for t in eval eval-error render; do tap_skip "kpt: $t" "no kpt"; done
+fi
+
+# --- Argo CD plugin ----------------------------------------------------------------
+
+# cmp_command KEY — the flow-sequence command of plugin.yaml's `KEY:` block
+# (discover's find or generate), one argument a line, with the image's
+# krmfn path replaced by the one under test.
+cmp_command() {
+    awk -v key="$1" '
+        $1 == key ":" { want = 1; next }
+        want && $1 == "command:" { sub(/^[^[]*\[/, ""); sub(/\][^]]*$/, ""); print; exit }' \
+        config/argocd/plugin.yaml |
+        tr ',' '\n' | sed 's/^ *"//; s/" *$//' |
+        sed "s#^/usr/local/bin/krmfn\$#$KRMFN#"
+}
+
+# cmp_run DIR KEY — runs the command as argocd-cmp-server does: in the
+# application's directory, with the application's name and namespace.
+cmp_run() {
+    local dir=$1 key=$2
+    local -a cmd
+    mapfile -t cmd < <(cmp_command "$key")
+    [ "${#cmd[@]}" -gt 0 ] || return 1
+    (cd "$dir" && env ARGOCD_APP_NAME=mlflow ARGOCD_APP_NAMESPACE=team-x \
+        ARGOCD_APP_SOURCE_PATH=apps/mlflow PARAM_HTTPROUTE=true \
+        ARGOCD_ENV_MODE=rhoai "${cmd[@]}")
+}
+
+argocd_discover() {
+    local app=$work/argo/app empty=$work/argo/other
+    mkdir -p "$app/nested" "$empty"
+    cp examples/kubernetes/base/* "$app/"
+    mv "$app/mlflow.yaml" "$app/nested/"
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n' >"$empty/cm.yaml"
+    [ "$(cmp_run "$app" find)" = nested/mlflow.yaml ] && [ -z "$(cmp_run "$empty" find)" ]
+}
+
+argocd_generate() {
+    local app=$work/argo/app
+    out=$(cmp_run "$app" generate) || return 1
+    grep -q '^kind: HTTPRoute' <<<"$out" &&
+        grep -q '^  namespace: team-x$' <<<"$out" &&
+        grep -q 'section: Red Hat OpenShift AI\|^kind: Deployment' <<<"$out" &&
+        ! grep -q 'name: mlflow-render' <<<"$out" &&
+        ! grep -q 'kind: Kustomization' <<<"$out"
+}
+
+argocd_component() {
+    have_kustomize || return 0
+    local d=$work/argo/install
+    mkdir -p "$d"
+    cp -r config/argocd "$d/argocd"
+    printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: argocd-repo-server\nspec:\n  template:\n    spec:\n      containers:\n      - name: argocd-repo-server\n        image: quay.io/argoproj/argocd:v3.0.0\n      volumes:\n      - name: var-files\n        emptyDir: {}\n      - name: plugins\n        emptyDir: {}\n' >"$d/repo-server.yaml"
+    printf 'resources: [repo-server.yaml]\ncomponents: [argocd]\n' >"$d/kustomization.yaml"
+    out=$("$KUSTOMIZE" build "$d") || return 1
+    grep -q 'name: mlflow-krm$' <<<"$out" &&
+        grep -q 'argocd-cmp-server' <<<"$out" &&
+        grep -q 'name: mlflow-krm-cmp' <<<"$out" &&
+        grep -q 'kind: ConfigManagementPlugin' <<<"$out"
+}
+
+check "argocd: plugin discover finds MLflow objects, ignores others" argocd_discover
+check "argocd: plugin generate renders with parameters and app namespace" argocd_generate
+check "argocd: sidecar component builds on a repo-server Deployment" argocd_component
+
+# --- hostile input -------------------------------------------------------------------
+
+# fast CMD... — runs under a 5 s / 512 MiB budget; prints the status.
+fast() {
+    (ulimit -v 524288; timeout 5 "$@")
+}
+
+billion_laughs() {
+    local s e
+    s=$(date +%s%N)
+    fast "$KRMFN" <testdata/krm/err-billion-laughs.in.yaml >"$work/bomb.out" 2>/dev/null
+    rc=$?
+    e=$(date +%s%N)
+    [ $rc = 1 ] && grep -q 'alias bomb' "$work/bomb.out" &&
+        grep -q '^kind: ResourceList' "$work/bomb.out" && [ $(((e - s) / 1000000)) -lt 1000 ]
+}
+
+big_input() {
+    head -c $((40 << 20)) /dev/zero | tr '\0' 'a' >"$work/big"
+    fast "$KRMFN" <"$work/big" >"$work/big.out" 2>"$work/big.err"
+    [ $? = 1 ] && [ ! -s "$work/big.out" ] && grep -q 'larger than' "$work/big.err"
+}
+
+deep_input() {
+    { printf 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: '
+      head -c 200000 /dev/zero | tr '\0' '['; head -c 200000 /dev/zero | tr '\0' ']'; } >"$work/deep"
+    fast "$KRMFN" <"$work/deep" >"$work/deep.out" 2>/dev/null
+    [ $? = 1 ] && grep -q 'nesting deeper' "$work/deep.out"
+}
+
+many_aliases_in_render() {
+    fast "$KRMFN" render testdata/krm/err-billion-laughs.in.yaml >/dev/null 2>&1
+    [ $? = 1 ]
+}
+
+not_a_list() {
+    local err
+    err=$(printf '\x00\x01binary' | fast "$KRMFN" 2>&1 >/dev/null)
+    [ $? = 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ]
+}
+
+values_stay_data() {
+    command -v python3 >/dev/null && python3 -c 'import yaml' 2>/dev/null || return 0
+    "$KRMFN" <testdata/krm/hostile-values.in.yaml >"$work/hv.yaml" || return 1
+    python3 - "$work/hv.yaml" testdata/krm/hostile-values.in.yaml <<'PY'
+import sys, yaml
+out = yaml.safe_load(open(sys.argv[1]))
+src = yaml.safe_load(open(sys.argv[2]))
+dep = [i for i in out["items"] if i["kind"] == "Deployment"]
+assert len(dep) == 1, "one Deployment"
+env = {e["name"]: e.get("value") for e in dep[0]["spec"]["template"]["spec"]["containers"][0]["env"]}
+for e in src["items"][0]["spec"]["env"]:
+    assert env[e["name"]] == e["value"], e["name"]
+labels = dep[0]["spec"]["template"]["metadata"]["labels"]
+for k, v in src["items"][0]["spec"]["podLabels"].items():
+    assert labels[k] == v, k
+assert [i["kind"] for i in out["items"]].count("Secret") == 0
+PY
+}
+
+check "billion laughs: an error result in under a second" billion_laughs
+check "input over 32 MiB: refused on stderr" big_input
+check "200000-deep nesting: an error result, no crash" deep_input
+check "render: alias bomb refused" many_aliases_in_render
+check "binary garbage: one line on stderr" not_a_list
+check "newlines, ---, quotes and {{ }} in values stay data" values_stay_data
+
+tap_summary suite-30-krm
+tap_status

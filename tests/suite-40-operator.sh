@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# tests/suite-40-operator.sh — bin/reconciler against a real control plane
+# (etcd, kube-apiserver, kube-controller-manager's garbage collector; see
+# tests/envtest/controlplane.sh), driven with kubectl and curl. The
+# operator runs under real RBAC (tests/envtest/operator-rbac.yaml).
+#
+# Prints TAP; exits non-zero when a test failed. RECONCILER overrides the
+# binary (default bin/reconciler); CP_KEEP=1 keeps the logs.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. tests/envtest/controlplane.sh
+. tests/envtest/lib.sh
+
+RECONCILER=${RECONCILER:-bin/reconciler}
+NS=mlflow-system
+export MLFLOW_URL=https://gateway.example.com
+
+if ! cp_have_tools; then
+    echo "ok 1 - operator suite # SKIP control plane binaries missing: make tools"
+    exit 0
+fi
+if [ ! -x "$RECONCILER" ]; then
+    echo "not ok 1 - $RECONCILER exists (make build)"
+    exit 1
+fi
+if ! cp_start; then
+    echo "not ok 1 - the control plane starts"
+    exit 1
+fi
+on_exit() {
+    local v
+    for v in ${!OP_PID_*}; do [ -n "${!v}" ] && kill -9 "${!v}" 2>/dev/null; done
+    if [ "$T_FAILS" -gt 0 ] && [ -n "${CP_DIR:-}" ]; then
+        for f in "$CP_DIR"/op-*.log; do
+            [ -f "$f" ] || continue
+            echo "# --- last lines of $(basename "$f")"
+            tail -15 "$f" | sed 's/^/#   /'
+        done
+    fi
+    cp_stop
+}
+trap on_exit EXIT
+
+k apply -f config/crd/ -f tests/envtest/crds/consolelinks.yaml \
+    -f tests/envtest/operator-rbac.yaml >/dev/null &&
+    k create namespace "$NS" >/dev/null &&
+    k wait --for condition=established --timeout=30s \
+        crd/mlflows.mlflow.opendatahub.io crd/consolelinks.console.openshift.io >/dev/null
+t_check "CRD, RBAC and namespace installed" [ $? -eq 0 ]
+
+HP=$(_cp_free_port)
+MP=$(_cp_free_port)
+start_operator main --namespace "$NS" \
+    --health-probe-bind-address "127.0.0.1:$HP" --metrics-bind-address "127.0.0.1:$MP" \
+    --resync-period 3s --discovery-interval 1s
+t_check "operator becomes ready (/readyz)" eventually 30 curl -fsS "http://127.0.0.1:$HP/readyz"
+t_check "/healthz answers" curl -fsS -o /dev/null "http://127.0.0.1:$HP/healthz"
+
+# --- create ------------------------------------------------------------------
+mlflow_apply mlflow "{serveArtifacts: true, storage: {resources: {requests: {storage: 1Gi}}}}"
+eventually 20 jp deployment mlflow '{.metadata.name}' -n "$NS"
+bad=()
+for obj in "serviceaccount mlflow-sa" "persistentvolumeclaim mlflow-pvc" \
+    "service mlflow" "deployment mlflow" "networkpolicy mlflow"; do
+    set -- $obj
+    [ "$(owner_refs "$1" "$2" -n "$NS")" = "mlflow:true " ] || bad+=("$obj: $(owner_refs "$1" "$2" -n "$NS")")
+done
+for obj in "clusterrolebinding mlflow" "consolelink mlflow"; do
+    set -- $obj
+    [ "$(owner_refs "$1" "$2")" = "mlflow:true " ] || bad+=("$obj: $(owner_refs "$1" "$2")")
+done
+[ "$(owner_refs clusterrole mlflow)" = "mlflow: " ] || bad+=("clusterrole: $(owner_refs clusterrole mlflow)")
+uid=$(jp mlflow mlflow '{.metadata.uid}')
+[ "$(jp deployment mlflow '{.metadata.ownerReferences[0].uid}' -n "$NS")" = "$uid" ] || bad+=("owner uid")
+if [ ${#bad[@]} -eq 0 ]; then t_ok "create: every object exists with the right owner references"; else t_notok "create: every object exists with the right owner references" "${bad[@]}"; fi
+
+t_check "status: not available yet, observedGeneration 1, URL" eventually 10 eval '
+    [ "$(cond mlflow Available status)" = False ] &&
+    [ "$(cond mlflow Available reason)" = DeploymentNotReady ] &&
+    [ "$(jp mlflow mlflow "{.status.observedGeneration}")" = 1 ] &&
+    [ "$(jp mlflow mlflow "{.status.url}")" = https://gateway.example.com/mlflow ]'
+
+mark_ready mlflow "$NS"
+t_check "Deployment ready -> Available=True (DeploymentReady)" eventually 10 eval '
+    [ "$(cond mlflow Available status)" = True ] &&
+    [ "$(cond mlflow Available reason)" = DeploymentReady ] &&
+    [ "$(cond mlflow Degraded status)" = False ]'
+t_check "an Event says the MLflow became ready" eventually 10 eval '
+    k get events -n default --field-selector involvedObject.name=mlflow,reason=DeploymentReady -o name | grep -q .'
+
+# --- change ------------------------------------------------------------------
+k patch mlflow mlflow --type merge -p '{"spec":{"workers":3}}' >/dev/null
+t_check "spec change: Deployment updated, observedGeneration follows" eventually 15 eval '
+    jp deployment mlflow "{.spec.template.spec.containers[0].args}" -n "$NS" | grep -q -- "--workers=3" &&
+    [ "$(jp mlflow mlflow "{.status.observedGeneration}")" = 2 ] &&
+    [ "$(cond mlflow Available observedGeneration)" = 2 ]'
+
+# --- repair ------------------------------------------------------------------
+svc_uid=$(jp service mlflow '{.metadata.uid}' -n "$NS")
+k delete service mlflow -n "$NS" >/dev/null
+t_check "a deleted Service is recreated" eventually 15 eval '
+    u=$(jp service mlflow "{.metadata.uid}" -n "$NS"); [ -n "$u" ] && [ "$u" != "$svc_uid" ]'
+image=$(jp deployment mlflow '{.spec.template.spec.containers[0].image}' -n "$NS")
+k patch deployment mlflow -n "$NS" --type json \
+    -p '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"example.com/other:1"}]' >/dev/null
+t_check "a hand-edited Deployment is repaired" eventually 15 eval '
+    [ "$(jp deployment mlflow "{.spec.template.spec.containers[0].image}" -n "$NS")" = "$image" ]'
+
+# --- storage -----------------------------------------------------------------
+k apply -f - >/dev/null <<'Y'
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: expandable}
+provisioner: example.com/none
+allowVolumeExpansion: true
+Y
+mlflow_apply grow "{serveArtifacts: true, storage: {storageClassName: expandable, resources: {requests: {storage: 1Gi}}}}"
+eventually 15 jp pvc mlflow-pvc-grow '{.metadata.name}' -n "$NS"
+# Only a bound claim can grow: bind it as the volume controller would.
+k patch pvc mlflow-pvc-grow -n "$NS" --subresource=status --type merge \
+    -p '{"status":{"phase":"Bound","accessModes":["ReadWriteOnce"],"capacity":{"storage":"1Gi"}}}' >/dev/null
+mlflow_apply grow "{serveArtifacts: true, storage: {storageClassName: expandable, resources: {requests: {storage: 3Gi}}}}"
+t_check "a larger storage request grows the claim" eventually 15 eval '
+    [ "$(jp pvc mlflow-pvc-grow "{.spec.resources.requests.storage}" -n "$NS")" = 3Gi ]'
+mlflow_apply grow "{serveArtifacts: true, storage: {storageClassName: expandable, resources: {requests: {storage: 2Gi}}}}"
+sleep 2
+t_check "a smaller storage request leaves the claim alone" eval '
+    [ "$(jp pvc mlflow-pvc-grow "{.spec.resources.requests.storage}" -n "$NS")" = 3Gi ] &&
+    [ "$(cond grow Degraded status)" = False ]'
+k delete mlflow grow --wait=false >/dev/null
+
+k patch mlflow mlflow --type json -p '[{"op":"remove","path":"/spec/storage"}]' >/dev/null
+t_check "storage off: the claim is retained and reported" eventually 15 eval '
+    [ "$(jp mlflow mlflow "{.status.retainedClaims[0]}")" = mlflow-pvc ] &&
+    cond mlflow Degraded message | grep -q "mlflow-pvc is retained" &&
+    [ -n "$(jp pvc mlflow-pvc "{.metadata.uid}" -n "$NS")" ]'
+t_check "storage off: the Deployment no longer mounts the claim" eval '
+    ! jp deployment mlflow "{.spec.template.spec.volumes}" -n "$NS" | grep -q mlflow-pvc'
+t_check "storage off: the warning about pod-local data is in the status" eval '
+    [ -n "$(cond mlflow Degraded message)" ]'
+
+# --- invalid specs -----------------------------------------------------------
+bad_spec="{serveArtifacts: true, backendStoreUri: 'postgresql://alice:s3cretpw@db/mlflow', backendStoreUriFrom: {secretKeyRef: {name: db, key: uri}}}"
+out=$(mlflow_apply bad "$bad_spec" 2>&1)
+t_check "an invalid spec is refused by the CRD's CEL rules" eval 'echo "$out" | grep -q "mutually exclusive"'
+k patch crd mlflows.mlflow.opendatahub.io --type json \
+    -p '[{"op":"remove","path":"/spec/versions/0/schema/openAPIV3Schema/properties/spec/x-kubernetes-validations"}]' >/dev/null
+eventually 10 mlflow_apply bad "$bad_spec"
+t_check "without CEL: Degraded=True RenderFailed with the field path" eventually 15 eval '
+    [ "$(cond bad Degraded status)" = True ] &&
+    [ "$(cond bad Degraded reason)" = RenderFailed ] &&
+    cond bad Degraded message | grep -q "spec.backendStoreUri"'
+t_check "without CEL: nothing is applied for the invalid spec" eval '
+    [ -z "$(jp deployment mlflow-bad "{.metadata.name}" -n "$NS")" ] &&
+    [ -z "$(jp serviceaccount mlflow-bad-sa "{.metadata.name}" -n "$NS")" ]'
+t_check "the failure is an Event with its reason" eventually 10 eval '
+    k get events -n default --field-selector involvedObject.name=bad,reason=RenderFailed -o name | grep -q .'
+k delete mlflow bad >/dev/null
+k apply -f config/crd/ >/dev/null
+
+# --- shared ClusterRole ------------------------------------------------------
+mlflow_apply two "{serveArtifacts: true}"
+t_check "two MLflows share the ClusterRole, one reference each" eventually 15 eval '
+    r=$(owner_refs clusterrole mlflow); [[ "$r" == *"mlflow: "* && "$r" == *"two: "* ]]'
+eventually 10 jp deployment mlflow-two '{.metadata.name}' -n "$NS"
+k delete mlflow two >/dev/null
+t_check "deleting one: its objects are collected, the other's reference stays" eventually 30 eval '
+    [ -z "$(jp deployment mlflow-two "{.metadata.name}" -n "$NS")" ] &&
+    [ "$(owner_refs clusterrole mlflow)" = "mlflow: " ]'
+
+# --- optional APIs -----------------------------------------------------------
+k apply -f tests/envtest/crds/httproutes.yaml >/dev/null || t_notok "the HTTPRoute CRD installs"
+t_check "HTTPRoute CRD installed while running: the route appears" eventually 20 eval '
+    [ "$(owner_refs httproute mlflow -n "$NS")" = "mlflow:true " ]'
+
+# --- quiet state -------------------------------------------------------------
+names=()
+for i in $(seq -w 1 20); do names+=("q$i"); done
+for n in "${names[@]}"; do mlflow_apply "$n" "{serveArtifacts: true}"; done
+converged() {
+    local gens
+    gens=$(k get mlflow -o jsonpath='{range .items[*]}{.metadata.name}={.status.observedGeneration}{"\n"}{end}' | grep -c '^q[0-9]*=1$')
+    [ "$gens" -eq 20 ]
+}
+eventually 60 converged
+snapshot() {
+    k get mlflow,clusterrole,clusterrolebinding,consolelink -o jsonpath='{range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion}{"\n"}{end}'
+    k get deployment,service,serviceaccount,networkpolicy,pvc,httproute -n "$NS" \
+        -o jsonpath='{range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion}{"\n"}{end}'
+}
+# Settle: no write for two seconds.
+w=$(writes "$MP")
+for _ in 1 2 3 4 5 6 7 8 9 10; do sleep 2; w2=$(writes "$MP"); [ "$w2" = "$w" ] && break; w=$w2; done
+before=$(snapshot)
+w0=$(writes "$MP")
+r0=$(metric "$MP" 'controller_runtime_reconcile_total{controller="mlflow",result="success"}')
+sleep 7 # two resync periods
+after=$(snapshot)
+w1=$(writes "$MP")
+r1=$(metric "$MP" 'controller_runtime_reconcile_total{controller="mlflow",result="success"}')
+t_check "quiet resync: 20+ MLflows reconciled again" [ "$((r1 - r0))" -ge 40 ]
+if [ "$w0" = "$w1" ]; then t_ok "quiet resync: no write at all (no apply, no status)"; else t_notok "quiet resync: no write at all (no apply, no status)" "writes $w0 -> $w1"; fi
+if [ "$before" = "$after" ]; then t_ok "quiet resync: no resourceVersion changed"; else
+    t_notok "quiet resync: no resourceVersion changed" "$(diff <(echo "$before") <(echo "$after") | head -5)"; fi
+k delete mlflow "${names[@]}" --wait=false >/dev/null
+
+# --- API server restart ------------------------------------------------------
+cp_stop_apiserver
+sleep 2
+cp_start_apiserver
+mlflow_apply after "{serveArtifacts: true}"
+t_check "API server restarted: the operator reconnects and converges" eventually 40 eval '
+    [ "$(owner_refs deployment mlflow-after -n "$NS")" = "after:true " ] &&
+    [ "$(jp mlflow after "{.status.observedGeneration}")" = 1 ]'
+t_check "the watch restarts are counted" eval '
+    curl -fsS "http://127.0.0.1:$MP/metrics" | grep -q "^mlflow_operator_watch_restarts_total"'
+
+# --- deletion ----------------------------------------------------------------
+k delete mlflow mlflow >/dev/null
+t_check "delete the MLflow: the garbage collector takes its objects" eventually 30 eval '
+    [ -z "$(jp deployment mlflow "{.metadata.name}" -n "$NS")" ] &&
+    [ -z "$(jp service mlflow "{.metadata.name}" -n "$NS")" ] &&
+    [ -z "$(jp clusterrolebinding mlflow "{.metadata.name}")" ]'
+
+# --- shutdown ----------------------------------------------------------------
+stop_operator main TERM
+t_check "SIGTERM: clean exit 0" [ "$STOP_RC" = 0 ]
+
+# --- leader election ---------------------------------------------------------
+LE=(--leader-elect --leader-election-namespace "$NS" --lease-duration 4s
+    --renew-deadline 3s --retry-period 1s --namespace "$NS" --resync-period 30s
+    --discovery-interval 5s --metrics-bind-address 0)
+HA=$(_cp_free_port)
+HB=$(_cp_free_port)
+POD_NAME=op-a start_operator a "${LE[@]}" --health-probe-bind-address "127.0.0.1:$HA"
+sleep 1
+POD_NAME=op-b start_operator b "${LE[@]}" --health-probe-bind-address "127.0.0.1:$HB"
+holder() { jp lease mlflow-operator-lock '{.spec.holderIdentity}' -n "$NS"; }
+eventually 15 eval '[ -n "$(holder)" ]'
+h=$(holder)
+case $h in op-a_*) leader=a standby=b ;; op-b_*) leader=b standby=a ;; *) leader= ;; esac
+t_check "leader election: one of two replicas holds the lease" [ -n "$leader" ]
+mlflow_apply le1 "{serveArtifacts: true}"
+eventually 20 jp deployment mlflow-le1 '{.metadata.name}' -n "$NS"
+t_check "leader election: only the leader reconciles" eval '
+    grep -q "\"mlflow\":\"le1\"" "$CP_DIR/op-$leader.log" &&
+    ! grep -q "\"mlflow\":\"le1\"" "$CP_DIR/op-$standby.log"'
+stop_operator "$leader" KILL >/dev/null
+t_check "leader killed: the standby takes the lease within its duration" eventually 12 eval '
+    case $(holder) in op-${standby}_*) true ;; *) false ;; esac'
+mlflow_apply le2 "{serveArtifacts: true}"
+t_check "the new leader reconciles" eventually 20 eval '
+    [ "$(owner_refs deployment mlflow-le2 -n "$NS")" = "le2:true " ]'
+stop_operator "$standby" TERM
+t_check "SIGTERM on the leader: exit 0 and the lease is handed back" eval '
+    [ "$STOP_RC" = 0 ] && [ -z "$(holder)" ]'
+
+# --- credentials -------------------------------------------------------------
+logs=$(cat "$CP_DIR"/op-*.log)
+t_check "logs are JSON lines with a level" eval '
+    echo "$logs" | grep -v "^{\"ts\":\"[^\"]*\",\"level\":\"\(debug\|info\|warn\|error\)\",\"msg\":" | grep -q . && false || true'
+leaks=()
+echo "$logs" | grep -qF "$CP_OPERATOR_TOKEN" && leaks+=("the operator's token is in a log")
+echo "$logs" | grep -qF s3cretpw && leaks+=("a database password is in a log")
+k get events -n default -o yaml | grep -qF s3cretpw && leaks+=("a database password is in an Event")
+if [ ${#leaks[@]} -eq 0 ]; then t_ok "no credential in logs, Events or conditions"; else t_notok "no credential in logs, Events or conditions" "${leaks[@]}"; fi
+
+echo "1..$T_N"
+[ "$T_FAILS" -eq 0 ]
