@@ -49,8 +49,8 @@ RECON_OBJ := $(patsubst %.c,$(B)/%.o,$(RECON_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 CHART_FILES := $(shell find charts/mlflow -type f 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: help build deps test unit unit-bins asan test-parity test-conformance \
-	test-snapshot update-golden bench clean fmt demo
+.PHONY: help build deps test unit unit-bins update-golden bench clean fmt demo \
+	fuzz
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -136,6 +136,12 @@ update-golden: build ## Rewrite snapshot expectations (review the diff!)
 
 bench: deps tools build ## Measure krmfn against helm on this machine
 	HELM=$(HELM) KUSTOMIZE=$(KUSTOMIZE) hack/bench.sh
+
+demo: deps tools-kustomize build ## Render the samples without a cluster (krmfn render, kustomize)
+	@KUSTOMIZE=$(KUSTOMIZE) hack/demo.sh
+
+fuzz: deps build ## Build the libFuzzer targets and run them briefly
+	$(MAKE) -f fuzz/fuzz.mk run
 
 fmt: ## clang-format every C file
 	clang-format -i render/*.[ch] krmfn/*.[ch] tests/unit/*.c hack/*.c

@@ -1,0 +1,146 @@
+/*
+ * test_status.c — conditions of an MLflow from the Deployment's rollout
+ * and the reconcile's failures.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "status.h"
+
+static json_t *J(const char *s)
+{
+    json_error_t e;
+    json_t *j = json_loads(s, 0, &e);
+    if (!j)
+        fail_msg("bad JSON in test: %s", e.text);
+    return j;
+}
+
+static const char *field(json_t *st, const char *type, const char *f)
+{
+    return json_string_value(json_object_get(status_condition(st, type), f));
+}
+
+static void test_rollout_states(void **state)
+{
+    char msg[256];
+    assert_int_equal(status_deployment(NULL, msg, sizeof msg), DEP_MISSING);
+    json_t *d = J("{\"metadata\":{\"generation\":2},\"spec\":{\"replicas\":2},"
+                  "\"status\":{\"observedGeneration\":1}}");
+    assert_int_equal(status_deployment(d, msg, sizeof msg), DEP_PROGRESSING);
+    json_decref(d);
+    d = J("{\"metadata\":{\"generation\":2},\"spec\":{\"replicas\":2},"
+          "\"status\":{\"observedGeneration\":2,\"replicas\":2,"
+          "\"updatedReplicas\":1,\"availableReplicas\":2}}");
+    assert_int_equal(status_deployment(d, msg, sizeof msg), DEP_PROGRESSING);
+    assert_string_equal(msg, "1 of 2 replicas updated");
+    json_decref(d);
+    d = J("{\"metadata\":{\"generation\":2},\"spec\":{\"replicas\":2},"
+          "\"status\":{\"observedGeneration\":2,\"replicas\":3,"
+          "\"updatedReplicas\":2,\"availableReplicas\":2}}");
+    assert_int_equal(status_deployment(d, msg, sizeof msg), DEP_PROGRESSING);
+    json_decref(d);
+    d = J("{\"metadata\":{\"generation\":2},\"spec\":{\"replicas\":2},"
+          "\"status\":{\"observedGeneration\":2,\"replicas\":2,"
+          "\"updatedReplicas\":2,\"availableReplicas\":2,\"readyReplicas\":2}}");
+    assert_int_equal(status_deployment(d, msg, sizeof msg), DEP_READY);
+    json_decref(d);
+    d = J("{\"metadata\":{\"generation\":1},\"spec\":{\"replicas\":1},"
+          "\"status\":{\"observedGeneration\":1,\"conditions\":[{\"type\":"
+          "\"Progressing\",\"status\":\"False\",\"reason\":"
+          "\"ProgressDeadlineExceeded\",\"message\":\"too slow\"}]}}");
+    assert_int_equal(status_deployment(d, msg, sizeof msg), DEP_FAILED);
+    assert_non_null(strstr(msg, "too slow"));
+    json_decref(d);
+}
+
+static void test_conditions(void **state)
+{
+    json_t *mlf = J("{\"metadata\":{\"name\":\"m\",\"generation\":3},"
+                    "\"status\":{\"conditions\":[{\"type\":\"Available\","
+                    "\"status\":\"False\",\"lastTransitionTime\":"
+                    "\"2020-01-01T00:00:00Z\"},{\"type\":\"Degraded\","
+                    "\"status\":\"False\",\"lastTransitionTime\":"
+                    "\"2020-01-01T00:00:00Z\"}]}}");
+    json_t *ready = J("{\"metadata\":{\"generation\":1},\"spec\":{\"replicas\":1},"
+                      "\"status\":{\"observedGeneration\":1,\"replicas\":1,"
+                      "\"updatedReplicas\":1,\"availableReplicas\":1,"
+                      "\"readyReplicas\":1}}");
+    json_t *warn = J("[\"data on pod-local files\"]");
+    status_input in = {.mlflow = mlf,
+                       .deployment = ready,
+                       .warnings = warn,
+                       .url = "https://x/mlflow-m",
+                       .now = "2026-01-01T00:00:00Z"};
+    json_t *st = status_compute(&in);
+    assert_string_equal(field(st, "Available", "status"), "True");
+    assert_string_equal(field(st, "Available", "reason"), "DeploymentReady");
+    /* Flipped: a new transition time. */
+    assert_string_equal(field(st, "Available", "lastTransitionTime"),
+                        "2026-01-01T00:00:00Z");
+    assert_string_equal(field(st, "Progressing", "status"), "False");
+    assert_string_equal(field(st, "Degraded", "status"), "False");
+    assert_string_equal(field(st, "Degraded", "message"),
+                        "data on pod-local files");
+    /* Unchanged: the old transition time stays. */
+    assert_string_equal(field(st, "Degraded", "lastTransitionTime"),
+                        "2020-01-01T00:00:00Z");
+    assert_int_equal(json_integer_value(json_object_get(
+                         status_condition(st, "Degraded"), "observedGeneration")),
+                     3);
+    assert_int_equal(json_integer_value(json_object_get(st, "observedGeneration")),
+                     3);
+    assert_int_equal(json_integer_value(json_object_get(st, "readyReplicas")), 1);
+    assert_string_equal(json_string_value(json_object_get(st, "url")),
+                        "https://x/mlflow-m");
+    assert_null(json_object_get(st, "retainedClaims"));
+    json_decref(st);
+
+    /* A render failure: Degraded with the message, redacted. */
+    status_input bad = {.mlflow = mlf,
+                        .failure = STATUS_RENDER_FAILED,
+                        .failure_msg = "spec.backendStoreUri: "
+                                       "postgresql://u:pw@db/x is bad",
+                        .now = "2026-01-01T00:00:00Z"};
+    st = status_compute(&bad);
+    assert_string_equal(field(st, "Degraded", "status"), "True");
+    assert_string_equal(field(st, "Degraded", "reason"), "RenderFailed");
+    assert_string_equal(field(st, "Degraded", "message"),
+                        "spec.backendStoreUri: postgresql://u:xxxxx@db/x is bad");
+    assert_string_equal(field(st, "Available", "reason"), "RenderFailed");
+    assert_string_equal(field(st, "Progressing", "status"), "False");
+    assert_null(json_object_get(st, "url"));
+    json_decref(st);
+
+    /* Kept claims are listed and explained. */
+    json_t *kept = J("[\"mlflow-pvc-m\"]");
+    status_input k = {.mlflow = mlf, .deployment = ready, .retained = kept,
+                      .now = "2026-01-01T00:00:00Z"};
+    st = status_compute(&k);
+    assert_string_equal(json_string_value(json_array_get(
+                            json_object_get(st, "retainedClaims"), 0)),
+                        "mlflow-pvc-m");
+    assert_non_null(strstr(field(st, "Degraded", "message"),
+                           "mlflow-pvc-m is retained"));
+    json_decref(st);
+    json_decref(kept);
+    json_decref(warn);
+    json_decref(ready);
+    json_decref(mlf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rollout_states),
+        cmocka_unit_test(test_conditions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
