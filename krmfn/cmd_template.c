@@ -252,8 +252,12 @@ int cmd_template(int argc, char **argv)
     rn_chart *chart = NULL;
     rn_value *user = NULL;
     rn_rendered r;
-    rn_release rel = {name, o.ns ? o.ns : "default", o.is_upgrade,
-                      o.kube_version, o.api_versions, (size_t)o.napi};
+    rn_release rel = {.name = name,
+                      .namespace = o.ns ? o.ns : "default",
+                      .is_upgrade = o.is_upgrade,
+                      .kube_version = o.kube_version,
+                      .api_versions = o.api_versions,
+                      .n_api_versions = (size_t)o.napi};
     int rc = chart_dir ? rn_chart_load_dir(a, chart_dir, &chart, &err)
                        : rn_chart_load_embedded(a, &chart, &err);
     if (rc == 0)

@@ -59,6 +59,9 @@ typedef struct rn_release {
     const char *kube_version; /* --kube-version, NULL: Helm's default */
     const char *const *api_versions; /* --api-versions, added to defaults */
     size_t n_api_versions;
+    /* Also return each manifest as a value, read as YAML 1.2 the way
+     * Kubernetes reads it (rn_manifest.object). */
+    bool parse_objects;
 } rn_release;
 
 /* A rendered manifest, in output order. */
@@ -66,6 +69,7 @@ typedef struct rn_manifest {
     const char *source;  /* "mlflow/templates/service.yaml" */
     const char *content; /* the document, trimmed */
     const char *kind;
+    rn_value *object; /* with rn_release.parse_objects, else NULL */
 } rn_manifest;
 
 typedef struct rn_rendered {

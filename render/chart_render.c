@@ -5,7 +5,6 @@
  */
 #include <ctype.h>
 #include <openssl/evp.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +19,7 @@
 #define DEFAULT_KUBE_MAJOR "1"
 #define DEFAULT_KUBE_MINOR "36"
 #define HELM_VERSION "v3.21.4"
+#define GO_VERSION "go1.26.8"
 
 static const char *const default_api_versions[] = {
     "v1", "admissionregistration.k8s.io/v1",
@@ -127,10 +127,8 @@ static int files_get(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
 {
     const char *name;
     size_t len;
-    if (argc != 1)
-        return tmpl_fail(ctx, "wrong number of args for Get: want 1 got %d",
-                         argc);
-    if (tmpl_arg_str(ctx, argv, 0, &name, &len) < 0)
+    if (tmpl_arg_count(ctx, argc, 1) < 0 ||
+        tmpl_arg_str(ctx, argv, 0, &name, &len) < 0)
         return -1;
     const rn_chart_file *f = files_find(self, name);
     *out = f ? rn_str(tmpl_arena(ctx), f->data, f->len)
@@ -143,9 +141,9 @@ static int files_lines(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
 {
     const char *name;
     size_t len;
-    if (argc != 1 || tmpl_arg_str(ctx, argv, 0, &name, &len) < 0)
-        return argc != 1 ? tmpl_fail(ctx, "wrong number of args for Lines")
-                         : -1;
+    if (tmpl_arg_count(ctx, argc, 1) < 0 ||
+        tmpl_arg_str(ctx, argv, 0, &name, &len) < 0)
+        return -1;
     rn_arena *a = tmpl_arena(ctx);
     const rn_chart_file *f = files_find(self, name);
     rn_value *list = rn_list_new(a, 8);
@@ -172,21 +170,124 @@ static int files_lines(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
 
 static rn_value *files_value(rn_arena *a, files_obj *f);
 
+/* Glob matching as Helm's .Files.Glob does it (gobwas/glob with '/' as
+ * separator): `*` and `?` stay within one path element, `**` crosses
+ * them, `[...]` is a class, `{a,b}` alternatives, `\` escapes. */
+static bool glob_match(const char *p, const char *s);
+
+static bool glob_class(const char **pp, char c)
+{
+    const char *p = *pp + 1;
+    bool neg = *p == '!' || *p == '^';
+    if (neg)
+        p++;
+    bool hit = false;
+    for (bool first = true; *p && (first || *p != ']'); first = false) {
+        char lo = *p++;
+        char hi = lo;
+        if (*p == '-' && p[1] && p[1] != ']') {
+            hi = p[1];
+            p += 2;
+        }
+        if (c >= lo && c <= hi)
+            hit = true;
+    }
+    *pp = *p == ']' ? p + 1 : p;
+    return hit != neg;
+}
+
+static bool glob_alts(const char *p, const char *s)
+{
+    /* p points at '{': try each alternative followed by the rest. */
+    const char *end = p + 1;
+    int depth = 1;
+    while (*end && depth) {
+        if (*end == '{')
+            depth++;
+        else if (*end == '}')
+            depth--;
+        end++;
+    }
+    if (depth)
+        return false;
+    const char *rest = end;
+    const char *alt = p + 1;
+    for (;;) {
+        const char *q = alt;
+        int d = 0;
+        while (q < end - 1 && !(d == 0 && *q == ',')) {
+            d += *q == '{' ? 1 : *q == '}' ? -1 : 0;
+            q++;
+        }
+        char buf[1024];
+        int n = snprintf(buf, sizeof buf, "%.*s%s", (int)(q - alt), alt, rest);
+        if (n > 0 && (size_t)n < sizeof buf && glob_match(buf, s))
+            return true;
+        if (q >= end - 1)
+            return false;
+        alt = q + 1;
+    }
+}
+
+static bool glob_match(const char *p, const char *s)
+{
+    for (;;) {
+        switch (*p) {
+        case '\0':
+            return *s == '\0';
+        case '*':
+            if (p[1] == '*') {
+                for (const char *t = s;; t++) {
+                    if (glob_match(p + 2, t))
+                        return true;
+                    if (!*t)
+                        return false;
+                }
+            }
+            for (const char *t = s;; t++) {
+                if (glob_match(p + 1, t))
+                    return true;
+                if (!*t || *t == '/')
+                    return false;
+            }
+        case '?':
+            if (!*s || *s == '/')
+                return false;
+            p++, s++;
+            break;
+        case '[':
+            if (!*s || !glob_class(&p, *s))
+                return false;
+            s++;
+            break;
+        case '{':
+            return glob_alts(p, s);
+        case '\\':
+            if (p[1])
+                p++;
+            /* fall through */
+        default:
+            if (*p != *s)
+                return false;
+            p++, s++;
+        }
+    }
+}
+
 static int files_glob(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
                       rn_value **out)
 {
     const char *pattern;
     size_t len;
-    if (argc != 1)
-        return tmpl_fail(ctx, "wrong number of args for Glob");
-    if (tmpl_arg_str(ctx, argv, 0, &pattern, &len) < 0)
+    if (tmpl_arg_count(ctx, argc, 1) < 0 ||
+        tmpl_arg_str(ctx, argv, 0, &pattern, &len) < 0)
         return -1;
     files_obj *src = self;
     rn_arena *a = tmpl_arena(ctx);
     files_obj *sub = rn_arena_alloc(a, sizeof *sub);
     sub->files = rn_arena_alloc(a, sizeof *sub->files * (src->n + 1));
     for (size_t i = 0; i < src->n; i++)
-        if (fnmatch(pattern, src->files[i]->path, FNM_PATHNAME) == 0)
+        if (glob_match(pattern, src->files[i]->path))
             sub->files[sub->n++] = src->files[i];
     *out = files_value(a, sub);
     return 0;
@@ -237,16 +338,24 @@ static int files_as_secrets(void *self, tmpl_ctx *ctx, int argc,
     return files_as(ctx, self, true, out);
 }
 
+/* Helm's Files is a map from path to contents with methods; ranging over
+ * it visits the paths. */
 static rn_value *files_value(rn_arena *a, files_obj *f)
 {
-    rn_value *m = rn_map_new(a, 6);
-    rn_map_setz(a, m, "Get", rn_func(a, "Get", files_get, f));
-    rn_map_setz(a, m, "GetBytes", rn_func(a, "GetBytes", files_get, f));
-    rn_map_setz(a, m, "Lines", rn_func(a, "Lines", files_lines, f));
-    rn_map_setz(a, m, "Glob", rn_func(a, "Glob", files_glob, f));
-    rn_map_setz(a, m, "AsConfig", rn_func(a, "AsConfig", files_as_config, f));
-    rn_map_setz(a, m, "AsSecrets",
+    rn_value *methods = rn_map_new(a, 6);
+    rn_map_setz(a, methods, "Get", rn_func(a, "Get", files_get, f));
+    rn_map_setz(a, methods, "GetBytes", rn_func(a, "GetBytes", files_get, f));
+    rn_map_setz(a, methods, "Lines", rn_func(a, "Lines", files_lines, f));
+    rn_map_setz(a, methods, "Glob", rn_func(a, "Glob", files_glob, f));
+    rn_map_setz(a, methods, "AsConfig",
+                rn_func(a, "AsConfig", files_as_config, f));
+    rn_map_setz(a, methods, "AsSecrets",
                 rn_func(a, "AsSecrets", files_as_secrets, f));
+    rn_value *m = rn_map_new(a, f->n);
+    for (size_t i = 0; i < f->n; i++)
+        rn_map_setz(a, m, f->files[i]->path,
+                    rn_str(a, f->files[i]->data, f->files[i]->len));
+    rn_value_set_type(m, "engine.files", methods);
     return m;
 }
 
@@ -277,9 +386,8 @@ static int api_has(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
 {
     const char *want;
     size_t len;
-    if (argc != 1)
-        return tmpl_fail(ctx, "wrong number of args for Has");
-    if (tmpl_arg_str(ctx, argv, 0, &want, &len) < 0)
+    if (tmpl_arg_count(ctx, argc, 1) < 0 ||
+        tmpl_arg_str(ctx, argv, 0, &want, &len) < 0)
         return -1;
     const rn_value *list = self;
     bool found = false;
@@ -311,7 +419,11 @@ static rn_value *make_capabilities(rn_arena *a, const rn_release *rel)
     rn_map_setz(a, kv, "Version", rn_strz(a, version));
     rn_map_setz(a, kv, "Major", rn_strz(a, major));
     rn_map_setz(a, kv, "Minor", rn_strz(a, minor));
-    rn_map_setz(a, kv, "GitVersion", rn_strz(a, version));
+    rn_value *kv_methods = rn_map_new(a, 2);
+    rn_map_setz(a, kv_methods, "String", rn_strz(a, version));
+    rn_map_setz(a, kv_methods, "GitVersion", rn_strz(a, version));
+    rn_value_set_type(kv, "chartutil.KubeVersion", kv_methods);
+    kv->flags |= RN_F_STRUCT;
     rn_map_setz(a, caps, "KubeVersion", kv);
 
     rn_value *list = rn_list_new(a, 64);
@@ -319,16 +431,25 @@ static rn_value *make_capabilities(rn_arena *a, const rn_release *rel)
         rn_list_push(a, list, rn_strz(a, default_api_versions[i]));
     for (size_t i = 0; i < rel->n_api_versions; i++)
         rn_list_push(a, list, rn_strz(a, rel->api_versions[i]));
-    rn_value *apis = rn_map_new(a, 1);
-    rn_map_setz(a, apis, "Has", rn_func(a, "Has", api_has, list));
-    rn_map_setz(a, caps, "APIVersions", apis);
+    rn_value *api_methods = rn_map_new(a, 1);
+    rn_map_setz(a, api_methods, "Has", rn_func(a, "Has", api_has, list));
+    rn_value_set_type(list, "chartutil.VersionSet", api_methods);
+    list->flags |= RN_F_STRLIST;
+    rn_map_setz(a, caps, "APIVersions", list);
 
     rn_value *hv = rn_map_new(a, 4);
     rn_map_setz(a, hv, "Version", rn_strz(a, HELM_VERSION));
     rn_map_setz(a, hv, "GitCommit", rn_strz(a, ""));
     rn_map_setz(a, hv, "GitTreeState", rn_strz(a, "clean"));
-    rn_map_setz(a, hv, "GoVersion", rn_strz(a, "go1.26.8"));
+    rn_map_setz(a, hv, "GoVersion", rn_strz(a, GO_VERSION));
+    rn_value *hv_methods = rn_map_new(a, 1);
+    rn_map_setz(a, hv_methods, "String",
+                rn_strz(a, "{" HELM_VERSION "  clean " GO_VERSION "}"));
+    rn_value_set_type(hv, "version.BuildInfo", hv_methods);
+    hv->flags |= RN_F_STRUCT;
     rn_map_setz(a, caps, "HelmVersion", hv);
+    rn_value_set_type(caps, "*chartutil.Capabilities", NULL);
+    caps->flags |= RN_F_STRUCT;
     return caps;
 }
 
@@ -371,6 +492,8 @@ static rn_value *make_chart(rn_arena *a, const rn_chart *c)
             rn_map_setz(a, m, strings[i], rn_str(a, "", 0));
     if (!rn_map_getz(m, "Deprecated"))
         rn_map_setz(a, m, "Deprecated", rn_bool(a, false));
+    rn_value_set_type(m, "*chart.Metadata", NULL);
+    m->flags |= RN_F_STRUCT;
     return m;
 }
 
@@ -567,15 +690,16 @@ static bool stringish(const rn_value *v)
 /* SimpleHead: apiVersion, kind, metadata.name and annotations must have
  * the Go types Helm decodes them into. */
 static int read_head(rn_arena *a, const char *file, const char *doc,
-                     size_t len, const char **kind, const char **hook,
-                     rn_error *err)
+                     size_t len, rn_yaml_mode mode, rn_value **obj,
+                     const char **kind, const char **hook, rn_error *err)
 {
     rn_value *v;
     rn_error perr;
     rn_error_clear(&perr);
-    if (rn_yaml_parse(a, doc, len, file, RN_YAML_HELM, NULL, &v, &perr) < 0)
+    if (rn_yaml_parse(a, doc, len, file, mode, NULL, &v, &perr) < 0)
         return rn_error_set(err, "YAML parse error on %s: %s", file,
                             perr.msg);
+    *obj = v;
     *kind = "";
     *hook = NULL;
     if (v->kind == RN_NULL)
@@ -672,7 +796,7 @@ static void push(rn_arena *a, sorted *s, rn_manifest m)
 }
 
 static int sort_manifests(rn_arena *a, rendered_file *files, size_t nf,
-                          rn_rendered *out, rn_error *err)
+                          rn_yaml_mode mode, rn_rendered *out, rn_error *err)
 {
     sorted generic = {0}, hooks = {0};
     for (size_t i = 0; i < nf; i++) {
@@ -695,9 +819,12 @@ static int sort_manifests(rn_arena *a, rendered_file *files, size_t nf,
             size_t dl = lens[d];
             trim(&doc, &dl);
             const char *kind, *hook;
-            if (read_head(a, name, doc, dl, &kind, &hook, err) < 0)
+            rn_value *obj;
+            if (read_head(a, name, doc, dl, mode, &obj, &kind, &hook, err) <
+                0)
                 return -1;
-            rn_manifest m = {name, rn_arena_strndup(a, doc, dl), kind};
+            rn_manifest m = {name, rn_arena_strndup(a, doc, dl), kind,
+                             mode == RN_YAML_CORE ? obj : NULL};
             if (!hook)
                 push(a, &generic, m);
             else if (known_hook(a, hook))
@@ -738,7 +865,11 @@ int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
     size_t nf;
     if (run_templates(a, c, top, &files, &nf, err) < 0)
         return -1;
-    return sort_manifests(a, files, nf, out, err);
+    /* Whoever wants the objects gets them read as Kubernetes reads them
+     * (YAML 1.2), and that one parse also checks the document. */
+    return sort_manifests(a, files, nf,
+                          rel->parse_objects ? RN_YAML_CORE : RN_YAML_HELM,
+                          out, err);
 }
 
 void rn_chart_print(rn_buf *out, const rn_rendered *r)

@@ -6,8 +6,6 @@
  */
 #include "render.h"
 
-#include <string.h>
-
 #include "yaml.h"
 
 int rn_render_mlflow(rn_arena *a, const rn_chart *c, const rn_value *cr,
@@ -18,18 +16,14 @@ int rn_render_mlflow(rn_arena *a, const rn_chart *c, const rn_value *cr,
     const char *release = NULL, *ns = NULL;
     if (rn_mlflow_values(a, cr, o, &values, &warns, &release, &ns, err) < 0)
         return -1;
-    rn_release rel = {.name = release, .namespace = ns};
+    rn_release rel = {.name = release, .namespace = ns, .parse_objects = true};
     rn_rendered r;
     if (rn_chart_render(a, c, &rel, values, &r, err) < 0)
         return -1;
     rn_value *list = rn_list_new(a, r.len);
     for (size_t i = 0; i < r.len; i++) {
-        rn_value *obj;
-        if (rn_yaml_parse(a, r.items[i].content, strlen(r.items[i].content),
-                          r.items[i].source, RN_YAML_CORE, NULL, &obj,
-                          err) < 0)
-            return -1;
-        if (obj->kind == RN_MAP)
+        rn_value *obj = r.items[i].object;
+        if (obj && obj->kind == RN_MAP)
             rn_list_push(a, list, obj);
     }
     *objects = list;

@@ -25,8 +25,7 @@ static int set_string(tmpl_ctx *ctx, rn_buf *b, rn_value **out)
 
 /* and/or short-circuit inside the executor; these bodies only run when
  * the functions are reached some other way (call). */
-int tmpl_builtin_and(tmpl_ctx *ctx, int argc, rn_value **argv,
-                     rn_value **out)
+int tmpl_builtin_and(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 {
     *out = argv[argc - 1];
     for (int i = 0; i < argc; i++)
@@ -37,8 +36,7 @@ int tmpl_builtin_and(tmpl_ctx *ctx, int argc, rn_value **argv,
     return 0;
 }
 
-int tmpl_builtin_or(tmpl_ctx *ctx, int argc, rn_value **argv,
-                    rn_value **out)
+int tmpl_builtin_or(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 {
     *out = argv[argc - 1];
     for (int i = 0; i < argc; i++)
@@ -85,8 +83,7 @@ static int fn_len(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 }
 
 /* Go's indexArg: an integer index in [0, cap]. */
-static int index_arg(tmpl_ctx *ctx, const rn_value *idx, size_t cap,
-                     int64_t *x)
+static int index_arg(tmpl_ctx *ctx, const rn_value *idx, size_t cap, int64_t *x)
 {
     if (idx->kind == RN_NULL)
         return tmpl_fail(ctx, "cannot index slice/array with nil");
@@ -94,8 +91,7 @@ static int index_arg(tmpl_ctx *ctx, const rn_value *idx, size_t cap,
         return tmpl_fail(ctx, "cannot index slice/array with type %s",
                          tmpl_type_name(idx));
     if (idx->u.i < 0 || (uint64_t)idx->u.i > cap)
-        return tmpl_fail(ctx, "index out of range: %lld",
-                         (long long)idx->u.i);
+        return tmpl_fail(ctx, "index out of range: %lld", (long long)idx->u.i);
     *x = idx->u.i;
     return 0;
 }
@@ -138,8 +134,7 @@ static int index_one(tmpl_ctx *ctx, rn_value *item, const rn_value *idx,
     }
 }
 
-static int fn_index(tmpl_ctx *ctx, int argc, rn_value **argv,
-                    rn_value **out)
+static int fn_index(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 {
     rn_value *item = argv[0];
     if (item->kind == RN_NULL)
@@ -154,8 +149,7 @@ static int fn_index(tmpl_ctx *ctx, int argc, rn_value **argv,
     return 0;
 }
 
-static int fn_slice(tmpl_ctx *ctx, int argc, rn_value **argv,
-                    rn_value **out)
+static int fn_slice(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 {
     rn_value *item = argv[0];
     int nidx = argc - 1;
@@ -207,16 +201,14 @@ static int fn_print(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
     return set_string(ctx, &b, out);
 }
 
-static int fn_println(tmpl_ctx *ctx, int argc, rn_value **argv,
-                      rn_value **out)
+static int fn_println(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 {
     rn_buf b = RN_BUF_INIT;
     rn_gofmt_sprintln(&b, argc, argv);
     return set_string(ctx, &b, out);
 }
 
-static int fn_printf(tmpl_ctx *ctx, int argc, rn_value **argv,
-                     rn_value **out)
+static int fn_printf(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 {
     const char *f;
     size_t flen;
@@ -235,8 +227,8 @@ static void eval_args(tmpl_ctx *ctx, int argc, rn_value **argv, rn_buf *b)
         rn_buf_append(b, argv[0]->u.s.ptr, argv[0]->u.s.len);
         return;
     }
-    rn_value **v = rn_arena_alloc(tmpl_arena(ctx),
-                                  sizeof *v * (size_t)(argc ? argc : 1));
+    rn_value **v =
+        rn_arena_alloc(tmpl_arena(ctx), sizeof *v * (size_t)(argc ? argc : 1));
     for (int i = 0; i < argc; i++)
         v[i] = argv[i]->kind == RN_NULL ? rn_strz(tmpl_arena(ctx), "<no value>")
                                         : argv[i];
@@ -335,8 +327,7 @@ static int fn_js(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
     return set_string(ctx, &b, out);
 }
 
-static int fn_urlquery(tmpl_ctx *ctx, int argc, rn_value **argv,
-                       rn_value **out)
+static int fn_urlquery(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 {
     static const char HEXU[] = "0123456789ABCDEF";
     rn_buf in = RN_BUF_INIT, b = RN_BUF_INIT;
@@ -548,8 +539,7 @@ static int fn_ge(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 
 /* ---- call -------------------------------------------------------------- */
 
-int tmpl_builtin_call(tmpl_ctx *ctx, int argc, rn_value **argv,
-                      rn_value **out)
+int tmpl_builtin_call(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 {
     rn_value *fn = argv[0];
     if (fn->kind == RN_NULL)
@@ -573,8 +563,7 @@ int tmpl_builtin_call(tmpl_ctx *ctx, int argc, rn_value **argv,
 
 /* ---- Helm: include and tpl --------------------------------------------- */
 
-static int fn_include(tmpl_ctx *ctx, int argc, rn_value **argv,
-                      rn_value **out)
+static int fn_include(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 {
     const char *name;
     size_t n;

@@ -20,54 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_EXEC_DEPTH 100000
-#define INCLUDE_MAX 1000 /* Helm's recursionMaxNums */
-
 enum { WALK_OK = 0, WALK_BREAK = 1, WALK_CONTINUE = 2 };
 
-typedef struct xval {
-    rn_value *v; /* NULL: no value */
-    bool iface;
-} xval;
-
 static const xval INVALID = {NULL, false};
-
-typedef struct xvar {
-    const char *name;
-    size_t n;
-    xval val;
-} xvar;
-
-typedef struct include_count {
-    const char *name;
-    size_t n;
-    int count;
-} include_count;
-
-/* State shared by one tmpl_execute call and everything it runs. */
-typedef struct xroot {
-    rn_arena *a;
-    rn_error *err; /* where the running execution reports */
-    rn_value *nil;
-    xvar *vars;
-    int nvars, capvars;
-    include_count *incs;
-    int nincs, capincs;
-    rn_error **subs; /* error slots for nested include/tpl, by depth */
-    int nsubs, capsubs, sub_depth;
-    uintptr_t stack_base, stack_budget;
-} xroot;
-
-/* One executing template (Go's state). */
-struct xstate {
-    xroot *rt;
-    tmpl_set *set;
-    const ttree *tmpl;
-    rn_buf *out;
-    const tnode *node;
-    int var_base;
-    int depth;
-};
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -157,7 +112,7 @@ int tmpl_ctx_errorf_at(tmpl_ctx *ctx, const tnode *at, const char *fmt, ...)
     return -1;
 }
 
-static const char *node_text(xstate *s, const tnode *n)
+const char *tmpl_node_text(xstate *s, const tnode *n)
 {
     rn_buf b = RN_BUF_INIT;
     tn_write(&b, n);
@@ -176,7 +131,7 @@ static const char *value_text(xstate *s, const rn_value *v)
     return r;
 }
 
-static bool stack_deep(const xstate *s)
+bool tmpl_stack_deep(const xstate *s)
 {
     char here;
     uintptr_t h = (uintptr_t)&here;
@@ -275,7 +230,7 @@ static int not_a_function(xstate *s, tnode *const *args, int nargs,
 {
     if (nargs > 1 || final)
         return xerrorf(s, "can't give argument to non-function %s",
-                       node_text(s, args[0]));
+                       tmpl_node_text(s, args[0]));
     return 0;
 }
 
@@ -311,8 +266,8 @@ static int check_arg_count(xstate *s, const tmpl_func_def *def,
         return 0;
     }
     if (num_in != def->max_args)
-        return xerrorf(s, "wrong number of args for %s: want %d got %d",
-                       name, def->max_args, num_in);
+        return xerrorf(s, "wrong number of args for %s: want %d got %d", name,
+                       def->max_args, num_in);
     return 0;
 }
 
@@ -340,9 +295,9 @@ static int invoke(xstate *s, const callee *c, const tnode *node, int argc,
 {
     tmpl_ctx ctx = {s, c->name, node, argc, meta};
     rn_value *res = NULL;
-    int rc = c->def ? c->def->fn(&ctx, argc, argv, &res)
-                    : c->fnv->u.fn.fn(c->fnv->u.fn.self, &ctx, argc, argv,
-                                      &res);
+    int rc = c->def
+                 ? c->def->fn(&ctx, argc, argv, &res)
+                 : c->fnv->u.fn.fn(c->fnv->u.fn.self, &ctx, argc, argv, &res);
     if (rc < 0) {
         if (!s->rt->err->set) {
             s->node = node;
@@ -370,8 +325,8 @@ static int eval_call(xstate *s, xval dot, const callee *c, const tnode *node,
     if (c->def) {
         if (check_arg_count(s, c->def, c->name, nargs, num_in) < 0)
             return -1;
-        if (tmpl_is_builtin(c->def) && (c->def->fn == tmpl_builtin_and ||
-                                        c->def->fn == tmpl_builtin_or))
+        if (tmpl_is_builtin(c->def) &&
+            (c->def->fn == tmpl_builtin_and || c->def->fn == tmpl_builtin_or))
             return eval_and_or(s, dot, c->def->fn == tmpl_builtin_or, args,
                                nargs, final, out);
     }
@@ -420,10 +375,29 @@ static int eval_field(xstate *s, xval dot, const tn_str *name,
     }
     const char *typ = recv.iface ? "interface {}" : tmpl_type_name(recv.v);
     if (recv.v->kind == RN_NULL)
-        return xerrorf(s, "nil pointer evaluating %s.%.*s", typ,
-                       (int)name->n, name->s);
+        return xerrorf(s, "nil pointer evaluating %s.%.*s", typ, (int)name->n,
+                       name->s);
+    /* Go looks for a method of the receiver's type before a map key. */
+    rn_value *m = rn_value_method(recv.v, name->s, name->n);
+    if (m && m->kind == RN_FUNC) {
+        char fname[128];
+        snprintf(fname, sizeof fname, "%.*s", (int)name->n, name->s);
+        callee c = {NULL, m, fname};
+        return eval_call(s, dot, &c, node, args, nargs, final, out);
+    }
+    if (m) { /* a method whose result is fixed, such as String */
+        if ((args && nargs > 1) || final)
+            return xerrorf(s, "wrong number of args for %.*s: want 0",
+                           (int)name->n, name->s);
+        *out = (xval){m, false};
+        return 0;
+    }
     if (recv.v->kind == RN_MAP) {
         rn_value *v = rn_map_get(recv.v, name->s, name->n);
+        /* A Go struct has no zero value for a field it does not have. */
+        if (!v && (recv.v->flags & RN_F_STRUCT))
+            return xerrorf(s, "can't evaluate field %.*s in type %s",
+                           (int)name->n, name->s, typ);
         if (v && v->kind == RN_FUNC) {
             char fname[128];
             snprintf(fname, sizeof fname, "%.*s", (int)name->n, name->s);
@@ -443,14 +417,12 @@ static int eval_field(xstate *s, xval dot, const tn_str *name,
                    name->s, typ);
 }
 
-static int eval_field_chain(xstate *s, xval dot, xval recv,
-                            const tnode *node, const tn_str *ident, int n,
-                            tnode *const *args, int nargs, const xval *final,
-                            xval *out)
+static int eval_field_chain(xstate *s, xval dot, xval recv, const tnode *node,
+                            const tn_str *ident, int n, tnode *const *args,
+                            int nargs, const xval *final, xval *out)
 {
     for (int i = 0; i < n - 1; i++)
-        if (eval_field(s, dot, &ident[i], node, NULL, 0, NULL, recv, &recv) <
-            0)
+        if (eval_field(s, dot, &ident[i], node, NULL, 0, NULL, recv, &recv) < 0)
             return -1;
     return eval_field(s, dot, &ident[n - 1], node, args, nargs, final, recv,
                       out);
@@ -472,7 +444,7 @@ static int eval_chain_node(xstate *s, xval dot, const tnode *c,
     s->node = c;
     if (c->u.chain.node->type == TN_NIL)
         return xerrorf(s, "indirection through explicit nil in %s",
-                       node_text(s, c));
+                       tmpl_node_text(s, c));
     xval recv;
     if (eval_arg(s, dot, c->u.chain.node, &recv) < 0)
         return -1;
@@ -481,8 +453,8 @@ static int eval_chain_node(xstate *s, xval dot, const tnode *c,
 }
 
 static int eval_variable_node(xstate *s, xval dot, const tnode *v,
-                              tnode *const *args, int nargs,
-                              const xval *final, xval *out)
+                              tnode *const *args, int nargs, const xval *final,
+                              xval *out)
 {
     s->node = v;
     xval val;
@@ -532,7 +504,7 @@ static int eval_arg(xstate *s, xval dot, const tnode *n, xval *out)
         return xerrorf(s,
                        "can't handle assignment of %s to empty interface "
                        "argument",
-                       node_text(s, n));
+                       tmpl_node_text(s, n));
     }
 }
 
@@ -577,7 +549,7 @@ static int eval_command(xstate *s, xval dot, const tnode *cmd,
         return 0;
     default:
         return xerrorf(s, "can't evaluate command %s",
-                       node_text(s, first));
+                       tmpl_node_text(s, first));
     }
 }
 
@@ -665,14 +637,15 @@ static int range_value(xstate *s, const tnode *r, xval val, int mark)
     switch (v->kind) {
     case RN_INT: {
         if (nd > 1)
-            return xerrorf(s, "can't use %s to iterate over more than one "
-                              "variable",
+            return xerrorf(s,
+                           "can't use %s to iterate over more than one "
+                           "variable",
                            value_text(s, v));
         bool i64 = v->flags & RN_F_INT64;
         for (int64_t i = 0; i < v->u.i && rc == 0; i++)
-            rc = range_iteration(s, r, mark, INVALID,
-                                 (xval){i64 ? rn_int64(a, i) : rn_int(a, i),
-                                        false});
+            rc = range_iteration(
+                s, r, mark, INVALID,
+                (xval){i64 ? rn_int64(a, i) : rn_int(a, i), false});
         return rc < 0 ? -1 : v->u.i > 0;
     }
     case RN_LIST: {
@@ -680,7 +653,8 @@ static int range_value(xstate *s, const tnode *r, xval val, int mark)
         rn_value **items = v->u.list.items;
         bool iface = !(v->flags & RN_F_STRLIST);
         for (size_t i = 0; i < len && rc == 0; i++)
-            rc = range_iteration(s, r, mark, (xval){rn_int(a, (int64_t)i), false},
+            rc = range_iteration(s, r, mark,
+                                 (xval){rn_int(a, (int64_t)i), false},
                                  (xval){items[i], iface});
         return rc < 0 ? -1 : len > 0;
     }
@@ -726,8 +700,8 @@ static int walk_range(xstate *s, xval dot, const tnode *r)
 }
 
 /* Run tree tr as a fresh template invocation (no variables but $). */
-static int run_template(xstate *parent, tmpl_set *set, const ttree *tr,
-                        xval dot, rn_buf *out, int depth)
+int tmpl_run_template(xstate *parent, tmpl_set *set, const ttree *tr, xval dot,
+                      rn_buf *out, int depth)
 {
     xstate ns = {parent->rt, set, tr, out, NULL, parent->rt->nvars, depth};
     push_var(&ns, "$", 1, dot);
@@ -747,20 +721,20 @@ static int walk_template(xstate *s, xval dot, const tnode *t)
         rn_buf_free(&q);
         return -1;
     }
-    if (s->depth >= MAX_EXEC_DEPTH || stack_deep(s))
+    if (s->depth >= MAX_EXEC_DEPTH || tmpl_stack_deep(s))
         return xerrorf(s, "exceeded maximum template depth (%d)",
                        MAX_EXEC_DEPTH);
     xval nd;
     if (eval_pipeline(s, dot, t->u.tmpl.pipe, &nd) < 0)
         return -1;
-    return run_template(s, s->set, tr, nd, s->out, s->depth + 1);
+    return tmpl_run_template(s, s->set, tr, nd, s->out, s->depth + 1);
 }
 
 static int print_value(xstate *s, const tnode *n, xval v)
 {
     s->node = n;
     if (v.v && v.v->kind == RN_FUNC)
-        return xerrorf(s, "can't print %s of type %s", node_text(s, n),
+        return xerrorf(s, "can't print %s of type %s", tmpl_node_text(s, n),
                        tmpl_type_name(v.v));
     rn_gofmt_value(s->out, v.v);
     return 0;
@@ -802,14 +776,14 @@ static int walk(xstate *s, xval dot, const tnode *node)
         rn_buf_append(s->out, node->u.text.s, node->u.text.n);
         return 0;
     default:
-        return xerrorf(s, "unknown node: %s", node_text(s, node));
+        return xerrorf(s, "unknown node: %s", tmpl_node_text(s, node));
     }
 }
 
 /* ---- entry points ----------------------------------------------------- */
 
 /* Helm: strings.ReplaceAll(output, "<no value>", "") from `from` on. */
-static void drop_no_value(rn_buf *out, size_t from)
+void tmpl_drop_no_value(rn_buf *out, size_t from)
 {
     static const char NV[] = "<no value>";
     const size_t nvlen = sizeof NV - 1;
@@ -883,33 +857,6 @@ static void root_free(xroot *rt)
     free(rt->subs);
 }
 
-/* An error slot for a nested execution; released with sub_error_put. */
-static rn_error *sub_error_get(xroot *rt)
-{
-    if (rt->sub_depth == rt->nsubs) {
-        if (rt->nsubs == rt->capsubs) {
-            int cap = rt->capsubs ? rt->capsubs * 2 : 8;
-            rn_error **p = realloc(rt->subs, sizeof *p * (size_t)cap);
-            if (!p)
-                abort();
-            rt->subs = p;
-            rt->capsubs = cap;
-        }
-        rt->subs[rt->nsubs] = malloc(sizeof(rn_error));
-        if (!rt->subs[rt->nsubs])
-            abort();
-        rt->nsubs++;
-    }
-    rn_error *e = rt->subs[rt->sub_depth++];
-    rn_error_clear(e);
-    return e;
-}
-
-static void sub_error_put(xroot *rt)
-{
-    rt->sub_depth--;
-}
-
 int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
                  rn_error *err)
 {
@@ -929,237 +876,12 @@ int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
     xstate top = {&rt, s, tr, out, NULL, 0, 0};
     xval dot = {data && data->kind != RN_NULL ? data : NULL, false};
     size_t start = out->len;
-    int rc = run_template(&top, s, tr, dot, out, 0);
+    int rc = tmpl_run_template(&top, s, tr, dot, out, 0);
     root_free(&rt);
     if (rc < 0) {
         helm_cleanup(err);
         return -1;
     }
-    drop_no_value(out, start);
-    return 0;
-}
-
-/* ---- services for functions ------------------------------------------- */
-
-rn_arena *tmpl_arena(tmpl_ctx *ctx)
-{
-    return ctx->st->rt->a;
-}
-
-const char *tmpl_ctx_fn_name(tmpl_ctx *ctx)
-{
-    return ctx->fn_name;
-}
-
-static int vfail(tmpl_ctx *ctx, const char *pre, const char *post,
-                 const char *fmt, va_list ap)
-{
-    rn_buf msg = RN_BUF_INIT;
-    rn_buf_vprintf(&msg, fmt, ap);
-    tmpl_ctx_errorf_at(ctx, ctx->call_node, "error calling %s: %s%s%s",
-                       ctx->fn_name, pre, rn_buf_cstr(&msg), post);
-    rn_buf_free(&msg);
-    return -1;
-}
-
-int tmpl_fail(tmpl_ctx *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfail(ctx, "", "", fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-int tmpl_fail_raw(tmpl_ctx *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfail(ctx, "HELM_ERR_START", "HELM_ERR_END", fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-/* Run tr with its own error slot; on failure the inner message is left in
- * sub. */
-static int run_sub(tmpl_ctx *ctx, tmpl_set *set, const ttree *tr,
-                   rn_value *dot, rn_buf *out, rn_error *sub)
-{
-    xroot *rt = ctx->st->rt;
-    rn_error *saved = rt->err;
-    rt->err = sub;
-    xval d = {dot && dot->kind != RN_NULL ? dot : NULL, false};
-    int rc = run_template(ctx->st, set, tr, d, out, 0);
-    rt->err = saved;
-    return rc;
-}
-
-static include_count *include_counter(xroot *rt, const char *name, size_t n)
-{
-    for (int i = 0; i < rt->nincs; i++)
-        if (rt->incs[i].n == n && memcmp(rt->incs[i].name, name, n) == 0)
-            return &rt->incs[i];
-    if (rt->nincs == rt->capincs) {
-        int cap = rt->capincs ? rt->capincs * 2 : 16;
-        include_count *p = realloc(rt->incs, sizeof *p * (size_t)cap);
-        if (!p)
-            abort();
-        rt->incs = p;
-        rt->capincs = cap;
-    }
-    rt->incs[rt->nincs] = (include_count){name, n, 0};
-    return &rt->incs[rt->nincs++];
-}
-
-int tmpl_ctx_include(tmpl_ctx *ctx, const char *name, rn_value *dot,
-                     rn_buf *out)
-{
-    xroot *rt = ctx->st->rt;
-    size_t n = strlen(name);
-    int idx = (int)(include_counter(rt, name, n) - rt->incs);
-    if (rt->incs[idx].count > INCLUDE_MAX)
-        return tmpl_fail(ctx,
-                         "rendering template has a nested reference name: "
-                         "%s: unable to execute template",
-                         name);
-    if (stack_deep(ctx->st))
-        return tmpl_fail(ctx, "exceeded maximum template depth (%d)",
-                         MAX_EXEC_DEPTH);
-    rt->incs[idx].count++;
-    const ttree *tr = tmpl_lookup(ctx->st->set, name, n);
-    int rc;
-    rn_error *sub = sub_error_get(rt);
-    if (!tr) {
-        rn_buf q = RN_BUF_INIT;
-        tmpl_go_quote(&q, name, n, -1);
-        rn_error_set(sub,
-                     "template: no template %s associated with template "
-                     "\"%s\"",
-                     rn_buf_cstr(&q), ctx->st->set->name);
-        rn_buf_free(&q);
-        rc = -1;
-    } else {
-        rc = run_sub(ctx, ctx->st->set, tr, dot, out, sub);
-    }
-    rt->incs[idx].count--;
-    if (rc < 0)
-        tmpl_fail(ctx, "%s", sub->msg);
-    sub_error_put(rt);
-    return rc < 0 ? -1 : 0;
-}
-
-int tmpl_ctx_tpl(tmpl_ctx *ctx, const char *text, size_t len, rn_value *dot,
-                 rn_buf *out)
-{
-    if (stack_deep(ctx->st))
-        return tmpl_fail(ctx, "exceeded maximum template depth (%d)",
-                         MAX_EXEC_DEPTH);
-    xroot *rt = ctx->st->rt;
-    tmpl_set *ov = tmpl_set_overlay(ctx->st->set);
-    rn_error *sub = sub_error_get(rt);
-    const char *what = NULL;
-    size_t start = out->len;
-    if (tmpl_parse(ov, ov->name, text, len, sub) < 0) {
-        what = "cannot parse template";
-    } else {
-        const ttree *tr = tmpl_lookup(ov, ov->name, strlen(ov->name));
-        if (run_sub(ctx, ov, tr, dot, out, sub) < 0)
-            what = "error during tpl function execution for";
-    }
-    if (what) {
-        rn_buf q = RN_BUF_INIT;
-        tmpl_go_quote(&q, text, len, -1);
-        tmpl_fail(ctx, "%s %s: %s", what, rn_buf_cstr(&q), sub->msg);
-        rn_buf_free(&q);
-    }
-    sub_error_put(rt);
-    if (what)
-        return -1;
-    drop_no_value(out, start);
-    return 0;
-}
-
-int tmpl_ctx_call_value(tmpl_ctx *ctx, rn_value *fn, int argc,
-                        rn_value **argv, rn_value **out)
-{
-    tmpl_ctx sub = *ctx;
-    sub.fn_name = fn->u.fn.name ? fn->u.fn.name : ctx->fn_name;
-    targ_meta *meta = rn_arena_alloc(ctx->st->rt->a,
-                                     sizeof *meta * (size_t)(argc ? argc : 1));
-    for (int i = 0; i < argc; i++)
-        meta[i] = (targ_meta){NULL, ctx->call_node, false};
-    sub.argc = argc;
-    sub.meta = meta;
-    *out = NULL;
-    return fn->u.fn.fn(fn->u.fn.self, &sub, argc, argv, out);
-}
-
-/* ---- typed parameters (Go's evalArg/validateType) ---------------------- */
-
-static bool is_literal(const tnode *n)
-{
-    return n && (n->type == TN_BOOL || n->type == TN_NUMBER ||
-                 n->type == TN_STRING || n->type == TN_NIL);
-}
-
-/* The checks shared by string and int parameters; 1 when the value is
- * acceptable as is. */
-static int typed_arg(tmpl_ctx *ctx, rn_value **argv, int i, const char *go,
-                     const char *found, rn_kind want)
-{
-    if (i >= ctx->argc)
-        return tmpl_fail(ctx, "missing argument %d", i);
-    const targ_meta *m = &ctx->meta[i];
-    rn_value *v = argv[i];
-    if (is_literal(m->node)) {
-        if (m->node->type == TN_NIL)
-            return tmpl_ctx_errorf_at(ctx, m->node, "cannot assign nil to %s",
-                                      go);
-        if (want == RN_STRING && m->node->type == TN_STRING)
-            return 1;
-        if (want == RN_INT && m->node->type == TN_NUMBER &&
-            m->node->u.num.is_int)
-            return 1;
-        return tmpl_ctx_errorf_at(ctx, m->node, "expected %s; found %s",
-                                  found, node_text(ctx->st, m->node));
-    }
-    if (m->invalid)
-        return tmpl_ctx_errorf_at(ctx, m->at, "invalid value; expected %s",
-                                  go);
-    bool ok = v->kind == want &&
-              !(want == RN_INT && (v->flags & RN_F_INT64));
-    if (!ok)
-        return tmpl_ctx_errorf_at(ctx, m->at,
-                                  "wrong type for value; expected %s; got %s",
-                                  go, tmpl_type_name(v));
-    return 1;
-}
-
-int tmpl_arg_str(tmpl_ctx *ctx, rn_value **argv, int i, const char **s,
-                 size_t *len)
-{
-    if (typed_arg(ctx, argv, i, "string", "string", RN_STRING) < 0)
-        return -1;
-    *s = argv[i]->u.s.ptr;
-    if (len)
-        *len = argv[i]->u.s.len;
-    return 0;
-}
-
-int tmpl_arg_count(tmpl_ctx *ctx, int argc, int want)
-{
-    if (argc == want)
-        return 0;
-    return tmpl_ctx_errorf_at(ctx, ctx->call_node,
-                              "wrong number of args for %s: want %d got %d",
-                              ctx->fn_name, want, argc);
-}
-
-int tmpl_arg_int(tmpl_ctx *ctx, rn_value **argv, int i, int64_t *out)
-{
-    if (typed_arg(ctx, argv, i, "int", "integer", RN_INT) < 0)
-        return -1;
-    const targ_meta *m = &ctx->meta[i];
-    *out = is_literal(m->node) ? m->node->u.num.i : argv[i]->u.i;
+    tmpl_drop_no_value(out, start);
     return 0;
 }

@@ -137,7 +137,7 @@ struct tnode {
             tnode *pipe;
             int line;
         } action;
-        bool b; /* BOOL */
+        bool b;  /* BOOL */
         struct { /* CHAIN: (pipe).A.B */
             tnode *node;
             tn_str *fields;
@@ -163,7 +163,7 @@ struct tnode {
             int64_t i;
             uint64_t u;
             double f;
-            rn_value *konst; /* the ideal constant, NULL if it fails */
+            rn_value *konst;       /* the ideal constant, NULL if it fails */
             const char *konst_err; /* why it fails (overflow, complex) */
         } num;
         struct { /* PIPE */
@@ -252,8 +252,7 @@ typedef struct tmap {
 } tmap;
 
 void *tmap_get(const tmap *m, const char *key, size_t keylen);
-void tmap_put(rn_arena *a, tmap *m, const char *key, size_t keylen,
-              void *val);
+void tmap_put(rn_arena *a, tmap *m, const char *key, size_t keylen, void *val);
 
 /* ---- template set --------------------------------------------------- */
 
@@ -263,8 +262,8 @@ typedef struct tfuncs {
 
 struct tmpl_set {
     rn_arena *arena;
-    tfuncs *funcs; /* shared with overlay sets made by tpl */
-    tmap tmpls;    /* name -> ttree* */
+    tfuncs *funcs;    /* shared with overlay sets made by tpl */
+    tmap tmpls;       /* name -> ttree* */
     tmpl_set *parent; /* tpl's clone: look here when absent locally */
     const char *name; /* the root template's name: "gotpl" as in Helm */
 };
@@ -276,6 +275,9 @@ ttree *tmpl_lookup(const tmpl_set *s, const char *name, size_t n);
 tmpl_set *tmpl_set_overlay(tmpl_set *s);
 const tmpl_func_def *tmpl_find_func(const tmpl_set *s, const char *name,
                                     size_t n);
+/* Add a parsed tree to the set (Go's associate: a definition that is only
+ * space does not replace an existing one). */
+void tmpl_set_associate(tmpl_set *s, ttree *tr);
 
 /* ---- execution ------------------------------------------------------ */
 
@@ -286,6 +288,64 @@ const tmpl_func_def *tmpl_find_func(const tmpl_set *s, const char *name,
  * default with glibc), at most 64 MiB; 6 MiB when the limit is unknown. */
 uintptr_t tmpl_stack_budget(void);
 
+/* Go's maxExecDepth for nested {{template}} calls. */
+#define MAX_EXEC_DEPTH 100000
+
+/* An evaluated value: NULL is Go's invalid reflect.Value (no value);
+ * iface says Go holds it as an interface{} (read out of a map or slice),
+ * which changes error texts and is dropped when a pipeline unwraps it. */
+typedef struct xval {
+    rn_value *v;
+    bool iface;
+} xval;
+
+typedef struct xvar {
+    const char *name;
+    size_t n;
+    xval val;
+} xvar;
+
+typedef struct include_count {
+    const char *name;
+    size_t n;
+    int count;
+} include_count;
+
+/* State shared by one tmpl_execute call and everything it runs. */
+typedef struct xroot {
+    rn_arena *a;
+    rn_error *err; /* where the running execution reports */
+    rn_value *nil;
+    xvar *vars;
+    int nvars, capvars;
+    include_count *incs;
+    int nincs, capincs;
+    rn_error **subs; /* error slots for nested include/tpl, by depth */
+    int nsubs, capsubs, sub_depth;
+    uintptr_t stack_base, stack_budget;
+} xroot;
+
+/* One executing template (Go's state). */
+typedef struct xstate xstate;
+struct xstate {
+    xroot *rt;
+    tmpl_set *set;
+    const ttree *tmpl;
+    rn_buf *out;
+    const tnode *node;
+    int var_base;
+    int depth;
+};
+
+/* Executor services shared with tmpl_call.c. */
+bool tmpl_stack_deep(const xstate *s);
+/* Run tr as a fresh template invocation: no variables but $. */
+int tmpl_run_template(xstate *parent, tmpl_set *set, const ttree *tr, xval dot,
+                      rn_buf *out, int depth);
+/* Helm: strings.ReplaceAll(output, "<no value>", "") from `from` on. */
+void tmpl_drop_no_value(rn_buf *out, size_t from);
+const char *tmpl_node_text(xstate *s, const tnode *n);
+
 /* What the executor knows about one evaluated argument, so typed
  * parameter checks can give Go's messages. */
 typedef struct targ_meta {
@@ -293,8 +353,6 @@ typedef struct targ_meta {
     const tnode *at;   /* Go's "current node" after evaluating it */
     bool invalid;      /* Go's invalid reflect.Value (no value) */
 } targ_meta;
-
-typedef struct xstate xstate;
 
 struct tmpl_ctx {
     xstate *st;
@@ -307,12 +365,9 @@ struct tmpl_ctx {
 /* Builtin table (Go's builtins plus Helm's include and tpl). */
 extern const tmpl_func_def tmpl_builtin_funcs[];
 bool tmpl_is_builtin(const tmpl_func_def *def);
-int tmpl_builtin_and(tmpl_ctx *ctx, int argc, rn_value **argv,
-                     rn_value **out);
-int tmpl_builtin_or(tmpl_ctx *ctx, int argc, rn_value **argv,
-                    rn_value **out);
-int tmpl_builtin_call(tmpl_ctx *ctx, int argc, rn_value **argv,
-                      rn_value **out);
+int tmpl_builtin_and(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out);
+int tmpl_builtin_or(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out);
+int tmpl_builtin_call(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out);
 
 /* Executor services used by the builtins. */
 bool tmpl_truth(const rn_value *v);
@@ -322,8 +377,8 @@ int tmpl_ctx_errorf_at(tmpl_ctx *ctx, const tnode *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Call a native method value (RN_FUNC) or a template function value on
  * behalf of the `call` builtin. */
-int tmpl_ctx_call_value(tmpl_ctx *ctx, rn_value *fn, int argc,
-                        rn_value **argv, rn_value **out);
+int tmpl_ctx_call_value(tmpl_ctx *ctx, rn_value *fn, int argc, rn_value **argv,
+                        rn_value **out);
 /* Go's type name for error messages: "interface {}" for a nil. */
 const char *tmpl_type_name(const rn_value *v);
 

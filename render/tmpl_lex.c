@@ -43,9 +43,9 @@ static bool is_alnum_rune(int r)
                ((r | 0x20) >= 'a' && (r | 0x20) <= 'z');
     if (r > 0x10FFFF)
         return false;
-    return rn_unicode_is_letter((uint32_t)r) ||
-           (r >= 0x660 && r <= 0x669) || (r >= 0x6F0 && r <= 0x6F9) ||
-           (r >= 0x966 && r <= 0x96F) || (r >= 0xFF10 && r <= 0xFF19);
+    return rn_unicode_is_letter((uint32_t)r) || (r >= 0x660 && r <= 0x669) ||
+           (r >= 0x6F0 && r <= 0x6F9) || (r >= 0x966 && r <= 0x96F) ||
+           (r >= 0xFF10 && r <= 0xFF19);
 }
 
 static bool is_space_rune(int r)
@@ -62,8 +62,8 @@ static int lnext(tk_lexer *l)
         return EOF_RUNE;
     }
     int w;
-    int r = tq_decode((const unsigned char *)l->input + l->pos,
-                        l->len - l->pos, &w);
+    int r = tq_decode((const unsigned char *)l->input + l->pos, l->len - l->pos,
+                      &w);
     l->pos += (size_t)w;
     if (r == '\n')
         l->line++;
@@ -98,14 +98,12 @@ static int lpeek(tk_lexer *l)
 static int count_nl(const char *s, size_t n)
 {
     int c = 0;
-    for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s)));
-         s++)
+    for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s))); s++)
         c++;
     return c;
 }
 
-static bool has_prefix(const tk_lexer *l, size_t at, const char *p,
-                       size_t pn)
+static bool has_prefix(const tk_lexer *l, size_t at, const char *p, size_t pn)
 {
     return at <= l->len && l->len - at >= pn &&
            memcmp(l->input + at, p, pn) == 0;
@@ -246,8 +244,8 @@ static lstate lex_text(tk_lexer *l)
             l->pos += x;
             size_t trim = 0;
             if (left_trim_marker(l, l->pos + DELIM_LEN))
-                trim = right_trim_length(l->input + l->start,
-                                         l->pos - l->start);
+                trim =
+                    right_trim_length(l->input + l->start, l->pos - l->start);
             l->pos -= trim;
             l->line += count_nl(l->input + l->start, l->pos - l->start);
             tk_item it = this_item(l, TK_TEXT);
@@ -436,10 +434,17 @@ static const struct {
     const char *word;
     tk_type type;
 } KEYWORDS[] = {
-    {".", TK_DOT},           {"block", TK_BLOCK}, {"break", TK_BREAK},
-    {"continue", TK_CONTINUE}, {"define", TK_DEFINE}, {"else", TK_ELSE},
-    {"end", TK_END},         {"if", TK_IF},       {"range", TK_RANGE},
-    {"nil", TK_NIL},         {"template", TK_TEMPLATE},
+    {".", TK_DOT},
+    {"block", TK_BLOCK},
+    {"break", TK_BREAK},
+    {"continue", TK_CONTINUE},
+    {"define", TK_DEFINE},
+    {"else", TK_ELSE},
+    {"end", TK_END},
+    {"if", TK_IF},
+    {"range", TK_RANGE},
+    {"nil", TK_NIL},
+    {"template", TK_TEMPLATE},
     {"with", TK_WITH},
 };
 
@@ -649,12 +654,12 @@ tk_item tk_next(tk_lexer *l)
 }
 
 static const char *const TYPE_NAMES[] = {
-    "error", "bool",   "char",   "charconst", "comment", "complex",
-    "assign", "declare", "EOF",  "field",     "identifier", "leftDelim",
-    "leftParen", "number", "pipe", "rawString", "rightDelim", "rightParen",
-    "space", "string", "text",   "variable",  "keyword", "block",
-    "break", "continue", "dot",  "define",    "else",    "end",
-    "if",    "nil",    "range",  "template",  "with",
+    "error",     "bool",     "char",  "charconst", "comment",    "complex",
+    "assign",    "declare",  "EOF",   "field",     "identifier", "leftDelim",
+    "leftParen", "number",   "pipe",  "rawString", "rightDelim", "rightParen",
+    "space",     "string",   "text",  "variable",  "keyword",    "block",
+    "break",     "continue", "dot",   "define",    "else",       "end",
+    "if",        "nil",      "range", "template",  "with",
 };
 
 const char *tk_type_name(tk_type t)

@@ -13,7 +13,6 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #define MAX_PAREN_DEPTH 10000
 
@@ -59,8 +58,8 @@ static _Noreturn void perrorf(parser *p, pstate *t, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    rn_error_set(p->err, "template: %s:%d: %s", p->parse_name,
-                 t->token[0].line, msg);
+    rn_error_set(p->err, "template: %s:%d: %s", p->parse_name, t->token[0].line,
+                 msg);
     snprintf(p->err->file, sizeof p->err->file, "%s", p->parse_name);
     p->err->line = t->token[0].line;
     longjmp(p->jb, 1);
@@ -201,14 +200,15 @@ static tnode *new_node(parser *p, pstate *t, tn_type type, int pos)
     return n;
 }
 
-#define GROW(a, arr, n, cap)                                               \
-    do {                                                                   \
-        if ((n) == (cap)) {                                                \
-            int nc_ = (cap) ? (cap) * 2 : 4;                               \
-            (arr) = rn_arena_realloc((a), (arr), sizeof *(arr) * (size_t)(cap), \
-                                     sizeof *(arr) * (size_t)nc_);         \
-            (cap) = nc_;                                                   \
-        }                                                                  \
+#define GROW(a, arr, n, cap)                                                   \
+    do {                                                                       \
+        if ((n) == (cap)) {                                                    \
+            int nc_ = (cap) ? (cap)*2 : 4;                                     \
+            (arr) =                                                            \
+                rn_arena_realloc((a), (arr), sizeof *(arr) * (size_t)(cap),    \
+                                 sizeof *(arr) * (size_t)nc_);                 \
+            (cap) = nc_;                                                       \
+        }                                                                      \
     } while (0)
 
 static void list_append(parser *p, tnode *list, tnode *n)
@@ -238,8 +238,7 @@ static tn_str *split_dots(parser *p, const char *s, size_t n, int *count)
     return out;
 }
 
-static tnode *new_field(parser *p, pstate *t, int pos, const char *s,
-                        size_t n)
+static tnode *new_field(parser *p, pstate *t, int pos, const char *s, size_t n)
 {
     tnode *f = new_node(p, t, TN_FIELD, pos);
     f->u.field.ident = split_dots(p, s + 1, n - 1, &f->u.field.n);
@@ -254,8 +253,8 @@ static tnode *new_variable(parser *p, pstate *t, int pos, const char *s,
     return v;
 }
 
-static const char *new_number(parser *p, tnode *n, const char *text,
-                              size_t len, tk_type typ);
+static const char *new_number(parser *p, tnode *n, const char *text, size_t len,
+                              tk_type typ);
 
 /* ---- parse functions -------------------------------------------------- */
 
@@ -284,8 +283,7 @@ static bool has_function(const parser *p, const char *s, size_t n)
     return tmpl_find_func(p->set, s, n) != NULL;
 }
 
-static tnode *use_var(parser *p, pstate *t, int pos, const char *s,
-                      size_t n)
+static tnode *use_var(parser *p, pstate *t, int pos, const char *s, size_t n)
 {
     tnode *v = new_variable(p, t, pos, s, n);
     const tn_str *id = &v->u.field.ident[0];
@@ -392,8 +390,7 @@ static tnode *operand(parser *p, pstate *t)
     case TN_NIL:
     case TN_DOT: {
         const char *s = node_str(p, node);
-        perrorf(p, t, "unexpected . after term %s",
-                quoted(p, s, strlen(s)));
+        perrorf(p, t, "unexpected . after term %s", quoted(p, s, strlen(s)));
     }
     default:
         return chain;
@@ -437,8 +434,7 @@ static void check_pipeline(parser *p, pstate *t, tnode *pipe,
         case TN_NIL:
         case TN_NUMBER:
         case TN_STRING:
-            perrorf(p, t, "non executable command in pipeline stage %d",
-                    i + 1);
+            perrorf(p, t, "non executable command in pipeline stage %d", i + 1);
         default:
             break;
         }
@@ -454,8 +450,7 @@ static void add_decl(parser *p, pstate *t, tnode *pipe, const tk_item *v)
 }
 
 /* Declarations at the start of a pipeline: $x := / $x = / $i, $e := . */
-static void parse_decls(parser *p, pstate *t, tnode *pipe,
-                        const char *context)
+static void parse_decls(parser *p, pstate *t, tnode *pipe, const char *context)
 {
     for (;;) {
         tk_item v = peek_non_space(p, t);
@@ -544,7 +539,8 @@ static tnode *parse_control(parser *p, pstate *t, tn_type type,
     tnode *else_list = NULL;
     if (next->type == TN_ELSE) {
         tk_type k = tpeek(p, t).type;
-        if ((type == TN_IF && k == TK_IF) || (type == TN_WITH && k == TK_WITH)) {
+        if ((type == TN_IF && k == TK_IF) ||
+            (type == TN_WITH && k == TK_WITH)) {
             /* {{else if}} / {{else with}}: a nested control whose {{end}}
              * closes both. */
             tnext(p, t);
@@ -611,8 +607,7 @@ static tnode *end_control(parser *p, pstate *t)
 }
 
 static void template_name(parser *p, pstate *t, const tk_item *tok,
-                          const char *context, const char **name,
-                          size_t *n)
+                          const char *context, const char **name, size_t *n)
 {
     if (tok->type != TK_STRING && tok->type != TK_RAW_STRING)
         unexpected(p, t, tok, context);
@@ -888,8 +883,8 @@ static void ideal_constant(parser *p, tnode *n)
             rn_arena_printf(p->a, "%.*s overflows int", (int)len, s);
 }
 
-static const char *new_number(parser *p, tnode *n, const char *text,
-                              size_t len, tk_type typ)
+static const char *new_number(parser *p, tnode *n, const char *text, size_t len,
+                              tk_type typ)
 {
     n->u.num.text = text;
     n->u.num.n = len;
@@ -938,8 +933,7 @@ static const char *new_number(parser *p, tnode *n, const char *text,
             n->u.num.is_int = true;
             n->u.num.i = (int64_t)f;
         }
-        if (f >= 0 && f < 18446744073709551616.0 &&
-            (double)(uint64_t)f == f) {
+        if (f >= 0 && f < 18446744073709551616.0 && (double)(uint64_t)f == f) {
             n->u.num.is_uint = true;
             n->u.num.u = (uint64_t)f;
         }
@@ -949,327 +943,6 @@ static const char *new_number(parser *p, tnode *n, const char *text,
                                quoted(p, text, len));
     ideal_constant(p, n);
     return NULL;
-}
-
-/* ---- Node.String() ---------------------------------------------------- */
-
-static void write_idents(rn_buf *out, const tn_str *id, int n, bool lead)
-{
-    for (int i = 0; i < n; i++) {
-        if (lead || i > 0)
-            rn_buf_putc(out, '.');
-        rn_buf_append(out, id[i].s, id[i].n);
-    }
-}
-
-static void write_pipe(rn_buf *out, const tnode *p)
-{
-    if (p->u.pipe.ndecl > 0) {
-        for (int i = 0; i < p->u.pipe.ndecl; i++) {
-            if (i > 0)
-                rn_buf_puts(out, ", ");
-            tn_write(out, p->u.pipe.decl[i]);
-        }
-        rn_buf_puts(out, p->u.pipe.is_assign ? " = " : " := ");
-    }
-    for (int i = 0; i < p->u.pipe.ncmds; i++) {
-        if (i > 0)
-            rn_buf_puts(out, " | ");
-        tn_write(out, p->u.pipe.cmds[i]);
-    }
-}
-
-static void write_branch(rn_buf *out, const tnode *n, const char *name)
-{
-    rn_buf_puts(out, "{{");
-    rn_buf_puts(out, name);
-    rn_buf_putc(out, ' ');
-    write_pipe(out, n->u.branch.pipe);
-    rn_buf_puts(out, "}}");
-    tn_write(out, n->u.branch.list);
-    if (n->u.branch.else_list) {
-        rn_buf_puts(out, "{{else}}");
-        tn_write(out, n->u.branch.else_list);
-    }
-    rn_buf_puts(out, "{{end}}");
-}
-
-void tn_write(rn_buf *out, const tnode *n)
-{
-    switch (n->type) {
-    case TN_TEXT:
-        rn_buf_append(out, n->u.text.s, n->u.text.n);
-        break;
-    case TN_COMMENT:
-        rn_buf_puts(out, "{{");
-        rn_buf_append(out, n->u.text.s, n->u.text.n);
-        rn_buf_puts(out, "}}");
-        break;
-    case TN_ACTION:
-        rn_buf_puts(out, "{{");
-        write_pipe(out, n->u.action.pipe);
-        rn_buf_puts(out, "}}");
-        break;
-    case TN_BOOL:
-        rn_buf_puts(out, n->u.b ? "true" : "false");
-        break;
-    case TN_CHAIN:
-        if (n->u.chain.node->type == TN_PIPE) {
-            rn_buf_putc(out, '(');
-            write_pipe(out, n->u.chain.node);
-            rn_buf_putc(out, ')');
-        } else {
-            tn_write(out, n->u.chain.node);
-        }
-        write_idents(out, n->u.chain.fields, n->u.chain.nfields, true);
-        break;
-    case TN_COMMAND:
-        for (int i = 0; i < n->u.cmd.nargs; i++) {
-            const tnode *a = n->u.cmd.args[i];
-            if (i > 0)
-                rn_buf_putc(out, ' ');
-            if (a->type == TN_PIPE) {
-                rn_buf_putc(out, '(');
-                write_pipe(out, a);
-                rn_buf_putc(out, ')');
-            } else {
-                tn_write(out, a);
-            }
-        }
-        break;
-    case TN_DOT:
-        rn_buf_putc(out, '.');
-        break;
-    case TN_ELSE:
-        rn_buf_puts(out, "{{else}}");
-        break;
-    case TN_END:
-        rn_buf_puts(out, "{{end}}");
-        break;
-    case TN_FIELD:
-        write_idents(out, n->u.field.ident, n->u.field.n, true);
-        break;
-    case TN_VARIABLE:
-        write_idents(out, n->u.field.ident, n->u.field.n, false);
-        break;
-    case TN_IDENTIFIER:
-        rn_buf_append(out, n->u.ident.s, n->u.ident.n);
-        break;
-    case TN_IF:
-        write_branch(out, n, "if");
-        break;
-    case TN_RANGE:
-        write_branch(out, n, "range");
-        break;
-    case TN_WITH:
-        write_branch(out, n, "with");
-        break;
-    case TN_LIST:
-        for (int i = 0; i < n->u.list.n; i++)
-            tn_write(out, n->u.list.nodes[i]);
-        break;
-    case TN_NIL:
-        rn_buf_puts(out, "nil");
-        break;
-    case TN_NUMBER:
-        rn_buf_append(out, n->u.num.text, n->u.num.n);
-        break;
-    case TN_PIPE:
-        write_pipe(out, n);
-        break;
-    case TN_STRING:
-        rn_buf_append(out, n->u.str.quoted, n->u.str.qn);
-        break;
-    case TN_TEMPLATE:
-        rn_buf_puts(out, "{{template ");
-        tmpl_go_quote(out, n->u.tmpl.name, n->u.tmpl.n, -1);
-        if (n->u.tmpl.pipe) {
-            rn_buf_putc(out, ' ');
-            write_pipe(out, n->u.tmpl.pipe);
-        }
-        rn_buf_puts(out, "}}");
-        break;
-    case TN_BREAK:
-        rn_buf_puts(out, "{{break}}");
-        break;
-    case TN_CONTINUE:
-        rn_buf_puts(out, "{{continue}}");
-        break;
-    }
-}
-
-static bool is_space_text(const char *s, size_t n)
-{
-    /* bytes.TrimSpace: ASCII white space (and U+0085, U+00A0). */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || (c >= '\t' && c <= '\r'))
-            continue;
-        if (c == 0xC2 && i + 1 < n &&
-            ((unsigned char)s[i + 1] == 0x85 ||
-             (unsigned char)s[i + 1] == 0xA0)) {
-            i++;
-            continue;
-        }
-        return false;
-    }
-    return true;
-}
-
-bool tn_is_empty_tree(const tnode *n)
-{
-    if (!n)
-        return true;
-    switch (n->type) {
-    case TN_COMMENT:
-        return true;
-    case TN_LIST:
-        for (int i = 0; i < n->u.list.n; i++)
-            if (!tn_is_empty_tree(n->u.list.nodes[i]))
-                return false;
-        return true;
-    case TN_TEXT:
-        return is_space_text(n->u.text.s, n->u.text.n);
-    default:
-        return false;
-    }
-}
-
-/* ---- hash table ------------------------------------------------------- */
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-void *tmap_get(const tmap *m, const char *key, size_t keylen)
-{
-    if (m->cap == 0)
-        return NULL;
-    uint64_t h = hash_bytes(key, keylen);
-    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        const tmap_ent *e = &m->ents[i];
-        if (!e->key)
-            return NULL;
-        if (e->hash == h && e->keylen == keylen &&
-            memcmp(e->key, key, keylen) == 0)
-            return e->val;
-    }
-}
-
-static void tmap_insert(tmap *m, const char *key, size_t keylen, uint64_t h,
-                        void *val)
-{
-    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        tmap_ent *e = &m->ents[i];
-        if (!e->key) {
-            e->key = key;
-            e->keylen = keylen;
-            e->hash = h;
-            e->val = val;
-            m->len++;
-            return;
-        }
-        if (e->hash == h && e->keylen == keylen &&
-            memcmp(e->key, key, keylen) == 0) {
-            e->val = val;
-            return;
-        }
-    }
-}
-
-void tmap_put(rn_arena *a, tmap *m, const char *key, size_t keylen,
-              void *val)
-{
-    if ((m->len + 1) * 2 > m->cap) {
-        tmap old = *m;
-        m->cap = old.cap ? old.cap * 2 : 64;
-        m->len = 0;
-        m->ents = rn_arena_alloc(a, sizeof *m->ents * m->cap);
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.ents[i].key)
-                tmap_insert(m, old.ents[i].key, old.ents[i].keylen,
-                            old.ents[i].hash, old.ents[i].val);
-    }
-    tmap_insert(m, key, keylen, hash_bytes(key, keylen), val);
-}
-
-uintptr_t tmpl_stack_budget(void)
-{
-    struct rlimit rl;
-    uintptr_t dflt = (uintptr_t)6 << 20, cap = (uintptr_t)64 << 20;
-    if (getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
-        return dflt;
-    uintptr_t b = (uintptr_t)rl.rlim_cur / 4 * 3;
-    return b > cap ? cap : b;
-}
-
-/* ---- the template set ------------------------------------------------ */
-
-tmpl_set *tmpl_set_new(rn_arena *a)
-{
-    tmpl_set *s = rn_arena_alloc(a, sizeof *s);
-    s->arena = a;
-    s->funcs = rn_arena_alloc(a, sizeof *s->funcs);
-    s->name = "gotpl";
-    tmpl_set_add_funcs(s, tmpl_builtin_funcs);
-    return s;
-}
-
-void tmpl_set_add_funcs(tmpl_set *s, const tmpl_func_def *defs)
-{
-    for (const tmpl_func_def *d = defs; d->name; d++)
-        tmap_put(s->arena, &s->funcs->map, d->name, strlen(d->name),
-                 (void *)d);
-}
-
-const tmpl_func_def *tmpl_find_func(const tmpl_set *s, const char *name,
-                                    size_t n)
-{
-    return tmap_get(&s->funcs->map, name, n);
-}
-
-ttree *tmpl_lookup(const tmpl_set *s, const char *name, size_t n)
-{
-    for (; s; s = s->parent) {
-        ttree *t = tmap_get(&s->tmpls, name, n);
-        if (t)
-            return t;
-    }
-    return NULL;
-}
-
-bool tmpl_has(const tmpl_set *s, const char *name)
-{
-    return tmpl_lookup(s, name, strlen(name)) != NULL;
-}
-
-tmpl_set *tmpl_set_overlay(tmpl_set *s)
-{
-    tmpl_set *o = rn_arena_alloc(s->arena, sizeof *o);
-    o->arena = s->arena;
-    o->funcs = s->funcs;
-    o->parent = s;
-    o->name = s->name;
-    return o;
-}
-
-/* Go's Template.associate: a definition that is only space does not
- * replace an existing one. */
-static void associate(tmpl_set *s, ttree *tr)
-{
-    size_t n = strlen(tr->name);
-    /* In a tpl clone the root template has no tree of its own (Go's
-     * Clone), so tpl text always replaces it. */
-    bool root = s->parent && strcmp(tr->name, s->name) == 0;
-    if (!root && tn_is_empty_tree(tr->root) && tmpl_lookup(s, tr->name, n))
-        return;
-    tmap_put(s->arena, &s->tmpls, tr->name, n, tr);
 }
 
 static int run_parse(parser *p, const char *name)
@@ -1304,6 +977,6 @@ int tmpl_parse(tmpl_set *s, const char *name, const char *text, size_t len,
     if (run_parse(p, p->parse_name) < 0)
         return -1;
     for (treeset_ent *e = p->treeset; e; e = e->next)
-        associate(s, e->tree);
+        tmpl_set_associate(s, e->tree);
     return 0;
 }

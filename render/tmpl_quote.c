@@ -494,8 +494,8 @@ bool tq_parse_float(const char *s, size_t n, double *out)
     errno = 0;
     char *end;
     double v = strtod(tmp, &end);
-    bool ok = *end == '\0' &&
-              !(errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL));
+    bool ok =
+        *end == '\0' && !(errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL));
     if (tmp != buf)
         free(tmp);
     if (!ok)
