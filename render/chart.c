@@ -242,6 +242,8 @@ int rn_chart_load_files(rn_arena *a, const rn_chart_file *files, size_t n,
     if (sf && rn_json_parse(a, sf->data, sf->len, "values.schema.json", true,
                             &c->schema, err) < 0)
         return -1;
+    if (rn_chart_compile(a, c, err) < 0)
+        return -1;
     *out = c;
     return 0;
 }

@@ -33,7 +33,15 @@ typedef struct rn_chart {
     rn_value *schema;   /* values.schema.json or NULL */
     rn_chart_file *files;
     size_t nfiles;
+    /* Every template, parsed once at load in Helm's order (deepest path
+     * first), and the names in that order; renders only read them. */
+    struct tmpl_set *templates;
+    const char **template_names;
+    size_t ntemplates;
 } rn_chart;
+
+/* Parses the chart's templates into c->templates (done by the loaders). */
+int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err);
 
 /* The chart compiled into the binary (generated at build time). */
 extern const rn_chart_file rn_embedded_chart[];

@@ -536,8 +536,7 @@ static int by_name(const void *x, const void *y)
                   ((const rendered_file *)y)->name);
 }
 
-static int run_templates(rn_arena *a, const rn_chart *c, rn_value *top,
-                         rendered_file **out, size_t *nout, rn_error *err)
+int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err)
 {
     tpl *tpls = rn_arena_alloc(a, sizeof *tpls * (c->nfiles + 1));
     size_t n = 0;
@@ -553,27 +552,41 @@ static int run_templates(rn_arena *a, const rn_chart *c, rn_value *top,
         tpls[n].depth = count_slashes(tpls[n].name);
         n++;
     }
-    qsort(tpls, n, sizeof *tpls, by_parse_order);
+    if (n)
+        qsort(tpls, n, sizeof *tpls, by_parse_order);
     tmpl_set *set = tmpl_set_new(a);
     tmpl_set_add_funcs(set, rn_funcs_sprig);
     tmpl_set_add_funcs(set, rn_funcs_helm);
-    for (size_t i = 0; i < n; i++)
+    c->template_names = rn_arena_alloc(a, sizeof *c->template_names * (n + 1));
+    for (size_t i = 0; i < n; i++) {
         if (tmpl_parse(set, tpls[i].name, tpls[i].file->data,
                        tpls[i].file->len, err) < 0)
             return -1;
+        c->template_names[i] = tpls[i].name;
+    }
+    c->templates = set;
+    c->ntemplates = n;
+    return 0;
+}
+
+static int run_templates(rn_arena *a, const rn_chart *c, rn_value *top,
+                         rendered_file **out, size_t *nout, rn_error *err)
+{
+    size_t n = c->ntemplates;
     rendered_file *files = rn_arena_alloc(a, sizeof *files * (n + 1));
     size_t nf = 0;
     char *base = rn_arena_printf(a, "%s/templates", c->name);
     for (size_t i = 0; i < n; i++) {
-        if (base_name(tpls[i].name)[0] == '_')
+        const char *name = c->template_names[i];
+        if (base_name(name)[0] == '_')
             continue;
         rn_value *t = rn_map_new(a, 2);
-        rn_map_setz(a, t, "Name", rn_strz(a, tpls[i].name));
+        rn_map_setz(a, t, "Name", rn_strz(a, name));
         rn_map_setz(a, t, "BasePath", rn_strz(a, base));
         rn_map_setz(a, top, "Template", t);
         rn_buf buf = RN_BUF_INIT;
-        int rc = tmpl_execute(set, tpls[i].name, top, &buf, err);
-        files[nf].name = tpls[i].name;
+        int rc = tmpl_execute_in(c->templates, a, name, top, &buf, err);
+        files[nf].name = name;
         files[nf].text = rn_arena_strndup(a, rn_buf_cstr(&buf), buf.len);
         files[nf].len = buf.len;
         rn_buf_free(&buf);

@@ -156,7 +156,7 @@ int tmpl_ctx_tpl(tmpl_ctx *ctx, const char *text, size_t len, rn_value *dot,
         return tmpl_fail(ctx, "exceeded maximum template depth (%d)",
                          MAX_EXEC_DEPTH);
     xroot *rt = ctx->st->rt;
-    tmpl_set *ov = tmpl_set_overlay(ctx->st->set);
+    tmpl_set *ov = tmpl_set_overlay(ctx->st->set, rt->a);
     rn_error *sub = sub_error_get(rt);
     const char *what = NULL;
     size_t start = out->len;

@@ -860,6 +860,12 @@ static void root_free(xroot *rt)
 int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
                  rn_error *err)
 {
+    return tmpl_execute_in(s, s->arena, name, data, out, err);
+}
+
+int tmpl_execute_in(tmpl_set *s, rn_arena *a, const char *name,
+                    rn_value *data, rn_buf *out, rn_error *err)
+{
     const ttree *tr = tmpl_lookup(s, name, strlen(name));
     if (!tr) {
         rn_buf q = RN_BUF_INIT;
@@ -872,7 +878,7 @@ int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
         return -1;
     }
     xroot rt;
-    root_init(&rt, s->arena, err);
+    root_init(&rt, a, err);
     xstate top = {&rt, s, tr, out, NULL, 0, 0};
     xval dot = {data && data->kind != RN_NULL ? data : NULL, false};
     size_t start = out->len;

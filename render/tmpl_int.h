@@ -272,7 +272,9 @@ struct tmpl_set {
 ttree *tmpl_lookup(const tmpl_set *s, const char *name, size_t n);
 /* An overlay of s: new definitions land in the overlay only (tpl's
  * Clone()). */
-tmpl_set *tmpl_set_overlay(tmpl_set *s);
+/* A set that sees s's templates and adds its own, allocated from a (tpl
+ * parses into one per call, in the execution's arena). */
+tmpl_set *tmpl_set_overlay(tmpl_set *s, rn_arena *a);
 const tmpl_func_def *tmpl_find_func(const tmpl_set *s, const char *name,
                                     size_t n);
 /* Add a parsed tree to the set (Go's associate: a definition that is only

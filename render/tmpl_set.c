@@ -121,10 +121,10 @@ bool tmpl_has(const tmpl_set *s, const char *name)
     return tmpl_lookup(s, name, strlen(name)) != NULL;
 }
 
-tmpl_set *tmpl_set_overlay(tmpl_set *s)
+tmpl_set *tmpl_set_overlay(tmpl_set *s, rn_arena *a)
 {
-    tmpl_set *o = rn_arena_alloc(s->arena, sizeof *o);
-    o->arena = s->arena;
+    tmpl_set *o = rn_arena_alloc(a, sizeof *o);
+    o->arena = a;
     o->funcs = s->funcs;
     o->parent = s;
     o->name = s->name;
