@@ -46,6 +46,9 @@ static const key_def keys[] = {
 void krm_settings_defaults(krm_settings *s)
 {
     memset(s, 0, sizeof *s);
+    /* Objects the function renders say so in app.kubernetes.io/managed-by;
+     * the operator's say mlflow-operator. */
+    s->opts.managed_by = "krmfn";
     const char *img = getenv("MLFLOW_IMAGE");
     if (img && *img)
         s->opts.image = img;

@@ -64,6 +64,7 @@ typedef struct rn_release {
     const char *name;         /* "release-name" when helm gets none */
     const char *namespace;    /* "default" */
     bool is_upgrade;          /* --is-upgrade */
+    const char *service;      /* .Release.Service; NULL: "Helm" */
     const char *kube_version; /* --kube-version, NULL: Helm's default */
     const char *const *api_versions; /* --api-versions, added to defaults */
     size_t n_api_versions;

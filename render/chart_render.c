@@ -461,7 +461,8 @@ static rn_value *make_release(rn_arena *a, const rn_release *rel)
     rn_map_setz(a, r, "IsUpgrade", rn_bool(a, rel->is_upgrade));
     rn_map_setz(a, r, "IsInstall", rn_bool(a, !rel->is_upgrade));
     rn_map_setz(a, r, "Revision", rn_int(a, 1));
-    rn_map_setz(a, r, "Service", rn_strz(a, "Helm"));
+    rn_map_setz(a, r, "Service",
+                rn_strz(a, rel->service ? rel->service : "Helm"));
     return r;
 }
 

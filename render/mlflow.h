@@ -27,6 +27,7 @@
 /* Defaults of the operator and the function. */
 #define RN_MLFLOW_DEFAULT_IMAGE "quay.io/opendatahub/mlflow:master"
 #define RN_MLFLOW_MAX_NAME 40
+#define RN_MLFLOW_DEFAULT_MANAGER "mlflow-operator"
 
 typedef struct rn_mlflow_opts {
     /* "opendatahub" (NULL or "" means this) or "rhoai": picks the target
@@ -48,6 +49,10 @@ typedef struct rn_mlflow_opts {
     const char *mlflow_url;
     /* Console application menu section; NULL or "" for the mode's. */
     const char *section_title;
+    /* Who manages the rendered objects: .Release.Service, and so the
+     * app.kubernetes.io/managed-by label. NULL or "" for
+     * RN_MLFLOW_DEFAULT_MANAGER. */
+    const char *managed_by;
 } rn_mlflow_opts;
 
 /*

@@ -16,7 +16,13 @@ int rn_render_mlflow(rn_arena *a, const rn_chart *c, const rn_value *cr,
     const char *release = NULL, *ns = NULL;
     if (rn_mlflow_values(a, cr, o, &values, &warns, &release, &ns, err) < 0)
         return -1;
-    rn_release rel = {.name = release, .namespace = ns, .parse_objects = true};
+    const char *manager = o && o->managed_by && *o->managed_by
+                              ? o->managed_by
+                              : RN_MLFLOW_DEFAULT_MANAGER;
+    rn_release rel = {.name = release,
+                      .namespace = ns,
+                      .service = manager,
+                      .parse_objects = true};
     rn_rendered r;
     if (rn_chart_render(a, c, &rel, values, &r, err) < 0)
         return -1;
