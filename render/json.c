@@ -1,7 +1,8 @@
 /*
  * json.c — JSON in and out of the value tree.
  *
- * Parsing and the jansson bridge lean on jansson. Printing does not: it
+ * The jansson bridge (for the Kubernetes client) is here; parsing is in
+ * json_parse.c. Printing does not use jansson: it
  * must match Go's encoding/json.Marshal byte for byte (sorted keys, HTML
  * escaping, \u2028/\u2029, U+FFFD for invalid UTF-8, Go's float format),
  * which jansson's dumper does not do.
@@ -58,27 +59,6 @@ static rn_value *from_jansson(rn_arena *a, const json_t *j, bool helm)
     default:
         return rn_null(a);
     }
-}
-
-int rn_json_parse(rn_arena *a, const char *buf, size_t len, const char *name,
-                  bool helm_numbers, rn_value **out, rn_error *err)
-{
-    json_error_t je;
-    size_t flags = JSON_DECODE_ANY | JSON_ALLOW_NUL;
-    /* Go's json.Unmarshal into interface{} makes every number a float64,
-     * including integers too big for int64. */
-    if (helm_numbers)
-        flags |= JSON_DECODE_INT_AS_REAL;
-    json_t *j = json_loadb(buf, len, flags, &je);
-    if (!j) {
-        if (je.line > 0)
-            return rn_error_set(err, "%s:%d:%d: %s", name ? name : "<json>",
-                                je.line, je.column, je.text);
-        return rn_error_set(err, "%s: %s", name ? name : "<json>", je.text);
-    }
-    *out = from_jansson(a, j, helm_numbers);
-    json_decref(j);
-    return 0;
 }
 
 rn_value *rn_json_from_jansson(rn_arena *a, const struct json_t *j)

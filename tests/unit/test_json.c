@@ -163,6 +163,56 @@ static void test_parse(void **state)
     assert_non_null(strstr(err.msg, "t.json"));
 }
 
+/* Go's encoding/json rules the reader keeps: strict numbers, escapes,
+ * surrogate pairs, U+FFFD for invalid UTF-8 and lone surrogates, keys with
+ * NUL bytes, nesting bounded. */
+static void test_parse_strict(void **state)
+{
+    rn_arena *a = *state;
+    rn_error err;
+    rn_value *v;
+    static const char *const bad[] = {
+        "01", "1.", ".5", "+1", "1e", "-", "[1,]", "{\"a\" 1}", "{1:2}",
+        "\"a\tb\"", "\"\\x\"", "tru", "nul", "[", "\"abc", "NaN", "",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        rn_error_clear(&err);
+        if (rn_json_parse(a, bad[i], strlen(bad[i]), "b", false, &v, &err) !=
+            -1)
+            fail_msg("accepted invalid JSON: %s", bad[i]);
+        assert_true(err.set);
+    }
+    const char *s = "\"\\u00e9\\ud83d\\ude00\\ud800x\\n\\/\"";
+    rn_error_clear(&err);
+    assert_int_equal(rn_json_parse(a, s, strlen(s), "s", false, &v, &err), 0);
+    assert_string_equal(v->u.s.ptr, "\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbdx\n/");
+    const char raw[] = "\"a\xff\"";
+    assert_int_equal(rn_json_parse(a, raw, sizeof raw - 1, "s", false, &v, &err),
+                     0);
+    assert_string_equal(v->u.s.ptr, "a\xef\xbf\xbd");
+    const char nulkey[] = "{\"a\\u0000b\":true}";
+    assert_int_equal(
+        rn_json_parse(a, nulkey, sizeof nulkey - 1, "s", false, &v, &err), 0);
+    assert_int_equal(v->u.map.pairs[0].keylen, 3);
+    /* An integer past int64 reads as a float64, as Go would decode it. */
+    s = "18446744073709551616";
+    assert_int_equal(rn_json_parse(a, s, strlen(s), "n", false, &v, &err), 0);
+    assert_int_equal(v->kind, RN_FLOAT);
+    s = "-0";
+    assert_int_equal(rn_json_parse(a, s, strlen(s), "n", false, &v, &err), 0);
+    assert_int_equal(v->kind, RN_INT);
+    /* Nesting deeper than Go's 10000 levels is refused, not a crash. */
+    size_t depth = 20000;
+    char *deep = malloc(depth * 2);
+    memset(deep, '[', depth);
+    memset(deep + depth, ']', depth);
+    rn_error_clear(&err);
+    assert_int_equal(rn_json_parse(a, deep, depth * 2, "d", false, &v, &err),
+                     -1);
+    assert_non_null(strstr(err.msg, "depth"));
+    free(deep);
+}
+
 static void test_jansson_bridge(void **state)
 {
     rn_arena *a = *state;
@@ -189,6 +239,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_containers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_strict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jansson_bridge, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
