@@ -19,29 +19,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export KUBECONFIG=/dev/null HELM_NAMESPACE=
 
-# measure CMD... (stdin from $STDIN or /dev/null) -> "median_us median_rss_kb"
-measure() {
-    local i in=${STDIN:-/dev/null}
-    "$@" <"$in" >/dev/null 2>&1 || { echo "benchmark command failed: $*" >&2; exit 1; }
-    : >"$work/samples"
-    for ((i = 0; i < RUNS; i++)); do
-        local t0 t1
-        t0=$(date +%s%N)
-        /usr/bin/time -f '%M' -o "$work/rss" "$@" <"$in" >/dev/null 2>&1
-        t1=$(date +%s%N)
-        echo "$(((t1 - t0) / 1000)) $(cat "$work/rss")" >>"$work/samples"
-    done
-    local us rss
-    us=$(cut -d' ' -f1 "$work/samples" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-    rss=$(cut -d' ' -f2 "$work/samples" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-    echo "$us $rss"
-}
-
-row() { # label helm_us helm_rss ours_us ours_rss
-    awk -v l="$1" -v hu="$2" -v hr="$3" -v ou="$4" -v or="$5" 'BEGIN {
-        printf "| %-34s | %9.1f ms | %7.1f MB | %8.2f ms | %6.1f MB | %6.1fx | %6.1fx |\n",
-            l, hu/1000, hr/1024, ou/1000, or/1024, hu/ou, hr/or }'
-}
+. hack/bench-lib.sh
 
 # --- 1000 MLflow objects in one ResourceList ----------------------------------
 {
@@ -53,8 +31,8 @@ row() { # label helm_us helm_rss ours_us ours_rss
 } >"$work/rl.yaml"
 read -r ou or <<<"$(STDIN=$work/rl.yaml measure "$KRMFN")"
 awk -v l="krm: $N MLflow objects" -v ou="$ou" -v or="$or" -v n="$N" 'BEGIN {
-    printf "| %-34s | %12s | %10s | %8.2f ms | %6.1f MB | %6s | %7s |\n", l, "-", "-", ou/1000, or/1024, "-", "-"
-    printf "| %-34s | %12s | %10s | %8.3f ms | %9s | %6s | %7s |\n", "krm: per MLflow object", "-", "-", ou/1000/n, "-", "-", "-" }'
+    printf "| %-36s | %12s | %10s | %8.2f ms | %6.1f MB | %6s | %7s |\n", l, "-", "-", ou/1000, or/1024, "-", "-"
+    printf "| %-36s | %12s | %10s | %8.3f ms | %9s | %6s | %7s |\n", "krm: per MLflow object", "-", "-", ou/1000/n, "-", "-", "-" }'
 
 # --- one MLflow through kustomize: exec function vs helmCharts + helm --------
 mkdir -p "$work/fn" "$work/helm/charts" "$work/path"
