@@ -475,7 +475,8 @@ static void prune(reconcile_state *s)
     prune_ctx p = {s, json_array()};
     for (size_t i = 0; i < NKINDS; i++)
         if (c->kinds[i].inf)
-            store_each(informer_store(c->kinds[i].inf), find_stale, &p);
+            store_each(informer_store(c->kinds[i].inf), s->uid, find_stale,
+                       &p);
     size_t i;
     json_t *obj;
     json_array_foreach(p.found, i, obj)
@@ -518,7 +519,7 @@ static void cached_deployment(reconcile_state *s, json_t *objs)
     if (!objs) {
         owned_kind *k = find_kind(s->c, "apps/v1", "Deployment");
         if (k && k->inf)
-            store_each(informer_store(k->inf), find_controlled, s);
+            store_each(informer_store(k->inf), s->uid, find_controlled, s);
         return;
     }
     size_t i;
@@ -715,7 +716,7 @@ static void *worker_main(void *arg)
 
 /* ---- timer: resync and discovery ---- */
 
-static bool enqueue_each(void *ud, const char *key, json_t *obj)
+static bool enqueue_each(void *ud, const char *key)
 {
     queue_add(ud, key);
     return true;
@@ -723,7 +724,7 @@ static bool enqueue_each(void *ud, const char *key, json_t *obj)
 
 static void resync_all(controller *c)
 {
-    store_each(informer_store(c->mlflows), enqueue_each, c->q);
+    store_each_key(informer_store(c->mlflows), enqueue_each, c->q);
 }
 
 static void *timer_main(void *arg)

@@ -341,6 +341,8 @@ static struct curl_slist *set_common(kube_client *c, const char *method,
         explicit_bzero(tok, strlen(tok));
         free(tok);
     }
+    /* No "Expect: 100-continue" round trip before larger bodies. */
+    hdr = curl_slist_append(hdr, "Expect:");
     if (ctype) {
         char line[128];
         snprintf(line, sizeof line, "Content-Type: %s", ctype);
@@ -417,9 +419,32 @@ static bool should_retry(kube_client *c, const char *method,
     return false;
 }
 
+/* A LIST page can be megabytes; the buffer is kept between requests only
+ * while it is small. */
+static void trim_body(kube_client *c)
+{
+    if (c->body.cap > 64 * 1024)
+        rn_buf_free(&c->body);
+}
+
+static int request_with_retries(kube_client *c, const char *method,
+                             const char *path, const char *ctype,
+                             const char *body, size_t len, json_t **out,
+                             kube_err *err);
+
 int kube_request(kube_client *c, const char *method, const char *path,
                  const char *ctype, const char *body, size_t len, json_t **out,
                  kube_err *err)
+{
+    int rc = request_with_retries(c, method, path, ctype, body, len, out, err);
+    trim_body(c);
+    return rc;
+}
+
+static int request_with_retries(kube_client *c, const char *method,
+                             const char *path, const char *ctype,
+                             const char *body, size_t len, json_t **out,
+                             kube_err *err)
 {
     if (out)
         *out = NULL;
@@ -607,5 +632,6 @@ int kube_stream(kube_client *c, const char *path, int timeout_s,
     if (code >= 200 && code < 300)
         return 0;
     kube_err_from_response(err, "GET", path, code, c->body.data, c->body.len);
+    trim_body(c);
     return -1;
 }

@@ -219,14 +219,14 @@ static int on_list_item(void *ud, json_t *item)
 
 typedef struct gone_ctx {
     strmap *items;
-    strmap *gone; /* key -> NULL */
+    strmap *gone; /* key -> (void *)1 */
 } gone_ctx;
 
-static bool find_gone(void *ud, const char *key, json_t *obj)
+static bool find_gone(void *ud, const char *key)
 {
     gone_ctx *g = ud;
     if (!strmap_get(g->items, key))
-        strmap_put(g->gone, key, json_incref(obj));
+        strmap_put(g->gone, key, (void *)1);
     return true;
 }
 
@@ -250,7 +250,10 @@ static bool put_listed(void *ud, const char *key, void *val)
 static bool delete_gone(void *ud, const char *key, void *val)
 {
     put_ctx *p = ud;
-    apply_event(p->inf, KW_DELETED, val);
+    json_t *obj = store_get(p->inf->st, key);
+    if (obj)
+        apply_event(p->inf, KW_DELETED, obj);
+    json_decref(obj);
     return true;
 }
 
@@ -278,11 +281,11 @@ static int do_list(kube_informer *inf)
     /* Report what the watch missed: changed and new objects first, then
      * those that are gone. */
     gone_ctx g = {lc.items, strmap_new()};
-    store_each(inf->st, find_gone, &g);
+    store_each_key(inf->st, find_gone, &g);
     put_ctx pc = {inf};
     strmap_each(lc.items, put_listed, &pc);
     strmap_each(g.gone, delete_gone, &pc);
-    strmap_free(g.gone, decref_v);
+    strmap_free(g.gone, NULL);
     strmap_free(lc.items, decref_v);
     set_rv(inf, rv);
     free(rv);

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <signal.h>
@@ -391,6 +392,12 @@ int main(int argc, char **argv)
     sigaddset(&ap.sigs, SIGINT);
     pthread_sigmask(SIG_BLOCK, &ap.sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* Memory: every thread would get its own malloc arena, and glibc's
+     * sliding mmap threshold keeps freed render arenas resident. A few
+     * shared arenas and a fixed threshold give memory back. */
+    mallopt(M_ARENA_MAX, 2);
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 512 * 1024);
     json_object_seed(0);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     srand((unsigned)time(NULL) ^ (unsigned)getpid());

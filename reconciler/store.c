@@ -11,10 +11,35 @@
 
 #include "strmap.h"
 
+typedef struct entry {
+    size_t len;
+    char text[]; /* compact JSON, NUL-terminated */
+} entry;
+
 struct store {
     pthread_rwlock_t lock;
-    strmap *objs;
+    strmap *objs; /* key -> entry */
 };
+
+static entry *entry_of(const json_t *obj)
+{
+    char *t = json_dumps(obj, JSON_COMPACT);
+    if (!t)
+        abort();
+    size_t n = strlen(t);
+    entry *e = malloc(sizeof *e + n + 1);
+    if (!e)
+        abort();
+    e->len = n;
+    memcpy(e->text, t, n + 1);
+    free(t);
+    return e;
+}
+
+static json_t *parse(const entry *e)
+{
+    return e ? json_loadb(e->text, e->len, 0, NULL) : NULL;
+}
 
 store *store_new(void)
 {
@@ -26,16 +51,11 @@ store *store_new(void)
     return s;
 }
 
-static void decref(void *p)
-{
-    json_decref(p);
-}
-
 void store_free(store *s)
 {
     if (!s)
         return;
-    strmap_free(s->objs, decref);
+    strmap_free(s->objs, free);
     pthread_rwlock_destroy(&s->lock);
     free(s);
 }
@@ -61,7 +81,7 @@ char *store_key(const json_t *obj)
 json_t *store_get(store *s, const char *key)
 {
     pthread_rwlock_rdlock(&s->lock);
-    json_t *o = json_incref(strmap_get(s->objs, key));
+    json_t *o = parse(strmap_get(s->objs, key));
     pthread_rwlock_unlock(&s->lock);
     return o;
 }
@@ -73,18 +93,24 @@ json_t *store_put(store *s, json_t *obj)
         json_decref(obj);
         return NULL;
     }
+    entry *e = entry_of(obj);
+    json_decref(obj);
     pthread_rwlock_wrlock(&s->lock);
-    json_t *old = strmap_put(s->objs, k, obj);
+    entry *prev = strmap_put(s->objs, k, e);
     pthread_rwlock_unlock(&s->lock);
     free(k);
+    json_t *old = parse(prev);
+    free(prev);
     return old;
 }
 
 json_t *store_del(store *s, const char *key)
 {
     pthread_rwlock_wrlock(&s->lock);
-    json_t *old = strmap_del(s->objs, key);
+    entry *prev = strmap_del(s->objs, key);
     pthread_rwlock_unlock(&s->lock);
+    json_t *old = parse(prev);
+    free(prev);
     return old;
 }
 
@@ -97,20 +123,39 @@ size_t store_len(store *s)
 }
 
 typedef struct each_ctx {
+    const char *needle;
     bool (*fn)(void *ud, const char *key, json_t *obj);
+    bool (*key_fn)(void *ud, const char *key);
     void *ud;
 } each_ctx;
 
 static bool each_tramp(void *ud, const char *key, void *val)
 {
     each_ctx *c = ud;
-    return c->fn(c->ud, key, val);
+    entry *e = val;
+    if (c->key_fn)
+        return c->key_fn(c->ud, key);
+    if (c->needle && !strstr(e->text, c->needle))
+        return true;
+    json_t *o = parse(e);
+    bool more = o ? c->fn(c->ud, key, o) : true;
+    json_decref(o);
+    return more;
 }
 
-void store_each(store *s, bool (*fn)(void *ud, const char *key, json_t *obj),
-                void *ud)
+void store_each(store *s, const char *needle,
+                bool (*fn)(void *ud, const char *key, json_t *obj), void *ud)
 {
-    each_ctx c = {fn, ud};
+    each_ctx c = {needle, fn, NULL, ud};
+    pthread_rwlock_rdlock(&s->lock);
+    strmap_each(s->objs, each_tramp, &c);
+    pthread_rwlock_unlock(&s->lock);
+}
+
+void store_each_key(store *s, bool (*fn)(void *ud, const char *key),
+                    void *ud)
+{
+    each_ctx c = {NULL, NULL, fn, ud};
     pthread_rwlock_rdlock(&s->lock);
     strmap_each(s->objs, each_tramp, &c);
     pthread_rwlock_unlock(&s->lock);

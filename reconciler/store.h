@@ -2,9 +2,11 @@
  * store.h — the informer cache: the last seen state of every object of one
  * kind, keyed "namespace/name" (just "name" when cluster-scoped).
  *
- * Objects are jansson values that nobody changes once stored; store_get
- * hands out a new reference, so a reader keeps its copy valid even if the
- * watch replaces it a moment later. Thread-safe (a reader-writer lock).
+ * Objects are kept as compact JSON text, not as jansson trees: a tree
+ * takes five to ten times the bytes, and a cache of a few hundred
+ * Deployments would dominate the operator's memory. Readers get a freshly
+ * parsed copy they own, so a copy stays valid whatever the watch does
+ * next. Thread-safe (a reader-writer lock).
  */
 #ifndef RC_STORE_H
 #define RC_STORE_H
@@ -22,7 +24,7 @@ void store_free(store *s);
 /* "ns/name" or "name" for an object (malloc'd); NULL without a name. */
 char *store_key(const struct json_t *obj);
 
-/* A new reference to the object under `key`, or NULL. */
+/* A parsed copy of the object under `key` (the caller's), or NULL. */
 struct json_t *store_get(store *s, const char *key);
 /* Store `obj` (the reference is taken); returns the object it replaced
  * (the caller owns that reference) or NULL. */
@@ -30,10 +32,16 @@ struct json_t *store_put(store *s, struct json_t *obj);
 /* Remove; returns the removed object (caller's reference) or NULL. */
 struct json_t *store_del(store *s, const char *key);
 size_t store_len(store *s);
-/* Call fn on every object under the read lock (fn must not call back
- * into this store's writers); returning false stops the walk. */
-void store_each(store *s, bool (*fn)(void *ud, const char *key,
-                                     struct json_t *obj),
+/* Call fn on every object whose JSON text contains `needle` (NULL: all),
+ * parsed for the call only, under the read lock (fn must not call back
+ * into this store's writers); returning false stops the walk. A needle
+ * such as an owner's uid makes the walk cheap: other objects are never
+ * parsed. */
+void store_each(store *s, const char *needle,
+                bool (*fn)(void *ud, const char *key, struct json_t *obj),
                 void *ud);
+/* Every key, under the read lock. */
+void store_each_key(store *s, bool (*fn)(void *ud, const char *key),
+                    void *ud);
 
 #endif

@@ -2,7 +2,8 @@
 # tests/suite-40-operator.sh — bin/reconciler against a real control plane
 # (etcd, kube-apiserver, kube-controller-manager's garbage collector; see
 # tests/envtest/controlplane.sh), driven with kubectl and curl. The
-# operator runs under real RBAC (tests/envtest/operator-rbac.yaml).
+# operator runs under real RBAC: config/rbac bound to its ServiceAccount,
+# whose token it uses (tests/envtest/operator-rbac.yaml without config/rbac).
 #
 # Prints TAP; exits non-zero when a test failed. RECONCILER overrides the
 # binary (default bin/reconciler); CP_KEEP=1 keeps the logs.
@@ -23,7 +24,7 @@ if [ ! -x "$RECONCILER" ]; then
     echo "not ok 1 - $RECONCILER exists (make build)"
     exit 1
 fi
-if ! cp_start; then
+if ! CP_DEFER_KCM=1 cp_start; then
     echo "not ok 1 - the control plane starts"
     exit 1
 fi
@@ -41,12 +42,37 @@ on_exit() {
 }
 trap on_exit EXIT
 
-k apply -f config/crd/ -f tests/envtest/crds/consolelinks.yaml \
-    -f tests/envtest/operator-rbac.yaml >/dev/null &&
+# The operator's permissions: the shipped config/rbac, bound to its
+# ServiceAccount whose token the operator then uses (so a missing verb
+# fails here); without config/rbac, the test role for the token user.
+install_rbac() {
+    if [ -f config/rbac/kustomization.yaml ]; then
+        k kustomize config/rbac | sed "s/namespace: system\$/namespace: $NS/" |
+            k apply -n "$NS" -f - >/dev/null || return 1
+        local token
+        token=$(k create token mlflow-operator -n "$NS" --duration 2h) || return 1
+        CP_OPERATOR_KUBECONFIG=$CP_DIR/operator-sa.kubeconfig
+        CP_OPERATOR_TOKEN=$token
+        _cp_kubeconfig "$CP_OPERATOR_KUBECONFIG" mlflow-operator "$token"
+        RBAC_FROM=config/rbac
+    else
+        k apply -f tests/envtest/operator-rbac.yaml >/dev/null || return 1
+        RBAC_FROM=tests/envtest/operator-rbac.yaml
+    fi
+}
+k apply -f config/crd/mlflow.opendatahub.io_mlflows.yaml \
+    -f tests/envtest/crds/consolelinks.yaml >/dev/null &&
     k create namespace "$NS" >/dev/null &&
+    install_rbac &&
     k wait --for condition=established --timeout=30s \
         crd/mlflows.mlflow.opendatahub.io crd/consolelinks.console.openshift.io >/dev/null
-t_check "CRD, RBAC and namespace installed" [ $? -eq 0 ]
+if [ $? -eq 0 ]; then t_ok "CRD, RBAC ($RBAC_FROM) and namespace installed"; else
+    t_notok "CRD, RBAC and namespace installed"
+    echo "Bail out! nothing to test without them"
+    exit 1
+fi
+# Now the garbage collector starts knowing MLflow as an owner kind.
+cp_start_controller_manager
 
 HP=$(_cp_free_port)
 MP=$(_cp_free_port)
@@ -156,7 +182,7 @@ t_check "without CEL: nothing is applied for the invalid spec" eval '
 t_check "the failure is an Event with its reason" eventually 10 eval '
     k get events -n default --field-selector involvedObject.name=bad,reason=RenderFailed -o name | grep -q .'
 k delete mlflow bad >/dev/null
-k apply -f config/crd/ >/dev/null
+k apply -f config/crd/mlflow.opendatahub.io_mlflows.yaml >/dev/null
 
 # --- shared ClusterRole ------------------------------------------------------
 mlflow_apply two "{serveArtifacts: true}"

@@ -15,6 +15,9 @@
 #   CP_ADMIN_KUBECONFIG     system:masters
 #   CP_OPERATOR_KUBECONFIG  user "mlflow-operator" (bind it to a role)
 #   CP_OPERATOR_USER        that user name
+# CP_DEFER_KCM=1: cp_start leaves kube-controller-manager to a later
+# cp_start_controller_manager, e.g. after installing CRDs (its garbage
+# collector learns about new kinds only every 30 s).
 # Binaries come from $ETCD, $KUBE_APISERVER, $KUBE_CONTROLLER_MANAGER, or
 # the tools cache when those are unset.
 
@@ -171,6 +174,9 @@ cp_start() {
     cp_have_tools || { echo "control plane binaries missing (run make tools)" >&2; return 1; }
     CP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/envtest.XXXXXX")
     trap cp_stop EXIT
+    # A signal ends the script through exit, so the EXIT trap tears down.
+    trap 'exit 143' TERM
+    trap 'exit 130' INT
     CP_ETCD_PORT=$(_cp_free_port)
     CP_ETCD_PEER_PORT=$(_cp_free_port)
     CP_PORT=$(_cp_free_port)
@@ -182,7 +188,7 @@ cp_start() {
     _cp_kubeconfig "$CP_OPERATOR_KUBECONFIG" "$CP_OPERATOR_USER" "$CP_OPERATOR_TOKEN"
     cp_start_etcd || return 1
     cp_start_apiserver || return 1
-    cp_start_controller_manager
+    [ -n "${CP_DEFER_KCM:-}" ] || cp_start_controller_manager
 }
 
 # Clients first: the API server's graceful shutdown waits on etcd.

@@ -44,13 +44,6 @@ jp() {
     k get "$kind" "$name" "$@" -o "jsonpath=$path" 2>/dev/null
 }
 
-# eq WANT CMD...: CMD prints exactly WANT.
-eq() {
-    local want=$1
-    shift
-    [ "$("$@")" = "$want" ]
-}
-
 cond() { # MLFLOW TYPE FIELD: a condition's field
     jp mlflow "$1" "{.status.conditions[?(@.type==\"$2\")].$3}"
 }
@@ -118,7 +111,8 @@ mark_ready() {
         "{\"status\":{\"observedGeneration\":$gen,\"replicas\":$replicas,\"updatedReplicas\":$replicas,\"readyReplicas\":$replicas,\"availableReplicas\":$replicas,\"conditions\":[{\"type\":\"Available\",\"status\":\"True\",\"reason\":\"MinimumReplicasAvailable\",\"message\":\"ready\",\"lastUpdateTime\":\"2026-01-01T00:00:00Z\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\"}]}}" >/dev/null
 }
 
-# owner_uids KIND NAME [-n NS]: "uid:controller" of each owner reference.
+# owner_refs KIND NAME [-n NS]: "name:controller " for each owner reference
+# ("mlflow:true " for a controller reference, "mlflow: " for a plain one).
 owner_refs() {
     local kind=$1 name=$2
     shift 2
