@@ -138,7 +138,8 @@ update-golden: build ## Rewrite snapshot expectations (review the diff!)
 	tests/snapshot.sh --update
 
 bench: deps tools build ## Measure krmfn against helm on this machine
-	HELM=$(HELM) KUSTOMIZE=$(KUSTOMIZE) hack/bench.sh
+	HELM=$(HELM) KUSTOMIZE=$(KUSTOMIZE) ETCD=$(ETCD) KUBE_APISERVER=$(KUBE_APISERVER) \
+	  KUBE_CONTROLLER_MANAGER=$(KUBE_CONTROLLER_MANAGER) hack/bench.sh
 
 demo: deps tools-kustomize build ## Render the samples without a cluster (krmfn render, kustomize)
 	@KUSTOMIZE=$(KUSTOMIZE) hack/demo.sh
