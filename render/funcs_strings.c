@@ -15,70 +15,21 @@
 #include "funcs_int.h"
 #include "gofmt.h"
 #include "unicode_class.h"
+#include "utf8.h"
 
 /* --- UTF-8 --- */
 
 int32_t rn_fn_utf8_decode(const char *s, size_t len, size_t *width)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    *width = 1;
-    if (len == 0)
-        return 0xFFFD;
-    if (p[0] < 0x80)
-        return p[0];
-    int n;
-    int32_t r, min;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-        n = 2;
-        r = p[0] & 0x1F;
-        min = 0x80;
-    } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-        n = 3;
-        r = p[0] & 0x0F;
-        min = 0x800;
-    } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-        n = 4;
-        r = p[0] & 0x07;
-        min = 0x10000;
-    } else {
-        return 0xFFFD;
-    }
-    if ((size_t)n > len)
-        return 0xFFFD;
-    for (int i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0xFFFD;
-        r = (r << 6) | (p[i] & 0x3F);
-    }
-    if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
-        return 0xFFFD;
-    *width = (size_t)n;
+    int w;
+    int32_t r = rn_utf8_rune((const unsigned char *)s, len, &w);
+    *width = (size_t)w;
     return r;
 }
 
 void rn_fn_utf8_put(rn_buf *b, int32_t r)
 {
-    char t[4];
-    if (r < 0 || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
-        r = 0xFFFD;
-    if (r < 0x80) {
-        rn_buf_putc(b, (char)r);
-    } else if (r < 0x800) {
-        t[0] = (char)(0xC0 | (r >> 6));
-        t[1] = (char)(0x80 | (r & 0x3F));
-        rn_buf_append(b, t, 2);
-    } else if (r < 0x10000) {
-        t[0] = (char)(0xE0 | (r >> 12));
-        t[1] = (char)(0x80 | ((r >> 6) & 0x3F));
-        t[2] = (char)(0x80 | (r & 0x3F));
-        rn_buf_append(b, t, 3);
-    } else {
-        t[0] = (char)(0xF0 | (r >> 18));
-        t[1] = (char)(0x80 | ((r >> 12) & 0x3F));
-        t[2] = (char)(0x80 | ((r >> 6) & 0x3F));
-        t[3] = (char)(0x80 | (r & 0x3F));
-        rn_buf_append(b, t, 4);
-    }
+    rn_utf8_put(b, r);
 }
 
 /* --- Unicode. Letters come from Go's tables (unicode_class.c); case

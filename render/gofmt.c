@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "utf8.h"
 
 /* ---- UTF-8 as Go's unicode/utf8 decodes it ------------------------------ */
 
@@ -27,33 +28,7 @@
 /* Decodes one rune; invalid or truncated input gives (RUNE_ERROR, 1). */
 static int32_t utf8_decode(const unsigned char *s, size_t n, int *width)
 {
-    *width = 1;
-    if (n == 0)
-        return RUNE_ERROR;
-    unsigned c = s[0];
-    if (c < 0x80)
-        return (int32_t)c;
-    int need;
-    uint32_t r, min;
-    if (c >= 0xC2 && c <= 0xDF)
-        need = 1, r = c & 0x1F, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF)
-        need = 2, r = c & 0x0F, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4)
-        need = 3, r = c & 0x07, min = 0x10000;
-    else
-        return RUNE_ERROR;
-    if (n < (size_t)need + 1)
-        return RUNE_ERROR;
-    for (int i = 1; i <= need; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return RUNE_ERROR;
-        r = (r << 6) | (s[i] & 0x3F);
-    }
-    if (r < min || r > MAX_RUNE || (r >= 0xD800 && r <= 0xDFFF))
-        return RUNE_ERROR;
-    *width = need + 1;
-    return (int32_t)r;
+    return rn_utf8_rune(s, n, width);
 }
 
 static bool rune_valid(int64_t r)
@@ -64,29 +39,7 @@ static bool rune_valid(int64_t r)
 /* utf8.AppendRune: invalid runes become U+FFFD. */
 static void put_rune(rn_buf *b, int64_t r)
 {
-    char s[4];
-    if (!rune_valid(r))
-        r = RUNE_ERROR;
-    if (r < 0x80) {
-        rn_buf_putc(b, (char)r);
-        return;
-    }
-    if (r < 0x800) {
-        s[0] = (char)(0xC0 | (r >> 6));
-        s[1] = (char)(0x80 | (r & 0x3F));
-        rn_buf_append(b, s, 2);
-    } else if (r < 0x10000) {
-        s[0] = (char)(0xE0 | (r >> 12));
-        s[1] = (char)(0x80 | ((r >> 6) & 0x3F));
-        s[2] = (char)(0x80 | (r & 0x3F));
-        rn_buf_append(b, s, 3);
-    } else {
-        s[0] = (char)(0xF0 | (r >> 18));
-        s[1] = (char)(0x80 | ((r >> 12) & 0x3F));
-        s[2] = (char)(0x80 | ((r >> 6) & 0x3F));
-        s[3] = (char)(0x80 | (r & 0x3F));
-        rn_buf_append(b, s, 4);
-    }
+    rn_utf8_put(b, r);
 }
 
 static size_t rune_count(const char *s, size_t n)

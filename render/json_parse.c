@@ -16,6 +16,7 @@
 
 #include "json.h"
 #include "yaml_scalar.h"
+#include "utf8.h"
 
 #define JSON_MAX_DEPTH 10000
 
@@ -71,30 +72,6 @@ static int hex4(const char *p, unsigned *out)
     return 0;
 }
 
-static void put_utf8(rn_buf *b, unsigned cp)
-{
-    char u[4];
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        rn_buf_append(b, u, 1);
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        rn_buf_append(b, u, 2);
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        rn_buf_append(b, u, 3);
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        rn_buf_append(b, u, 4);
-    }
-}
-
 static int parse_escape(jp *j, rn_buf *b)
 {
     if (j->p >= j->end)
@@ -124,7 +101,7 @@ static int parse_escape(jp *j, rn_buf *b)
     } else if (cp >= 0xDC00 && cp < 0xE000) {
         cp = 0xFFFD;
     }
-    put_utf8(b, cp);
+    rn_utf8_put(b, cp);
     return 0;
 }
 
@@ -157,7 +134,7 @@ static int parse_string_raw(jp *j)
         int n = rn_utf8_decode((const unsigned char *)j->p,
                                (size_t)(j->end - j->p), &cp);
         if (n <= 0) { /* invalid UTF-8: Go substitutes U+FFFD */
-            put_utf8(&j->scratch, 0xFFFD);
+            rn_utf8_put(&j->scratch, 0xFFFD);
             j->p++;
         } else {
             rn_buf_append(&j->scratch, j->p, (size_t)n);

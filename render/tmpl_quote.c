@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "utf8.h"
 
 /* ---- UTF-8 ------------------------------------------------------------- */
 
@@ -20,65 +21,12 @@ int tq_decode(const unsigned char *s, size_t n, int *width)
         *width = 0;
         return -1;
     }
-    unsigned c = s[0];
-    if (c < 0x80) {
-        *width = 1;
-        return (int)c;
-    }
-    int need;
-    unsigned r, min;
-    if ((c & 0xE0) == 0xC0) {
-        need = 1, r = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        need = 2, r = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        need = 3, r = c & 0x07, min = 0x10000;
-    } else {
-        *width = 1;
-        return TQ_RUNE_ERROR;
-    }
-    if ((size_t)need >= n) {
-        *width = 1;
-        return TQ_RUNE_ERROR;
-    }
-    for (int i = 1; i <= need; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *width = 1;
-            return TQ_RUNE_ERROR;
-        }
-        r = (r << 6) | (s[i] & 0x3F);
-    }
-    if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) {
-        *width = 1;
-        return TQ_RUNE_ERROR;
-    }
-    *width = need + 1;
-    return (int)r;
+    return rn_utf8_rune(s, n, width);
 }
 
 size_t tq_encode(char *out, int r)
 {
-    unsigned u = (unsigned)r;
-    if (u < 0x80) {
-        out[0] = (char)u;
-        return 1;
-    }
-    if (u < 0x800) {
-        out[0] = (char)(0xC0 | (u >> 6));
-        out[1] = (char)(0x80 | (u & 0x3F));
-        return 2;
-    }
-    if (u < 0x10000) {
-        out[0] = (char)(0xE0 | (u >> 12));
-        out[1] = (char)(0x80 | ((u >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (u & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (u >> 18));
-    out[1] = (char)(0x80 | ((u >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((u >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (u & 0x3F));
-    return 4;
+    return rn_utf8_encode(out, r);
 }
 
 /* unicode.IsPrint (strconv.IsPrint), from the shared Unicode tables. */
