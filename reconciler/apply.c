@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "strmap.h"
+#include "xalloc.h"
 
 /* ---- pure helpers ---- */
 
@@ -214,9 +215,7 @@ char *apply_key(const json_t *obj)
                *ns = str_at(obj, "metadata", "namespace"),
                *name = str_at(obj, "metadata", "name");
     size_t n = strlen(av) + strlen(kind) + strlen(ns) + strlen(name) + 4;
-    char *k = malloc(n);
-    if (!k)
-        abort();
+    char *k = rc_xmalloc(n);
     snprintf(k, n, "%s/%s/%s/%s", av, kind, ns, name);
     return k;
 }
@@ -260,9 +259,7 @@ static void mem_entry_free(void *p)
 
 apply_memory *apply_memory_new(void)
 {
-    apply_memory *m = calloc(1, sizeof *m);
-    if (!m)
-        abort();
+    apply_memory *m = rc_xcalloc(1, sizeof *m);
     pthread_mutex_init(&m->mu, NULL);
     m->m = strmap_new();
     return m;
@@ -306,9 +303,7 @@ bool apply_memory_is_ours(apply_memory *m, const char *key, const char *rv)
 void apply_memory_record(apply_memory *m, const char *key, const char *hash,
                          const char *rv_before, const char *rv_after)
 {
-    mem_entry *e = calloc(1, sizeof *e);
-    if (!e)
-        abort();
+    mem_entry *e = rc_xcalloc(1, sizeof *e);
     snprintf(e->hash, sizeof e->hash, "%s", hash);
     e->rv_before = strdup(rv_before ? rv_before : "");
     e->rv_after = strdup(rv_after ? rv_after : "");

@@ -20,6 +20,7 @@
 #include "render.h"
 #include "status.h"
 #include "strmap.h"
+#include "xalloc.h"
 
 #define MLFLOW_API "mlflow.opendatahub.io/v1"
 #define OWNED_SELECTOR "app.kubernetes.io/part-of=mlflow"
@@ -836,9 +837,7 @@ static void free_all(controller *c)
 
 controller *controller_start(const controller_opts *o, rn_error *err)
 {
-    controller *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    controller *c = rc_xcalloc(1, sizeof *c);
     c->o = *o;
     if (c->o.workers <= 0)
         c->o.workers = 4;
@@ -885,9 +884,7 @@ controller *controller_start(const controller_opts *o, rn_error *err)
             store_len(informer_store(c->mlflows)), c->o.workers);
 
     c->nworkers = c->o.workers;
-    c->workers = calloc((size_t)c->nworkers, sizeof *c->workers);
-    if (!c->workers)
-        abort();
+    c->workers = rc_xcalloc((size_t)c->nworkers, sizeof *c->workers);
     for (int i = 0; i < c->nworkers; i++) {
         worker *w = &c->workers[i];
         w->c = c;

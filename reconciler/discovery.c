@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "strmap.h"
+#include "xalloc.h"
 
 struct discovery {
     pthread_mutex_t mu;
@@ -18,9 +19,7 @@ struct discovery {
 
 discovery *discovery_new(void)
 {
-    discovery *d = calloc(1, sizeof *d);
-    if (!d)
-        abort();
+    discovery *d = rc_xcalloc(1, sizeof *d);
     pthread_mutex_init(&d->mu, NULL);
     d->gvs = strmap_new();
     return d;

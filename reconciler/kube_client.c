@@ -2,6 +2,7 @@
  * kube_client.c — REST requests to the API server (see kube_client.h).
  */
 #include "kube_client.h"
+#include "xalloc.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -39,9 +40,7 @@ bool kube_err_is(const kube_err *e, long code)
 
 kube_client *kube_client_new(kube_config *cfg, const kube_client_opts *o)
 {
-    kube_client *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    kube_client *c = rc_xcalloc(1, sizeof *c);
     c->cfg = cfg;
     if (o)
         c->o = *o;
@@ -278,9 +277,7 @@ static struct curl_slist *set_common(kube_client *c, const char *method,
 {
     CURL *h = c->h;
     kube_config *cfg = c->cfg;
-    char *url = malloc(strlen(cfg->server) + strlen(path) + 1);
-    if (!url)
-        abort();
+    char *url = rc_xmalloc(strlen(cfg->server) + strlen(path) + 1);
     strcpy(url, cfg->server);
     strcat(url, path);
     curl_easy_setopt(h, CURLOPT_URL, url);
@@ -329,9 +326,7 @@ static struct curl_slist *set_common(kube_client *c, const char *method,
     char *tok = kube_config_token(cfg);
     if (tok && *tok) {
         size_t n = strlen(tok) + 32;
-        char *line = malloc(n);
-        if (!line)
-            abort();
+        char *line = rc_xmalloc(n);
         snprintf(line, n, "Authorization: Bearer %s", tok);
         hdr = curl_slist_append(hdr, line);
         explicit_bzero(line, n);

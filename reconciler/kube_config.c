@@ -3,6 +3,7 @@
  * kube_config.h). kubeconfig files are YAML, read with libfyaml.
  */
 #include "kube_config.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -15,24 +16,6 @@
 
 #define SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
 
-static char *xstrdup(const char *s)
-{
-    if (!s)
-        return NULL;
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *d = strndup(s, n);
-    if (!d)
-        abort();
-    return d;
-}
-
 /* Whole file into a NUL-terminated malloc'd buffer. */
 static int read_file(const char *path, char **out, size_t *len,
                      rn_error *err)
@@ -41,9 +24,7 @@ static int read_file(const char *path, char **out, size_t *len,
     if (!f)
         return rn_error_set(err, "cannot read %s: %s", path, strerror(errno));
     size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        abort();
+    char *buf = rc_xmalloc(cap);
     for (;;) {
         size_t r = fread(buf + n, 1, cap - n - 1, f);
         n += r;
@@ -51,9 +32,7 @@ static int read_file(const char *path, char **out, size_t *len,
             break;
         if (n + 1 == cap) {
             cap *= 2;
-            buf = realloc(buf, cap);
-            if (!buf)
-                abort();
+            buf = rc_xrealloc(buf, cap);
         }
     }
     bool bad = ferror(f);
@@ -72,9 +51,7 @@ static int read_file(const char *path, char **out, size_t *len,
 int kube_base64_decode(const char *in, size_t len, char **out,
                        size_t *outlen)
 {
-    char *clean = malloc(len + 1);
-    if (!clean)
-        abort();
+    char *clean = rc_xmalloc(len + 1);
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
         if (!isspace((unsigned char)in[i]))
@@ -86,9 +63,7 @@ int kube_base64_decode(const char *in, size_t len, char **out,
     size_t pad = 0;
     while (pad < 2 && n > pad && clean[n - 1 - pad] == '=')
         pad++;
-    char *buf = malloc(n / 4 * 3 + 1);
-    if (!buf)
-        abort();
+    char *buf = rc_xmalloc(n / 4 * 3 + 1);
     int r = n ? EVP_DecodeBlock((unsigned char *)buf, (unsigned char *)clean,
                                 (int)n)
               : 0;
@@ -106,9 +81,7 @@ int kube_base64_decode(const char *in, size_t len, char **out,
 
 static kube_config *config_new(void)
 {
-    kube_config *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    kube_config *c = rc_xcalloc(1, sizeof *c);
     pthread_mutex_init(&c->mu, NULL);
     return c;
 }
@@ -144,7 +117,7 @@ static void rstrip(char *s)
 char *kube_config_token(kube_config *c)
 {
     if (!c->token_file)
-        return xstrdup(c->token);
+        return rc_xstrdup(c->token);
     pthread_mutex_lock(&c->mu);
     struct stat st;
     if (stat(c->token_file, &st) == 0 &&
@@ -163,7 +136,7 @@ char *kube_config_token(kube_config *c)
             c->file_size = st.st_size;
         }
     }
-    char *t = xstrdup(c->file_token ? c->file_token : c->token);
+    char *t = rc_xstrdup(c->file_token ? c->file_token : c->token);
     pthread_mutex_unlock(&c->mu);
     return t;
 }
@@ -184,10 +157,10 @@ int kube_config_in_cluster(const char *sa_dir, const char *host,
     char server[512];
     snprintf(server, sizeof server, "https://%s%s%s:%s", v6 ? "[" : "", host,
              v6 ? "]" : "", port);
-    c->server = xstrdup(server);
-    c->source = xstrdup("in-cluster");
+    c->server = rc_xstrdup(server);
+    c->source = rc_xstrdup("in-cluster");
     snprintf(path, sizeof path, "%s/token", sa_dir);
-    c->token_file = xstrdup(path);
+    c->token_file = rc_xstrdup(path);
     char *tok = kube_config_token(c);
     if (!tok) {
         kube_config_free(c);
@@ -238,7 +211,7 @@ static char *kc_dup(struct fy_node *m, const char *key)
 {
     size_t n;
     const char *s = kc_str(m, key, &n);
-    return s ? xstrndup(s, n) : NULL;
+    return s ? rc_xstrndup(s, n) : NULL;
 }
 
 /* The `inner` mapping of the first entry named `name` in list `list`
@@ -302,7 +275,7 @@ static int kc_data_or_file(struct fy_node *m, const char *key,
     }
     s = kc_str(m, key, &n);
     if (s && n) {
-        char path[4096], *name = xstrndup(s, n);
+        char path[4096], *name = rc_xstrndup(s, n);
         kc_resolve(path, sizeof path, kcpath, name);
         free(name);
         return read_file(path, out, len, err);
@@ -347,7 +320,7 @@ static int kc_user(kube_config *c, struct fy_node *u, const char *from,
     if (tf && *tf) {
         char path[4096];
         kc_resolve(path, sizeof path, from, tf);
-        c->token_file = xstrdup(path);
+        c->token_file = rc_xstrdup(path);
     }
     free(tf);
     c->username = kc_dup(u, "username");
@@ -393,7 +366,7 @@ static int kc_build(kc_file *files, size_t n, const char *context,
     char *uname = kc_dup(ctx, "user");
     kube_config *c = config_new();
     c->namespace = kc_dup(ctx, "namespace");
-    c->source = xstrdup(files[0].path);
+    c->source = rc_xstrdup(files[0].path);
     int rc = 0;
     struct fy_node *cl =
         clname ? kc_find(files, n, "clusters", clname, "cluster", &from)
@@ -422,9 +395,7 @@ int kube_config_from_files(const char *const *paths, size_t n,
                            const char *context, kube_config **out,
                            rn_error *err)
 {
-    kc_file *files = calloc(n ? n : 1, sizeof *files);
-    if (!files)
-        abort();
+    kc_file *files = rc_xcalloc(n ? n : 1, sizeof *files);
     size_t loaded = 0;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -451,7 +422,7 @@ int kube_config_from_files(const char *const *paths, size_t n,
 static int kc_from_list(const char *list, const char *context,
                         kube_config **out, rn_error *err)
 {
-    char *copy = xstrdup(list), *save = NULL;
+    char *copy = rc_xstrdup(list), *save = NULL;
     const char *paths[64];
     size_t n = 0;
     for (char *p = strtok_r(copy, ":", &save); p && n < 64;

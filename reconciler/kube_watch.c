@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "strmap.h"
+#include "xalloc.h"
 
 /* ---- framing -------------------------------------------------------------- */
 
@@ -115,16 +116,6 @@ struct kube_informer {
     char stream_err[512];
 };
 
-static char *dup_or_null(const char *s)
-{
-    if (!s)
-        return NULL;
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
-
 static const char *obj_rv(const json_t *o)
 {
     return json_string_value(
@@ -136,7 +127,7 @@ static void set_rv(kube_informer *inf, const char *rv)
     if (!rv || !*rv)
         return;
     free(inf->rv);
-    inf->rv = dup_or_null(rv);
+    inf->rv = rc_xstrdup(rv);
 }
 
 /* Cache copies need neither managedFields nor kubectl's last-applied
@@ -433,15 +424,13 @@ static void *informer_main(void *arg)
 
 kube_informer *informer_start(const informer_opts *o)
 {
-    kube_informer *inf = calloc(1, sizeof *inf);
-    if (!inf)
-        abort();
+    kube_informer *inf = rc_xcalloc(1, sizeof *inf);
     inf->o = *o;
-    inf->name = dup_or_null(o->name);
-    inf->api_version = dup_or_null(o->api_version);
-    inf->kind = dup_or_null(o->kind);
-    inf->path = dup_or_null(o->path);
-    inf->selector = dup_or_null(o->label_selector);
+    inf->name = rc_xstrdup(o->name);
+    inf->api_version = rc_xstrdup(o->api_version);
+    inf->kind = rc_xstrdup(o->kind);
+    inf->path = rc_xstrdup(o->path);
+    inf->selector = rc_xstrdup(o->label_selector);
     inf->o.name = inf->name;
     inf->st = store_new();
     atomic_init(&inf->stop, false);

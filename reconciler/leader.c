@@ -2,6 +2,7 @@
  * leader.c — Lease-based leader election (see leader.h).
  */
 #include "leader.h"
+#include "xalloc.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -45,19 +46,9 @@ void leader_microtime(char *buf, size_t n)
     snprintf(buf + k, n - k, ".%06ldZ", ts.tv_nsec / 1000);
 }
 
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        abort();
-    return d;
-}
-
 leader *leader_new(const leader_opts *o)
 {
-    leader *l = calloc(1, sizeof *l);
-    if (!l)
-        abort();
+    leader *l = rc_xcalloc(1, sizeof *l);
     l->o = *o;
     if (l->o.lease_s <= 0)
         l->o.lease_s = 15;
@@ -65,19 +56,17 @@ leader *leader_new(const leader_opts *o)
         l->o.renew_s = 10;
     if (l->o.retry_s <= 0)
         l->o.retry_s = 2;
-    l->ns = xstrdup(o->namespace);
-    l->name = xstrdup(o->name);
-    l->identity = xstrdup(o->identity);
+    l->ns = rc_xstrdup(o->namespace);
+    l->name = rc_xstrdup(o->name);
+    l->identity = rc_xstrdup(o->identity);
     kube_client_opts co = o->client;
     co.stop = o->stop;
     co.max_attempts = 1; /* the election loop is the retry */
     co.timeout_s = l->o.retry_s > 5 ? l->o.retry_s : 5;
     l->kc = kube_client_new(o->cfg, &co);
     size_t n = strlen(l->ns) + strlen(l->name) + 96;
-    l->coll = malloc(n);
-    l->path = malloc(n);
-    if (!l->coll || !l->path)
-        abort();
+    l->coll = rc_xmalloc(n);
+    l->path = rc_xmalloc(n);
     snprintf(l->coll, n, "/apis/coordination.k8s.io/v1/namespaces/%s/leases",
              l->ns);
     snprintf(l->path, n, "%s/%s", l->coll, l->name);
@@ -133,7 +122,7 @@ static void observe(leader *l, json_t *spec)
                  json_object_get(spec, "leaseDurationSeconds")));
     if (!l->observed || strcmp(l->observed, rec) != 0) {
         free(l->observed);
-        l->observed = xstrdup(rec);
+        l->observed = rc_xstrdup(rec);
         l->observed_at = now_ms();
     }
 }

@@ -2,6 +2,7 @@
  * log.c — JSON log lines with credential redaction (see log.h).
  */
 #include "log.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -22,9 +23,7 @@ static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
 log_ctx *log_new(FILE *out, log_level min)
 {
-    log_ctx *l = calloc(1, sizeof *l);
-    if (!l)
-        abort();
+    log_ctx *l = rc_xcalloc(1, sizeof *l);
     l->out = out;
     l->min = min;
     pthread_mutex_init(&l->mu, NULL);
@@ -101,9 +100,7 @@ char *log_redact(const char *in)
         return NULL;
     size_t n = strlen(in);
     /* Masking never grows a password below 5 bytes by more than 5. */
-    char *out = malloc(n * 2 + 16);
-    if (!out)
-        abort();
+    char *out = rc_xmalloc(n * 2 + 16);
     size_t o = 0, i = 0;
     while (i < n) {
         if (in[i] == ':' && in[i + 1] == '/' && in[i + 2] == '/') {

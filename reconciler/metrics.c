@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "strmap.h"
+#include "xalloc.h"
 
 static const double buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
                                  1,     2.5,  5,     10,   30,  60};
@@ -51,9 +52,7 @@ struct metrics {
 
 metrics *metrics_new(void)
 {
-    metrics *m = calloc(1, sizeof *m);
-    if (!m)
-        abort();
+    metrics *m = rc_xcalloc(1, sizeof *m);
     pthread_mutex_init(&m->mu, NULL);
     m->series = strmap_new();
     return m;
@@ -72,9 +71,7 @@ static double *series_locked(metrics *m, const char *key)
 {
     double *v = strmap_get(m->series, key);
     if (!v) {
-        v = calloc(1, sizeof *v);
-        if (!v)
-            abort();
+        v = rc_xcalloc(1, sizeof *v);
         strmap_put(m->series, key, v);
     }
     return v;
@@ -184,9 +181,7 @@ static bool gather(void *ud, const char *key, void *val)
     collect_ctx *c = ud;
     if (c->n == c->cap) {
         c->cap = c->cap ? c->cap * 2 : 64;
-        c->lines = realloc(c->lines, c->cap * sizeof *c->lines);
-        if (!c->lines)
-            abort();
+        c->lines = rc_xrealloc(c->lines, c->cap * sizeof *c->lines);
     }
     c->lines[c->n].key = key;
     c->lines[c->n++].v = *(double *)val;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "strmap.h"
+#include "xalloc.h"
 
 typedef struct item {
     char *key;
@@ -52,9 +53,7 @@ long queue_backoff_ms(long base_ms, long max_ms, int failures)
 
 queue *queue_new(const queue_opts *o)
 {
-    queue *q = calloc(1, sizeof *q);
-    if (!q)
-        abort();
+    queue *q = rc_xcalloc(1, sizeof *q);
     if (o)
         q->o = *o;
     if (q->o.base_delay_ms <= 0)
@@ -94,12 +93,8 @@ static item *item_get(queue *q, const char *key)
 {
     item *it = strmap_get(q->items, key);
     if (!it) {
-        it = calloc(1, sizeof *it);
-        if (!it)
-            abort();
-        it->key = strdup(key);
-        if (!it->key)
-            abort();
+        it = rc_xcalloc(1, sizeof *it);
+        it->key = rc_xstrdup(key);
         it->heap_idx = -1;
         strmap_put(q->items, key, it);
     }
@@ -120,9 +115,7 @@ static void ring_push(queue *q, item *it)
 {
     if (q->count == q->cap) {
         size_t ncap = q->cap ? q->cap * 2 : 16;
-        item **r = malloc(ncap * sizeof *r);
-        if (!r)
-            abort();
+        item **r = rc_xmalloc(ncap * sizeof *r);
         for (size_t i = 0; i < q->count; i++)
             r[i] = q->ring[(q->head + i) % q->cap];
         free(q->ring);
@@ -180,9 +173,7 @@ static void heap_push(queue *q, item *it)
 {
     if (q->nheap == q->heapcap) {
         q->heapcap = q->heapcap ? q->heapcap * 2 : 16;
-        q->heap = realloc(q->heap, q->heapcap * sizeof *q->heap);
-        if (!q->heap)
-            abort();
+        q->heap = rc_xrealloc(q->heap, q->heapcap * sizeof *q->heap);
     }
     q->heap[q->nheap] = it;
     it->heap_idx = (long)q->nheap++;
@@ -322,9 +313,7 @@ bool queue_get(queue *q, char **key)
     item *it = ring_pop(q);
     it->dirty = false;
     it->processing = true;
-    *key = strdup(it->key);
-    if (!*key)
-        abort();
+    *key = rc_xstrdup(it->key);
     pthread_mutex_unlock(&q->mu);
     return true;
 }

@@ -2,6 +2,7 @@
  * serve.c — health and metrics endpoints (see serve.h).
  */
 #include "serve.h"
+#include "xalloc.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -136,9 +137,7 @@ static int start_one(serve *s, const char *addr, MHD_AccessHandlerCallback fn,
 
 int serve_start(const serve_opts *o, serve **out, rn_error *err)
 {
-    serve *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
+    serve *s = rc_xcalloc(1, sizeof *s);
     s->o = *o;
     if (start_one(s, o->health_addr, on_health, &s->health, err) < 0 ||
         start_one(s, o->metrics_addr, on_metrics, &s->metrics, err) < 0) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "strmap.h"
+#include "xalloc.h"
 
 typedef struct entry {
     size_t len;
@@ -27,9 +28,7 @@ static entry *entry_of(const json_t *obj)
     if (!t)
         abort();
     size_t n = strlen(t);
-    entry *e = malloc(sizeof *e + n + 1);
-    if (!e)
-        abort();
+    entry *e = rc_xmalloc(sizeof *e + n + 1);
     e->len = n;
     memcpy(e->text, t, n + 1);
     free(t);
@@ -43,9 +42,7 @@ static json_t *parse(const entry *e)
 
 store *store_new(void)
 {
-    store *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
+    store *s = rc_xcalloc(1, sizeof *s);
     pthread_rwlock_init(&s->lock, NULL);
     s->objs = strmap_new();
     return s;
@@ -68,9 +65,7 @@ char *store_key(const json_t *obj)
     if (!name)
         return NULL;
     size_t n = strlen(name) + (ns ? strlen(ns) + 1 : 0) + 1;
-    char *k = malloc(n);
-    if (!k)
-        abort();
+    char *k = rc_xmalloc(n);
     if (ns && *ns)
         snprintf(k, n, "%s/%s", ns, name);
     else

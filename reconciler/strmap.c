@@ -2,6 +2,7 @@
  * strmap.c — string-keyed hash map (see strmap.h). FNV-1a hashing.
  */
 #include "strmap.h"
+#include "xalloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,13 +33,9 @@ static uint64_t hash_str(const char *s)
 
 strmap *strmap_new(void)
 {
-    strmap *m = calloc(1, sizeof *m);
-    if (!m)
-        abort();
+    strmap *m = rc_xcalloc(1, sizeof *m);
     m->nbuckets = 16;
-    m->buckets = calloc(m->nbuckets, sizeof *m->buckets);
-    if (!m->buckets)
-        abort();
+    m->buckets = rc_xcalloc(m->nbuckets, sizeof *m->buckets);
     return m;
 }
 
@@ -77,9 +74,7 @@ void *strmap_get(const strmap *m, const char *key)
 static void grow(strmap *m)
 {
     size_t n = m->nbuckets * 2;
-    entry **b = calloc(n, sizeof *b);
-    if (!b)
-        abort();
+    entry **b = rc_xcalloc(n, sizeof *b);
     for (size_t i = 0; i < m->nbuckets; i++) {
         entry *e = m->buckets[i];
         while (e) {
@@ -104,9 +99,7 @@ void *strmap_put(strmap *m, const char *key, void *val)
         return old;
     }
     size_t kl = strlen(key);
-    entry *e = malloc(sizeof *e + kl + 1);
-    if (!e)
-        abort();
+    entry *e = rc_xmalloc(sizeof *e + kl + 1);
     e->next = NULL;
     e->hash = h;
     e->val = val;
