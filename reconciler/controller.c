@@ -21,6 +21,7 @@
 #include "status.h"
 #include "strmap.h"
 #include "xalloc.h"
+#include "clock.h"
 
 #define MLFLOW_API "mlflow.opendatahub.io/v1"
 #define OWNED_SELECTOR "app.kubernetes.io/part-of=mlflow"
@@ -76,13 +77,6 @@ struct controller {
     atomic_bool ready;
 };
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static const char *str_at(const json_t *o, const char *a, const char *b)
 {
     json_t *v = json_object_get(o, a);
@@ -100,12 +94,7 @@ static bool stop_requested(controller *c)
 
 static void sleep_ms(controller *c, long ms)
 {
-    while (ms > 0 && !stop_requested(c)) {
-        long step = ms > 100 ? 100 : ms;
-        struct timespec ts = {0, step * 1000000L};
-        nanosleep(&ts, NULL);
-        ms -= step;
-    }
+    rc_sleep_ms(ms, &c->stopping, c->o.stop);
 }
 
 /* ---- event handlers (informer threads) ---- */
@@ -697,9 +686,9 @@ static void *worker_main(void *arg)
     char *key;
     while (queue_get(c->q, &key)) {
         atomic_store(&w->busy, true);
-        long long t0 = now_ms();
+        long long t0 = rc_now_ms();
         r_result r = reconcile(c, w, key);
-        double secs = (double)(now_ms() - t0) / 1000.0;
+        double secs = (double)(rc_now_ms() - t0) / 1000.0;
         if (r == R_ERROR) {
             queue_add_rate_limited(c->q, key);
         } else {
@@ -731,11 +720,11 @@ static void resync_all(controller *c)
 static void *timer_main(void *arg)
 {
     controller *c = arg;
-    long long next_resync = now_ms() + (long long)c->o.resync_s * 1000;
-    long long next_disc = now_ms() + (long long)c->o.discovery_s * 1000;
+    long long next_resync = rc_now_ms() + (long long)c->o.resync_s * 1000;
+    long long next_disc = rc_now_ms() + (long long)c->o.discovery_s * 1000;
     while (!stop_requested(c)) {
         sleep_ms(c, 200);
-        long long t = now_ms();
+        long long t = rc_now_ms();
         if (t >= next_resync) {
             resync_all(c);
             next_resync = t + (long long)c->o.resync_s * 1000;
@@ -746,7 +735,7 @@ static void *timer_main(void *arg)
             kube_err_clear(&err);
             if (refresh_kinds(c, true, &changed, &err) == 0 && changed)
                 resync_all(c);
-            next_disc = now_ms() + (long long)c->o.discovery_s * 1000;
+            next_disc = rc_now_ms() + (long long)c->o.discovery_s * 1000;
         }
     }
     return NULL;
@@ -919,8 +908,8 @@ void controller_stop(controller *c, long grace_ms)
     pthread_join(c->timer, NULL);
     /* The queue hands out nothing more; the reconciles in flight finish
      * with the caches they started with, then the watches end. */
-    long long deadline = now_ms() + grace_ms;
-    while (any_busy(c) && now_ms() < deadline) {
+    long long deadline = rc_now_ms() + grace_ms;
+    while (any_busy(c) && rc_now_ms() < deadline) {
         struct timespec ts = {0, 20 * 1000000L};
         nanosleep(&ts, NULL);
     }

@@ -3,6 +3,7 @@
  */
 #include "kube_client.h"
 #include "xalloc.h"
+#include "clock.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -390,12 +391,7 @@ static bool idempotent(const char *method, const char *ctype)
 
 static void sleep_ms(const kube_client *c, long ms)
 {
-    while (ms > 0 && !stopping(c)) {
-        long step = ms > 100 ? 100 : ms;
-        struct timespec ts = {0, step * 1000000L};
-        nanosleep(&ts, NULL);
-        ms -= step;
-    }
+    rc_sleep_ms(ms, c->o.stop, NULL);
 }
 
 static bool should_retry(kube_client *c, const char *method,

@@ -13,6 +13,7 @@
 
 #include "strmap.h"
 #include "xalloc.h"
+#include "clock.h"
 
 /* ---- framing -------------------------------------------------------------- */
 
@@ -142,12 +143,7 @@ static void slim(json_t *obj)
 
 static void sleep_ms(kube_informer *inf, long ms)
 {
-    while (ms > 0 && !atomic_load(&inf->stop)) {
-        long step = ms > 100 ? 100 : ms;
-        struct timespec ts = {0, step * 1000000L};
-        nanosleep(&ts, NULL);
-        ms -= step;
-    }
+    rc_sleep_ms(ms, &inf->stop, NULL);
 }
 
 static void notify(kube_informer *inf, kw_type t, json_t *obj, json_t *old)

@@ -3,6 +3,7 @@
  */
 #include "leader.h"
 #include "xalloc.h"
+#include "clock.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -28,13 +29,6 @@ struct leader {
     void (*on_lost)(void *ud);
     void *lost_ud;
 };
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void leader_microtime(char *buf, size_t n)
 {
@@ -123,7 +117,7 @@ static void observe(leader *l, json_t *spec)
     if (!l->observed || strcmp(l->observed, rec) != 0) {
         free(l->observed);
         l->observed = rc_xstrdup(rec);
-        l->observed_at = now_ms();
+        l->observed_at = rc_now_ms();
     }
 }
 
@@ -185,7 +179,7 @@ int leader_try(leader *l)
         json_integer_value(json_object_get(spec, "leaseDurationSeconds"));
     if (dur <= 0)
         dur = l->o.lease_s;
-    bool expired = now_ms() - l->observed_at > (long long)dur * 1000;
+    bool expired = rc_now_ms() - l->observed_at > (long long)dur * 1000;
     if (holder && *holder && !mine && !expired) {
         json_decref(lease);
         return 0;
@@ -205,12 +199,7 @@ int leader_try(leader *l)
 
 static void sleep_ms(const leader *l, long ms, const atomic_bool *also)
 {
-    while (ms > 0 && !stopping(l) && !(also && atomic_load(also))) {
-        long step = ms > 100 ? 100 : ms;
-        struct timespec ts = {0, step * 1000000L};
-        nanosleep(&ts, NULL);
-        ms -= step;
-    }
+    rc_sleep_ms(ms, l->o.stop, also);
 }
 
 bool leader_acquire(leader *l)
@@ -218,7 +207,7 @@ bool leader_acquire(leader *l)
     bool said = false;
     while (!stopping(l)) {
         if (leader_try(l) == 1) {
-            l->last_renew = now_ms();
+            l->last_renew = rc_now_ms();
             atomic_store(&l->leading, true);
             log_msg(l->o.log, LOG_INFO, NULL,
                     "became leader: lease %s/%s held by %s", l->ns, l->name,
@@ -245,10 +234,10 @@ static void *renew_main(void *arg)
             break;
         int r = leader_try(l);
         if (r == 1) {
-            l->last_renew = now_ms();
+            l->last_renew = rc_now_ms();
             continue;
         }
-        if (r == 0 || now_ms() - l->last_renew > (long long)l->o.renew_s * 1000) {
+        if (r == 0 || rc_now_ms() - l->last_renew > (long long)l->o.renew_s * 1000) {
             atomic_store(&l->leading, false);
             log_msg(l->o.log, LOG_ERROR, NULL,
                     "lost the lease %s/%s: %s", l->ns, l->name,

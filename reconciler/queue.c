@@ -14,6 +14,7 @@
 
 #include "strmap.h"
 #include "xalloc.h"
+#include "clock.h"
 
 typedef struct item {
     char *key;
@@ -35,13 +36,6 @@ struct queue {
     item **heap; /* delayed, min-heap on due */
     size_t nheap, heapcap;
 };
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 long queue_backoff_ms(long base_ms, long max_ms, int failures)
 {
@@ -222,7 +216,7 @@ static void add_after_locked(queue *q, item *it, long delay_ms)
         add_locked(q, it);
         return;
     }
-    long long due = now_ms() + delay_ms;
+    long long due = rc_now_ms() + delay_ms;
     if (it->heap_idx >= 0) {
         if (due < it->due) {
             it->due = due;
@@ -282,7 +276,7 @@ int queue_failures(queue *q, const char *key)
  * time of the next one still waiting, or -1. */
 static long long promote_due(queue *q)
 {
-    long long now = now_ms();
+    long long now = rc_now_ms();
     while (q->nheap && q->heap[0]->due <= now) {
         item *it = q->heap[0];
         heap_remove(q, it);
