@@ -149,17 +149,7 @@ main() {
 		tap_summary conformance
 		return 0
 	fi
-	if ! HELM_ID=$(oracle_helm_id "$HELM"); then
-		suite_fail_all conformance "helm not found: $HELM (set HELM, or run 'make tools-helm')" "${names[@]}"
-		tap_summary conformance
-		return 1
-	fi
-
-	WORK=$(mktemp -d "${TMPDIR:-/tmp}/conformance.XXXXXX") || return 1
-	trap 'rm -rf "$WORK"' EXIT
-	mkdir -p "$WORK/res" "$WORK/env"
-	SCRATCH_ENV=$WORK/env
-	BUCKET=$LAYOUT-$HELM_ID
+	oracle_setup conformance "${names[@]}" || return 1
 	export HELM KRMFN WORK SCRATCH_ENV BUCKET ORACLE_CACHE RUN_TIMEOUT
 
 	# One hash pass over all the cases; each worker takes a batch of cases.

@@ -231,6 +231,25 @@ oracle_judge() {
 	fi
 }
 
+# oracle_setup SUITE CASE_NAME... — what both oracle suites need before
+# running cases: the helm binary's identity (HELM_ID; a missing helm fails
+# every case) and a scratch tree removed on exit (WORK, SCRATCH_ENV), and
+# the cache bucket (BUCKET, from the suite's LAYOUT).
+oracle_setup() {
+	local suite=$1
+	shift
+	if ! HELM_ID=$(oracle_helm_id "$HELM"); then
+		suite_fail_all "$suite" "helm not found: $HELM (set HELM, or run 'make tools-helm')" "$@"
+		tap_summary "$suite"
+		return 1
+	fi
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/$suite.XXXXXX") || return 1
+	trap 'rm -rf "$WORK"' EXIT
+	mkdir -p "$WORK/res" "$WORK/env"
+	SCRATCH_ENV=$WORK/env
+	BUCKET=$LAYOUT-$HELM_ID
+}
+
 # split_args FILE — the words of FILE as NUL-terminated strings, quoted as
 # xargs(1) reads them: separated by blanks or newlines; single quotes, double
 # quotes and backslash protect blanks. Nothing is expanded.

@@ -94,17 +94,7 @@ main() {
 		tap_summary parity
 		return 1
 	fi
-	if ! HELM_ID=$(oracle_helm_id "$HELM"); then
-		suite_fail_all parity "helm not found: $HELM (set HELM, or run 'make tools-helm')" "${names[@]}"
-		tap_summary parity
-		return 1
-	fi
-
-	WORK=$(mktemp -d "${TMPDIR:-/tmp}/parity.XXXXXX") || return 1
-	trap 'rm -rf "$WORK"' EXIT
-	mkdir -p "$WORK/res" "$WORK/env"
-	SCRATCH_ENV=$WORK/env
-	BUCKET=$LAYOUT-$HELM_ID
+	oracle_setup parity "${names[@]}" || return 1
 	CHART_HASH=$(tree_hash "$CHART")
 	export HELM KRMFN CHART CHART_HASH WORK SCRATCH_ENV BUCKET ORACLE_CACHE RUN_TIMEOUT
 
