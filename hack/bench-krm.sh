@@ -13,12 +13,7 @@ cd "$(dirname "$0")/.."
 KRMFN=$(realpath "${KRMFN:-bin/krmfn}")
 HELM=${HELM:?set HELM to the pinned helm binary}
 KUSTOMIZE=${KUSTOMIZE:?set KUSTOMIZE to the pinned kustomize binary}
-RUNS=${RUNS:-15}
 N=${KRM_OBJECTS:-1000}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export KUBECONFIG=/dev/null HELM_NAMESPACE=
-
 . hack/bench-lib.sh
 
 # --- 1000 MLflow objects in one ResourceList ----------------------------------

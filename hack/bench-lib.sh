@@ -5,7 +5,14 @@
 # (-N), so a 2 ms command is not drowned in fork/exec overhead of the
 # measuring loop. Peak RSS is GNU time's maximum resident set size (which
 # includes the command's children), the median of 5 runs. STDIN names a
-# file for the command's standard input. Needs $work (a scratch directory).
+# file for the command's standard input. Sourcing it also sets RUNS
+# (default 15), a scratch directory $work removed on exit, and an
+# environment where no kubeconfig or HELM_NAMESPACE changes what helm does.
+
+RUNS=${RUNS:-15}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export KUBECONFIG=/dev/null HELM_NAMESPACE=
 
 measure() {
     local in=${STDIN:-/dev/null} i

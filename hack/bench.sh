@@ -8,11 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 HELM=${HELM:?set HELM to the pinned helm binary}
 KRMFN=${KRMFN:-bin/krmfn}
-RUNS=${RUNS:-15}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export KUBECONFIG=/dev/null HELM_NAMESPACE=
-
 . hack/bench-lib.sh
 
 echo "| workload                             | helm time    | helm RSS   | krmfn time  | krmfn RSS | faster | smaller |"
