@@ -35,6 +35,14 @@ for f in $(ls "$work"/*.sh | sort -V); do
     name="$(basename "$f" .sh | sed 's/_md\./.md block /; s/_/\//g')"
     grep -vx 'make test\( .*\)\?' "$f" | sed 's/[[:space:]]*#.*$//' >"$f.run"
     first=$(grep -m1 . "$f.run")
+    # A reader that stops early (head, grep -m/-q) makes the writer die of
+    # SIGPIPE when it loses the race, and pipefail turns that into a failure
+    # on some runs only: such a block is wrong as documentation too.
+    if grep -Eq '\|[[:space:]]*(head|grep[[:space:]]+(-[a-zA-Z]*[mq]))' "$f.run"; then
+        tap_not_ok "$name: $first"
+        echo "a pipe into a reader that stops early fails at random under pipefail" | tap_diag
+        continue
+    fi
     if PATH="$work/bin:$PATH" bash -eo pipefail "$f.run" >"$f.out" 2>&1; then
         tap_ok "$name: $first"
     else
