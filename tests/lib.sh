@@ -64,6 +64,13 @@ tap_status() {
 	[ "$TAP_FAIL" -eq 0 ]
 }
 
+# has GREP-ARGS… — grep's match status without -q: it reads its whole input,
+# so the writer of a pipe never dies of SIGPIPE after an early match (which
+# pipefail would turn into a failure on some runs only).
+has() {
+	grep "$@" >/dev/null
+}
+
 # --- paths ------------------------------------------------------------------
 
 # abs_cmd PATH_OR_NAME — an absolute path for anything with a slash in it (so

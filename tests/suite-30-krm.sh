@@ -50,11 +50,11 @@ done <<<"$snap_out"
 
 # --- command line ------------------------------------------------------------
 
-help_ok() { "$KRMFN" "$@" --help | grep -q '^Usage'; }
+help_ok() { "$KRMFN" "$@" --help | has '^Usage'; }
 check "krmfn --help" help_ok
 check "krmfn render --help" help_ok render
 check "krmfn template --help" help_ok template
-check "krmfn --version" bash -c '"$0" --version | grep -Eq "^krmfn [0-9]+\.[0-9]+"' "$KRMFN"
+check "krmfn --version" bash -c '"$0" --version | grep -E "^krmfn [0-9]+\.[0-9]+" >/dev/null' "$KRMFN"
 check "krmfn rejects an unknown flag" bash -c '! "$0" --bogus </dev/null 2>/dev/null' "$KRMFN"
 check "function output is a fixed point for pass-through" bash -c '
     "$0" <testdata/krm/defaults.in.yaml >"$1/a.yaml" &&

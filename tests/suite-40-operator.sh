@@ -9,6 +9,7 @@
 # binary (default bin/reconciler); CP_KEEP=1 keeps the logs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. tests/lib.sh
 . tests/envtest/controlplane.sh
 . tests/envtest/lib.sh
 
@@ -112,12 +113,12 @@ t_check "Deployment ready -> Available=True (DeploymentReady)" eventually 10 eva
     [ "$(cond mlflow Available reason)" = DeploymentReady ] &&
     [ "$(cond mlflow Degraded status)" = False ]'
 t_check "an Event says the MLflow became ready" eventually 10 eval '
-    k get events -n default --field-selector involvedObject.name=mlflow,reason=DeploymentReady -o name | grep -q .'
+    k get events -n default --field-selector involvedObject.name=mlflow,reason=DeploymentReady -o name | has .'
 
 # --- change ------------------------------------------------------------------
 k patch mlflow mlflow --type merge -p '{"spec":{"workers":3}}' >/dev/null
 t_check "spec change: Deployment updated, observedGeneration follows" eventually 15 eval '
-    jp deployment mlflow "{.spec.template.spec.containers[0].args}" -n "$NS" | grep -q -- "--workers=3" &&
+    jp deployment mlflow "{.spec.template.spec.containers[0].args}" -n "$NS" | has -- "--workers=3" &&
     [ "$(jp mlflow mlflow "{.status.observedGeneration}")" = 2 ] &&
     [ "$(cond mlflow Available observedGeneration)" = 2 ]'
 
@@ -158,29 +159,29 @@ k delete mlflow grow --wait=false >/dev/null
 k patch mlflow mlflow --type json -p '[{"op":"remove","path":"/spec/storage"}]' >/dev/null
 t_check "storage off: the claim is retained and reported" eventually 15 eval '
     [ "$(jp mlflow mlflow "{.status.retainedClaims[0]}")" = mlflow-pvc ] &&
-    cond mlflow Degraded message | grep -q "mlflow-pvc is retained" &&
+    cond mlflow Degraded message | has "mlflow-pvc is retained" &&
     [ -n "$(jp pvc mlflow-pvc "{.metadata.uid}" -n "$NS")" ]'
 t_check "storage off: the Deployment no longer mounts the claim" eval '
-    ! jp deployment mlflow "{.spec.template.spec.volumes}" -n "$NS" | grep -q mlflow-pvc'
+    ! jp deployment mlflow "{.spec.template.spec.volumes}" -n "$NS" | has mlflow-pvc'
 t_check "storage off: the warning about pod-local data is in the status" eval '
     [ -n "$(cond mlflow Degraded message)" ]'
 
 # --- invalid specs -----------------------------------------------------------
 bad_spec="{serveArtifacts: true, backendStoreUri: 'postgresql://alice:s3cretpw@db/mlflow', backendStoreUriFrom: {secretKeyRef: {name: db, key: uri}}}"
 out=$(mlflow_apply bad "$bad_spec" 2>&1)
-t_check "an invalid spec is refused by the CRD's CEL rules" eval 'echo "$out" | grep -q "mutually exclusive"'
+t_check "an invalid spec is refused by the CRD's CEL rules" eval 'echo "$out" | has "mutually exclusive"'
 k patch crd mlflows.mlflow.opendatahub.io --type json \
     -p '[{"op":"remove","path":"/spec/versions/0/schema/openAPIV3Schema/properties/spec/x-kubernetes-validations"}]' >/dev/null
 eventually 10 mlflow_apply bad "$bad_spec"
 t_check "without CEL: Degraded=True RenderFailed with the field path" eventually 15 eval '
     [ "$(cond bad Degraded status)" = True ] &&
     [ "$(cond bad Degraded reason)" = RenderFailed ] &&
-    cond bad Degraded message | grep -q "spec.backendStoreUri"'
+    cond bad Degraded message | has "spec.backendStoreUri"'
 t_check "without CEL: nothing is applied for the invalid spec" eval '
     [ -z "$(jp deployment mlflow-bad "{.metadata.name}" -n "$NS")" ] &&
     [ -z "$(jp serviceaccount mlflow-bad-sa "{.metadata.name}" -n "$NS")" ]'
 t_check "the failure is an Event with its reason" eventually 10 eval '
-    k get events -n default --field-selector involvedObject.name=bad,reason=RenderFailed -o name | grep -q .'
+    k get events -n default --field-selector involvedObject.name=bad,reason=RenderFailed -o name | has .'
 k delete mlflow bad >/dev/null
 k apply -f config/crd/mlflow.opendatahub.io_mlflows.yaml >/dev/null
 
@@ -295,9 +296,9 @@ not_json=$(echo "$logs" | grep -v '^{"ts":"[^"]*","level":"\(debug\|info\|warn\|
 if [ -z "$not_json" ]; then t_ok "logs are JSON lines with ts, level and msg"; else
     t_notok "logs are JSON lines with ts, level and msg" "$(echo "$not_json" | head -3)"; fi
 leaks=()
-echo "$logs" | grep -qF "$CP_OPERATOR_TOKEN" && leaks+=("the operator's token is in a log")
-echo "$logs" | grep -qF s3cretpw && leaks+=("a database password is in a log")
-k get events -n default -o yaml | grep -qF s3cretpw && leaks+=("a database password is in an Event")
+echo "$logs" | has -F "$CP_OPERATOR_TOKEN" && leaks+=("the operator's token is in a log")
+echo "$logs" | has -F s3cretpw && leaks+=("a database password is in a log")
+k get events -n default -o yaml | has -F s3cretpw && leaks+=("a database password is in an Event")
 if [ ${#leaks[@]} -eq 0 ]; then t_ok "no credential in logs, Events or conditions"; else t_notok "no credential in logs, Events or conditions" "${leaks[@]}"; fi
 
 echo "1..$T_N"

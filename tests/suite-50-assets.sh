@@ -796,8 +796,8 @@ applied() { cat "$FAKE/stdin.$1" 2>/dev/null; }
 
 deploy_default() {
 	fake_make deploy IMG=registry.example.com/op:v9 || return 1
-	applied 1 | grep -q 'image: registry.example.com/op:v9' || { echo "IMG not in the Deployment"; return 1; }
-	applied 1 | grep -q '^kind: CustomResourceDefinition' || { echo "no CRD applied"; return 1; }
+	applied 1 | has 'image: registry.example.com/op:v9' || { echo "IMG not in the Deployment"; return 1; }
+	applied 1 | has '^kind: CustomResourceDefinition' || { echo "no CRD applied"; return 1; }
 	grep -q 'apply --server-side -f -' "$FAKE/log" || { echo "not server-side apply"; return 1; }
 	grep -q 'rollout status deployment/mlflow-operator' "$FAKE/log" || { echo "does not wait for the rollout"; return 1; }
 }
@@ -807,9 +807,9 @@ undeploy() { # namespace make-args...
 	local ns=$1
 	shift
 	fake_make undeploy "$@" || return 1
-	applied 1 | grep -q '^kind: Deployment' || { echo "the Deployment is not deleted"; return 1; }
-	applied 1 | grep -q "^  namespace: $ns\$" || { echo "not the objects in $ns"; return 1; }
-	! applied 1 | grep -qE '^kind: (CustomResourceDefinition|Namespace)$' ||
+	applied 1 | has '^kind: Deployment' || { echo "the Deployment is not deleted"; return 1; }
+	applied 1 | has "^  namespace: $ns\$" || { echo "not the objects in $ns"; return 1; }
+	! applied 1 | has -E '^kind: (CustomResourceDefinition|Namespace)$' ||
 		{ echo "deletes the CRD or the namespace"; return 1; }
 }
 check "make undeploy: deletes the operator, keeps the CRD and the namespace" undeploy mlflow-system
@@ -847,10 +847,10 @@ kind_case() { # BACKEND REGISTRY ARTIFACTS expect-postgres expect-s3
 	[ -s "$f" ] || { echo "no MLflow written"; return 1; }
 	if "${PY[@]}" mlflow "$f" | grep -v '^PASS'; then return 1; fi
 	local pg=0 s3=0
-	cat "$FAKE"/stdin.* | grep -q '^  name: mlflow-postgres$' && pg=1
-	cat "$FAKE"/stdin.* | grep -q '^  name: mlflow-seaweedfs$' && s3=1
+	cat "$FAKE"/stdin.* | has '^  name: mlflow-postgres$' && pg=1
+	cat "$FAKE"/stdin.* | has '^  name: mlflow-seaweedfs$' && s3=1
 	[ "$pg$s3" = "$4$5" ] || { echo "test services postgres=$pg s3=$s3, expected $4 $5"; return 1; }
-	cat "$FAKE"/stdin.* | grep -q '^  name: mlflow-tls$' || { echo "overlays/kind not applied"; return 1; }
+	cat "$FAKE"/stdin.* | has '^  name: mlflow-tls$' || { echo "overlays/kind not applied"; return 1; }
 	grep -q "apply --server-side -f $f" "$FAKE/log" || { echo "MLflow not applied"; return 1; }
 	cp "$f" "$WORK/kind-$1-$2-$3.yaml"
 }
