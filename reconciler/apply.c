@@ -189,16 +189,6 @@ bool apply_is_shared(const json_t *obj)
     return json_object_get(labels, APPLY_INSTANCE_LABEL) == NULL;
 }
 
-const char *apply_manager(const json_t *obj, const char *name, char *buf,
-                          size_t n)
-{
-    if (apply_is_shared(obj))
-        snprintf(buf, n, "%s/%s", APPLY_MANAGER, name);
-    else
-        snprintf(buf, n, "%s", APPLY_MANAGER);
-    return buf;
-}
-
 static const char *str_at(const json_t *obj, const char *a, const char *b)
 {
     json_t *v = json_object_get(obj, a);
@@ -244,8 +234,15 @@ typedef struct mem_entry {
 
 struct apply_memory {
     pthread_mutex_t mu;
-    strmap *m;
+    strmap *m;      /* key -> mem_entry */
+    strmap *shared; /* key -> json_t: a shared object as we last wrote it */
+    pthread_mutex_t shared_mu; /* one write of a shared object at a time */
 };
+
+static void json_value_free(void *p)
+{
+    json_decref(p);
+}
 
 static void mem_entry_free(void *p)
 {
@@ -261,7 +258,9 @@ apply_memory *apply_memory_new(void)
 {
     apply_memory *m = rc_xcalloc(1, sizeof *m);
     pthread_mutex_init(&m->mu, NULL);
+    pthread_mutex_init(&m->shared_mu, NULL);
     m->m = strmap_new();
+    m->shared = strmap_new();
     return m;
 }
 
@@ -270,7 +269,9 @@ void apply_memory_free(apply_memory *m)
     if (!m)
         return;
     strmap_free(m->m, mem_entry_free);
+    strmap_free(m->shared, json_value_free);
     pthread_mutex_destroy(&m->mu);
+    pthread_mutex_destroy(&m->shared_mu);
     free(m);
 }
 
@@ -291,11 +292,13 @@ bool apply_memory_current(apply_memory *m, const char *key, const char *hash,
     return ok;
 }
 
-bool apply_memory_is_ours(apply_memory *m, const char *key, const char *rv)
+bool apply_memory_observe(apply_memory *m, const char *key, const char *rv)
 {
     pthread_mutex_lock(&m->mu);
     mem_entry *e = strmap_get(m->m, key);
     bool ok = e && same(e->rv_after, rv);
+    if (!ok) /* someone else's version, or an older one of ours */
+        json_decref(strmap_del(m->shared, key));
     pthread_mutex_unlock(&m->mu);
     return ok;
 }
@@ -316,6 +319,24 @@ void apply_memory_forget(apply_memory *m, const char *key)
 {
     pthread_mutex_lock(&m->mu);
     mem_entry_free(strmap_del(m->m, key));
+    json_decref(strmap_del(m->shared, key));
+    pthread_mutex_unlock(&m->mu);
+}
+
+/* The shared object under `key` as we last wrote it (a new reference), or
+ * NULL when a newer version has been seen since. */
+static json_t *shared_last(apply_memory *m, const char *key)
+{
+    pthread_mutex_lock(&m->mu);
+    json_t *o = json_incref(strmap_get(m->shared, key));
+    pthread_mutex_unlock(&m->mu);
+    return o;
+}
+
+static void shared_keep(apply_memory *m, const char *key, json_t *obj)
+{
+    pthread_mutex_lock(&m->mu);
+    json_decref(strmap_put(m->shared, key, json_incref(obj)));
     pthread_mutex_unlock(&m->mu);
 }
 
@@ -355,17 +376,22 @@ static int object_path(apply_env *env, rn_arena *a, const json_t *obj,
     return 0;
 }
 
-static void set_owner(json_t *obj, const json_t *mlflow)
+static json_t *metadata_of(json_t *obj)
 {
     json_t *md = json_object_get(obj, "metadata");
     if (!md) {
         md = json_object();
         json_object_set_new(obj, "metadata", md);
     }
+    return md;
+}
+
+static void set_owner(json_t *obj, const json_t *mlflow)
+{
     json_t *refs = json_array();
     json_array_append_new(refs,
                           apply_owner_ref(mlflow, !apply_is_shared(obj)));
-    json_object_set_new(md, "ownerReferences", refs);
+    json_object_set_new(metadata_of(obj), "ownerReferences", refs);
 }
 
 static const char *claim_request(const json_t *pvc)
@@ -407,6 +433,187 @@ static int grow_claim(apply_env *env, const char *path, json_t *obj,
     return 0;
 }
 
+/* ---- shared objects ---- */
+
+/* Whether the MLflow an owner reference names is still in the cache. */
+static bool owner_alive(apply_env *env, const json_t *ref)
+{
+    if (!env->mlflows ||
+        strcmp(str_at(ref, "kind", NULL), "MLflow") != 0)
+        return true;
+    json_t *o = store_get(env->mlflows, str_at(ref, "name", NULL));
+    bool alive = o && strcmp(str_at(o, "metadata", "uid"),
+                             str_at(ref, "uid", NULL)) == 0;
+    json_decref(o);
+    return alive;
+}
+
+/* The owner references of `base` without the instance's own (and, with
+ * `prune`, without those of MLflow objects that are gone), plus the
+ * instance's own when `self`. */
+static json_t *shared_refs(apply_env *env, const json_t *base,
+                           const json_t *mlflow, bool self, bool prune)
+{
+    const char *uid = str_at(mlflow, "metadata", "uid");
+    json_t *refs = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(json_object_get(base, "metadata"),
+                                       "ownerReferences"),
+                       i, r)
+    {
+        if (strcmp(str_at(r, "uid", NULL), uid) == 0 ||
+            (prune && !owner_alive(env, r)))
+            continue;
+        json_array_append(refs, r);
+    }
+    if (self)
+        json_array_append_new(refs, apply_owner_ref(mlflow, false));
+    return refs;
+}
+
+/* Apply `obj` as a new version of `base` (NULL: there is none): with
+ * base's resourceVersion as a precondition, so a stale base is refused
+ * with 409 rather than overwriting what changed since. */
+static int write_shared(apply_env *env, const char *key, const char *path,
+                        json_t *obj, const json_t *base, json_t **live,
+                        kube_err *err)
+{
+    json_t *md = metadata_of(obj);
+    char hash[65];
+    apply_hash(obj, hash);
+    const char *base_rv = base ? rv_of(base) : NULL;
+    if (base_rv)
+        json_object_set_new(md, "resourceVersion", json_string(base_rv));
+    json_t *out = NULL;
+    int rc = kube_apply(env->kc, path, obj, APPLY_MANAGER, true, &out, err);
+    json_object_del(md, "resourceVersion");
+    if (rc < 0)
+        return -1;
+    apply_memory_record(env->mem, key, hash, base_rv, rv_of(out));
+    shared_keep(env->mem, key, out);
+    if (live)
+        *live = out;
+    else
+        json_decref(out);
+    return 0;
+}
+
+/* After a refused write: the object as the server has it now (NULL when
+ * it is gone). */
+static int refetch(apply_env *env, const char *path, json_t **base,
+                   kube_err *err)
+{
+    json_decref(*base);
+    *base = NULL;
+    kube_err e2;
+    kube_err_clear(&e2);
+    if (kube_get(env->kc, path, base, &e2) < 0 && e2.code != 404) {
+        *err = e2;
+        return -1;
+    }
+    return 0;
+}
+
+static bool stale_write(const kube_err *err, int attempt)
+{
+    return (err->code == 409 || err->code == 404) && attempt < 4;
+}
+
+/* The newest version of a shared object we know of: our own last write,
+ * unless a later one has been seen since; else the cache's. */
+static json_t *shared_base(apply_env *env, const char *key, json_t *cached)
+{
+    json_t *b = shared_last(env->mem, key);
+    return b ? b : json_incref(cached);
+}
+
+static int apply_shared(apply_env *env, const json_t *mlflow, json_t *obj,
+                        const char *path, json_t *cached,
+                        apply_outcome *outcome, json_t **live, kube_err *err)
+{
+    char *key = apply_key(obj);
+    json_t *md = metadata_of(obj);
+    int rc = 0;
+    pthread_mutex_lock(&env->mem->shared_mu);
+    json_t *base = shared_base(env, key, cached);
+    for (int attempt = 0;; attempt++) {
+        json_object_set_new(md, "ownerReferences",
+                            shared_refs(env, base, mlflow, true, false));
+        if (base && apply_subset(obj, base)) {
+            *outcome = APPLY_SKIPPED;
+            if (live)
+                *live = json_incref(base);
+            break;
+        }
+        json_object_set_new(md, "ownerReferences",
+                            shared_refs(env, base, mlflow, true, true));
+        rc = write_shared(env, key, path, obj, base, live, err);
+        if (rc == 0)
+            *outcome = APPLY_WRITTEN;
+        if (rc == 0 || !stale_write(err, attempt))
+            break;
+        if ((rc = refetch(env, path, &base, err)) < 0)
+            break;
+    }
+    pthread_mutex_unlock(&env->mem->shared_mu);
+    json_decref(base);
+    free(key);
+    return rc;
+}
+
+/* `base` as a body to apply again: what the server fills in left out. */
+static json_t *reapply_body(const json_t *base)
+{
+    json_t *o = json_deep_copy(base);
+    json_object_del(o, "status");
+    json_t *md = metadata_of(o);
+    static const char *const server_set[] = {
+        "uid", "resourceVersion", "generation", "creationTimestamp",
+        "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds",
+        "selfLink", "finalizers"};
+    for (size_t i = 0; i < sizeof server_set / sizeof *server_set; i++)
+        json_object_del(md, server_set[i]);
+    return o;
+}
+
+/* Drop the instance's reference from a shared object; delete the object
+ * with the last reference. */
+static int release_shared(apply_env *env, const json_t *mlflow,
+                          const json_t *cached, const char *path,
+                          kube_err *err)
+{
+    char *key = apply_key(cached);
+    int rc = 0;
+    pthread_mutex_lock(&env->mem->shared_mu);
+    json_t *base = shared_base(env, key, (json_t *)cached);
+    for (int attempt = 0; base; attempt++) {
+        json_t *refs = shared_refs(env, base, mlflow, false, true);
+        if (json_array_size(refs) == 0) {
+            json_decref(refs);
+            rc = kube_delete(env->kc, path, "Background",
+                             str_at(base, "metadata", "uid"), err);
+            if (rc < 0 && (err->code == 404 || err->code == 409))
+                rc = 0; /* gone already, or replaced by a new object */
+            if (rc == 0)
+                apply_memory_forget(env->mem, key);
+            break;
+        }
+        json_t *body = reapply_body(base);
+        json_object_set_new(metadata_of(body), "ownerReferences", refs);
+        rc = write_shared(env, key, path, body, base, NULL, err);
+        json_decref(body);
+        if (rc == 0 || !stale_write(err, attempt))
+            break;
+        if ((rc = refetch(env, path, &base, err)) < 0)
+            break;
+    }
+    pthread_mutex_unlock(&env->mem->shared_mu);
+    json_decref(base);
+    free(key);
+    return rc;
+}
+
 int apply_object(apply_env *env, const json_t *mlflow, json_t *obj,
                  json_t *cached, apply_outcome *outcome, json_t **live,
                  kube_err *err)
@@ -419,9 +626,15 @@ int apply_object(apply_env *env, const json_t *mlflow, json_t *obj,
         rn_arena_free(a);
         return -1;
     }
-    set_owner(obj, mlflow);
     const char *kind = str_at(obj, "kind", NULL);
     int rc = 0;
+    if (apply_is_shared(obj) && strcmp(kind, "PersistentVolumeClaim") != 0) {
+        rc = apply_shared(env, mlflow, obj, path, cached, outcome, live,
+                          err);
+        rn_arena_free(a);
+        return rc;
+    }
+    set_owner(obj, mlflow);
     json_t *have = json_incref(cached);
     if (strcmp(kind, "PersistentVolumeClaim") == 0) {
         if (!have) {
@@ -452,11 +665,8 @@ int apply_object(apply_env *env, const json_t *mlflow, json_t *obj,
         if (live)
             *live = json_incref(have);
     } else {
-        char mgr[200];
-        apply_manager(obj, str_at(mlflow, "metadata", "name"), mgr,
-                      sizeof mgr);
         json_t *out = NULL;
-        rc = kube_apply(env->kc, path, obj, mgr, true, &out, err);
+        rc = kube_apply(env->kc, path, obj, APPLY_MANAGER, true, &out, err);
         if (rc == 0) {
             apply_memory_record(env->mem, key, hash, have_rv, rv_of(out));
             *outcome = APPLY_WRITTEN;
@@ -470,12 +680,6 @@ int apply_object(apply_env *env, const json_t *mlflow, json_t *obj,
     free(key);
     rn_arena_free(a);
     return rc;
-}
-
-static size_t count_refs(const json_t *obj)
-{
-    return json_array_size(
-        json_object_get(json_object_get(obj, "metadata"), "ownerReferences"));
 }
 
 int apply_prune(apply_env *env, const json_t *mlflow, const json_t *obj,
@@ -494,38 +698,22 @@ int apply_prune(apply_env *env, const json_t *mlflow, const json_t *obj,
     rn_arena *a = rn_arena_new();
     char *path;
     int rc = object_path(env, a, obj, NULL, &path, err);
-    if (rc == 0 && (owned == 2 || count_refs(obj) <= 1)) {
+    if (rc == 0 && owned == 1) {
+        rc = release_shared(env, mlflow, obj, path, err);
+    } else if (rc == 0) {
         rc = kube_delete(env->kc, path, "Background",
                          str_at(obj, "metadata", "uid"), err);
         if (rc < 0 && (err->code == 404 || err->code == 409))
             rc = 0; /* gone already, or replaced by a new object */
-        if (rc == 0)
-            log_msg(env->log, LOG_INFO, str_at(mlflow, "metadata", "name"),
-                    "deleted %s %s that the spec no longer renders", kind,
-                    str_at(obj, "metadata", "name"));
-    } else if (rc == 0) {
-        /* Shared with other instances: give up our fields, which takes
-         * our owner reference away and leaves theirs. */
-        json_t *empty = json_pack("{s:O,s:O,s:{s:O}}", "apiVersion",
-                                  json_object_get(obj, "apiVersion"), "kind",
-                                  json_object_get(obj, "kind"), "metadata",
-                                  "name",
-                                  json_object_get(json_object_get(obj,
-                                                                  "metadata"),
-                                                  "name"));
-        const char *ns = str_at(obj, "metadata", "namespace");
-        if (*ns)
-            json_object_set_new(json_object_get(empty, "metadata"),
-                                "namespace", json_string(ns));
-        char mgr[200];
-        snprintf(mgr, sizeof mgr, "%s/%s", APPLY_MANAGER,
-                 str_at(mlflow, "metadata", "name"));
-        rc = kube_apply(env->kc, path, empty, mgr, true, NULL, err);
-        json_decref(empty);
+        char *key = apply_key(obj);
+        apply_memory_forget(env->mem, key);
+        free(key);
     }
-    char *key = apply_key(obj);
-    apply_memory_forget(env->mem, key);
-    free(key);
+    if (rc == 0)
+        log_msg(env->log, LOG_INFO, str_at(mlflow, "metadata", "name"),
+                "%s %s %s", kind, str_at(obj, "metadata", "name"),
+                owned == 1 ? "released: the spec no longer uses it"
+                           : "deleted: the spec no longer renders it");
     rn_arena_free(a);
     return rc;
 }

@@ -5,10 +5,17 @@
  *  - owner references: a controller reference to the MLflow on the
  *    instance's own objects; on shared objects (those the chart renders
  *    without the app.kubernetes.io/instance label: the ClusterRole, an
- *    explicitly named ServiceAccount) a plain reference, applied under a
- *    field manager of the instance's own ("mlflow-operator/<name>"), so
- *    server-side apply merges the references of all instances (the list
- *    is keyed by uid) and no instance removes another's;
+ *    explicitly named ServiceAccount) one plain reference per instance.
+ *    A shared object has one field manager, like every other object: its
+ *    writes are serialised in this process, each one starts from the
+ *    newest version known (our last write or the cache), keeps the
+ *    references of the MLflow objects that still exist, adds or drops
+ *    the instance's own, and carries that version's resourceVersion, so
+ *    a write based on a stale copy is refused (409) and redone from a
+ *    fresh GET instead of dropping another instance's reference. (One
+ *    field manager per instance would do the merging on the server, but
+ *    every apply then walks every instance's managed fields: quadratic
+ *    in the number of instances.);
  *  - server-side apply with force, one PATCH per object, and none at all
  *    when nothing would change: the object in the cache already holds
  *    every field we would set (apply_subset), or it is the very version
@@ -56,17 +63,14 @@ void apply_hash(const struct json_t *obj, char out[65]);
 struct json_t *apply_owner_ref(const struct json_t *mlflow, bool controller);
 /* A shared object: rendered without the instance label. */
 bool apply_is_shared(const struct json_t *obj);
-/* The field manager for an object of instance `name`: APPLY_MANAGER, or
- * APPLY_MANAGER "/<name>" for a shared object. Writes into buf. */
-const char *apply_manager(const struct json_t *obj, const char *name,
-                          char *buf, size_t n);
 /* "apiVersion/Kind/namespace/name": the key of the apply memory. */
 char *apply_key(const struct json_t *obj);
 
 /* ---- apply memory ----
  * What we applied last per object: the hash of the body, the
  * resourceVersion before and after. Lets a reconcile that runs before the
- * watch has delivered our own write recognise it. Thread-safe. */
+ * watch has delivered our own write recognise it. It also holds the lock
+ * and the last written version of shared objects. Thread-safe. */
 typedef struct apply_memory apply_memory;
 apply_memory *apply_memory_new(void);
 void apply_memory_free(apply_memory *m);
@@ -76,8 +80,10 @@ bool apply_memory_current(apply_memory *m, const char *key,
                           const char *hash, const char *rv);
 void apply_memory_record(apply_memory *m, const char *key, const char *hash,
                          const char *rv_before, const char *rv_after);
-/* Whether resourceVersion `rv` of `key` came from our own write. */
-bool apply_memory_is_ours(apply_memory *m, const char *key, const char *rv);
+/* A version of `key` the watch delivered: whether it came from our own
+ * last write. Any other version makes the copy kept of a shared object
+ * stale, and it is dropped. */
+bool apply_memory_observe(apply_memory *m, const char *key, const char *rv);
 void apply_memory_forget(apply_memory *m, const char *key);
 
 /* ---- I/O ---- */
@@ -87,6 +93,9 @@ typedef struct apply_env {
     discovery *disc;
     apply_memory *mem;
     log_ctx *log;
+    /* The MLflow cache: a shared object keeps the references of the
+     * instances found here (NULL: keeps them all). */
+    store *mlflows;
 } apply_env;
 
 typedef enum apply_outcome {
@@ -110,8 +119,9 @@ int apply_object(apply_env *env, const struct json_t *mlflow,
 int apply_owned_by(const struct json_t *obj, const char *uid);
 
 /* Take `obj` (found in a cache, owned by `mlflow`, no longer rendered)
- * away: delete it, or for a shared object still used by others drop our
- * reference. A claim is not touched: *retained is set instead. */
+ * away: delete it; from a shared object (a plain reference) drop the
+ * instance's reference, deleting the object with the last one. A claim
+ * is not touched: *retained is set instead. */
 int apply_prune(apply_env *env, const struct json_t *mlflow,
                 const struct json_t *obj, bool *retained, kube_err *err);
 

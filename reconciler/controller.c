@@ -173,7 +173,7 @@ static void on_owned(void *ud, kw_type t, json_t *obj, json_t *old)
     char *key = apply_key(obj);
     if (t == KW_DELETED) {
         apply_memory_forget(c->mem, key);
-    } else if (apply_memory_is_ours(c->mem, key,
+    } else if (apply_memory_observe(c->mem, key,
                                     str_at(obj, "metadata",
                                            "resourceVersion"))) {
         free(key); /* the echo of our own write */
@@ -404,7 +404,8 @@ static void set_url(reconcile_state *s, const json_t *svc)
 static void apply_all(reconcile_state *s, json_t *objs)
 {
     controller *c = s->c;
-    apply_env env = {s->w->kc, c->disc, c->mem, c->o.log};
+    apply_env env = {s->w->kc, c->disc, c->mem, c->o.log,
+                     informer_store(c->mlflows)};
     size_t i;
     json_t *obj;
     json_array_foreach(objs, i, obj)
@@ -461,7 +462,8 @@ static bool find_stale(void *ud, const char *key, json_t *obj)
 static void prune(reconcile_state *s)
 {
     controller *c = s->c;
-    apply_env env = {s->w->kc, c->disc, c->mem, c->o.log};
+    apply_env env = {s->w->kc, c->disc, c->mem, c->o.log,
+                     informer_store(c->mlflows)};
     prune_ctx p = {s, json_array()};
     for (size_t i = 0; i < NKINDS; i++)
         if (c->kinds[i].inf)

@@ -210,6 +210,12 @@ converged() {
     [ "$gens" -eq 20 ]
 }
 eventually 60 converged
+# Written by four workers at once, the shared ClusterRole loses no
+# instance's reference, and has one field manager whatever their number.
+t_check "20 MLflows at once: the ClusterRole holds every reference" eventually 10 eval '
+    [ "$(owner_refs clusterrole mlflow | tr " " "\n" | grep -c "^q[0-9]*:$")" -eq 20 ]'
+t_check "the shared ClusterRole has one field manager" eval '
+    [ "$(jp clusterrole mlflow "{range .metadata.managedFields[*]}{.manager}/{.operation}{\"\\n\"}{end}")" = mlflow-operator/Apply ]'
 snapshot() {
     k get mlflow,clusterrole,clusterrolebinding,consolelink -o jsonpath='{range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion}{"\n"}{end}'
     k get deployment,service,serviceaccount,networkpolicy,pvc,httproute -n "$NS" \

@@ -124,13 +124,8 @@ static void test_owner_and_manager(void **state)
                        "\"kind\":\"ClusterRole\",\"metadata\":{\"name\":"
                        "\"mlflow\",\"labels\":{\"app\":\"mlflow\"},"
                        "\"ownerReferences\":[{\"uid\":\"u-0\"},{\"uid\":\"u-1\"}]}}");
-    char buf[128];
     assert_false(apply_is_shared(own));
     assert_true(apply_is_shared(shared));
-    assert_string_equal(apply_manager(own, "dev", buf, sizeof buf),
-                        "mlflow-operator");
-    assert_string_equal(apply_manager(shared, "dev", buf, sizeof buf),
-                        "mlflow-operator/dev");
     assert_int_equal(apply_owned_by(own, "u-1"), 2);
     assert_int_equal(apply_owned_by(shared, "u-1"), 1);
     assert_int_equal(apply_owned_by(shared, "u-9"), 0);
@@ -166,8 +161,8 @@ static void test_hash_and_memory(void **state)
     /* Someone else wrote since. */
     assert_false(apply_memory_current(m, "k", ha, "12"));
     assert_false(apply_memory_current(m, "k", "other", "11"));
-    assert_true(apply_memory_is_ours(m, "k", "11"));
-    assert_false(apply_memory_is_ours(m, "k", "10"));
+    assert_true(apply_memory_observe(m, "k", "11"));
+    assert_false(apply_memory_observe(m, "k", "10"));
     apply_memory_forget(m, "k");
     assert_false(apply_memory_current(m, "k", ha, "11"));
     /* Created objects have no version before. */
