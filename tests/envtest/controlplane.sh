@@ -31,15 +31,20 @@ cp_have_tools() {
     [ -x "$ETCD" ] && [ -x "$KUBE_APISERVER" ]
 }
 
-# A loopback TCP port nobody listens on (and that we have not handed out).
-_cp_used_ports=" "
+# A loopback TCP port nobody listens on and that we have not handed out,
+# below the kernel's ephemeral range: a port in that range may be the local
+# end of some client's connection, and then nothing can listen on it. The
+# ports handed out are kept in $CP_DIR/ports, as callers run this in a
+# command substitution.
 _cp_free_port() {
-    local p
+    local p low=32768 used=${CP_DIR:+$CP_DIR/ports}
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+    ((low > 11000)) || low=32768
     while :; do
-        p=$((20000 + RANDOM % 40000))
-        case $_cp_used_ports in *" $p "*) continue ;; esac
+        p=$((10000 + RANDOM % (low - 10000)))
+        [ -n "$used" ] && grep -qx "$p" "$used" 2>/dev/null && continue
         if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
-            _cp_used_ports+="$p "
+            [ -n "$used" ] && echo "$p" >>"$used"
             echo "$p"
             return
         fi
@@ -89,14 +94,15 @@ users:
 KC
 }
 
-_cp_wait_http() { # url seconds [curl args...]
-    local url=$1 secs=$2
-    shift 2
+_cp_wait_http() { # url seconds pid [curl args...]: up, or pid gone
+    local url=$1 secs=$2 pid=$3
+    shift 3
     local i
     for ((i = 0; i < secs * 10; i++)); do
         if curl -fsS -o /dev/null --max-time 2 "$@" "$url" 2>/dev/null; then
             return 0
         fi
+        kill -0 "$pid" 2>/dev/null || return 1
         sleep 0.1
     done
     return 1
@@ -112,8 +118,9 @@ cp_start_etcd() {
         --unsafe-no-fsync --log-level warn \
         >>"$CP_DIR/etcd.log" 2>&1 &
     CP_ETCD_PID=$!
-    _cp_wait_http "http://127.0.0.1:$CP_ETCD_PORT/health" 30 ||
-        { echo "etcd did not start; see $CP_DIR/etcd.log" >&2; return 1; }
+    _cp_wait_http "http://127.0.0.1:$CP_ETCD_PORT/health" 30 "$CP_ETCD_PID" ||
+        { echo "etcd did not start; see $CP_DIR/etcd.log" >&2
+          tail -5 "$CP_DIR/etcd.log" >&2; return 1; }
 }
 
 cp_start_apiserver() {
@@ -134,7 +141,7 @@ cp_start_apiserver() {
         --disable-admission-plugins ServiceAccount \
         >>"$CP_DIR/kube-apiserver.log" 2>&1 &
     CP_APISERVER_PID=$!
-    _cp_wait_http "$CP_SERVER/readyz" 90 --cacert "$pki/ca.crt" \
+    _cp_wait_http "$CP_SERVER/readyz" 90 "$CP_APISERVER_PID" --cacert "$pki/ca.crt" \
         -H "Authorization: Bearer $CP_ADMIN_TOKEN" ||
         { echo "kube-apiserver did not become ready; see $CP_DIR/kube-apiserver.log" >&2
           tail -20 "$CP_DIR/kube-apiserver.log" >&2; return 1; }
@@ -177,17 +184,28 @@ cp_start() {
     # A signal ends the script through exit, so the EXIT trap tears down.
     trap 'exit 143' TERM
     trap 'exit 130' INT
-    CP_ETCD_PORT=$(_cp_free_port)
-    CP_ETCD_PEER_PORT=$(_cp_free_port)
-    CP_PORT=$(_cp_free_port)
-    CP_SERVER=https://127.0.0.1:$CP_PORT
     _cp_certs || { echo "cannot make certificates" >&2; return 1; }
     CP_ADMIN_KUBECONFIG=$CP_DIR/admin.kubeconfig
     CP_OPERATOR_KUBECONFIG=$CP_DIR/operator.kubeconfig
-    _cp_kubeconfig "$CP_ADMIN_KUBECONFIG" envtest-admin "$CP_ADMIN_TOKEN"
-    _cp_kubeconfig "$CP_OPERATOR_KUBECONFIG" "$CP_OPERATOR_USER" "$CP_OPERATOR_TOKEN"
-    cp_start_etcd || return 1
-    cp_start_apiserver || return 1
+    # A port can still be taken between the check and the bind: then the
+    # server exits at once and gets other ports, up to three times.
+    local try
+    for try in 1 2 3; do
+        CP_ETCD_PORT=$(_cp_free_port)
+        CP_ETCD_PEER_PORT=$(_cp_free_port)
+        cp_start_etcd 2>>"$CP_DIR/start.log" && break
+        _cp_kill "$CP_ETCD_PID" 5
+        [ "$try" = 3 ] && { cat "$CP_DIR/start.log" >&2; return 1; }
+    done
+    for try in 1 2 3; do
+        CP_PORT=$(_cp_free_port)
+        CP_SERVER=https://127.0.0.1:$CP_PORT
+        _cp_kubeconfig "$CP_ADMIN_KUBECONFIG" envtest-admin "$CP_ADMIN_TOKEN"
+        _cp_kubeconfig "$CP_OPERATOR_KUBECONFIG" "$CP_OPERATOR_USER" "$CP_OPERATOR_TOKEN"
+        cp_start_apiserver 2>>"$CP_DIR/start.log" && break
+        _cp_kill "$CP_APISERVER_PID" 10
+        [ "$try" = 3 ] && { cat "$CP_DIR/start.log" >&2; return 1; }
+    done
     [ -n "${CP_DEFER_KCM:-}" ] || cp_start_controller_manager
 }
 
