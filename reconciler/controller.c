@@ -648,7 +648,12 @@ static r_result reconcile(controller *c, worker *w, const char *name)
     rn_error err;
     rn_error_clear(&err);
     pthread_rwlock_rdlock(&c->kinds_lock);
-    if (render_objects(c, copy, a, &objs, &warns, &err) < 0) {
+    int render_rc = render_objects(c, copy, a, &objs, &warns, &err);
+    /* The objects are jansson now: the render's memory goes back before
+     * the requests, not after them, so concurrent reconciles do not each
+     * hold a render's worth while they wait on the API server. */
+    rn_arena_free(a);
+    if (render_rc < 0) {
         char msg[RN_ERROR_MAX + 300];
         if (err.field[0] && !strstr(err.msg, err.field))
             snprintf(msg, sizeof msg, "%s: %s", err.field, err.msg);
@@ -665,7 +670,6 @@ static r_result reconcile(controller *c, worker *w, const char *name)
         cached_deployment(&s, objs);
     }
     pthread_rwlock_unlock(&c->kinds_lock);
-    rn_arena_free(a);
     int st_rc = write_status(&s);
     r_result r = s.failure == STATUS_RENDER_FAILED ? R_PERMANENT
                  : s.failure != STATUS_OK || st_rc < 0 ? R_ERROR

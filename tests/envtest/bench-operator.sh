@@ -92,10 +92,16 @@ rss=$(awk '/VmHWM/ {print $2}' "/proc/$OP_PID_bench/status")
 rss_now=$(awk '/VmRSS/ {print $2}' "/proc/$OP_PID_bench/status")
 anon_now=$(awk '/^Anonymous/ {print $2}' "/proc/$OP_PID_bench/smaps_rollup")
 
+# What libcurl and OpenSSL cost any process: one HTTPS request, same libs.
+floor=0
+if cc -O2 -o "$CP_DIR/rss-floor" tests/envtest/rss-floor.c -lcurl 2>/dev/null; then
+    floor=$(TOKEN=$CP_ADMIN_TOKEN "$CP_DIR/rss-floor" "$CP_SERVER/version" "$CP_DIR/pki/ca.crt") || floor=0
+fi
+
 conv=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 created=$(awk -v a="$t0" -v b="$tc" 'BEGIN { print b - a }')
 awk -v n="$N" -v conv="$conv" -v w="$((w1 - w0))" -v g="$((g1 - g0))" \
-    -v qw="$((w2 - w1))" -v qg="$((g2 - g1))" -v created="$created" -v now="$rss_now" -v anon="$anon_now" -v obj="$objects" -v rss="$rss" -v rs="$rsum" -v rc="$rcount" 'BEGIN {
+    -v qw="$((w2 - w1))" -v qg="$((g2 - g1))" -v created="$created" -v now="$rss_now" -v anon="$anon_now" -v obj="$objects" -v rss="$rss" -v floor="$floor" -v rs="$rsum" -v rc="$rcount" 'BEGIN {
     printf "operator: %d MLflow objects created at once\n", n
     printf "  converged in            %.2f s      (target < 10 s; kubectl took %.2f s to create them)\n", conv, created
     printf "  writes per MLflow       %.2f        (at most %.2f owned objects + 1 status)\n", w / n, obj / n
@@ -103,6 +109,8 @@ awk -v n="$N" -v conv="$conv" -v w="$((w1 - w0))" -v g="$((g1 - g0))" \
     printf "  reconciles              %d, %.1f ms each on average\n", rc, rc ? 1000 * rs / rc : 0
     printf "  quiet resync x2: writes %d, reads %d\n", qw, qg
     printf "  peak RSS                %.1f MB     (target < 15 MB; now %.1f MB, %.1f MB of it heap)\n", rss / 1024, now / 1024, anon / 1024
+    if (floor > 0)
+        printf "  of which HTTP stack     %.1f MB     (peak RSS of a process making one HTTPS request with the same libcurl)\n", floor / 1024
 }'
 ok=0
 awk -v c="$conv" 'BEGIN { exit !(c < 10) }' || { echo "MISSED: converge time"; ok=1; }
