@@ -10,8 +10,9 @@
 # from the build stage, so the whole image follows one pinned base), the CA
 # bundle, and a non-root user. No shell, no package manager.
 #
-# FIPS: the binaries use the system OpenSSL (libcrypto, libssl, through
-# libcurl too). For a FIPS build, use a base whose OpenSSL ships a validated
+# FIPS: the binaries use the system OpenSSL (libcrypto, libssl; the
+# operator's static libcurl, built from pinned source by `make`, links it
+# too). For a FIPS build, use a base whose OpenSSL ships a validated
 # FIPS provider (e.g. DEBIAN_IMAGE set to a UBI/RHEL-based builder) and run
 # on a host in FIPS mode; nothing in the code selects algorithms itself.
 #
@@ -22,9 +23,8 @@ ARG DEBIAN_IMAGE=docker.io/library/debian:12.11-slim
 FROM ${DEBIAN_IMAGE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      build-essential pkg-config ca-certificates \
+      build-essential pkg-config ca-certificates cmake curl \
       libfyaml-dev libjansson-dev libpcre2-dev libssl-dev \
-      libcurl4-openssl-dev libmicrohttpd-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile ./

@@ -1,20 +1,54 @@
 /*
  * serve.c — health and metrics endpoints (see serve.h).
+ *
+ * One thread polls both listening sockets, a wake-up pipe and up to
+ * SERVE_MAX_CONN client connections. A connection sends one request (at
+ * most SERVE_MAX_REQ bytes of request line and headers, within
+ * SERVE_DEADLINE_MS), gets one response with `Connection: close`, and is
+ * closed: what kubelet probes and Prometheus scrapes need, and nothing a
+ * slow or hostile client can hold up for long. A request body is never
+ * read; only GET and HEAD are served.
  */
+#define _GNU_SOURCE /* accept4, pipe2 */
 #include "serve.h"
+#include "clock.h"
 #include "xalloc.h"
 
 #include <arpa/inet.h>
-#include <microhttpd.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define SERVE_MAX_CONN 32
+#define SERVE_MAX_REQ 4096
+#define SERVE_DEADLINE_MS 5000
+
+typedef enum { EP_HEALTH, EP_METRICS } endpoint;
+
+typedef struct conn {
+    int fd; /* -1: free slot */
+    endpoint ep;
+    long long deadline;
+    size_t len;
+    char req[SERVE_MAX_REQ + 1];
+} conn;
 
 struct serve {
     serve_opts o;
-    struct MHD_Daemon *health, *metrics;
+    int listen_fd[2]; /* by endpoint; -1 when off */
+    int wake[2];      /* a byte on wake[1] stops the thread */
+    pthread_t thread;
+    bool running;
+    conn conns[SERVE_MAX_CONN];
 };
 
 int serve_parse_addr(const char *s, struct sockaddr_storage *ss,
@@ -59,59 +93,175 @@ int serve_parse_addr(const char *s, struct sockaddr_storage *ss,
     return 0;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned code,
-                             const char *ctype, char *body, size_t len,
-                             bool owned)
+/* ---- responses ---- */
+
+/* Write all of buf, or give up (the client is gone or stalled). */
+static void write_all(int fd, const char *buf, size_t len)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        len, body, owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(r, "Content-Type", ctype);
-    enum MHD_Result ret = MHD_queue_response(c, code, r);
-    MHD_destroy_response(r);
-    return ret;
+    while (len > 0) {
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        buf += n;
+        len -= (size_t)n;
+    }
 }
 
-static enum MHD_Result on_health(void *cls, struct MHD_Connection *c,
-                                 const char *url, const char *method,
-                                 const char *version, const char *data,
-                                 size_t *size, void **ctx)
+static void respond(int fd, int code, const char *ctype, const char *body,
+                    size_t len, bool head)
 {
-    serve *s = cls;
-    static char ok[] = "ok", notready[] = "not ready", nf[] = "404 not found";
-    if (strcmp(url, "/healthz") == 0)
-        return reply(c, 200, "text/plain", ok, 2, false);
-    if (strcmp(url, "/readyz") == 0) {
+    const char *text = code == 200   ? "OK"
+                       : code == 404 ? "Not Found"
+                       : code == 405 ? "Method Not Allowed"
+                       : code == 400 ? "Bad Request"
+                                     : "Service Unavailable";
+    char hdr[256];
+    int n = snprintf(hdr, sizeof hdr,
+                     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
+                     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                     code, text, ctype, len);
+    write_all(fd, hdr, (size_t)n);
+    if (!head)
+        write_all(fd, body, len);
+}
+
+static void text(int fd, int code, const char *body, bool head)
+{
+    respond(fd, code, "text/plain; charset=utf-8", body, strlen(body), head);
+}
+
+/* Answer the complete request in c->req. */
+static void handle(serve *s, conn *c)
+{
+    char *line_end = strstr(c->req, "\r\n");
+    if (line_end)
+        *line_end = '\0';
+    char method[8], target[256], version[16];
+    if (sscanf(c->req, "%7s %255s %15s", method, target, version) != 3 ||
+        strncmp(version, "HTTP/1.", 7) != 0) {
+        text(c->fd, 400, "bad request\n", false);
+        return;
+    }
+    bool head = strcmp(method, "HEAD") == 0;
+    if (!head && strcmp(method, "GET") != 0) {
+        text(c->fd, 405, "method not allowed\n", false);
+        return;
+    }
+    target[strcspn(target, "?")] = '\0';
+    if (c->ep == EP_HEALTH && strcmp(target, "/healthz") == 0) {
+        text(c->fd, 200, "ok", head);
+    } else if (c->ep == EP_HEALTH && strcmp(target, "/readyz") == 0) {
         bool ready = !s->o.ready || s->o.ready(s->o.ud);
-        return ready ? reply(c, 200, "text/plain", ok, 2, false)
-                     : reply(c, 503, "text/plain", notready, 9, false);
+        text(c->fd, ready ? 200 : 503, ready ? "ok" : "not ready", head);
+    } else if (c->ep == EP_METRICS && strcmp(target, "/metrics") == 0) {
+        rn_buf b = RN_BUF_INIT;
+        metrics_render(s->o.m, &b);
+        respond(c->fd, 200, "text/plain; version=0.0.4; charset=utf-8",
+                b.len ? b.data : "", b.len, head);
+        rn_buf_free(&b);
+    } else {
+        text(c->fd, 404, "404 not found\n", head);
     }
-    return reply(c, 404, "text/plain", nf, sizeof nf - 1, false);
 }
 
-static enum MHD_Result on_metrics(void *cls, struct MHD_Connection *c,
-                                  const char *url, const char *method,
-                                  const char *version, const char *data,
-                                  size_t *size, void **ctx)
+/* ---- the loop ---- */
+
+static void conn_close(conn *c)
 {
-    serve *s = cls;
-    static char nf[] = "404 not found";
-    if (strcmp(url, "/metrics") != 0)
-        return reply(c, 404, "text/plain", nf, sizeof nf - 1, false);
-    rn_buf b = RN_BUF_INIT;
-    metrics_render(s->o.m, &b);
-    size_t len;
-    char *body = rn_buf_take(&b, &len);
-    if (!body) {
-        body = strdup("");
-        len = 0;
-    }
-    return reply(c, 200, "text/plain; version=0.0.4; charset=utf-8", body,
-                 len, true);
+    close(c->fd);
+    c->fd = -1;
 }
 
-static int start_one(serve *s, const char *addr, MHD_AccessHandlerCallback fn,
-                     struct MHD_Daemon **out, rn_error *err)
+static void accept_one(serve *s, endpoint ep)
 {
+    int fd = accept4(s->listen_fd[ep], NULL, NULL,
+                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    for (int i = 0; i < SERVE_MAX_CONN; i++)
+        if (s->conns[i].fd < 0) {
+            conn *c = &s->conns[i];
+            c->fd = fd;
+            c->ep = ep;
+            c->len = 0;
+            c->deadline = rc_now_ms() + SERVE_DEADLINE_MS;
+            return;
+        }
+    close(fd); /* full: the client retries */
+}
+
+/* More bytes of a request; answer it once the headers are complete. */
+static void read_some(serve *s, conn *c)
+{
+    ssize_t n = recv(c->fd, c->req + c->len, SERVE_MAX_REQ - c->len, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        conn_close(c);
+        return;
+    }
+    c->len += (size_t)n;
+    c->req[c->len] = '\0';
+    if (strstr(c->req, "\r\n\r\n") || strstr(c->req, "\n\n")) {
+        /* Small responses: a blocking write with the socket buffer. */
+        fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
+        struct timeval tv = {.tv_sec = 5};
+        setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        handle(s, c);
+        conn_close(c);
+    } else if (c->len == SERVE_MAX_REQ) {
+        text(c->fd, 400, "request too large\n", false);
+        conn_close(c);
+    }
+}
+
+static void *serve_main(void *arg)
+{
+    serve *s = arg;
+    struct pollfd pfd[3 + SERVE_MAX_CONN];
+    conn *owner[3 + SERVE_MAX_CONN];
+    for (;;) {
+        int n = 0;
+        pfd[n++] = (struct pollfd){.fd = s->wake[0], .events = POLLIN};
+        for (int e = 0; e < 2; e++)
+            pfd[n++] = (struct pollfd){.fd = s->listen_fd[e],
+                                       .events = POLLIN};
+        long long now = rc_now_ms(), next = now + SERVE_DEADLINE_MS;
+        for (int i = 0; i < SERVE_MAX_CONN; i++) {
+            conn *c = &s->conns[i];
+            if (c->fd < 0)
+                continue;
+            if (c->deadline <= now) {
+                conn_close(c);
+                continue;
+            }
+            if (c->deadline < next)
+                next = c->deadline;
+            owner[n] = c;
+            pfd[n++] = (struct pollfd){.fd = c->fd, .events = POLLIN};
+        }
+        int rc = poll(pfd, (nfds_t)n, (int)(next - now));
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc <= 0)
+            continue;
+        if (pfd[0].revents)
+            break;
+        for (int e = 0; e < 2; e++)
+            if (pfd[1 + e].revents & POLLIN)
+                accept_one(s, (endpoint)e);
+        for (int i = 3; i < n; i++)
+            if (pfd[i].revents && owner[i]->fd == pfd[i].fd)
+                read_some(s, owner[i]);
+    }
+    return NULL;
+}
+
+static int listen_on(const char *addr, int *out, rn_error *err)
+{
+    *out = -1;
     struct sockaddr_storage ss;
     socklen_t len = 0;
     bool off;
@@ -119,19 +269,19 @@ static int start_one(serve *s, const char *addr, MHD_AccessHandlerCallback fn,
         return -1;
     if (off)
         return 0;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
-    if (ss.ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
-    uint16_t port = ss.ss_family == AF_INET6
-                        ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
-                        : ntohs(((struct sockaddr_in *)&ss)->sin_port);
-    *out = MHD_start_daemon(flags, port, NULL, NULL, fn, s,
-                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-                            MHD_OPTION_END);
-    if (!*out)
-        return rn_error_set(err, "cannot listen on %s (in use?)", addr);
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                    0);
+    int one = 1;
+    if (fd < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 64) < 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return rn_error_set(err, "cannot listen on %s: %s", addr,
+                            strerror(e));
+    }
+    *out = fd;
     return 0;
 }
 
@@ -139,11 +289,22 @@ int serve_start(const serve_opts *o, serve **out, rn_error *err)
 {
     serve *s = rc_xcalloc(1, sizeof *s);
     s->o = *o;
-    if (start_one(s, o->health_addr, on_health, &s->health, err) < 0 ||
-        start_one(s, o->metrics_addr, on_metrics, &s->metrics, err) < 0) {
+    s->listen_fd[0] = s->listen_fd[1] = -1;
+    s->wake[0] = s->wake[1] = -1;
+    for (int i = 0; i < SERVE_MAX_CONN; i++)
+        s->conns[i].fd = -1;
+    if (listen_on(o->health_addr, &s->listen_fd[EP_HEALTH], err) < 0 ||
+        listen_on(o->metrics_addr, &s->listen_fd[EP_METRICS], err) < 0) {
         serve_stop(s);
         return -1;
     }
+    if (pipe2(s->wake, O_CLOEXEC) < 0 ||
+        pthread_create(&s->thread, NULL, serve_main, s) != 0) {
+        serve_stop(s);
+        return rn_error_set(err, "cannot start the HTTP endpoints: %s",
+                            strerror(errno));
+    }
+    s->running = true;
     *out = s;
     return 0;
 }
@@ -152,9 +313,20 @@ void serve_stop(serve *s)
 {
     if (!s)
         return;
-    if (s->health)
-        MHD_stop_daemon(s->health);
-    if (s->metrics)
-        MHD_stop_daemon(s->metrics);
+    if (s->running) {
+        char b = 1;
+        while (write(s->wake[1], &b, 1) < 0 && errno == EINTR)
+            ;
+        pthread_join(s->thread, NULL);
+    }
+    for (int i = 0; i < SERVE_MAX_CONN; i++)
+        if (s->conns[i].fd >= 0)
+            close(s->conns[i].fd);
+    for (int i = 0; i < 2; i++) {
+        if (s->listen_fd[i] >= 0)
+            close(s->listen_fd[i]);
+        if (s->wake[i] >= 0)
+            close(s->wake[i]);
+    }
     free(s);
 }

@@ -1,5 +1,6 @@
 /*
- * serve.h — the operator's HTTP endpoints on libmicrohttpd:
+ * serve.h — the operator's HTTP endpoints, served by one small thread of
+ * its own (plain HTTP/1.1, GET and HEAD, one request per connection):
  * /healthz and /readyz on the health-probe address, /metrics on the
  * metrics address (each may be "0" to turn it off). Addresses are written
  * as Go's net.Listen takes them: ":8081", "127.0.0.1:8081", "[::1]:8081",

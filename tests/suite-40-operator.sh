@@ -82,6 +82,16 @@ start_operator main --namespace "$NS" \
     --resync-period 3s --discovery-interval 1s
 t_check "operator becomes ready (/readyz)" eventually 30 curl -fsS "http://127.0.0.1:$HP/readyz"
 t_check "/healthz answers" curl -fsS -o /dev/null "http://127.0.0.1:$HP/healthz"
+# The endpoints' own HTTP server: other methods and paths are refused, and
+# a client that never finishes its request holds up nobody else.
+t_check "health endpoints: POST is 405, an unknown path 404, HEAD 200" eval '
+    [ "$(curl -s -o /dev/null -w "%{http_code}" -X POST "http://127.0.0.1:$HP/healthz")" = 405 ] &&
+    [ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$HP/metrics")" = 404 ] &&
+    [ "$(curl -s -o /dev/null -w "%{http_code}" -I "http://127.0.0.1:$HP/readyz")" = 200 ]'
+exec 7<>"/dev/tcp/127.0.0.1/$HP" && printf 'GET /healthz HTTP/1.1\r\n' >&7
+t_check "health endpoints: a stalled client does not block a probe" \
+    curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$HP/healthz"
+exec 7>&-
 
 # --- create ------------------------------------------------------------------
 mlflow_apply mlflow "{serveArtifacts: true, storage: {resources: {requests: {storage: 1Gi}}}}"

@@ -92,9 +92,10 @@ rss=$(awk '/VmHWM/ {print $2}' "/proc/$OP_PID_bench/status")
 rss_now=$(awk '/VmRSS/ {print $2}' "/proc/$OP_PID_bench/status")
 anon_now=$(awk '/^Anonymous/ {print $2}' "/proc/$OP_PID_bench/smaps_rollup")
 
-# What libcurl and OpenSSL cost any process: one HTTPS request, same libs.
+# What libcurl and OpenSSL cost any process: one HTTPS request, built with
+# the operator's libcurl (make passes CURL_CFLAGS and CURL_LIBS).
 floor=0
-if cc -O2 -o "$CP_DIR/rss-floor" tests/envtest/rss-floor.c -lcurl 2>/dev/null; then
+if cc -O2 ${CURL_CFLAGS:-} -o "$CP_DIR/rss-floor" tests/envtest/rss-floor.c ${CURL_LIBS:--lcurl} 2>/dev/null; then
     floor=$(TOKEN=$CP_ADMIN_TOKEN "$CP_DIR/rss-floor" "$CP_SERVER/version" "$CP_DIR/pki/ca.crt") || floor=0
 fi
 

@@ -1,7 +1,7 @@
 /*
  * rss-floor.c — the resident memory any process pays for the operator's
- * HTTP stack: libcurl (with every library Debian links into it) and
- * OpenSSL, making one verified HTTPS request to the API server. The
+ * HTTP stack: libcurl and OpenSSL, making one verified HTTPS request to
+ * the API server. The
  * operator benchmark prints it beside the operator's own peak RSS, so the
  * part that is the operator's shows.
  *
