@@ -73,7 +73,7 @@ deps: ## Install the Debian packages the build and the tests need
 	fi
 
 # --- librender and the executables ------------------------------------------
-$(B)/%.o: %.c $(wildcard render/*.h) | $(B)/gen
+$(B)/%.o: %.c $(wildcard render/*.h krmfn/*.h reconciler/*.h) | $(B)/gen
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -Ikrmfn -Ireconciler -c -o $@ $<
 

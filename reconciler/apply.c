@@ -499,33 +499,100 @@ static int write_shared(apply_env *env, const char *key, const char *path,
     return 0;
 }
 
-/* After a refused write: the object as the server has it now (NULL when
- * it is gone). */
-static int refetch(apply_env *env, const char *path, json_t **base,
-                   kube_err *err)
+/* The object at `path` as the server has it now; *out is NULL when there
+ * is none (404 is not an error here). */
+static int get_current(apply_env *env, const char *path, json_t **out,
+                       kube_err *err)
 {
-    json_decref(*base);
-    *base = NULL;
+    *out = NULL;
     kube_err e2;
     kube_err_clear(&e2);
-    if (kube_get(env->kc, path, base, &e2) < 0 && e2.code != 404) {
+    if (kube_get(env->kc, path, out, &e2) < 0 && e2.code != 404) {
         *err = e2;
         return -1;
     }
     return 0;
 }
 
-static bool stale_write(const kube_err *err, int attempt)
+/* DELETE with a UID precondition; the object being gone already, or
+ * replaced by a new one (409), is success. */
+static int delete_object(apply_env *env, const char *key, const char *path,
+                         const char *uid, kube_err *err)
 {
-    return (err->code == 409 || err->code == 404) && attempt < 4;
+    int rc = kube_delete(env->kc, path, "Background", uid, err);
+    if (rc < 0 && (err->code == 404 || err->code == 409))
+        rc = 0;
+    if (rc == 0)
+        apply_memory_forget(env->mem, key);
+    return rc;
 }
 
-/* The newest version of a shared object we know of: our own last write,
- * unless a later one has been seen since; else the cache's. */
-static json_t *shared_base(apply_env *env, const char *key, json_t *cached)
+/* What one attempt at changing a shared object does, decided from the
+ * newest version known (`base`, NULL when there is none). */
+typedef enum { SHARED_KEEP, SHARED_WRITE, SHARED_DELETE } shared_action;
+typedef shared_action (*shared_plan)(apply_env *env, void *ud,
+                                     const json_t *base, json_t **body);
+
+/* The one way a shared object changes: under the shared lock, from our
+ * last write or the cache, redone from a fresh GET when the server
+ * refuses a stale base (see write_shared). *done gets the action taken;
+ * *live (may be NULL) the object as it now is. */
+static int update_shared(apply_env *env, const char *key, const char *path,
+                         const json_t *cached, shared_plan plan, void *ud,
+                         shared_action *done, json_t **live, kube_err *err)
 {
-    json_t *b = shared_last(env->mem, key);
-    return b ? b : json_incref(cached);
+    int rc = 0;
+    pthread_mutex_lock(&env->mem->shared_mu);
+    json_t *base = shared_last(env->mem, key);
+    if (!base)
+        base = json_incref((json_t *)cached);
+    for (int attempt = 0;; attempt++) {
+        json_t *body = NULL;
+        *done = plan(env, ud, base, &body);
+        if (*done == SHARED_KEEP) {
+            if (live)
+                *live = json_incref(base);
+            break;
+        }
+        if (*done == SHARED_DELETE) {
+            rc = delete_object(env, key, path, str_at(base, "metadata", "uid"),
+                               err);
+            break;
+        }
+        rc = write_shared(env, key, path, body, base, live, err);
+        json_decref(body);
+        bool stale = err->code == 409 || err->code == 404;
+        if (rc == 0 || !stale || attempt == 4)
+            break;
+        json_decref(base);
+        if ((rc = get_current(env, path, &base, err)) < 0)
+            break;
+    }
+    pthread_mutex_unlock(&env->mem->shared_mu);
+    json_decref(base);
+    return rc;
+}
+
+typedef struct apply_plan_ctx {
+    const json_t *mlflow;
+    json_t *obj; /* rendered */
+} apply_plan_ctx;
+
+/* Applying: the instance's reference joins the others'; nothing to do
+ * when the object already holds every field and that reference. */
+static shared_action plan_apply(apply_env *env, void *ud, const json_t *base,
+                                json_t **body)
+{
+    apply_plan_ctx *p = ud;
+    json_t *md = metadata_of(p->obj);
+    json_object_set_new(md, "ownerReferences",
+                        shared_refs(env, base, p->mlflow, true, false));
+    if (base && apply_subset(p->obj, base))
+        return SHARED_KEEP;
+    json_object_set_new(md, "ownerReferences",
+                        shared_refs(env, base, p->mlflow, true, true));
+    *body = json_incref(p->obj);
+    return SHARED_WRITE;
 }
 
 static int apply_shared(apply_env *env, const json_t *mlflow, json_t *obj,
@@ -533,31 +600,11 @@ static int apply_shared(apply_env *env, const json_t *mlflow, json_t *obj,
                         apply_outcome *outcome, json_t **live, kube_err *err)
 {
     char *key = apply_key(obj);
-    json_t *md = metadata_of(obj);
-    int rc = 0;
-    pthread_mutex_lock(&env->mem->shared_mu);
-    json_t *base = shared_base(env, key, cached);
-    for (int attempt = 0;; attempt++) {
-        json_object_set_new(md, "ownerReferences",
-                            shared_refs(env, base, mlflow, true, false));
-        if (base && apply_subset(obj, base)) {
-            *outcome = APPLY_SKIPPED;
-            if (live)
-                *live = json_incref(base);
-            break;
-        }
-        json_object_set_new(md, "ownerReferences",
-                            shared_refs(env, base, mlflow, true, true));
-        rc = write_shared(env, key, path, obj, base, live, err);
-        if (rc == 0)
-            *outcome = APPLY_WRITTEN;
-        if (rc == 0 || !stale_write(err, attempt))
-            break;
-        if ((rc = refetch(env, path, &base, err)) < 0)
-            break;
-    }
-    pthread_mutex_unlock(&env->mem->shared_mu);
-    json_decref(base);
+    apply_plan_ctx p = {mlflow, obj};
+    shared_action done;
+    int rc = update_shared(env, key, path, cached, plan_apply, &p, &done,
+                           live, err);
+    *outcome = done == SHARED_KEEP ? APPLY_SKIPPED : APPLY_WRITTEN;
     free(key);
     return rc;
 }
@@ -577,41 +624,21 @@ static json_t *reapply_body(const json_t *base)
     return o;
 }
 
-/* Drop the instance's reference from a shared object; delete the object
- * with the last reference. */
-static int release_shared(apply_env *env, const json_t *mlflow,
-                          const json_t *cached, const char *path,
-                          kube_err *err)
+/* Releasing: the object without the instance's reference, or gone with
+ * the last one. */
+static shared_action plan_release(apply_env *env, void *ud,
+                                  const json_t *base, json_t **body)
 {
-    char *key = apply_key(cached);
-    int rc = 0;
-    pthread_mutex_lock(&env->mem->shared_mu);
-    json_t *base = shared_base(env, key, (json_t *)cached);
-    for (int attempt = 0; base; attempt++) {
-        json_t *refs = shared_refs(env, base, mlflow, false, true);
-        if (json_array_size(refs) == 0) {
-            json_decref(refs);
-            rc = kube_delete(env->kc, path, "Background",
-                             str_at(base, "metadata", "uid"), err);
-            if (rc < 0 && (err->code == 404 || err->code == 409))
-                rc = 0; /* gone already, or replaced by a new object */
-            if (rc == 0)
-                apply_memory_forget(env->mem, key);
-            break;
-        }
-        json_t *body = reapply_body(base);
-        json_object_set_new(metadata_of(body), "ownerReferences", refs);
-        rc = write_shared(env, key, path, body, base, NULL, err);
-        json_decref(body);
-        if (rc == 0 || !stale_write(err, attempt))
-            break;
-        if ((rc = refetch(env, path, &base, err)) < 0)
-            break;
+    if (!base)
+        return SHARED_KEEP; /* gone already */
+    json_t *refs = shared_refs(env, base, ud, false, true);
+    if (json_array_size(refs) == 0) {
+        json_decref(refs);
+        return SHARED_DELETE;
     }
-    pthread_mutex_unlock(&env->mem->shared_mu);
-    json_decref(base);
-    free(key);
-    return rc;
+    *body = reapply_body(base);
+    json_object_set_new(metadata_of(*body), "ownerReferences", refs);
+    return SHARED_WRITE;
 }
 
 int apply_object(apply_env *env, const json_t *mlflow, json_t *obj,
@@ -637,15 +664,10 @@ int apply_object(apply_env *env, const json_t *mlflow, json_t *obj,
     set_owner(obj, mlflow);
     json_t *have = json_incref(cached);
     if (strcmp(kind, "PersistentVolumeClaim") == 0) {
-        if (!have) {
-            /* The cache may lag; a claim must never be applied over. */
-            kube_err e2;
-            kube_err_clear(&e2);
-            if (kube_get(env->kc, path, &have, &e2) < 0 && e2.code != 404) {
-                *err = e2;
-                rn_arena_free(a);
-                return -1;
-            }
+        /* The cache may lag; a claim must never be applied over. */
+        if (!have && get_current(env, path, &have, err) < 0) {
+            rn_arena_free(a);
+            return -1;
         }
         if (have) {
             rc = grow_claim(env, path, obj, have, outcome, live, err);
@@ -698,17 +720,15 @@ int apply_prune(apply_env *env, const json_t *mlflow, const json_t *obj,
     rn_arena *a = rn_arena_new();
     char *path;
     int rc = object_path(env, a, obj, NULL, &path, err);
-    if (rc == 0 && owned == 1) {
-        rc = release_shared(env, mlflow, obj, path, err);
-    } else if (rc == 0) {
-        rc = kube_delete(env->kc, path, "Background",
-                         str_at(obj, "metadata", "uid"), err);
-        if (rc < 0 && (err->code == 404 || err->code == 409))
-            rc = 0; /* gone already, or replaced by a new object */
-        char *key = apply_key(obj);
-        apply_memory_forget(env->mem, key);
-        free(key);
-    }
+    char *key = apply_key(obj);
+    shared_action done;
+    if (rc == 0 && owned == 1)
+        rc = update_shared(env, key, path, obj, plan_release,
+                           (void *)mlflow, &done, NULL, err);
+    else if (rc == 0)
+        rc = delete_object(env, key, path, str_at(obj, "metadata", "uid"),
+                           err);
+    free(key);
     if (rc == 0)
         log_msg(env->log, LOG_INFO, str_at(mlflow, "metadata", "name"),
                 "%s %s %s", kind, str_at(obj, "metadata", "name"),
