@@ -404,33 +404,94 @@ static const char *claim_request(const json_t *pvc)
     return json_string_value(v);
 }
 
-/* An existing claim: raise its request if the rendered one is larger. */
+/* The members of the string map `want` that `have` lacks or holds with
+ * another value (NULL: none). A merge patch of them leaves the keys
+ * someone else added where they are. */
+static json_t *claim_map_diff(const json_t *want, const json_t *have)
+{
+    json_t *diff = NULL, *v;
+    const char *k;
+    json_object_foreach((json_t *)want, k, v)
+    {
+        if (json_equal(v, json_object_get(have, k)))
+            continue;
+        if (!diff)
+            diff = json_object();
+        json_object_set(diff, k, v);
+    }
+    return diff;
+}
+
+/* The merge patch that brings an existing claim up to the rendered one,
+ * or NULL when nothing differs: the labels and annotations it lacks or
+ * holds with another value, and the storage request when the rendered
+ * one is larger (*grows). The rest of a claim's spec is immutable, and a
+ * claim never shrinks. */
+static json_t *claim_patch(const json_t *obj, const json_t *have, bool *grows)
+{
+    static const char *const maps[] = {"labels", "annotations"};
+    json_t *md = json_object();
+    for (size_t i = 0; i < sizeof maps / sizeof *maps; i++) {
+        json_t *d = claim_map_diff(
+            json_object_get(json_object_get(obj, "metadata"), maps[i]),
+            json_object_get(json_object_get(have, "metadata"), maps[i]));
+        if (d)
+            json_object_set_new(md, maps[i], d);
+    }
+    const char *want_s = claim_request(obj), *have_s = claim_request(have);
+    long double want, cur;
+    *grows = want_s && have_s && apply_quantity(want_s, &want) == 0 &&
+             apply_quantity(have_s, &cur) == 0 && want > cur;
+    json_t *patch = json_object();
+    if (json_object_size(md))
+        json_object_set(patch, "metadata", md);
+    json_decref(md);
+    if (*grows)
+        json_object_set_new(patch, "spec",
+                            json_pack("{s:{s:{s:s}}}", "resources", "requests",
+                                      "storage", want_s));
+    if (json_object_size(patch) == 0) {
+        json_decref(patch);
+        return NULL;
+    }
+    return patch;
+}
+
+/* An existing claim: one merge patch adds the rendered labels and
+ * annotations it lacks and raises its request if the rendered one is
+ * larger. A patch already sent on this very version (the cache has not
+ * caught up) is not sent again. */
 static int grow_claim(apply_env *env, const char *path, json_t *obj,
                       json_t *have, apply_outcome *outcome, json_t **live,
                       kube_err *err)
 {
-    const char *want_s = claim_request(obj), *have_s = claim_request(have);
-    long double want, cur;
+    bool grows = false;
+    json_t *patch = claim_patch(obj, have, &grows);
+    char *key = apply_key(obj);
+    char hash[65] = "";
+    if (patch)
+        apply_hash(patch, hash);
     *outcome = APPLY_KEPT;
-    if (!want_s || !have_s || apply_quantity(want_s, &want) < 0 ||
-        apply_quantity(have_s, &cur) < 0 || want <= cur) {
+    if (!patch || apply_memory_current(env->mem, key, hash, rv_of(have))) {
+        json_decref(patch);
+        free(key);
         if (live)
             *live = json_incref(have);
         return 0;
     }
-    json_t *patch = json_pack("{s:{s:{s:{s:s}}}}", "spec", "resources",
-                              "requests", "storage", want_s);
     json_t *out = NULL;
     int rc = kube_merge_patch(env->kc, path, patch, &out, err);
     json_decref(patch);
-    if (rc < 0)
-        return -1;
-    *outcome = APPLY_GROWN;
-    if (live)
-        *live = out;
-    else
-        json_decref(out);
-    return 0;
+    if (rc == 0) {
+        apply_memory_record(env->mem, key, hash, rv_of(have), rv_of(out));
+        *outcome = grows ? APPLY_GROWN : APPLY_RELABELED;
+        if (live)
+            *live = out;
+        else
+            json_decref(out);
+    }
+    free(key);
+    return rc;
 }
 
 /* ---- shared objects ---- */

@@ -20,9 +20,11 @@
  *    when nothing would change: the object in the cache already holds
  *    every field we would set (apply_subset), or it is the very version
  *    our last identical apply produced (apply_memory);
- *  - a PersistentVolumeClaim is created once; afterwards only a larger
- *    storage request is patched in (claims cannot shrink and the rest of
- *    their spec is immutable);
+ *  - a PersistentVolumeClaim is created once; afterwards one merge
+ *    patch adds the rendered labels and annotations it lacks or holds
+ *    with another value (never removing one someone else added) and a
+ *    larger storage request (claims cannot shrink and the rest of their
+ *    spec is immutable); nothing is sent when nothing differs;
  *  - pruning deletes an object we own that the spec no longer renders,
  *    with a UID precondition, except a claim: that is data, and is
  *    reported as retained instead.
@@ -101,7 +103,9 @@ typedef struct apply_env {
 typedef enum apply_outcome {
     APPLY_SKIPPED,  /* already as wanted */
     APPLY_WRITTEN,  /* created or changed */
-    APPLY_GROWN,    /* a claim's storage request was raised */
+    APPLY_GROWN,    /* a claim's storage request was raised (and its
+                     * labels and annotations brought up to date) */
+    APPLY_RELABELED, /* a claim's labels or annotations brought up to date */
     APPLY_KEPT,     /* a claim left as it is */
 } apply_outcome;
 

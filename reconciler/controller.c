@@ -65,6 +65,7 @@ struct controller {
     discovery *disc;
     kube_client *kc; /* timer thread */
     apply_memory *mem;
+    event_recorder *events; /* shared by the workers */
     queue *q;
     kube_informer *mlflows;
     owned_kind kinds[NKINDS];
@@ -426,12 +427,14 @@ static void apply_all(reconcile_state *s, json_t *objs)
             log_msg(c->o.log, LOG_ERROR, s->name, "apply %s %s: %s", kind,
                     str_at(obj, "metadata", "name"), err.e.msg);
             fail(s, STATUS_APPLY_FAILED, err.e.msg);
-        } else if (out == APPLY_WRITTEN || out == APPLY_GROWN) {
+        } else if (out == APPLY_WRITTEN || out == APPLY_GROWN ||
+                   out == APPLY_RELABELED) {
             s->writes++;
             log_msg(c->o.log, LOG_INFO, s->name, "%s %s %s", kind,
                     str_at(obj, "metadata", "name"),
-                    out == APPLY_GROWN ? "storage request raised"
-                                       : "applied");
+                    out == APPLY_GROWN       ? "storage request raised"
+                    : out == APPLY_RELABELED ? "labels updated"
+                                             : "applied");
         }
         if (strcmp(kind, "Deployment") == 0 && live) {
             json_decref(s->deployment);
@@ -541,7 +544,7 @@ static void post_event(reconcile_state *s, const char *type,
 {
     kube_err err;
     kube_err_clear(&err);
-    if (event_emit(s->w->kc, s->mlflow, type, reason, msg, s->c->o.identity,
+    if (event_emit(s->c->events, s->w->kc, s->mlflow, type, reason, msg,
                    &err) < 0)
         log_msg(s->c->o.log, LOG_WARN, s->name, "cannot post an event: %s",
                 err.e.msg);
@@ -824,6 +827,7 @@ static void free_all(controller *c)
     free(c->workers);
     queue_free(c->q);
     apply_memory_free(c->mem);
+    event_recorder_free(c->events);
     kube_client_free(c->kc);
     discovery_free(c->disc);
     pthread_rwlock_destroy(&c->kinds_lock);
@@ -847,6 +851,7 @@ controller *controller_start(const controller_opts *o, rn_error *err)
     atomic_init(&c->ready, false);
     c->disc = discovery_new();
     c->mem = apply_memory_new();
+    c->events = event_recorder_new(c->o.log, c->o.identity);
     c->q = queue_new(&(queue_opts){.base_delay_ms = 200,
                                    .max_delay_ms = 5 * 60 * 1000});
     kube_client_opts co = c->o.client;

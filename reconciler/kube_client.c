@@ -24,6 +24,8 @@ struct kube_client {
     kube_chunk_fn chunk_fn;
     void *chunk_ud;
     bool chunk_stopped;
+    struct curl_slist *connect_to; /* tls-server-name routing */
+    rn_error auth_err; /* why no credential could be had (CURLE_AUTH_ERROR) */
 };
 
 void kube_err_clear(kube_err *e)
@@ -205,9 +207,20 @@ static void err_transport(kube_client *c, kube_err *err, const char *method,
                           const char *path, CURLcode rc)
 {
     kube_err_clear(err);
+    if (rc == CURLE_AUTH_ERROR && c->auth_err.set) {
+        /* The exec credential plugin failed; nothing was sent. */
+        snprintf(err->reason, sizeof err->reason, "CredentialsUnavailable");
+        rn_error_set(&err->e, "%s %s: no credentials for the API server: %s",
+                     method, path, c->auth_err.msg);
+        return;
+    }
     const char *detail = c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc);
     const char *hint = "";
-    if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
+    if (rc == CURLE_PEER_FAILED_VERIFICATION && strstr(detail, "name"))
+        hint = " (the server's certificate is not for this host name: check "
+               "server and tls-server-name in the kubeconfig)";
+    else if (rc == CURLE_PEER_FAILED_VERIFICATION ||
+             rc == CURLE_SSL_CACERT_BADFILE)
         hint = " (the server's certificate is not signed by the configured "
                "CA: check certificate-authority in the kubeconfig)";
     else if (rc == CURLE_COULDNT_CONNECT)
@@ -271,18 +284,71 @@ static bool stopping(const kube_client *c)
     return c->o.stop && atomic_load(c->o.stop);
 }
 
+/* With tls-server-name, the URL names that host, so curl sends it as SNI
+ * and checks the certificate against it, while CURLOPT_CONNECT_TO still
+ * connects to the server's own host and port; the Host header keeps the
+ * server's host, as client-go sends it. Without, the server as it is.
+ * Returns the URL base (malloc'd); fills c->connect_to and *host_hdr. */
+static char *route_tls_name(kube_client *c, char **host_hdr)
+{
+    const kube_config *cfg = c->cfg;
+    *host_hdr = NULL;
+    if (!cfg->tls_server_name)
+        return rc_xstrdup(cfg->server);
+    const char *name = cfg->tls_server_name;
+    char bracketed[300];
+    if (strchr(name, ':') && name[0] != '[') {
+        snprintf(bracketed, sizeof bracketed, "[%s]", name);
+        name = bracketed;
+    }
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL, *given_port = NULL, *url = NULL;
+    char *base = NULL;
+    if (curl_url_set(u, CURLUPART_URL, cfg->server, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+            CURLUE_OK &&
+        curl_url_set(u, CURLUPART_HOST, name, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK) {
+        curl_url_get(u, CURLUPART_PORT, &given_port, 0);
+        size_t n = strlen(url);
+        while (n && url[n - 1] == '/')
+            url[--n] = '\0';
+        base = rc_xstrdup(url);
+        char line[1024];
+        snprintf(line, sizeof line, "%s:%s:%s:%s", name, port, host, port);
+        c->connect_to = curl_slist_append(NULL, line);
+        snprintf(line, sizeof line, "Host: %s%s%s", host, given_port ? ":" : "",
+                 given_port ? given_port : "");
+        *host_hdr = rc_xstrdup(line);
+    }
+    curl_free(host);
+    curl_free(port);
+    curl_free(given_port);
+    curl_free(url);
+    curl_url_cleanup(u);
+    /* A server curl cannot parse fails the request as it would without
+     * tls-server-name. */
+    return base ? base : rc_xstrdup(cfg->server);
+}
+
 static struct curl_slist *set_common(kube_client *c, const char *method,
                                      const char *path, const char *ctype,
                                      const char *body, size_t len,
-                                     long timeout_s)
+                                     long timeout_s,
+                                     const kube_credential *cred)
 {
     CURL *h = c->h;
     kube_config *cfg = c->cfg;
-    char *url = rc_xmalloc(strlen(cfg->server) + strlen(path) + 1);
-    strcpy(url, cfg->server);
+    char *host_hdr;
+    char *base = route_tls_name(c, &host_hdr);
+    char *url = rc_xmalloc(strlen(base) + strlen(path) + 1);
+    strcpy(url, base);
     strcat(url, path);
     curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CONNECT_TO, c->connect_to);
     free(url);
+    free(base);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
@@ -311,10 +377,15 @@ static struct curl_slist *set_common(kube_client *c, const char *method,
     }
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, cfg->insecure ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, cfg->insecure ? 0L : 2L);
-    if (cfg->cert_pem) {
-        struct curl_blob cert = {cfg->cert_pem, cfg->cert_len,
-                                 CURL_BLOB_COPY};
-        struct curl_blob key = {cfg->key_pem, cfg->key_len, CURL_BLOB_COPY};
+    /* An exec plugin's certificate, else the kubeconfig's. */
+    const char *cert_pem = cred->cert_pem ? cred->cert_pem : cfg->cert_pem;
+    if (cert_pem) {
+        struct curl_blob cert = {
+            (void *)cert_pem, cred->cert_pem ? cred->cert_len : cfg->cert_len,
+            CURL_BLOB_COPY};
+        struct curl_blob key = {cred->cert_pem ? cred->key_pem : cfg->key_pem,
+                                cred->cert_pem ? cred->key_len : cfg->key_len,
+                                CURL_BLOB_COPY};
         curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cert);
         curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
         curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &key);
@@ -327,7 +398,11 @@ static struct curl_slist *set_common(kube_client *c, const char *method,
 
     struct curl_slist *hdr = NULL;
     hdr = curl_slist_append(hdr, "Accept: application/json");
-    char *tok = kube_config_token(cfg);
+    if (host_hdr) {
+        hdr = curl_slist_append(hdr, host_hdr);
+        free(host_hdr);
+    }
+    const char *tok = cred->token;
     if (tok && *tok) {
         size_t n = strlen(tok) + 32;
         char *line = rc_xmalloc(n);
@@ -335,10 +410,6 @@ static struct curl_slist *set_common(kube_client *c, const char *method,
         hdr = curl_slist_append(hdr, line);
         explicit_bzero(line, n);
         free(line);
-    }
-    if (tok) {
-        explicit_bzero(tok, strlen(tok));
-        free(tok);
     }
     /* No "Expect: 100-continue" round trip before larger bodies. */
     hdr = curl_slist_append(hdr, "Expect:");
@@ -361,25 +432,68 @@ static struct curl_slist *set_common(kube_client *c, const char *method,
     return hdr;
 }
 
-/* One attempt: returns the curl code, *code the HTTP status. */
-static CURLcode perform(kube_client *c, const char *method, const char *path,
-                        const char *ctype, const char *body, size_t len,
-                        long timeout_s, long *code)
+static CURLcode perform_with(kube_client *c, const char *method,
+                             const char *path, const char *ctype,
+                             const char *body, size_t len, long timeout_s,
+                             const kube_credential *cred, long *code)
 {
     rn_buf_reset(&c->body);
     c->retry_after = 0;
     c->errbuf[0] = '\0';
     c->chunk_stopped = false;
     struct curl_slist *hdr =
-        set_common(c, method, path, ctype, body, len, timeout_s);
+        set_common(c, method, path, ctype, body, len, timeout_s, cred);
     CURLcode rc = curl_easy_perform(c->h);
     *code = 0;
     if (rc == CURLE_OK || c->chunk_stopped)
         curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, code);
     curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hdr);
+    curl_easy_setopt(c->h, CURLOPT_CONNECT_TO, NULL);
+    curl_slist_free_all(c->connect_to);
+    c->connect_to = NULL;
     if (c->o.on_response)
         c->o.on_response(c->o.ud, method, rc == CURLE_OK ? *code : 0);
+    return rc;
+}
+
+/* The credential to send, or CURLE_AUTH_ERROR with c->auth_err set. */
+static CURLcode get_credential(kube_client *c, const char *method,
+                               kube_credential *cred)
+{
+    rn_error_clear(&c->auth_err);
+    if (kube_config_credential(c->cfg, cred, &c->auth_err) == 0)
+        return CURLE_OK;
+    if (c->o.on_response)
+        c->o.on_response(c->o.ud, method, 0);
+    return CURLE_AUTH_ERROR;
+}
+
+/* One attempt: returns the curl code, *code the HTTP status. A 401 to an
+ * exec plugin's credential is asked once more with a fresh one, as
+ * client-go refreshes it: the server rejected it before doing anything,
+ * so any verb may be repeated. */
+static CURLcode perform(kube_client *c, const char *method, const char *path,
+                        const char *ctype, const char *body, size_t len,
+                        long timeout_s, long *code)
+{
+    kube_credential cred;
+    *code = 0;
+    CURLcode rc = get_credential(c, method, &cred);
+    if (rc != CURLE_OK)
+        return rc;
+    rc =
+        perform_with(c, method, path, ctype, body, len, timeout_s, &cred, code);
+    if (rc == CURLE_OK && *code == 401 &&
+        kube_config_reject(c->cfg, cred.serial)) {
+        kube_credential_free(&cred);
+        rc = get_credential(c, method, &cred);
+        if (rc != CURLE_OK)
+            return rc;
+        rc = perform_with(c, method, path, ctype, body, len, timeout_s, &cred,
+                          code);
+    }
+    kube_credential_free(&cred);
     return rc;
 }
 
@@ -405,7 +519,8 @@ static bool should_retry(kube_client *c, const char *method,
     if (rc != CURLE_OK)
         return idempotent(method, ctype) && rc != CURLE_ABORTED_BY_CALLBACK &&
                rc != CURLE_PEER_FAILED_VERIFICATION &&
-               rc != CURLE_SSL_CACERT_BADFILE;
+               rc != CURLE_SSL_CACERT_BADFILE &&
+               rc != CURLE_AUTH_ERROR; /* a failed plugin: not again now */
     if (code == 429)
         return true;
     if (code == 500 || code == 502 || code == 503 || code == 504)

@@ -8,16 +8,31 @@
  * namespace files), then ~/.kube/config.
  *
  * From a kubeconfig: the current context's cluster (server, CA data or
- * file, insecure-skip-tls-verify only when it says so) and user (token,
- * tokenFile, client certificate and key as data or files,
- * username/password). Relative file names are resolved against the
- * directory of the kubeconfig that names them. exec and auth-provider
- * plugins are refused with a message; tls-server-name is not supported.
+ * file, tls-server-name, insecure-skip-tls-verify only when it says so)
+ * and user (token, tokenFile, client certificate and key as data or
+ * files, username/password, or an exec credential plugin). Relative file
+ * names are resolved against the directory of the kubeconfig that names
+ * them. auth-provider plugins are refused with a message: kubectl no
+ * longer has them built in either, and each has an exec replacement.
+ *
+ * exec plugins work as in client-go (client.authentication.k8s.io/v1 and
+ * v1beta1): `command` (a relative path with a slash is relative to the
+ * kubeconfig, a bare name is looked up in $PATH) runs without a shell
+ * with `args`, our environment plus `env`, KUBERNETES_EXEC_INFO (with the
+ * cluster when provideClusterInfo is true), stdin from /dev/null and
+ * stderr discarded (only its last line goes into an error message). Its
+ * stdout is an ExecCredential whose status gives a token and/or a client
+ * certificate and key. The credential is cached until its
+ * expirationTimestamp, or until the API server answers 401 with it
+ * (kube_config_reject). A plugin is killed after 30 s or 1 MiB of output.
+ * As in client-go, a static token, basic auth or client certificate in
+ * the same user wins over exec.
  *
  * A token read from a file (in-cluster, or a kubeconfig tokenFile) is read
  * again whenever the file changes, so a rotated service-account token is
- * picked up without a restart. kube_config_token is thread-safe; every
- * other field is read-only after loading.
+ * picked up without a restart. kube_config_token, kube_config_credential
+ * and kube_config_reject are thread-safe; every other field is read-only
+ * after loading. Credentials never appear in error messages.
  */
 #ifndef RC_KUBE_CONFIG_H
 #define RC_KUBE_CONFIG_H
@@ -30,8 +45,34 @@
 
 #include "error.h"
 
+/* A users[].user.exec credential plugin, as loaded. */
+typedef struct kube_exec {
+    char *user;         /* the kubeconfig user's name, for messages */
+    char *kubeconfig;   /* the file that defines the user, for messages */
+    char *command;      /* absolute, or a bare name looked up in $PATH */
+    char **args;        /* NULL-terminated */
+    char **env;         /* "NAME=value", NULL-terminated */
+    char *api_version;  /* client.authentication.k8s.io/v1 or v1beta1 */
+    char *install_hint; /* shown when the command is missing, or NULL */
+    bool cluster_info;  /* provideClusterInfo */
+    int timeout_ms;     /* 0: 30 s; tests lower it */
+} kube_exec;
+
+/* What to authenticate one request with. Owned by the caller; free with
+ * kube_credential_free, which wipes the secrets. */
+typedef struct kube_credential {
+    char *token;     /* bearer token, or NULL */
+    char *cert_pem;  /* client certificate and key from an exec plugin, */
+    size_t cert_len; /* or NULL: then kube_config's own, if any */
+    char *key_pem;
+    size_t key_len;
+    unsigned long serial; /* which plugin run produced it (0: none) */
+} kube_credential;
+
 typedef struct kube_config {
     char *server; /* "https://host:port", no trailing slash */
+    char *tls_server_name; /* name to verify the server's certificate
+                              against instead of the URL's host, or NULL */
     bool insecure; /* only when the kubeconfig asks for it */
     char *ca_pem;  /* CA bundle bytes; NULL: the system store */
     size_t ca_len;
@@ -45,13 +86,18 @@ typedef struct kube_config {
     char *password;
     char *namespace; /* context namespace / in-cluster namespace, or NULL */
     char *source;    /* "in-cluster" or the kubeconfig path, for logs */
+    kube_exec *exec; /* credential plugin, or NULL */
 
-    /* Token file cache, guarded by mu. */
+    /* Token file and exec credential caches, guarded by mu. */
     pthread_mutex_t mu;
     char *file_token;
     time_t file_mtime;
     long file_mtime_ns;
     off_t file_size;
+    kube_credential exec_cred; /* valid when exec_cached */
+    bool exec_cached;
+    time_t exec_expiry;      /* 0: never expires */
+    unsigned long exec_runs; /* plugin runs that gave a credential */
 } kube_config;
 
 /* Everything the loader looks at, so tests need not touch the process
@@ -81,9 +127,23 @@ int kube_config_in_cluster(const char *sa_dir, const char *host,
 void kube_config_free(kube_config *c);
 
 /* The bearer token to send now (malloc'd), or NULL when the config has
- * none. A token file is re-read when its mtime or size changed; if it
- * cannot be read the last good token is kept. */
+ * none or its exec plugin failed. A token file is re-read when its mtime
+ * or size changed; if it cannot be read the last good token is kept. */
 char *kube_config_token(kube_config *c);
+
+/* The credential to send a request with now: the token as
+ * kube_config_token gives it, or what the exec plugin gives, running it
+ * when nothing is cached or the cached credential expired (other threads
+ * wait meanwhile). -1 with err naming the user, the command and what went
+ * wrong when the plugin fails. */
+int kube_config_credential(kube_config *c, kube_credential *out, rn_error *err);
+void kube_credential_free(kube_credential *k);
+
+/* The API server answered 401 to a request made with the credential
+ * numbered `serial`: forget it unless a newer one is cached already. True
+ * when the config has a plugin, so asking again may give a credential the
+ * server accepts. */
+bool kube_config_reject(kube_config *c, unsigned long serial);
 
 /* Base64 (standard alphabet, padding optional, whitespace ignored) to
  * bytes; malloc'd and NUL-terminated. -1 on bad input. */

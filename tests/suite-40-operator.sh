@@ -164,6 +164,16 @@ sleep 2
 t_check "a smaller storage request leaves the claim alone" eval '
     [ "$(jp pvc mlflow-pvc-grow "{.spec.resources.requests.storage}" -n "$NS")" = 3Gi ] &&
     [ "$(cond grow Degraded status)" = False ]'
+# The claim's labels and annotations follow the rendered ones: one taken
+# away, one changed and the keep annotation dropped come back in one
+# patch that leaves the storage request (3Gi, above the 2Gi asked) and a
+# label someone else added alone.
+k label pvc mlflow-pvc-grow -n "$NS" app- component=other team=data --overwrite >/dev/null
+k annotate pvc mlflow-pvc-grow -n "$NS" helm.sh/resource-policy- >/dev/null
+t_check "a claim's rendered labels and annotations come back, a hand-added label stays" eventually 15 eval '
+    [ "$(jp pvc mlflow-pvc-grow "{.metadata.labels.app}/{.metadata.labels.component}/{.metadata.labels.team}/{.metadata.annotations.helm\.sh/resource-policy}" -n "$NS")" = mlflow/mlflow/data/keep ]'
+t_check "relabelling the claim keeps its storage request" eval '
+    [ "$(jp pvc mlflow-pvc-grow "{.spec.resources.requests.storage}" -n "$NS")" = 3Gi ]'
 k delete mlflow grow --wait=false >/dev/null
 
 k patch mlflow mlflow --type json -p '[{"op":"remove","path":"/spec/storage"}]' >/dev/null
@@ -192,6 +202,37 @@ t_check "without CEL: nothing is applied for the invalid spec" eval '
     [ -z "$(jp serviceaccount mlflow-bad-sa "{.metadata.name}" -n "$NS")" ]'
 t_check "the failure is an Event with its reason" eventually 10 eval '
     k get events -n default --field-selector involvedObject.name=bad,reason=RenderFailed -o name | has .'
+# The same failure again (valid in between, then invalid the same way) is
+# counted on its one Event, which keeps its name; reconciling the failure
+# once more (a new generation, same message) adds nothing.
+bad_uid=$(jp mlflow bad '{.metadata.uid}')
+render_failed_events() { # NAME=COUNT of each RenderFailed Event about bad
+    k get events -n default --field-selector "involvedObject.uid=$bad_uid,reason=RenderFailed" \
+        -o jsonpath='{range .items[*]}{.metadata.name}={.count}{"\n"}{end}'
+}
+ev1=$(render_failed_events)
+mlflow_apply bad "{serveArtifacts: true}"
+eventually 15 eval '[ "$(cond bad Degraded reason)" != RenderFailed ] && [ -n "$(cond bad Degraded reason)" ]'
+mlflow_apply bad "$bad_spec"
+t_check "a repeated failure counts on its one Event: count 2, same name" eventually 15 eval '
+    [ "$(render_failed_events)" = "${ev1%=1}=2" ] && [ "${ev1%=1}" != "$ev1" ]'
+gen=$(jp mlflow bad '{.metadata.generation}')
+k patch mlflow bad --type merge -p '{"spec":{"workers":2}}' >/dev/null
+eventually 15 eval '[ "$(jp mlflow bad "{.status.observedGeneration}")" -gt "$gen" ]'
+t_check "reconciling the same failure again adds no Event and no count" eval '
+    [ "$(render_failed_events)" = "${ev1%=1}=2" ]'
+# A restarted operator knows no count: its create meets the Event (409),
+# reads it (with the role's verbs: create and patch) and counts on it.
+stop_operator main TERM
+start_operator main --namespace "$NS" \
+    --health-probe-bind-address "127.0.0.1:$HP" --metrics-bind-address "127.0.0.1:$MP" \
+    --resync-period 3s --discovery-interval 1s
+eventually 30 curl -fsS "http://127.0.0.1:$HP/readyz"
+mlflow_apply bad "{serveArtifacts: true}"
+eventually 15 eval '[ "$(cond bad Degraded reason)" = Reconciled ]'
+mlflow_apply bad "$bad_spec"
+t_check "after a restart the same failure counts on the same Event: count 3" eventually 15 eval '
+    [ "$(render_failed_events)" = "${ev1%=1}=3" ]'
 k delete mlflow bad >/dev/null
 k apply -f config/crd/mlflow.opendatahub.io_mlflows.yaml >/dev/null
 
@@ -276,6 +317,71 @@ t_check "delete the MLflow: the garbage collector takes its objects" eventually 
 # --- shutdown ----------------------------------------------------------------
 stop_operator main TERM
 t_check "SIGTERM: clean exit 0" [ "$STOP_RC" = 0 ]
+
+# --- exec credential plugin, tls-server-name ----------------------------------
+# A kubeconfig whose user is an exec plugin (a relative command: resolved
+# against the kubeconfig's directory) that prints a token the API server
+# rejects, then the operator's token once asked again after the 401; its
+# cluster is dialled at 127.0.0.1 but verified as kubernetes.default.svc,
+# a name of the test certificate that is not the URL's host. Then the same
+# with a name the certificate does not have.
+exec_kubeconfig() { # FILE TLS-SERVER-NAME
+    cat >"$1" <<KC
+apiVersion: v1
+kind: Config
+current-context: exec
+clusters:
+- name: exec
+  cluster:
+    server: $CP_SERVER
+    certificate-authority: $CP_DIR/pki/ca.crt
+    tls-server-name: $2
+contexts:
+- name: exec
+  context: {cluster: exec, user: exec-plugin}
+users:
+- name: exec-plugin
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: ./exec-plugin.sh
+      args: [--token-file, $CP_DIR/exec-token]
+      interactiveMode: Never
+      provideClusterInfo: true
+KC
+}
+printf '%s' "$CP_OPERATOR_TOKEN" >"$CP_DIR/exec-token"
+cat >"$CP_DIR/exec-plugin.sh" <<'SH'
+#!/bin/sh
+# --token-file FILE: an ExecCredential with the token in FILE, except on
+# the first run.
+runs=${2%/*}/exec-runs
+echo "$KUBERNETES_EXEC_INFO" >>"$runs"
+token=$(cat "$2")
+[ "$(wc -l <"$runs")" -gt 1 ] || token=not-a-valid-token
+printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\n' "$token"
+SH
+chmod +x "$CP_DIR/exec-plugin.sh"
+exec_kubeconfig "$CP_DIR/exec.kubeconfig" kubernetes.default.svc
+exec_kubeconfig "$CP_DIR/exec-wrong.kubeconfig" wrong.example
+HX=$(_cp_free_port)
+CP_OPERATOR_KUBECONFIG=$CP_DIR/exec.kubeconfig start_operator exec --namespace "$NS" \
+    --health-probe-bind-address "127.0.0.1:$HX" --metrics-bind-address 0
+t_check "exec plugin + tls-server-name: the operator authenticates and becomes ready" \
+    eventually 15 curl -fsS "http://127.0.0.1:$HX/readyz"
+t_check "after the 401 to its first token the plugin ran once more, no more" \
+    [ "$(wc -l <"$CP_DIR/exec-runs")" -eq 2 ]
+t_check "the plugin got the cluster, tls-server-name included" \
+    has -F '"tls-server-name":"kubernetes.default.svc"' "$CP_DIR/exec-runs"
+stop_operator exec TERM
+HX=$(_cp_free_port)
+CP_OPERATOR_KUBECONFIG=$CP_DIR/exec-wrong.kubeconfig start_operator execbad --namespace "$NS" \
+    --health-probe-bind-address "127.0.0.1:$HX" --metrics-bind-address 0
+t_check "tls-server-name wrong.example: the certificate is checked against that name" \
+    eventually 10 has -E "target host ?name 'wrong\.example'" "$CP_DIR/op-execbad.log"
+t_check "tls-server-name wrong.example: never ready" eval '
+    ! curl -fsS --max-time 2 "http://127.0.0.1:$HX/readyz" 2>/dev/null'
+stop_operator execbad TERM
 
 # --- leader election ---------------------------------------------------------
 LE=(--leader-elect --leader-election-namespace "$NS" --lease-duration 4s
