@@ -87,7 +87,8 @@ run: build ## Run the operator on this machine against the current kubeconfig (M
 	@$(KUBECTL) get crd mlflows.mlflow.opendatahub.io >/dev/null 2>&1 || \
 	  { echo "make run: the MLflow CRD is not installed: run make install first" >&2; exit 1; }
 	$(BIN)/reconciler --mode=$(MODE) $(if $(RUN_NAMESPACE),--namespace=$(RUN_NAMESPACE)) \
-	  --health-probe-bind-address=:8081 --metrics-bind-address=:8080
+	  --health-probe-bind-address=127.0.0.1:8081 \
+	  --metrics-bind-address=127.0.0.1:8080 --metrics-secure=false
 
 install: ## Install the MLflow CRD into the current cluster
 	$(_need_cluster)

@@ -28,14 +28,17 @@
 #include "leader.h"
 #include "log.h"
 #include "metrics.h"
+#include "metrics_auth.h"
 #include "serve.h"
+#include "tls_cert.h"
 
 #define VERSION "0.1.0"
 
 typedef struct flags {
     const char *mode, *namespace, *kubeconfig, *health_addr, *metrics_addr;
     const char *lease_id, *lease_ns, *chart_dir, *log_level;
-    bool leader_elect;
+    const char *cert_dir, *cert_name, *cert_key;
+    bool leader_elect, metrics_secure;
     int lease_s, renew_s, retry_s, resync_s, discovery_s, workers;
     int watch_timeout_s;
 } flags;
@@ -60,7 +63,14 @@ static void usage(FILE *f)
         "  --lease-duration D --renew-deadline D --retry-period D\n"
         "                                    default 15s, 10s, 2s\n"
         "  --health-probe-bind-address ADDR  /healthz, /readyz (default :8081; 0: off)\n"
-        "  --metrics-bind-address ADDR       /metrics (default :8080; 0: off)\n"
+        "  --metrics-bind-address ADDR       /metrics (default :8443; 0: off)\n"
+        "  --metrics-secure[=false]          /metrics over HTTPS, for callers whose\n"
+        "                                    bearer token may get /metrics\n"
+        "                                    (TokenReview, SubjectAccessReview;\n"
+        "                                    default true)\n"
+        "  --metrics-cert-path DIR           its certificate (default: self-signed)\n"
+        "  --metrics-cert-name NAME          in DIR (default tls.crt)\n"
+        "  --metrics-cert-key NAME           in DIR (default tls.key)\n"
         "  --resync-period D                 reconcile everything every D (default 10m)\n"
         "  --discovery-interval D            look for HTTPRoute/ConsoleLink APIs (default 30s)\n"
         "  --workers N                       concurrent reconciles (default 4)\n"
@@ -111,7 +121,10 @@ static int parse_flags(int argc, char **argv, flags *f)
 {
     *f = (flags){.mode = "opendatahub",
                  .health_addr = ":8081",
-                 .metrics_addr = ":8080",
+                 .metrics_addr = ":8443",
+                 .metrics_secure = true,
+                 .cert_name = "tls.crt",
+                 .cert_key = "tls.key",
                  .lease_id = "mlflow-operator-lock",
                  .log_level = "info",
                  .lease_s = 15,
@@ -141,8 +154,19 @@ static int parse_flags(int argc, char **argv, flags *f)
             printf("reconciler %s\n", VERSION);
             exit(0);
         }
-        if (strcmp(name, "--leader-elect") == 0) {
-            f->leader_elect = !eq || strcmp(eq + 1, "true") == 0;
+        bool *boolean = strcmp(name, "--leader-elect") == 0 ? &f->leader_elect
+                        : strcmp(name, "--metrics-secure") == 0
+                            ? &f->metrics_secure
+                            : NULL;
+        if (boolean) {
+            if (eq && strcmp(eq + 1, "true") != 0 &&
+                strcmp(eq + 1, "false") != 0) {
+                fprintf(stderr, "reconciler: %s: true or false, not "
+                                "\"%s\"\n",
+                        name, eq + 1);
+                return -1;
+            }
+            *boolean = !eq || strcmp(eq + 1, "true") == 0;
             continue;
         }
         if (eq)
@@ -164,6 +188,9 @@ static int parse_flags(int argc, char **argv, flags *f)
             {"--kubeconfig", &f->kubeconfig, NULL},
             {"--health-probe-bind-address", &f->health_addr, NULL},
             {"--metrics-bind-address", &f->metrics_addr, NULL},
+            {"--metrics-cert-path", &f->cert_dir, NULL},
+            {"--metrics-cert-name", &f->cert_name, NULL},
+            {"--metrics-cert-key", &f->cert_key, NULL},
             {"--leader-election-id", &f->lease_id, NULL},
             {"--leader-election-namespace", &f->lease_ns, NULL},
             {"--chart", &f->chart_dir, NULL},
@@ -302,6 +329,11 @@ static void on_response(void *ud, const char *verb, long code)
     metrics_api_request(ud, verb, code);
 }
 
+static int authorize(void *ud, const char *authorization, const char *path)
+{
+    return metrics_auth_check(ud, authorization, path);
+}
+
 static int run(app *ap, kube_config *cfg, const rn_chart *chart)
 {
     flags *f = &ap->f;
@@ -411,6 +443,8 @@ int main(int argc, char **argv)
     rn_arena *arena = rn_arena_new();
     rn_chart *chart = NULL;
     serve *srv = NULL;
+    tls_cert *tls = NULL;
+    metrics_auth *auth = NULL;
     rn_error err;
     rn_error_clear(&err);
     kube_config_env env;
@@ -423,8 +457,23 @@ int main(int argc, char **argv)
     }
     ap.m = metrics_new();
     metrics_set_collector(ap.m, collect, &ap);
+    bool metrics_on = ap.f.metrics_addr && *ap.f.metrics_addr &&
+                      strcmp(ap.f.metrics_addr, "0") != 0;
+    if (metrics_on && ap.f.metrics_secure) {
+        if (tls_cert_new(ap.f.cert_dir, ap.f.cert_name, ap.f.cert_key, ap.log,
+                         &tls, &err) < 0) {
+            log_msg(ap.log, LOG_ERROR, NULL, "%s", err.msg);
+            goto out;
+        }
+        auth = metrics_auth_new(
+            cfg, &(kube_client_opts){.on_response = on_response, .ud = ap.m},
+            ap.log);
+    }
     serve_opts so = {.health_addr = ap.f.health_addr,
                      .metrics_addr = ap.f.metrics_addr,
+                     .metrics_tls = tls,
+                     .authorize = auth ? authorize : NULL,
+                     .aud = auth,
                      .ready = is_ready,
                      .ud = &ap,
                      .m = ap.m,
@@ -442,6 +491,8 @@ int main(int argc, char **argv)
             rc ? ": leadership lost" : "");
 out:
     serve_stop(srv);
+    metrics_auth_free(auth);
+    tls_cert_free(tls);
     leader_free(ap.lead);
     metrics_free(ap.m);
     kube_config_free(cfg);

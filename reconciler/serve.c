@@ -1,13 +1,15 @@
 /*
  * serve.c — health and metrics endpoints (see serve.h).
  *
- * One thread polls both listening sockets, a wake-up pipe and up to
- * SERVE_MAX_CONN client connections. A connection sends one request (at
- * most SERVE_MAX_REQ bytes of request line and headers, within
- * SERVE_DEADLINE_MS), gets one response with `Connection: close`, and is
- * closed: what kubelet probes and Prometheus scrapes need, and nothing a
- * slow or hostile client can hold up for long. A request body is never
- * read; only GET and HEAD are served.
+ * Each endpoint has a thread that polls its listening socket, a wake-up
+ * pipe and up to SERVE_MAX_CONN client connections; two threads, so a
+ * scrape waiting for the API server to review its token never delays a
+ * kubelet probe. A connection makes its TLS handshake (HTTPS metrics),
+ * sends one request (at most SERVE_MAX_REQ bytes of request line and
+ * headers, all within SERVE_DEADLINE_MS), gets one response with
+ * `Connection: close`, and is closed: what kubelet probes and Prometheus
+ * scrapes need, and nothing a slow or hostile client can hold up for
+ * long. A request body is never read; only GET and HEAD are served.
  */
 #define _GNU_SOURCE /* accept4, pipe2 */
 #include "serve.h"
@@ -24,31 +26,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
-#define SERVE_MAX_CONN 32
-#define SERVE_MAX_REQ 4096
+#include <openssl/err.h>
+
+#define SERVE_MAX_CONN 16 /* per endpoint */
+#define SERVE_MAX_REQ 8192 /* a bearer token may be a few kB */
 #define SERVE_DEADLINE_MS 5000
 
 typedef enum { EP_HEALTH, EP_METRICS } endpoint;
 
 typedef struct conn {
-    int fd; /* -1: free slot */
-    endpoint ep;
+    int fd;          /* -1: free slot */
+    SSL *ssl;        /* HTTPS, or NULL */
+    bool want_write; /* the TLS handshake waits to write */
     long long deadline;
     size_t len;
     char req[SERVE_MAX_REQ + 1];
 } conn;
 
-struct serve {
-    serve_opts o;
-    int listen_fd[2]; /* by endpoint; -1 when off */
-    int wake[2];      /* a byte on wake[1] stops the thread */
+typedef struct loop {
+    struct serve *s;
+    endpoint ep;
+    int listen_fd; /* -1 when off */
+    int wake[2];   /* a byte on wake[1] stops the thread */
     pthread_t thread;
     bool running;
     conn conns[SERVE_MAX_CONN];
+} loop;
+
+struct serve {
+    serve_opts o;
+    loop loops[2]; /* by endpoint */
 };
 
 int serve_parse_addr(const char *s, struct sockaddr_storage *ss,
@@ -96,10 +108,16 @@ int serve_parse_addr(const char *s, struct sockaddr_storage *ss,
 /* ---- responses ---- */
 
 /* Write all of buf, or give up (the client is gone or stalled). */
-static void write_all(int fd, const char *buf, size_t len)
+static void write_all(conn *c, const char *buf, size_t len)
 {
+    if (c->ssl) {
+        size_t n;
+        if (len && SSL_write_ex(c->ssl, buf, len, &n) != 1)
+            ERR_clear_error();
+        return;
+    }
     while (len > 0) {
-        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+        ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -109,60 +127,117 @@ static void write_all(int fd, const char *buf, size_t len)
     }
 }
 
-static void respond(int fd, int code, const char *ctype, const char *body,
+static void respond(conn *c, int code, const char *ctype, const char *body,
                     size_t len, bool head)
 {
     const char *text = code == 200   ? "OK"
+                       : code == 400 ? "Bad Request"
+                       : code == 401 ? "Unauthorized"
+                       : code == 403 ? "Forbidden"
                        : code == 404 ? "Not Found"
                        : code == 405 ? "Method Not Allowed"
-                       : code == 400 ? "Bad Request"
                                      : "Service Unavailable";
-    char hdr[256];
+    char hdr[320];
     int n = snprintf(hdr, sizeof hdr,
                      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
-                     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                     code, text, ctype, len);
-    write_all(fd, hdr, (size_t)n);
+                     "Content-Length: %zu\r\n%sConnection: close\r\n\r\n",
+                     code, text, ctype, len,
+                     code == 401 ? "WWW-Authenticate: Bearer "
+                                   "realm=\"mlflow-operator\"\r\n"
+                                 : "");
+    write_all(c, hdr, (size_t)n);
     if (!head)
-        write_all(fd, body, len);
+        write_all(c, body, len);
 }
 
-static void text(int fd, int code, const char *body, bool head)
+static void text(conn *c, int code, const char *body, bool head)
 {
-    respond(fd, code, "text/plain; charset=utf-8", body, strlen(body), head);
+    respond(c, code, "text/plain; charset=utf-8", body, strlen(body), head);
+}
+
+/* The value of header `name` in the header lines at `h`, trimmed, cut
+ * into `out`; NULL when absent (or longer than out). */
+static const char *header(const char *h, const char *name, char *out,
+                          size_t n)
+{
+    size_t nl = strlen(name);
+    while (*h && *h != '\r' && *h != '\n') {
+        const char *eol = h + strcspn(h, "\r\n");
+        if ((size_t)(eol - h) > nl && h[nl] == ':' &&
+            strncasecmp(h, name, nl) == 0) {
+            const char *v = h + nl + 1;
+            while (v < eol && (*v == ' ' || *v == '\t'))
+                v++;
+            size_t vl = (size_t)(eol - v);
+            while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+                vl--;
+            if (vl >= n)
+                return NULL;
+            memcpy(out, v, vl);
+            out[vl] = '\0';
+            return out;
+        }
+        h = eol;
+        if (*h == '\r')
+            h++;
+        if (*h == '\n')
+            h++;
+    }
+    return NULL;
 }
 
 /* Answer the complete request in c->req. */
-static void handle(serve *s, conn *c)
+static void handle(serve *s, loop *l, conn *c)
 {
-    char *line_end = strstr(c->req, "\r\n");
-    if (line_end)
+    char *line_end = c->req + strcspn(c->req, "\r\n");
+    const char *headers = line_end;
+    if (*line_end) {
+        headers = line_end + (line_end[0] == '\r' && line_end[1] == '\n' ? 2
+                                                                         : 1);
         *line_end = '\0';
+    }
     char method[8], target[256], version[16];
     if (sscanf(c->req, "%7s %255s %15s", method, target, version) != 3 ||
         strncmp(version, "HTTP/1.", 7) != 0) {
-        text(c->fd, 400, "bad request\n", false);
+        text(c, 400, "bad request\n", false);
         return;
     }
     bool head = strcmp(method, "HEAD") == 0;
     if (!head && strcmp(method, "GET") != 0) {
-        text(c->fd, 405, "method not allowed\n", false);
+        text(c, 405, "method not allowed\n", false);
         return;
     }
     target[strcspn(target, "?")] = '\0';
-    if (c->ep == EP_HEALTH && strcmp(target, "/healthz") == 0) {
-        text(c->fd, 200, "ok", head);
-    } else if (c->ep == EP_HEALTH && strcmp(target, "/readyz") == 0) {
+    if (l->ep == EP_HEALTH && strcmp(target, "/healthz") == 0) {
+        text(c, 200, "ok", head);
+    } else if (l->ep == EP_HEALTH && strcmp(target, "/readyz") == 0) {
         bool ready = !s->o.ready || s->o.ready(s->o.ud);
-        text(c->fd, ready ? 200 : 503, ready ? "ok" : "not ready", head);
-    } else if (c->ep == EP_METRICS && strcmp(target, "/metrics") == 0) {
+        text(c, ready ? 200 : 503, ready ? "ok" : "not ready", head);
+    } else if (l->ep == EP_METRICS && strcmp(target, "/metrics") == 0) {
+        char authz[SERVE_MAX_REQ];
+        int code = s->o.authorize
+                       ? s->o.authorize(s->o.aud,
+                                        header(headers, "Authorization",
+                                               authz, sizeof authz),
+                                        target)
+                       : 200;
+        explicit_bzero(authz, sizeof authz);
+        if (code != 200) {
+            text(c, code,
+                 code == 401   ? "Unauthorized: send a bearer token\n"
+                 : code == 403 ? "Forbidden: the token may not get "
+                                 "/metrics\n"
+                               : "cannot check the token now\n",
+                 head);
+            return;
+        }
         rn_buf b = RN_BUF_INIT;
         metrics_render(s->o.m, &b);
-        respond(c->fd, 200, "text/plain; version=0.0.4; charset=utf-8",
+        respond(c, 200, "text/plain; version=0.0.4; charset=utf-8",
                 b.len ? b.data : "", b.len, head);
         rn_buf_free(&b);
     } else {
-        text(c->fd, 404, "404 not found\n", head);
+        text(c, 404, "404 not found\n", head);
     }
 }
 
@@ -170,35 +245,75 @@ static void handle(serve *s, conn *c)
 
 static void conn_close(conn *c)
 {
+    if (c->ssl) {
+        SSL_free(c->ssl);
+        c->ssl = NULL;
+        ERR_clear_error();
+    }
     close(c->fd);
     c->fd = -1;
+    explicit_bzero(c->req, c->len);
+    c->len = 0;
 }
 
-static void accept_one(serve *s, endpoint ep)
+static void accept_one(serve *s, loop *l)
 {
-    int fd = accept4(s->listen_fd[ep], NULL, NULL,
-                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd = accept4(l->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0)
         return;
     for (int i = 0; i < SERVE_MAX_CONN; i++)
-        if (s->conns[i].fd < 0) {
-            conn *c = &s->conns[i];
+        if (l->conns[i].fd < 0) {
+            conn *c = &l->conns[i];
             c->fd = fd;
-            c->ep = ep;
             c->len = 0;
+            c->want_write = false;
             c->deadline = rc_now_ms() + SERVE_DEADLINE_MS;
+            if (l->ep == EP_METRICS && s->o.metrics_tls) {
+                c->ssl = SSL_new(tls_cert_ctx(s->o.metrics_tls));
+                if (!c->ssl || SSL_set_fd(c->ssl, fd) != 1) {
+                    conn_close(c);
+                    return;
+                }
+                SSL_set_accept_state(c->ssl);
+            }
             return;
         }
     close(fd); /* full: the client retries */
 }
 
-/* More bytes of a request; answer it once the headers are complete. */
-static void read_some(serve *s, conn *c)
+/* Read into the request buffer: >0 bytes, 0 to wait for more, -1 when
+ * the connection is over (closed, reset, a failed handshake). */
+static ssize_t conn_read(conn *c)
 {
-    ssize_t n = recv(c->fd, c->req + c->len, SERVE_MAX_REQ - c->len, 0);
+    size_t room = SERVE_MAX_REQ - c->len;
+    if (c->ssl) {
+        size_t n = 0;
+        c->want_write = false;
+        if (SSL_read_ex(c->ssl, c->req + c->len, room, &n) == 1)
+            return (ssize_t)n;
+        int e = SSL_get_error(c->ssl, 0);
+        ERR_clear_error();
+        if (e == SSL_ERROR_WANT_READ)
+            return 0;
+        if (e == SSL_ERROR_WANT_WRITE) {
+            c->want_write = true;
+            return 0;
+        }
+        return -1;
+    }
+    ssize_t n = recv(c->fd, c->req + c->len, room, 0);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return 0;
+    return n <= 0 ? -1 : n;
+}
+
+/* More bytes of a request; answer it once the headers are complete. */
+static void read_some(serve *s, loop *l, conn *c)
+{
+    ssize_t n = conn_read(c);
+    if (n == 0)
         return;
-    if (n <= 0) {
+    if (n < 0) {
         conn_close(c);
         return;
     }
@@ -209,28 +324,30 @@ static void read_some(serve *s, conn *c)
         fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
         struct timeval tv = {.tv_sec = 5};
         setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        handle(s, c);
+        setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        handle(s, l, c);
+        if (c->ssl && SSL_shutdown(c->ssl) < 0)
+            ERR_clear_error();
         conn_close(c);
     } else if (c->len == SERVE_MAX_REQ) {
-        text(c->fd, 400, "request too large\n", false);
+        text(c, 400, "request too large\n", false);
         conn_close(c);
     }
 }
 
-static void *serve_main(void *arg)
+static void *loop_main(void *arg)
 {
-    serve *s = arg;
-    struct pollfd pfd[3 + SERVE_MAX_CONN];
-    conn *owner[3 + SERVE_MAX_CONN];
+    loop *l = arg;
+    serve *s = l->s;
+    struct pollfd pfd[2 + SERVE_MAX_CONN];
+    conn *owner[2 + SERVE_MAX_CONN];
     for (;;) {
         int n = 0;
-        pfd[n++] = (struct pollfd){.fd = s->wake[0], .events = POLLIN};
-        for (int e = 0; e < 2; e++)
-            pfd[n++] = (struct pollfd){.fd = s->listen_fd[e],
-                                       .events = POLLIN};
+        pfd[n++] = (struct pollfd){.fd = l->wake[0], .events = POLLIN};
+        pfd[n++] = (struct pollfd){.fd = l->listen_fd, .events = POLLIN};
         long long now = rc_now_ms(), next = now + SERVE_DEADLINE_MS;
         for (int i = 0; i < SERVE_MAX_CONN; i++) {
-            conn *c = &s->conns[i];
+            conn *c = &l->conns[i];
             if (c->fd < 0)
                 continue;
             if (c->deadline <= now) {
@@ -240,7 +357,8 @@ static void *serve_main(void *arg)
             if (c->deadline < next)
                 next = c->deadline;
             owner[n] = c;
-            pfd[n++] = (struct pollfd){.fd = c->fd, .events = POLLIN};
+            pfd[n++] = (struct pollfd){
+                .fd = c->fd, .events = c->want_write ? POLLOUT : POLLIN};
         }
         int rc = poll(pfd, (nfds_t)n, (int)(next - now));
         if (rc < 0 && errno != EINTR)
@@ -249,12 +367,11 @@ static void *serve_main(void *arg)
             continue;
         if (pfd[0].revents)
             break;
-        for (int e = 0; e < 2; e++)
-            if (pfd[1 + e].revents & POLLIN)
-                accept_one(s, (endpoint)e);
-        for (int i = 3; i < n; i++)
+        if (pfd[1].revents & POLLIN)
+            accept_one(s, l);
+        for (int i = 2; i < n; i++)
             if (pfd[i].revents && owner[i]->fd == pfd[i].fd)
-                read_some(s, owner[i]);
+                read_some(s, l, owner[i]);
     }
     return NULL;
 }
@@ -289,22 +406,35 @@ int serve_start(const serve_opts *o, serve **out, rn_error *err)
 {
     serve *s = rc_xcalloc(1, sizeof *s);
     s->o = *o;
-    s->listen_fd[0] = s->listen_fd[1] = -1;
-    s->wake[0] = s->wake[1] = -1;
-    for (int i = 0; i < SERVE_MAX_CONN; i++)
-        s->conns[i].fd = -1;
-    if (listen_on(o->health_addr, &s->listen_fd[EP_HEALTH], err) < 0 ||
-        listen_on(o->metrics_addr, &s->listen_fd[EP_METRICS], err) < 0) {
-        serve_stop(s);
-        return -1;
+    const char *addr[2] = {o->health_addr, o->metrics_addr};
+    for (int e = 0; e < 2; e++) {
+        loop *l = &s->loops[e];
+        l->s = s;
+        l->ep = (endpoint)e;
+        l->listen_fd = l->wake[0] = l->wake[1] = -1;
+        for (int i = 0; i < SERVE_MAX_CONN; i++)
+            l->conns[i].fd = -1;
     }
-    if (pipe2(s->wake, O_CLOEXEC) < 0 ||
-        pthread_create(&s->thread, NULL, serve_main, s) != 0) {
-        serve_stop(s);
-        return rn_error_set(err, "cannot start the HTTP endpoints: %s",
-                            strerror(errno));
+    for (int e = 0; e < 2; e++) {
+        loop *l = &s->loops[e];
+        if (listen_on(addr[e], &l->listen_fd, err) < 0) {
+            serve_stop(s);
+            return -1;
+        }
     }
-    s->running = true;
+    for (int e = 0; e < 2; e++) {
+        loop *l = &s->loops[e];
+        if (l->listen_fd < 0)
+            continue;
+        if (pipe2(l->wake, O_CLOEXEC) < 0 ||
+            pthread_create(&l->thread, NULL, loop_main, l) != 0) {
+            int errnum = errno;
+            serve_stop(s);
+            return rn_error_set(err, "cannot start the HTTP endpoints: %s",
+                                strerror(errnum));
+        }
+        l->running = true;
+    }
     *out = s;
     return 0;
 }
@@ -313,20 +443,22 @@ void serve_stop(serve *s)
 {
     if (!s)
         return;
-    if (s->running) {
-        char b = 1;
-        while (write(s->wake[1], &b, 1) < 0 && errno == EINTR)
-            ;
-        pthread_join(s->thread, NULL);
-    }
-    for (int i = 0; i < SERVE_MAX_CONN; i++)
-        if (s->conns[i].fd >= 0)
-            close(s->conns[i].fd);
-    for (int i = 0; i < 2; i++) {
-        if (s->listen_fd[i] >= 0)
-            close(s->listen_fd[i]);
-        if (s->wake[i] >= 0)
-            close(s->wake[i]);
+    for (int e = 0; e < 2; e++) {
+        loop *l = &s->loops[e];
+        if (l->running) {
+            char b = 1;
+            while (write(l->wake[1], &b, 1) < 0 && errno == EINTR)
+                ;
+            pthread_join(l->thread, NULL);
+        }
+        for (int i = 0; i < SERVE_MAX_CONN; i++)
+            if (l->conns[i].fd >= 0)
+                conn_close(&l->conns[i]);
+        if (l->listen_fd >= 0)
+            close(l->listen_fd);
+        for (int i = 0; i < 2; i++)
+            if (l->wake[i] >= 0)
+                close(l->wake[i]);
     }
     free(s);
 }

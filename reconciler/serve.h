@@ -1,8 +1,10 @@
 /*
- * serve.h — the operator's HTTP endpoints, served by one small thread of
- * its own (plain HTTP/1.1, GET and HEAD, one request per connection):
- * /healthz and /readyz on the health-probe address, /metrics on the
- * metrics address (each may be "0" to turn it off). Addresses are written
+ * serve.h — the operator's HTTP endpoints, each served by a small thread
+ * of its own (HTTP/1.1, GET and HEAD, one request per connection):
+ * /healthz and /readyz on the health-probe address (plain HTTP, as
+ * kubelet probes), /metrics on the metrics address (HTTPS with
+ * `metrics_tls`, and only for the clients `authorize` lets through). Each
+ * address may be "0" to turn it off. Addresses are written
  * as Go's net.Listen takes them: ":8081", "127.0.0.1:8081", "[::1]:8081",
  * "localhost:8081".
  *
@@ -19,10 +21,16 @@
 #include "error.h"
 #include "log.h"
 #include "metrics.h"
+#include "tls_cert.h"
 
 typedef struct serve_opts {
     const char *health_addr;
     const char *metrics_addr;
+    tls_cert *metrics_tls; /* borrowed; NULL: plain HTTP */
+    /* The HTTP status for a request to `path` with this Authorization
+     * header value (NULL when absent): 200 serves it. NULL: no check. */
+    int (*authorize)(void *aud, const char *authorization, const char *path);
+    void *aud;
     bool (*ready)(void *ud);
     void *ud;
     metrics *m;

@@ -78,7 +78,7 @@ cp_start_controller_manager
 HP=$(_cp_free_port)
 MP=$(_cp_free_port)
 start_operator main --namespace "$NS" \
-    --health-probe-bind-address "127.0.0.1:$HP" --metrics-bind-address "127.0.0.1:$MP" \
+    --health-probe-bind-address "127.0.0.1:$HP" --metrics-bind-address "127.0.0.1:$MP" --metrics-secure=false \
     --resync-period 3s --discovery-interval 1s
 t_check "operator becomes ready (/readyz)" eventually 30 curl -fsS "http://127.0.0.1:$HP/readyz"
 t_check "/healthz answers" curl -fsS -o /dev/null "http://127.0.0.1:$HP/healthz"
@@ -225,7 +225,7 @@ t_check "reconciling the same failure again adds no Event and no count" eval '
 # reads it (with the role's verbs: create and patch) and counts on it.
 stop_operator main TERM
 start_operator main --namespace "$NS" \
-    --health-probe-bind-address "127.0.0.1:$HP" --metrics-bind-address "127.0.0.1:$MP" \
+    --health-probe-bind-address "127.0.0.1:$HP" --metrics-bind-address "127.0.0.1:$MP" --metrics-secure=false \
     --resync-period 3s --discovery-interval 1s
 eventually 30 curl -fsS "http://127.0.0.1:$HP/readyz"
 mlflow_apply bad "{serveArtifacts: true}"
@@ -383,6 +383,94 @@ t_check "tls-server-name wrong.example: never ready" eval '
     ! curl -fsS --max-time 2 "http://127.0.0.1:$HX/readyz" 2>/dev/null'
 stop_operator execbad TERM
 
+# --- secure metrics ----------------------------------------------------------
+# /metrics over HTTPS, for bearer tokens the API server says may get it
+# (TokenReview, SubjectAccessReview). The operators here are standbys for
+# a Lease someone else holds: they serve their endpoints and reconcile
+# nothing.
+mcert() { # DIR CN: a key and a certificate for 127.0.0.1 signed by the test CA
+    mkdir -p "$1" &&
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+            -keyout "$1/key.new" -out "$1/csr" -subj "/CN=$2" 2>/dev/null &&
+        openssl x509 -req -in "$1/csr" -CA "$CP_DIR/mca.crt" -CAkey "$CP_DIR/mca.key" \
+            -CAcreateserial -days 1 -out "$1/crt.new" \
+            -extfile <(printf 'subjectAltName=IP:127.0.0.1\n') 2>/dev/null &&
+        mv "$1/key.new" "$1/tls.key" && mv "$1/crt.new" "$1/tls.crt"
+}
+served_cn() { # PORT: the subject of the certificate served there
+    openssl s_client -connect "127.0.0.1:$1" </dev/null 2>/dev/null |
+        openssl x509 -noout -subject 2>/dev/null
+}
+scrape() { # PORT TOKEN [curl args]: the HTTP status of a scrape
+    local port=$1 token=$2
+    shift 2
+    curl -s -o "$CP_DIR/scrape.out" -w '%{http_code}' --max-time 10 \
+        ${token:+-H "Authorization: Bearer $token"} "$@" "https://127.0.0.1:$port/metrics"
+}
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+    -keyout "$CP_DIR/mca.key" -out "$CP_DIR/mca.crt" -subj /CN=metrics-test-ca 2>/dev/null
+mcert "$CP_DIR/mcert" first-cert
+reader_role=$(k get clusterrole -o name | grep -m1 'metrics-reader$')
+now=$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)
+{ k create serviceaccount scraper -n "$NS" && k create serviceaccount nobody -n "$NS" &&
+    k create clusterrolebinding scraper-metrics --clusterrole "${reader_role#*/}" \
+        --serviceaccount "$NS:scraper" &&
+    k apply -f - <<LEASE; } >/dev/null
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: held-elsewhere, namespace: $NS}
+spec: {holderIdentity: someone-else, leaseDurationSeconds: 3600, acquireTime: "$now", renewTime: "$now"}
+LEASE
+SCRAPER_TOKEN=$(k create token scraper -n "$NS" --duration 1h)
+NOBODY_TOKEN=$(k create token nobody -n "$NS" --duration 1h)
+SM=(--leader-elect --leader-election-id held-elsewhere --leader-election-namespace "$NS"
+    --namespace "$NS" --health-probe-bind-address 0)
+SMP=$(_cp_free_port)
+start_operator sm "${SM[@]}" --metrics-bind-address "127.0.0.1:$SMP" \
+    --metrics-cert-path "$CP_DIR/mcert"
+eventually 15 served_cn "$SMP"
+CA=(--cacert "$CP_DIR/mca.crt")
+t_check "secure metrics: the token of a reader gets them, TLS verified" eval '
+    [ "$(scrape "$SMP" "$SCRAPER_TOKEN" "${CA[@]}")" = 200 ] &&
+    has -F "mlflow_operator_leader 0" "$CP_DIR/scrape.out"'
+t_check "secure metrics: no token is 401, a forged one 401" eval '
+    [ "$(scrape "$SMP" "" "${CA[@]}")" = 401 ] &&
+    [ "$(scrape "$SMP" "not.a.token" "${CA[@]}")" = 401 ]'
+t_check "secure metrics: a token without the reader role is 403" \
+    [ "$(scrape "$SMP" "$NOBODY_TOKEN" "${CA[@]}")" = 403 ]
+reviews() { # the reviews the operator posted, from its own metrics
+    scrape "$SMP" "$SCRAPER_TOKEN" "${CA[@]}" >/dev/null &&
+        awk '/^rest_client_requests_total\{code="201",method="POST"\}/ { print $2 }' \
+            "$CP_DIR/scrape.out"
+}
+r1=$(reviews)
+r2=$(reviews)
+t_check "secure metrics: answers are cached (a repeated scrape posts no review)" \
+    eval '[ -n "$r1" ] && [ "$r1" = "$r2" ]'
+t_check "secure metrics: plain HTTP gets no metrics" eval '
+    ! curl -fsS --max-time 3 -H "Authorization: Bearer $SCRAPER_TOKEN" \
+        "http://127.0.0.1:$SMP/metrics" >/dev/null 2>&1'
+mcert "$CP_DIR/mcert" rotated-cert
+t_check "secure metrics: a rotated certificate is served without a restart" \
+    eventually 10 eval 'served_cn "$SMP" | has -F rotated-cert'
+t_check "secure metrics: and verified against the CA" \
+    [ "$(scrape "$SMP" "$SCRAPER_TOKEN" "${CA[@]}")" = 200 ]
+stop_operator sm TERM
+SMP=$(_cp_free_port)
+start_operator ss "${SM[@]}" --metrics-bind-address "127.0.0.1:$SMP"
+eventually 15 served_cn "$SMP"
+t_check "secure metrics without --metrics-cert-path: a self-signed certificate" eval '
+    served_cn "$SMP" | has -F mlflow-operator-metrics &&
+    [ "$(scrape "$SMP" "$SCRAPER_TOKEN" "${CA[@]}")" = 000 ] &&
+    [ "$(scrape "$SMP" "$SCRAPER_TOKEN" -k)" = 200 ]'
+stop_operator ss TERM
+"$RECONCILER" --kubeconfig "$CP_OPERATOR_KUBECONFIG" --namespace "$NS" \
+    --health-probe-bind-address 0 --metrics-bind-address "127.0.0.1:$(_cp_free_port)" \
+    --metrics-cert-path "$CP_DIR/no-such-dir" >/dev/null 2>"$CP_DIR/certerr.log"
+rc=$?
+t_check "a missing metrics certificate: exit 1, the file named" eval '
+    [ "$rc" = 1 ] && has -F "$CP_DIR/no-such-dir/tls.crt" "$CP_DIR/certerr.log"'
+
 # --- leader election ---------------------------------------------------------
 LE=(--leader-elect --leader-election-namespace "$NS" --lease-duration 4s
     --renew-deadline 3s --retry-period 1s --namespace "$NS" --resync-period 30s
@@ -419,6 +507,7 @@ if [ -z "$not_json" ]; then t_ok "logs are JSON lines with ts, level and msg"; e
     t_notok "logs are JSON lines with ts, level and msg" "$(echo "$not_json" | head -3)"; fi
 leaks=()
 echo "$logs" | has -F "$CP_OPERATOR_TOKEN" && leaks+=("the operator's token is in a log")
+echo "$logs" | has -F "$SCRAPER_TOKEN" && leaks+=("a scraper's token is in a log")
 echo "$logs" | has -F s3cretpw && leaks+=("a database password is in a log")
 k get events -n default -o yaml | has -F s3cretpw && leaks+=("a database password is in an Event")
 if [ ${#leaks[@]} -eq 0 ]; then t_ok "no credential in logs, Events or conditions"; else t_notok "no credential in logs, Events or conditions" "${leaks[@]}"; fi

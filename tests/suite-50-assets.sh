@@ -8,7 +8,9 @@
 #   * what they build holds what it must: namespace, --mode, the params
 #     (images, gateway, URL, section title) in the Deployment, no "*" in any
 #     RBAC rule, RBAC covering every kind the chart renders, the hardened
-#     security context, probes, no OpenShift-only object on plain Kubernetes;
+#     security context, probes, no OpenShift-only object on plain Kubernetes,
+#     /metrics over HTTPS with token auth (on OpenShift with the service
+#     CA's certificate, scraped by the platform Prometheus);
 #   * samples parse, are MLflow objects that keep the rules of DESIGN.md;
 #   * the Dockerfile is checked statically (pinned bases, non-root user, no
 #     shell in the runtime stages) and its runtime root filesystem is laid
@@ -17,7 +19,8 @@
 #     no-cluster message, the layers they generate;
 #   * with a real etcd + kube-apiserver (tests/envtest/controlplane.sh):
 #     every build passes server-side dry run, and the operator's service
-#     account can do what the operator does and no more.
+#     account can do what the operator does (including the token and access
+#     reviews that guard /metrics) and no more.
 #
 # TAP output; exit status 1 when a test failed. Needs python3 with PyYAML.
 set -uo pipefail
@@ -99,6 +102,8 @@ CHART_KINDS = {
 # What reconciling takes: read and watch, create and patch (server-side
 # apply), delete for pruning (never claims).
 MANAGE_VERBS = {"get", "list", "watch", "create", "patch"}
+# The platform Prometheus on OpenShift: (namespace, ServiceAccount).
+PROMETHEUS = ("openshift-monitoring", "prometheus-k8s")
 SPEC_FIELDS = {"image", "replicas", "resources", "serviceAccountName", "storage",
                "backendStoreUri", "backendStoreUriFrom", "registryStoreUri",
                "registryStoreUriFrom", "artifactsDestination",
@@ -204,7 +209,9 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
     bad = []
     for b in bindings:
         for s in b.get("subjects", []):
-            if s.get("kind") == "ServiceAccount" and s.get("namespace") != ns:
+            if s.get("kind") == "ServiceAccount" and s.get("namespace") != ns and \
+                    not (openshift and (s.get("namespace"), s["name"]) == PROMETHEUS
+                         and b["roleRef"]["name"] == "mlflow-operator-metrics-reader"):
                 bad.append("%s subject %s/%s" % (b["metadata"]["name"], s.get("namespace"), s["name"]))
         rk = b["roleRef"]["kind"]
         if find(docs, rk, b["roleRef"]["name"]) is None:
@@ -262,6 +269,19 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
         bad.append("leases " + ",".join(sorted(miss)))
     out(not bad, t("RBAC for its API, status, events and the leader-election Lease"), "; ".join(bad))
 
+    # --metrics-secure: a TokenReview and a SubjectAccessReview per scrape.
+    crole = find(docs, "ClusterRole", "mlflow-operator") or {}
+    bad = ["%s/%s create" % (g, res) for g, res in (("authentication.k8s.io", "tokenreviews"),
+                                                      ("authorization.k8s.io", "subjectaccessreviews"))
+           if allows(crole.get("rules", []), g, res, {"create"})]
+    bad += ["a rule with '*': %s" % r for r in crole.get("rules", []) if not star_free(r)]
+    out(crole and not bad, t("ClusterRole mlflow-operator grants create on tokenreviews and "
+                             "subjectaccessreviews, nothing with '*'"), "; ".join(bad))
+    reader = find(docs, "ClusterRole", "mlflow-operator-metrics-reader")
+    out(reader is not None and reader.get("rules") == [{"nonResourceURLs": ["/metrics"], "verbs": ["get"]}],
+        t("ClusterRole mlflow-operator-metrics-reader grants get on /metrics, nothing else"),
+        reader and reader.get("rules"))
+
     view = find(docs, "ClusterRole", "mlflow-operator-mlflow-viewer")
     edit = find(docs, "ClusterRole", "mlflow-operator-mlflow-editor")
     ok = view and edit and \
@@ -305,6 +325,21 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
     out("--leader-elect" in args and "--health-probe-bind-address=:8081" in args
         and any(a.startswith("--metrics-bind-address=") for a in args),
         t("--leader-elect, --health-probe-bind-address=:8081, --metrics-bind-address"), args)
+    out("--metrics-secure=true" in args and not any(a in ("--metrics-secure=false", "--metrics-secure")
+                                                    for a in args),
+        t("--metrics-secure=true (HTTPS, token auth)"), args)
+    certs = [a.partition("=")[2] for a in args if a.startswith("--metrics-cert-path")]
+    mounts = {m["name"]: m for m in c.get("volumeMounts", [])}
+    tls = [v for v in pod.get("volumes", [])
+           if v.get("secret", {}).get("secretName") == "mlflow-operator-metrics-tls"]
+    if openshift:
+        m = mounts.get(tls[0]["name"], {}) if len(tls) == 1 else {}
+        ok = len(certs) == 1 and m.get("mountPath", "").rstrip("/") == certs[0].rstrip("/") and \
+            m.get("readOnly") is True and not m.get("subPath")
+        out(ok, t("--metrics-cert-path is where the Secret mlflow-operator-metrics-tls is mounted, read-only"),
+            "args %s, volumes %s, mounts %s" % (certs, tls, list(mounts.values())))
+    else:
+        out(not certs and not tls, t("no --metrics-cert-path (a self-signed certificate)"), certs or tls)
     out(c.get("command") == ["/usr/local/bin/reconciler"], t("runs /usr/local/bin/reconciler"),
         c.get("command"))
     out(pod.get("serviceAccountName") == "mlflow-operator", t("runs as ServiceAccount mlflow-operator"))
@@ -341,6 +376,11 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
         dep["spec"]["selector"]["matchLabels"].items() <= labels.items() and \
         any(x.get("targetPort") in ("metrics", ports.get("metrics")) for x in svc["spec"]["ports"])
     out(ok, t("metrics Service selects the operator pod's metrics port"))
+    bind = [a.partition("=")[2] for a in args if a.startswith("--metrics-bind-address=")]
+    sport = [x.get("port") for x in (svc or {}).get("spec", {}).get("ports", []) if x.get("name") == "metrics"]
+    out(bind == [":8443"] and ports.get("metrics") == 8443 and sport == [8443],
+        t("metrics on 8443: --metrics-bind-address, container port and Service port"),
+        "bind %s, container %s, service %s" % (bind, ports.get("metrics"), sport))
 
     ocp = [("%s %s" % (d["apiVersion"], d["kind"])) for d in docs
            if "openshift.io" in d["apiVersion"] or d["apiVersion"].startswith("monitoring.coreos.com")]
@@ -351,8 +391,31 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
             sm["spec"]["selector"]["matchLabels"].items() <= svc["metadata"]["labels"].items() and \
             sm["spec"]["endpoints"][0]["port"] in [x["name"] for x in svc["spec"]["ports"]]
         out(ok, t("ServiceMonitor selects the metrics Service"))
-        out("service.beta.openshift.io/serving-cert-secret-name" in ann,
-            t("metrics Service asks the service CA for a certificate"), ann)
+        out(ann.get("service.beta.openshift.io/serving-cert-secret-name") == "mlflow-operator-metrics-tls",
+            t("metrics Service asks the service CA for the certificate mlflow-operator-metrics-tls"), ann)
+        ep = (sm or {}).get("spec", {}).get("endpoints", [{}])[0]
+        tc = ep.get("tlsConfig", {})
+        ca = tc.get("ca", {}).get("configMap", {})
+        token = ep.get("bearerTokenFile") == "/var/run/secrets/kubernetes.io/serviceaccount/token" or \
+            ep.get("authorization", {}).get("type", "Bearer") == "Bearer" and "credentials" in ep.get("authorization", {})
+        bad = []
+        if ep.get("scheme") != "https":
+            bad.append("scheme %r" % ep.get("scheme"))
+        if not token:
+            bad.append("no bearer token")
+        if ca != {"name": "openshift-service-ca.crt", "key": "service-ca.crt"}:
+            bad.append("ca %r" % ca)
+        if tc.get("serverName") != "mlflow-operator-metrics.%s.svc" % ns:
+            bad.append("serverName %r" % tc.get("serverName"))
+        if tc.get("insecureSkipVerify"):
+            bad.append("insecureSkipVerify")
+        out(not bad, t("ServiceMonitor: https, bearer token, service CA, serverName "
+                       "mlflow-operator-metrics.%s.svc" % ns), "; ".join(bad))
+        rb = [b for b in bindings if b["kind"] == "ClusterRoleBinding"
+              and b["roleRef"]["name"] == "mlflow-operator-metrics-reader"
+              and {"kind": "ServiceAccount", "namespace": PROMETHEUS[0], "name": PROMETHEUS[1]}
+              in b.get("subjects", [])]
+        out(rb, t("mlflow-operator-metrics-reader is bound to %s/%s (the platform Prometheus)" % PROMETHEUS))
     else:
         out(not ocp and not any("openshift.io" in k for k in ann),
             t("no OpenShift-only objects or annotations"), ", ".join(ocp) or ann)
@@ -667,6 +730,20 @@ overlays/rhoai redhat-ods-applications overlays/rhoai/params.env rhoai 1 0
 overlays/kind mlflow-system overlays/kind/params.env - 0 1
 EOF
 [ -s "$WORK/overlays_kind.yaml" ] && report "${PY[@]}" kindtls "$WORK/overlays_kind.yaml"
+
+# The test copy of the operator's permissions (tests/envtest/operator-rbac.yaml)
+# grants what the secure metrics endpoint needs, as config/rbac does.
+check "tests/envtest/operator-rbac.yaml: create on tokenreviews and subjectaccessreviews, as config/rbac" \
+	python3 -c '
+import sys, yaml
+rules = [r for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "ClusterRole"
+         for r in d.get("rules", [])]
+miss = [g + "/" + res for g, res in (("authentication.k8s.io", "tokenreviews"),
+                                     ("authorization.k8s.io", "subjectaccessreviews"))
+        if not any(g in r.get("apiGroups", []) and res in r.get("resources", [])
+                   and "create" in r.get("verbs", []) for r in rules)]
+print(miss); sys.exit(1 if miss else 0)
+' tests/envtest/operator-rbac.yaml
 
 check "overlays/kind: test services run as non-root with RuntimeDefault seccomp" \
 	python3 -c '
@@ -1080,6 +1157,53 @@ controlplane_suite() {
 	}
 	check "control plane: as the operator's account, MLflow objects are listed and their status written" \
 		as_operator_status
+	# --metrics-secure: the operator reviews a scraper's token, then asks
+	# whether that user may get /metrics. A service account bound to
+	# mlflow-operator-metrics-reader may; one without the binding may not.
+	as_operator_reviews() {
+		local sa out
+		for sa in mlflow-probe-scraper mlflow-probe-stranger; do
+			"${ADMIN[@]}" -n mlflow-system create serviceaccount "$sa" >/dev/null || return 1
+		done
+		"${ADMIN[@]}" create clusterrolebinding mlflow-probe-scraper \
+			--clusterrole=mlflow-operator-metrics-reader \
+			--serviceaccount=mlflow-system:mlflow-probe-scraper >/dev/null || return 1
+		for sa in mlflow-probe-scraper mlflow-probe-stranger; do
+			out=$("${ADMIN[@]}" -n mlflow-system create token "$sa") || return 1
+			printf '%s\n' "$out" >"$WORK/token.$sa"
+		done
+		python3 - "$WORK" "${AS[@]}" <<'REVIEW'
+import json, subprocess, sys
+work, kubectl = sys.argv[1], sys.argv[2:]
+
+def create(obj):
+    r = subprocess.run(kubectl + ["create", "--validate=false", "-o", "json", "-f", "-"], input=json.dumps(obj),
+                       capture_output=True, text=True)
+    if r.returncode:
+        sys.exit("create %s as the operator: %s" % (obj["kind"], r.stderr.strip()))
+    return json.loads(r.stdout)["status"]
+
+for sa, want in (("mlflow-probe-scraper", True), ("mlflow-probe-stranger", False)):
+    token = open("%s/token.%s" % (work, sa)).read().strip()
+    tr = create({"apiVersion": "authentication.k8s.io/v1", "kind": "TokenReview",
+                 "spec": {"token": token}})
+    user = tr.get("user", {})
+    if not tr.get("authenticated") or user.get("username") != "system:serviceaccount:mlflow-system:" + sa:
+        sys.exit("TokenReview of %s: %s" % (sa, tr))
+    sar = create({"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview",
+                  "spec": {"user": user["username"], "groups": user.get("groups", []),
+                           "uid": user.get("uid", ""),
+                           "nonResourceAttributes": {"path": "/metrics", "verb": "get"}}})
+    if bool(sar.get("allowed")) != want:
+        sys.exit("SubjectAccessReview of get /metrics for %s: %s (want allowed=%s)" % (sa, sar, want))
+bad = create({"apiVersion": "authentication.k8s.io/v1", "kind": "TokenReview",
+              "spec": {"token": "not-a-token"}})
+if bad.get("authenticated"):
+    sys.exit("TokenReview accepted a made-up token: %s" % bad)
+REVIEW
+	}
+	check "control plane: as the operator's account, TokenReview and SubjectAccessReview of /metrics scrapers (reader allowed, others not)" \
+		as_operator_reviews
 	local deny
 	while read -r deny; do
 		# shellcheck disable=SC2086

@@ -30,7 +30,7 @@ k apply -f config/crd/mlflow.opendatahub.io_mlflows.yaml -f tests/envtest/operat
     exit 1
 
 MP=$(_cp_free_port)
-start_operator bench --namespace "$NS" --metrics-bind-address "127.0.0.1:$MP" \
+start_operator bench --namespace "$NS" --metrics-bind-address "127.0.0.1:$MP" --metrics-secure=false \
     --health-probe-bind-address 0 --resync-period "${RESYNC}s" --log-level warn \
     --workers "${WORKERS:-4}"
 trap 'stop_operator bench TERM; cp_stop' EXIT
