@@ -757,12 +757,38 @@ bool controller_ready(controller *c)
     return c && atomic_load(&c->ready);
 }
 
+static int count_busy(controller *c)
+{
+    int n = 0;
+    for (int i = 0; i < c->nworkers; i++)
+        n += atomic_load(&c->workers[i].busy);
+    return n;
+}
+
 void controller_collect(controller *c, metrics *m)
 {
     if (!c)
         return;
+    queue_stats st;
+    queue_get_stats(c->q, &st);
     metrics_gauge(m, "workqueue_depth{name=\"mlflow\"}",
                   (double)queue_len(c->q));
+    metrics_gauge(m, "workqueue_adds_total{name=\"mlflow\"}",
+                  (double)st.adds);
+    metrics_gauge(m, "workqueue_retries_total{name=\"mlflow\"}",
+                  (double)st.retries);
+    metrics_gauge(m, "workqueue_unfinished_work_seconds{name=\"mlflow\"}",
+                  st.unfinished_s);
+    metrics_gauge(m,
+                  "workqueue_longest_running_processor_seconds{name="
+                  "\"mlflow\"}",
+                  st.longest_s);
+    metrics_gauge(m, "controller_runtime_active_workers{controller="
+                     "\"mlflow\"}",
+                  (double)count_busy(c));
+    metrics_gauge(m, "controller_runtime_max_concurrent_reconciles{"
+                     "controller=\"mlflow\"}",
+                  (double)c->nworkers);
     if (c->mlflows)
         metrics_gauge(m, "mlflow_operator_managed_mlflows",
                       (double)store_len(informer_store(c->mlflows)));
@@ -813,6 +839,14 @@ static bool discover(controller *c)
     }
 }
 
+static void observe_queue(void *ud, queue_timing t, double seconds)
+{
+    metrics_observe(ud,
+                    t == QUEUE_WAITED ? "workqueue_queue_duration_seconds"
+                                      : "workqueue_work_duration_seconds",
+                    "name=\"mlflow\"", seconds);
+}
+
 static void free_all(controller *c)
 {
     /* All at once: each watch notices within a second. */
@@ -853,7 +887,9 @@ controller *controller_start(const controller_opts *o, rn_error *err)
     c->mem = apply_memory_new();
     c->events = event_recorder_new(c->o.log, c->o.identity);
     c->q = queue_new(&(queue_opts){.base_delay_ms = 200,
-                                   .max_delay_ms = 5 * 60 * 1000});
+                                   .max_delay_ms = 5 * 60 * 1000,
+                                   .observe = c->o.m ? observe_queue : NULL,
+                                   .ud = c->o.m});
     kube_client_opts co = c->o.client;
     co.stop = c->o.stop;
     c->kc = kube_client_new(c->o.cfg, &co);
@@ -903,10 +939,7 @@ controller *controller_start(const controller_opts *o, rn_error *err)
 
 static bool any_busy(controller *c)
 {
-    for (int i = 0; i < c->nworkers; i++)
-        if (atomic_load(&c->workers[i].busy))
-            return true;
-    return false;
+    return count_busy(c) > 0;
 }
 
 void controller_stop(controller *c, long grace_ms)

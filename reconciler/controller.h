@@ -62,7 +62,8 @@ controller *controller_start(const controller_opts *o, rn_error *err);
  * grace_ms, then their requests are cut), free everything. */
 void controller_stop(controller *c, long grace_ms);
 bool controller_ready(controller *c);
-/* The queue depth and MLflow count, for the metrics collector. */
+/* The controller's gauges (queue depth and work, active workers, MLflow
+ * count) for the metrics collector; nothing when c is NULL. */
 void controller_collect(controller *c, metrics *m);
 
 #endif

@@ -46,9 +46,13 @@ typedef struct kube_client_opts {
     int timeout_s;          /* per request, not watches; 0: 30 */
     int backoff_ms;         /* first retry delay; 0: 200 */
     const atomic_bool *stop; /* stop retrying / streaming when true */
-    /* Called once per HTTP response (or code 0 for a transport failure),
-     * for metrics. */
-    void (*on_response)(void *ud, const char *verb, long code);
+    /* Called once per HTTP attempt, for metrics: its status (0: no
+     * response, or no credential to send) and how long it took in seconds.
+     * `seconds` is negative when it says nothing about the API server's
+     * latency: for a watch (kube_stream), open for minutes by design,
+     * and for an attempt that never went out. */
+    void (*on_response)(void *ud, const char *verb, long code,
+                        double seconds);
     void *ud;
     const char *user_agent; /* NULL: "mlflow-operator" */
 } kube_client_opts;

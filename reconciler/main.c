@@ -280,7 +280,10 @@ typedef struct app {
     log_ctx *log;
     metrics *m;
     leader *lead;
-    _Atomic(controller *) ctl;
+    /* The running controller, or NULL. The endpoint threads use it only
+     * under ctl_mu, so it is never freed under a probe or a scrape. */
+    pthread_mutex_t ctl_mu;
+    controller *ctl;
     atomic_bool stop;
     atomic_bool lost;
     sigset_t sigs;
@@ -308,25 +311,29 @@ static void on_lost(void *ud)
 static bool is_ready(void *ud)
 {
     app *ap = ud;
-    controller *c = atomic_load(&ap->ctl);
-    if (c)
-        return controller_ready(c);
+    pthread_mutex_lock(&ap->ctl_mu);
     /* A standby waiting for the lease is healthy and ready to take over. */
-    return ap->f.leader_elect && !atomic_load(&ap->stop);
+    bool ready = ap->ctl ? controller_ready(ap->ctl)
+                         : ap->f.leader_elect && !atomic_load(&ap->stop);
+    pthread_mutex_unlock(&ap->ctl_mu);
+    return ready;
 }
 
 static void collect(void *ud, metrics *m)
 {
     app *ap = ud;
-    controller *c = atomic_load(&ap->ctl);
-    controller_collect(c, m);
+    pthread_mutex_lock(&ap->ctl_mu);
+    controller_collect(ap->ctl, m);
+    pthread_mutex_unlock(&ap->ctl_mu);
     bool leading = !ap->f.leader_elect || (ap->lead && leader_is_leader(ap->lead));
     metrics_gauge(m, "mlflow_operator_leader", leading ? 1 : 0);
+    metrics_collect_process(m, "/proc");
 }
 
-static void on_response(void *ud, const char *verb, long code)
+static void on_response(void *ud, const char *verb, long code,
+                        double seconds)
 {
-    metrics_api_request(ud, verb, code);
+    metrics_api_request(ud, verb, code, seconds);
 }
 
 static int authorize(void *ud, const char *authorization, const char *path)
@@ -399,12 +406,16 @@ static int run(app *ap, kube_config *cfg, const rn_chart *chart)
             ns, cfg->server, cfg->source);
     controller *c = controller_start(&o, &err);
     if (c) {
-        atomic_store(&ap->ctl, c);
+        pthread_mutex_lock(&ap->ctl_mu);
+        ap->ctl = c;
+        pthread_mutex_unlock(&ap->ctl_mu);
         while (!atomic_load(&ap->stop)) {
             struct timespec ts = {0, 100 * 1000000L};
             nanosleep(&ts, NULL);
         }
-        atomic_store(&ap->ctl, NULL);
+        pthread_mutex_lock(&ap->ctl_mu);
+        ap->ctl = NULL;
+        pthread_mutex_unlock(&ap->ctl_mu);
         controller_stop(c, 20000);
     }
     if (ap->lead)
@@ -435,7 +446,7 @@ int main(int argc, char **argv)
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
     atomic_init(&ap.stop, false);
     atomic_init(&ap.lost, false);
-    atomic_init(&ap.ctl, NULL);
+    pthread_mutex_init(&ap.ctl_mu, NULL);
     ap.log = log_new(stderr, (log_level)log_level_parse(ap.f.log_level));
 
     int rc = 1;
@@ -457,6 +468,8 @@ int main(int argc, char **argv)
     }
     ap.m = metrics_new();
     metrics_set_collector(ap.m, collect, &ap);
+    metrics_gauge(ap.m, "mlflow_operator_build_info{version=\"" VERSION "\"}",
+                  1);
     bool metrics_on = ap.f.metrics_addr && *ap.f.metrics_addr &&
                       strcmp(ap.f.metrics_addr, "0") != 0;
     if (metrics_on && ap.f.metrics_secure) {

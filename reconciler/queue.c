@@ -2,7 +2,8 @@
  * queue.c — deduplicating work queue with delays and backoff (see
  * queue.h). One mutex guards everything; a key's state lives in one
  * `item` found through a hash map; ready keys form a FIFO ring, delayed
- * keys a binary min-heap on their due time.
+ * keys a binary min-heap on their due time. The metrics' timestamps live
+ * in the items too, under the same mutex.
  */
 #include "queue.h"
 
@@ -21,8 +22,10 @@ typedef struct item {
     bool dirty;      /* wants processing (queued, or re-added while held) */
     bool processing; /* a worker holds it */
     int failures;
-    long long due;   /* when delayed: monotonic ms */
-    long heap_idx;   /* index in the delay heap, or -1 */
+    long long due;        /* when delayed: monotonic ms */
+    long heap_idx;        /* index in the delay heap, or -1 */
+    long long added_ns;   /* when it last became dirty */
+    long long started_ns; /* when a worker got it */
 } item;
 
 struct queue {
@@ -35,7 +38,22 @@ struct queue {
     size_t head, count, cap;
     item **heap; /* delayed, min-heap on due */
     size_t nheap, heapcap;
+    unsigned long long adds, retries;
 };
+
+/* The metrics' clock: finer than rc_now_ms, whose milliseconds are enough
+ * for delays but not for client-go's buckets, which start at 10 ns. */
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static double seconds_since(long long t0_ns)
+{
+    return (double)(now_ns() - t0_ns) / 1e9;
+}
 
 long queue_backoff_ms(long base_ms, long max_ms, int failures)
 {
@@ -196,6 +214,8 @@ static void add_locked(queue *q, item *it)
     if (it->dirty)
         return;
     it->dirty = true;
+    it->added_ns = now_ns();
+    q->adds++;
     if (!it->processing) {
         ring_push(q, it);
         pthread_cond_signal(&q->cv);
@@ -233,8 +253,10 @@ static void add_after_locked(queue *q, item *it, long delay_ms)
 void queue_add_after(queue *q, const char *key, long delay_ms)
 {
     pthread_mutex_lock(&q->mu);
-    if (!q->shutdown)
+    if (!q->shutdown) {
+        q->retries++;
         add_after_locked(q, item_get(q, key), delay_ms);
+    }
     pthread_mutex_unlock(&q->mu);
 }
 
@@ -247,6 +269,7 @@ void queue_add_rate_limited(queue *q, const char *key)
                                   it->failures);
         if (it->failures < 62)
             it->failures++;
+        q->retries++;
         add_after_locked(q, it, d);
     }
     pthread_mutex_unlock(&q->mu);
@@ -307,17 +330,23 @@ bool queue_get(queue *q, char **key)
     item *it = ring_pop(q);
     it->dirty = false;
     it->processing = true;
+    it->started_ns = now_ns();
+    double waited = (double)(it->started_ns - it->added_ns) / 1e9;
     *key = rc_xstrdup(it->key);
     pthread_mutex_unlock(&q->mu);
+    if (q->o.observe)
+        q->o.observe(q->o.ud, QUEUE_WAITED, waited);
     return true;
 }
 
 void queue_done(queue *q, const char *key)
 {
+    double worked = -1;
     pthread_mutex_lock(&q->mu);
     item *it = strmap_get(q->items, key);
     if (it && it->processing) {
         it->processing = false;
+        worked = seconds_since(it->started_ns);
         if (it->dirty && !q->shutdown) {
             ring_push(q, it);
             pthread_cond_signal(&q->cv);
@@ -326,6 +355,8 @@ void queue_done(queue *q, const char *key)
         }
     }
     pthread_mutex_unlock(&q->mu);
+    if (worked >= 0 && q->o.observe)
+        q->o.observe(q->o.ud, QUEUE_WORKED, worked);
 }
 
 void queue_shutdown(queue *q)
@@ -358,4 +389,36 @@ size_t queue_waiting(queue *q)
     size_t n = q->nheap;
     pthread_mutex_unlock(&q->mu);
     return n;
+}
+
+typedef struct held_ctx {
+    long long now;
+    double sum, longest;
+} held_ctx;
+
+static bool add_held(void *ud, const char *key, void *val)
+{
+    held_ctx *h = ud;
+    const item *it = val;
+    if (it->processing) {
+        double s = (double)(h->now - it->started_ns) / 1e9;
+        h->sum += s;
+        if (s > h->longest)
+            h->longest = s;
+    }
+    return true;
+}
+
+void queue_get_stats(queue *q, queue_stats *out)
+{
+    pthread_mutex_lock(&q->mu);
+    held_ctx h = {.now = now_ns()};
+    /* Every known key, not only the held ones: a few hundred at most, and
+     * only once per scrape. */
+    strmap_each(q->items, add_held, &h);
+    *out = (queue_stats){.adds = q->adds,
+                         .retries = q->retries,
+                         .unfinished_s = h.sum,
+                         .longest_s = h.longest};
+    pthread_mutex_unlock(&q->mu);
 }

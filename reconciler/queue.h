@@ -12,6 +12,11 @@
  * Keys are strings (the MLflow name); the queue copies them. All functions
  * are thread-safe. queue_get blocks until a key is ready or the queue is
  * shut down.
+ *
+ * It also keeps what client-go's workqueue metrics report: the adds and
+ * retries it counted, the work in progress (queue_get_stats), and, through
+ * an optional observer, how long each key waited and how long a worker
+ * held it.
  */
 #ifndef RC_QUEUE_H
 #define RC_QUEUE_H
@@ -21,10 +26,33 @@
 
 typedef struct queue queue;
 
+/* What an observer is told about. */
+typedef enum queue_timing {
+    QUEUE_WAITED, /* from being added (or due) to being handed out */
+    QUEUE_WORKED, /* from being handed out to queue_done */
+} queue_timing;
+
 typedef struct queue_opts {
     long base_delay_ms; /* first retry delay; 0: 100 ms */
     long max_delay_ms;  /* backoff cap; 0: 5 minutes */
+    /* Optional, for metrics: called by queue_get and queue_done, outside
+     * the queue's lock, with the seconds a key spent in that phase. */
+    void (*observe)(void *ud, queue_timing t, double seconds);
+    void *ud;
 } queue_opts;
+
+/* Counts since queue_new, and the work in progress now. */
+typedef struct queue_stats {
+    /* Keys really added: a key already waiting to be handed out is not
+     * counted again (client-go's workqueue_adds_total). A delayed key
+     * counts when it becomes due. */
+    unsigned long long adds;
+    /* Calls to queue_add_after and queue_add_rate_limited
+     * (workqueue_retries_total). */
+    unsigned long long retries;
+    double unfinished_s; /* seconds the keys held by workers were held */
+    double longest_s;    /* the longest of those holds, or 0 */
+} queue_stats;
 
 queue *queue_new(const queue_opts *o);
 void queue_free(queue *q);
@@ -48,6 +76,8 @@ bool queue_is_shutdown(queue *q);
 size_t queue_len(queue *q);
 /* Keys waiting for their delay. */
 size_t queue_waiting(queue *q);
+
+void queue_get_stats(queue *q, queue_stats *out);
 
 /* The backoff for a key that failed `failures` times before (0-based):
  * base * 2^failures, at most max. */

@@ -306,6 +306,19 @@ t_check "API server restarted: the operator reconnects and converges" eventually
     [ "$(jp mlflow after "{.status.observedGeneration}")" = 1 ]'
 t_check "the watch restarts are counted" eval '
     m=$(curl -fsS "http://127.0.0.1:$MP/metrics"); [[ "$m" == *"mlflow_operator_watch_restarts_total{"* ]]'
+families_ok() { # what controller-runtime dashboards read, with sane values
+    local m
+    curl -fsS -o "$CP_DIR/scrape-main.out" "http://127.0.0.1:$MP/metrics" || return 1
+    m=$(<"$CP_DIR/scrape-main.out")
+    has -E '^workqueue_work_duration_seconds_bucket\{name="mlflow",le="\+Inf"\} [1-9]' <<<"$m" &&
+        has -E '^controller_runtime_active_workers\{controller="mlflow"\} [0-9]' <<<"$m" &&
+        has -E '^rest_client_request_duration_seconds_bucket\{verb="GET",le="\+Inf"\} [1-9]' <<<"$m" &&
+        has -E '^mlflow_operator_build_info\{version="[^"]+"\} 1$' <<<"$m" &&
+        awk '/^workqueue_adds_total\{name="mlflow"\} / { a = $2 }
+             /^process_resident_memory_bytes / { r = $2 }
+             END { exit !(a > 0 && r > 1e6) }' <<<"$m"
+}
+t_check "metrics: work queue, workers, request latency, process, build info" families_ok
 
 # --- deletion ----------------------------------------------------------------
 k delete mlflow mlflow >/dev/null

@@ -1,6 +1,7 @@
 /*
  * test_queue.c — the work queue: deduplication, one worker per key,
- * delays, per-key backoff and shutdown.
+ * delays, per-key backoff, shutdown, and the counts and timings behind
+ * the workqueue_* metrics.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -203,6 +204,151 @@ static void test_many_workers(void **state)
     queue_free(q);
 }
 
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static queue_stats stats(queue *q)
+{
+    queue_stats st;
+    queue_get_stats(q, &st);
+    return st;
+}
+
+/* As client-go: an add counts unless the key already waits to be handed
+ * out; an add while a worker holds the key counts (it is queued again). */
+static void test_stats_adds(void **state)
+{
+    queue *q = queue_new(NULL);
+    assert_int_equal(stats(q).adds, 0);
+    queue_add(q, "a");
+    queue_add(q, "b");
+    queue_add(q, "a"); /* a dedup no-op */
+    assert_int_equal(stats(q).adds, 2);
+    char *k;
+    assert_true(queue_get(q, &k)); /* a, held */
+    queue_add(q, "a");             /* counts: queued again after done */
+    queue_add(q, "a");             /* no-op: already dirty */
+    assert_int_equal(stats(q).adds, 3);
+    queue_done(q, k);
+    free(k);
+    assert_int_equal(stats(q).adds, 3); /* requeueing on done is no add */
+    expect_get(q, "b");
+    expect_get(q, "a");
+    assert_int_equal(stats(q).retries, 0);
+    queue_free(q);
+}
+
+/* Delayed keys count as retries when asked for, as adds when due. */
+static void test_stats_retries(void **state)
+{
+    queue *q = queue_new(&(queue_opts){.base_delay_ms = 20});
+    queue_add_after(q, "x", 10000);
+    assert_int_equal(stats(q).retries, 1);
+    assert_int_equal(stats(q).adds, 0);
+    queue_add(q, "x"); /* ready now */
+    assert_int_equal(stats(q).adds, 1);
+    expect_get(q, "x");
+    queue_add_rate_limited(q, "k");
+    queue_add_rate_limited(q, "k"); /* still waiting: one add when due */
+    assert_int_equal(stats(q).retries, 3);
+    assert_int_equal(stats(q).adds, 1);
+    expect_get(q, "k");
+    assert_int_equal(stats(q).adds, 2);
+    queue_add_after(q, "y", 0); /* no delay: a retry and an add */
+    assert_int_equal(stats(q).retries, 4);
+    assert_int_equal(stats(q).adds, 3);
+    expect_get(q, "y");
+    queue_shutdown(q);
+    queue_add(q, "z");
+    queue_add_rate_limited(q, "z");
+    assert_int_equal(stats(q).adds, 3);
+    assert_int_equal(stats(q).retries, 4);
+    queue_free(q);
+}
+
+static void test_stats_work_in_progress(void **state)
+{
+    queue *q = queue_new(NULL);
+    queue_add(q, "a");
+    queue_add(q, "b");
+    queue_stats st = stats(q);
+    assert_true(st.unfinished_s == 0);
+    assert_true(st.longest_s == 0);
+    char *a, *b;
+    assert_true(queue_get(q, &a));
+    sleep_ms(60);
+    assert_true(queue_get(q, &b));
+    sleep_ms(20);
+    st = stats(q);
+    /* a held 80+ ms, b 20+ ms */
+    assert_true(st.longest_s >= 0.079);
+    assert_true(st.longest_s < 5);
+    assert_true(st.unfinished_s >= st.longest_s + 0.019);
+    assert_true(st.unfinished_s < 2 * st.longest_s);
+    queue_done(q, a);
+    st = stats(q);
+    assert_true(st.longest_s >= 0.019);
+    assert_true(st.longest_s < st.unfinished_s + 1e-9);
+    assert_true(st.longest_s == st.unfinished_s); /* only b left */
+    queue_done(q, b);
+    st = stats(q);
+    assert_true(st.unfinished_s == 0);
+    assert_true(st.longest_s == 0);
+    free(a);
+    free(b);
+    queue_free(q);
+}
+
+typedef struct observed {
+    int waited, worked;
+    double waited_s, worked_s;
+} observed;
+
+static void observe(void *ud, queue_timing t, double seconds)
+{
+    observed *o = ud;
+    if (t == QUEUE_WAITED) {
+        o->waited++;
+        o->waited_s = seconds;
+    } else {
+        o->worked++;
+        o->worked_s = seconds;
+    }
+}
+
+static void test_observer(void **state)
+{
+    observed o = {0};
+    queue *q = queue_new(&(queue_opts){.observe = observe, .ud = &o});
+    queue_add(q, "a");
+    sleep_ms(30);
+    char *k;
+    assert_true(queue_get(q, &k));
+    assert_int_equal(o.waited, 1);
+    assert_int_equal(o.worked, 0);
+    assert_true(o.waited_s >= 0.029 && o.waited_s < 5);
+    sleep_ms(40);
+    queue_done(q, k);
+    assert_int_equal(o.worked, 1);
+    assert_true(o.worked_s >= 0.039 && o.worked_s < 5);
+    queue_done(q, k); /* not held: nothing observed */
+    assert_int_equal(o.worked, 1);
+    free(k);
+
+    /* A delayed key waits from when it is due, not from the request. */
+    queue_add_after(q, "d", 80);
+    assert_true(queue_get(q, &k));
+    assert_true(o.waited_s < 0.07);
+    queue_done(q, k);
+    free(k);
+    assert_int_equal(o.waited, 2);
+    assert_int_equal(o.worked, 2);
+    queue_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +359,10 @@ int main(void)
         cmocka_unit_test(test_backoff),
         cmocka_unit_test(test_shutdown),
         cmocka_unit_test(test_many_workers),
+        cmocka_unit_test(test_stats_adds),
+        cmocka_unit_test(test_stats_retries),
+        cmocka_unit_test(test_stats_work_in_progress),
+        cmocka_unit_test(test_observer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
