@@ -42,6 +42,7 @@ typedef enum { EP_HEALTH, EP_METRICS } endpoint;
 typedef struct conn {
     int fd;          /* -1: free slot */
     SSL *ssl;        /* HTTPS, or NULL */
+    bool peeked;     /* the first byte was a TLS record */
     bool want_write; /* the TLS handshake waits to write */
     long long deadline;
     size_t len;
@@ -267,6 +268,7 @@ static void accept_one(serve *s, loop *l)
             c->fd = fd;
             c->len = 0;
             c->want_write = false;
+            c->peeked = false;
             c->deadline = rc_now_ms() + SERVE_DEADLINE_MS;
             if (l->ep == EP_METRICS && s->o.metrics_tls) {
                 c->ssl = SSL_new(tls_cert_ctx(s->o.metrics_tls));
@@ -282,10 +284,23 @@ static void accept_one(serve *s, loop *l)
 }
 
 /* Read into the request buffer: >0 bytes, 0 to wait for more, -1 when
- * the connection is over (closed, reset, a failed handshake). */
+ * the connection is over (closed, reset, a failed handshake), -2 when a
+ * plain HTTP request came to the HTTPS port. */
 static ssize_t conn_read(conn *c)
 {
     size_t room = SERVE_MAX_REQ - c->len;
+    if (c->ssl && !c->peeked) {
+        /* A TLS connection starts with a handshake record (22). */
+        unsigned char b;
+        ssize_t n = recv(c->fd, &b, 1, MSG_PEEK);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            return 0;
+        if (n <= 0)
+            return -1;
+        if (b != 22)
+            return -2;
+        c->peeked = true;
+    }
     if (c->ssl) {
         size_t n = 0;
         c->want_write = false;
@@ -313,6 +328,13 @@ static void read_some(serve *s, loop *l, conn *c)
     ssize_t n = conn_read(c);
     if (n == 0)
         return;
+    if (n == -2) {
+        /* Say so in plain HTTP, as Go's servers do. */
+        SSL_free(c->ssl);
+        c->ssl = NULL;
+        text(c, 400, "Client sent an HTTP request to an HTTPS server.\n",
+             false);
+    }
     if (n < 0) {
         conn_close(c);
         return;
