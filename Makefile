@@ -16,7 +16,7 @@ include $(ROOT)/hack/deploy.mk
 CC ?= cc
 DEB_PACKAGES := build-essential pkg-config cmake curl libfyaml-dev libjansson-dev \
 	libcmocka-dev libpcre2-dev libssl-dev \
-	clang libclang-rt-14-dev valgrind hyperfine time python3-yaml
+	clang clang-format libclang-rt-14-dev valgrind hyperfine time python3-yaml
 
 PKGS := libfyaml jansson libpcre2-8 libcrypto
 CSTD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -151,8 +151,12 @@ demo: deps tools-kustomize $(BIN)/krmfn ## Render the samples without a cluster 
 fuzz: deps build ## Build the libFuzzer targets and run them briefly
 	$(MAKE) -f fuzz/fuzz.mk run
 
+# Every C file of the project, for fmt and the format check in make test.
+C_FILES = $(sort $(wildcard render/*.[ch] krmfn/*.[ch] reconciler/*.[ch] \
+	tests/unit/*.c tests/envtest/*.c hack/*.c fuzz/*.c))
+
 fmt: ## clang-format every C file
-	clang-format -i render/*.[ch] krmfn/*.[ch] tests/unit/*.c hack/*.c
+	clang-format -i $(C_FILES)
 
 clean: ## Remove build outputs
 	rm -rf build bin

@@ -23,9 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = krm_function(buf, size, NULL, &out, NULL);
     if (rc != 0 && rc != 1)
         abort();
-    if (out.len && strncmp(out.data, "apiVersion: " KRM_API_VERSION
-                                     "\nkind: ResourceList\n",
-                           44) != 0)
+    if (out.len &&
+        strncmp(out.data,
+                "apiVersion: " KRM_API_VERSION "\nkind: ResourceList\n",
+                44) != 0)
         abort();
     rn_buf_free(&out);
     free(buf);

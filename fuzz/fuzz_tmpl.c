@@ -11,15 +11,14 @@
 #include "tmpl.h"
 #include "yaml.h"
 
-static const char data_yaml[] =
-    "Values:\n"
-    "  name: mlflow\n"
-    "  replicas: 2\n"
-    "  ratio: 0.5\n"
-    "  on: true\n"
-    "  list: [a, b, c]\n"
-    "  map: {x: 1, y: [1, 2], z: {deep: null}}\n"
-    "Release: {Name: rel, Namespace: ns}\n";
+static const char data_yaml[] = "Values:\n"
+                                "  name: mlflow\n"
+                                "  replicas: 2\n"
+                                "  ratio: 0.5\n"
+                                "  on: true\n"
+                                "  list: [a, b, c]\n"
+                                "  map: {x: 1, y: [1, 2], z: {deep: null}}\n"
+                                "Release: {Name: rel, Namespace: ns}\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -29,8 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rn_error err;
     rn_error_clear(&err);
     rn_value *dot = NULL;
-    if (rn_yaml_parse(a, data_yaml, sizeof data_yaml - 1, "data",
-                      RN_YAML_HELM, NULL, &dot, &err) == 0) {
+    if (rn_yaml_parse(a, data_yaml, sizeof data_yaml - 1, "data", RN_YAML_HELM,
+                      NULL, &dot, &err) == 0) {
         tmpl_set *s = tmpl_set_new(a);
         tmpl_set_add_funcs(s, rn_funcs_sprig);
         rn_buf out = RN_BUF_INIT;

@@ -33,11 +33,13 @@ static const char usage[] =
     "  consoleLink       \"true\": render the ConsoleLink (needs mlflowUrl)\n"
     "  mlflowUrl         base URL of the gateway (https://host)\n"
     "  sectionTitle      console application menu section\n"
-    "  keepMLflow        \"true\": keep the MLflow objects beside their output\n"
+    "  keepMLflow        \"true\": keep the MLflow objects beside their "
+    "output\n"
     "  chart             chart directory instead of the one compiled in\n"
     "\n"
     "Generator form: the functionConfig is an MLflow object itself; it\n"
-    "renders itself, its settings in annotations " KRM_ANNOTATION_PREFIX "<key>\n"
+    "renders itself, its settings in annotations " KRM_ANNOTATION_PREFIX
+    "<key>\n"
     "(the same annotations on an MLflow item override the functionConfig).\n"
     "\n"
     "Generated objects carry config.kubernetes.io/path annotations naming\n"
@@ -116,8 +118,7 @@ static int finish(rn_buf *out, const krm_results *res, FILE *errf)
 /* A ResourceList the YAML reader refused (an alias bomb, a duplicate
  * key, bad UTF-8, too deep): nothing can be passed through, so the
  * output is an empty list with the reason. */
-static int unreadable(rn_arena *a, const rn_error *err, rn_buf *out,
-                      FILE *errf)
+static int unreadable(rn_arena *a, const rn_error *err, rn_buf *out, FILE *errf)
 {
     krm_results res;
     krm_results_init(&res, a);
@@ -174,8 +175,7 @@ static bool is_config(const rn_value *item, const rn_value *fncfg)
  * files in the package), then write the items in their order with each
  * MLflow object's output in its place. */
 static void run_items(krm_run *run, const krm_settings *s,
-                      const rn_value *items, const rn_value *fncfg,
-                      bool render)
+                      const rn_value *items, const rn_value *fncfg, bool render)
 {
     size_t n = items && items->kind == RN_LIST ? items->u.list.len : 0;
     rn_buf *main_out = run->out;
@@ -233,8 +233,9 @@ static int process(rn_arena *a, const rn_value *root, const char *chart_dir,
     rn_error err;
     rn_error_clear(&err);
     if (!bad && krm_load_chart(a, &s, &chart, &err) < 0) {
-        krm_result(&res, KRM_ERROR, fncfg && fncfg->kind == RN_MAP ? fncfg : NULL,
-                   "chart", "%s", err.msg);
+        krm_result(&res, KRM_ERROR,
+                   fncfg && fncfg->kind == RN_MAP ? fncfg : NULL, "chart", "%s",
+                   err.msg);
         bad = 1;
     }
     print_header(out);

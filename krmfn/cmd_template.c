@@ -64,8 +64,7 @@ static int push(const char **list, int *n, const char *v, const char *flag)
 
 /* pflag's StringSlice: a comma separated list per occurrence. The value
  * points into argv, which is ours to split in place. */
-static int push_csv(const char **list, int *n, const char *v,
-                    const char *flag)
+static int push_csv(const char **list, int *n, const char *v, const char *flag)
 {
     int rc = 0;
     for (char *save, *t = strtok_r((char *)v, ",", &save); t && rc == 0;
@@ -75,8 +74,8 @@ static int push_csv(const char **list, int *n, const char *v,
 }
 
 /* Matches "--name", "--name=value", "-x", "-xvalue", "-x=value". */
-static int flag_value(int argc, char **argv, int *i, const char *lng,
-                      char shrt, const char **val)
+static int flag_value(int argc, char **argv, int *i, const char *lng, char shrt,
+                      const char **val)
 {
     const char *a = argv[*i];
     size_t ll = strlen(lng);
@@ -107,13 +106,13 @@ static int parse_args(int argc, char **argv, opts *o)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         int r;
-#define TRY(lng, shrt, action)                                               \
-    if ((r = flag_value(argc, argv, &i, lng, shrt, &v)) < 0)                 \
-        return -1;                                                           \
-    if (r) {                                                                 \
-        if ((action) < 0)                                                    \
-            return -1;                                                       \
-        continue;                                                            \
+#define TRY(lng, shrt, action)                                                 \
+    if ((r = flag_value(argc, argv, &i, lng, shrt, &v)) < 0)                   \
+        return -1;                                                             \
+    if (r) {                                                                   \
+        if ((action) < 0)                                                      \
+            return -1;                                                         \
+        continue;                                                              \
     }
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage, stdout);
@@ -178,8 +177,8 @@ static int load_user_values(rn_arena *a, const opts *o, rn_value **out,
             return rn_error_set(err, "open %s: %s", o->values[i],
                                 strerror(errno));
         rn_value *v;
-        int rc = rn_yaml_parse(a, data, len, o->values[i], RN_YAML_HELM,
-                               NULL, &v, err);
+        int rc = rn_yaml_parse(a, data, len, o->values[i], RN_YAML_HELM, NULL,
+                               &v, err);
         free(data);
         if (rc < 0) {
             rn_error_prefix(err, "failed to parse %s", o->values[i]);
@@ -234,7 +233,7 @@ int cmd_template(int argc, char **argv)
     if (parse_args(argc, argv, &o) < 0)
         return 1;
     const char *name = o.npos == 2 ? o.pos[0] : "release-name";
-    const char *chart_dir = o.npos == 2 ? o.pos[1]
+    const char *chart_dir = o.npos == 2   ? o.pos[1]
                             : o.npos == 1 ? o.pos[0]
                                           : NULL;
     if (!valid_release_name(name)) {

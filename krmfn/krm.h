@@ -37,7 +37,8 @@
 #define KRM_MAX_INPUT_BYTES ((size_t)32 << 20)
 #define KRM_MAX_DEPTH 128
 
-/* ---- results ---------------------------------------------------------------- */
+/* ---- results ----------------------------------------------------------------
+ */
 
 typedef enum krm_severity { KRM_ERROR, KRM_WARNING, KRM_INFO } krm_severity;
 
@@ -68,7 +69,8 @@ const char *krm_describe(rn_arena *a, const rn_value *obj);
 const char *krm_str_at(const rn_value *obj, const char *dotted);
 bool krm_is_mlflow(const rn_value *obj);
 
-/* ---- settings --------------------------------------------------------------- */
+/* ---- settings ---------------------------------------------------------------
+ */
 
 typedef struct krm_settings {
     rn_mlflow_opts opts;
@@ -93,7 +95,8 @@ size_t krm_settings_from_config(rn_arena *a, krm_settings *s,
 size_t krm_settings_from_annotations(rn_arena *a, krm_settings *s,
                                      const rn_value *obj, krm_results *res);
 
-/* ---- run ---------------------------------------------------------------------- */
+/* ---- run
+ * ---------------------------------------------------------------------- */
 
 typedef struct krm_shared krm_shared;
 
@@ -115,7 +118,8 @@ typedef struct krm_run {
     /* What generated objects claimed (annotate only): their paths, and
      * per instance directory ("dir/mlflow-x/") the instance. An earlier
      * run's output in the input is recognised by these and replaced. */
-    rn_value *claimed_paths, *claimed_dirs; /* RN_LISTs of "path", "dir\tinstance" */
+    rn_value *claimed_paths,
+        *claimed_dirs; /* RN_LISTs of "path", "dir\tinstance" */
     bool claims_sorted;
 } krm_run;
 

@@ -38,15 +38,18 @@ static const char usage[] =
     "      --mode M                opendatahub (default) or rhoai\n"
     "      --namespace NS          target namespace (default: the mode's)\n"
     "      --set-image IMG         image when an MLflow names none\n"
-    "                              (default $MLFLOW_IMAGE, else " RN_MLFLOW_DEFAULT_IMAGE ")\n"
+    "                              (default $MLFLOW_IMAGE, "
+    "else " RN_MLFLOW_DEFAULT_IMAGE ")\n"
     "      --http-route[=BOOL]     render the HTTPRoute\n"
     "      --gateway-name NAME     its parent Gateway\n"
     "      --gateway-namespace NS  the Gateway's namespace\n"
-    "      --console-link[=BOOL]   render the ConsoleLink (needs --mlflow-url)\n"
+    "      --console-link[=BOOL]   render the ConsoleLink (needs "
+    "--mlflow-url)\n"
     "      --mlflow-url URL        base URL of the gateway (https://host)\n"
     "      --section-title TEXT    console application menu section\n"
     "      --keep-mlflow[=BOOL]    print the MLflow objects too\n"
-    "      --chart DIR             chart directory instead of the built-in one\n"
+    "      --chart DIR             chart directory instead of the built-in "
+    "one\n"
     "      --argocd                take settings an Argo CD plugin is given:\n"
     "                              PARAM_<KEY> or ARGOCD_ENV_<KEY> (KEY: a\n"
     "                              functionConfig key in upper case, e.g.\n"
@@ -132,8 +135,9 @@ static int parse_args(int argc, char **argv, render_args *o)
         if (r)
             continue;
         if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "krmfn render: unknown flag %s (see krmfn render "
-                            "--help)\n",
+            fprintf(stderr,
+                    "krmfn render: unknown flag %s (see krmfn render "
+                    "--help)\n",
                     a);
             return -1;
         }
@@ -146,7 +150,8 @@ static int parse_args(int argc, char **argv, render_args *o)
     return 0;
 }
 
-/* ---- settings -------------------------------------------------------------- */
+/* ---- settings --------------------------------------------------------------
+ */
 
 static int set_key(rn_arena *a, krm_settings *s, const char *key,
                    const char *val, const char *from)
@@ -292,7 +297,8 @@ static int expand_files(rn_arena *a, const render_args *o, file_list *l)
     return 0;
 }
 
-/* ---- rendering ------------------------------------------------------------- */
+/* ---- rendering -------------------------------------------------------------
+ */
 
 /* Objects that only tools read: local-config ones, and function configs
  * (a kustomization's transformer next to the MLflow objects). */
@@ -322,8 +328,8 @@ static int read_stream(rn_arena *a, const char *path, rn_value **docs)
     rn_error_clear(&err);
     rn_yaml_limits lim = {KRM_MAX_INPUT_BYTES, KRM_MAX_DEPTH,
                           (size_t)64 * 1024 + len};
-    int rc = rn_yaml_parse_stream(a, buf, len, name, RN_YAML_CORE, &lim, docs,
-                                  &err);
+    int rc =
+        rn_yaml_parse_stream(a, buf, len, name, RN_YAML_CORE, &lim, docs, &err);
     free(buf);
     if (rc < 0) {
         fputs("krmfn render: ", stderr);
@@ -333,8 +339,7 @@ static int read_stream(rn_arena *a, const char *path, rn_value **docs)
 }
 
 /* One file: every document rendered or passed. Returns its error count. */
-static size_t render_file(krm_run *run, const krm_settings *s,
-                          const char *path)
+static size_t render_file(krm_run *run, const krm_settings *s, const char *path)
 {
     rn_value *docs;
     if (read_stream(run->a, path, &docs) < 0)
@@ -357,8 +362,8 @@ static size_t render_file(krm_run *run, const krm_settings *s,
             krm_run_pass(run, d);
     }
     const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
-    krm_results_print(&res, stderr, rn_arena_printf(run->a, "krmfn render: %s", name),
-                      true);
+    krm_results_print(&res, stderr,
+                      rn_arena_printf(run->a, "krmfn render: %s", name), true);
     return res.errors;
 }
 
@@ -397,9 +402,8 @@ int cmd_render(int argc, char **argv)
     rn_chart *chart = NULL;
     rn_error err;
     rn_error_clear(&err);
-    int rc = settings(a, &o, &s) == 0 && expand_files(a, &o, &files) == 0
-                 ? 0
-                 : 1;
+    int rc =
+        settings(a, &o, &s) == 0 && expand_files(a, &o, &files) == 0 ? 0 : 1;
     if (rc == 0 && o.discover) {
         rc = discover(a, &files);
         rn_arena_free(a);

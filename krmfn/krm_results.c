@@ -19,8 +19,8 @@ void krm_results_init(krm_results *r, rn_arena *a)
 
 const char *krm_str_at(const rn_value *obj, const char *dotted)
 {
-    const rn_value *v = obj && obj->kind == RN_MAP ? rn_value_at(obj, dotted)
-                                                   : NULL;
+    const rn_value *v =
+        obj && obj->kind == RN_MAP ? rn_value_at(obj, dotted) : NULL;
     return v && v->kind == RN_STRING ? v->u.s.ptr : NULL;
 }
 
@@ -46,14 +46,13 @@ const char *krm_describe(rn_arena *a, const rn_value *obj)
  * dots), so they are looked up in the annotations map itself. */
 static const rn_value *annotation(const rn_value *obj, const char *key)
 {
-    const rn_value *ann =
-        obj && obj->kind == RN_MAP ? rn_value_at(obj, "metadata.annotations")
-                                   : NULL;
+    const rn_value *ann = obj && obj->kind == RN_MAP
+                              ? rn_value_at(obj, "metadata.annotations")
+                              : NULL;
     return ann && ann->kind == RN_MAP ? rn_map_getz(ann, key) : NULL;
 }
 
-static void put_str(rn_arena *a, rn_value *map, const char *key,
-                    const char *s)
+static void put_str(rn_arena *a, rn_value *map, const char *key, const char *s)
 {
     if (s && *s)
         rn_map_setz(a, map, key, rn_strz(a, s));
@@ -73,7 +72,8 @@ static rn_value *resource_ref(rn_arena *a, const rn_value *obj)
  * one and the internal one); either will do. */
 static rn_value *file_ref(rn_arena *a, const rn_value *obj)
 {
-    const rn_value *path = annotation(obj, "internal.config.kubernetes.io/path");
+    const rn_value *path =
+        annotation(obj, "internal.config.kubernetes.io/path");
     const rn_value *index =
         annotation(obj, "internal.config.kubernetes.io/index");
     if (!path || path->kind != RN_STRING) {
@@ -155,8 +155,7 @@ void krm_results_print(const krm_results *r, FILE *f, const char *prefix,
         if (file)
             fprintf(f, "%s: ", file);
         if (kind)
-            fprintf(f, "%s%s%s: ", kind, name ? "/" : "",
-                    name ? name : "");
+            fprintf(f, "%s%s%s: ", kind, name ? "/" : "", name ? name : "");
         krm_print_line(f, krm_str_at(m, "message"));
     }
 }

@@ -161,10 +161,8 @@ static void annotate(krm_run *r, rn_arena *a, rn_value *obj,
     rn_value *ann = annotations_of(a, obj);
     rn_map_setz(a, ann, "config.kubernetes.io/path", rn_strz(a, path));
     rn_map_setz(a, ann, "config.kubernetes.io/index", rn_strz(a, "0"));
-    rn_map_setz(a, ann, "internal.config.kubernetes.io/path",
-                rn_strz(a, path));
-    rn_map_setz(a, ann, "internal.config.kubernetes.io/index",
-                rn_strz(a, "0"));
+    rn_map_setz(a, ann, "internal.config.kubernetes.io/path", rn_strz(a, path));
+    rn_map_setz(a, ann, "internal.config.kubernetes.io/index", rn_strz(a, "0"));
     /* kpt writes an object into the package its annotation names. */
     const rn_value *src = rn_value_at(mlflow, "metadata.annotations");
     const rn_value *pkg =
@@ -217,8 +215,8 @@ bool krm_run_claims(krm_run *r, const rn_value *obj)
     const char *slash = strrchr(path, '/');
     if (!inst || !slash)
         return false;
-    const char *key = rn_arena_printf(r->a, "%.*s\t%s",
-                                      (int)(slash - path + 1), path, inst);
+    const char *key =
+        rn_arena_printf(r->a, "%.*s\t%s", (int)(slash - path + 1), path, inst);
     return list_has(r->claimed_dirs, key);
 }
 
@@ -236,8 +234,7 @@ static const char *object_key(rn_arena *a, const rn_value *obj)
 
 /* True when an identical object was emitted already. A different object
  * under the same identity keeps the first and says so. */
-static bool shared_seen(krm_run *r, const rn_value *obj,
-                        const rn_value *mlflow)
+static bool shared_seen(krm_run *r, const rn_value *obj, const rn_value *mlflow)
 {
     const char *key = object_key(r->a, obj);
     rn_buf doc = RN_BUF_INIT;
@@ -264,7 +261,8 @@ static bool shared_seen(krm_run *r, const rn_value *obj,
     return false;
 }
 
-/* ---- MLflow objects ------------------------------------------------------- */
+/* ---- MLflow objects -------------------------------------------------------
+ */
 
 /* Warnings start with the field they are about ("spec.storage is not
  * set: ..."); that prefix becomes the result's field.path. */
@@ -289,8 +287,9 @@ static void keep_mlflow(krm_run *r, rn_arena *ta, const rn_value *obj,
     rn_value *ann = rn_value_at(copy, "metadata.annotations");
     if (ann && ann->kind == RN_MAP) {
         static const char *const drop[] = {
-            "config.kubernetes.io/function", "config.kubernetes.io/local-config",
-            "config.k8s.io/function", "config.kubernetes.io/index",
+            "config.kubernetes.io/function",
+            "config.kubernetes.io/local-config", "config.k8s.io/function",
+            "config.kubernetes.io/index",
             "internal.config.kubernetes.io/index"};
         for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
             rn_map_del(ann, drop[i], strlen(drop[i]));
@@ -338,8 +337,7 @@ int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
         chart = own;
     }
     if (rc == 0)
-        rc = rn_render_mlflow(ta, chart, obj, &mine.opts, &objs, &warns,
-                              &err);
+        rc = rn_render_mlflow(ta, chart, obj, &mine.opts, &objs, &warns, &err);
     if (rc < 0) {
         krm_result(r->res, KRM_ERROR, obj, err.field, "%s", err.msg);
         rn_arena_free(ta);
@@ -348,8 +346,8 @@ int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
     for (size_t i = 0; warns && i < warns->u.list.len; i++) {
         const rn_value *w = warns->u.list.items[i];
         if (w->kind == RN_STRING)
-            krm_result(r->res, KRM_WARNING, obj,
-                       warning_field(ta, w->u.s.ptr), "%s", w->u.s.ptr);
+            krm_result(r->res, KRM_WARNING, obj, warning_field(ta, w->u.s.ptr),
+                       "%s", w->u.s.ptr);
     }
     if (mine.keep_mlflow)
         keep_mlflow(r, ta, obj, strip_fn);

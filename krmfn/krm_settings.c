@@ -148,8 +148,7 @@ static int check_value(const key_def *k, const char *v, char *why,
     case CK_MODE:
         if (strcmp(v, "opendatahub") && strcmp(v, "rhoai"))
             return bad(why, whylen,
-                       "unknown mode \"%s\" (want opendatahub or rhoai)",
-                       v);
+                       "unknown mode \"%s\" (want opendatahub or rhoai)", v);
         return 0;
     case CK_LABEL:
         if (!dns_label(v, strlen(v)))
@@ -176,8 +175,8 @@ static int check_value(const key_def *k, const char *v, char *why,
     case CK_URL:
         if (!one_token(v) ||
             (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0))
-            return bad(why, whylen,
-                       "\"%s\" is not an http:// or https:// URL", v);
+            return bad(why, whylen, "\"%s\" is not an http:// or https:// URL",
+                       v);
         return 0;
     case CK_TEXT:
         if (!no_controls(v))
@@ -199,8 +198,7 @@ static int check_value(const key_def *k, const char *v, char *why,
     return 0;
 }
 
-static void store(rn_arena *a, krm_settings *s, const key_def *k,
-                  const char *v)
+static void store(rn_arena *a, krm_settings *s, const key_def *k, const char *v)
 {
     const char *c = rn_arena_strdup(a, v);
     bool b = false;
@@ -237,8 +235,7 @@ int krm_settings_set(rn_arena *a, krm_settings *s, const char *key,
     if (!k) {
         char list[512];
         known_keys(list, sizeof list);
-        snprintf(why, whylen, "unknown key \"%s\" (known keys: %s)", key,
-                 list);
+        snprintf(why, whylen, "unknown key \"%s\" (known keys: %s)", key, list);
         return -1;
     }
     /* An empty or null value leaves the default in place, as an unset
@@ -304,8 +301,8 @@ size_t krm_settings_from_annotations(rn_arena *a, krm_settings *s,
             0) {
             const char *field =
                 rn_arena_printf(a, "metadata.annotations[%s]", p->key);
-            krm_result(res, KRM_ERROR, obj, field, "annotation %s: %s",
-                       p->key, why);
+            krm_result(res, KRM_ERROR, obj, field, "annotation %s: %s", p->key,
+                       why);
             nerr++;
         }
     }
@@ -327,8 +324,8 @@ size_t krm_settings_from_config(rn_arena *a, krm_settings *s,
         return krm_settings_from_annotations(a, s, fncfg, res);
     const char *kind = krm_str_at(fncfg, "kind");
     const char *av = krm_str_at(fncfg, "apiVersion");
-    bool cm = kind && av && strcmp(kind, "ConfigMap") == 0 &&
-              strcmp(av, "v1") == 0;
+    bool cm =
+        kind && av && strcmp(kind, "ConfigMap") == 0 && strcmp(av, "v1") == 0;
     const char *where = cm ? "data" : "spec";
     const rn_value *map = rn_map_getz(fncfg, where);
     if (!map || map->kind == RN_NULL)

@@ -43,8 +43,8 @@ static bool has_uids(const json_t *arr)
 {
     size_t i;
     json_t *it;
-    json_array_foreach(arr, i, it) if (!json_is_string(json_object_get(it, "uid")))
-        return false;
+    json_array_foreach(arr, i, it) if (!json_is_string(json_object_get(
+                                           it, "uid"))) return false;
     return json_array_size(arr) > 0;
 }
 
@@ -94,8 +94,7 @@ bool apply_subset(const json_t *want, const json_t *have)
         if (json_array_size(want) != json_array_size(have))
             return false;
         for (size_t i = 0; i < json_array_size(want); i++)
-            if (!apply_subset(json_array_get(want, i),
-                              json_array_get(have, i)))
+            if (!apply_subset(json_array_get(want, i), json_array_get(have, i)))
                 return false;
         return true;
     }
@@ -109,8 +108,7 @@ int apply_quantity(const char *s, long double *out)
     /* Digits, sign and decimal point only: strtold also reads "inf",
      * "nan" and hex, which are no quantities. */
     for (const char *p = s; *p && !isalpha((unsigned char)*p); p++)
-        if (!isdigit((unsigned char)*p) && *p != '.' && *p != '+' &&
-            *p != '-')
+        if (!isdigit((unsigned char)*p) && *p != '.' && *p != '+' && *p != '-')
             return -1;
     if (!isdigit((unsigned char)s[0]) && s[0] != '.' && s[0] != '+' &&
         s[0] != '-')
@@ -168,13 +166,13 @@ void apply_hash(const json_t *obj, char out[65])
 json_t *apply_owner_ref(const json_t *mlflow, bool controller)
 {
     json_t *md = json_object_get(mlflow, "metadata");
-    json_t *ref = json_pack(
-        "{s:s,s:s,s:O,s:O}", "apiVersion",
-        json_string_value(json_object_get(mlflow, "apiVersion"))
-            ? json_string_value(json_object_get(mlflow, "apiVersion"))
-            : "mlflow.opendatahub.io/v1",
-        "kind", "MLflow", "name", json_object_get(md, "name"), "uid",
-        json_object_get(md, "uid"));
+    json_t *ref =
+        json_pack("{s:s,s:s,s:O,s:O}", "apiVersion",
+                  json_string_value(json_object_get(mlflow, "apiVersion"))
+                      ? json_string_value(json_object_get(mlflow, "apiVersion"))
+                      : "mlflow.opendatahub.io/v1",
+                  "kind", "MLflow", "name", json_object_get(md, "name"), "uid",
+                  json_object_get(md, "uid"));
     if (controller) {
         json_object_set_new(ref, "controller", json_true());
         json_object_set_new(ref, "blockOwnerDeletion", json_true());
@@ -362,9 +360,8 @@ static int object_path(apply_env *env, rn_arena *a, const json_t *obj,
                           &namespaced)) {
         kube_err_clear(err);
         snprintf(err->reason, sizeof err->reason, "NotServed");
-        return rn_error_set(&err->e,
-                            "the API server does not serve %s (%s)", kind,
-                            av);
+        return rn_error_set(&err->e, "the API server does not serve %s (%s)",
+                            kind, av);
     }
     if (!*name || (namespaced && !*ns)) {
         kube_err_clear(err);
@@ -389,17 +386,16 @@ static json_t *metadata_of(json_t *obj)
 static void set_owner(json_t *obj, const json_t *mlflow)
 {
     json_t *refs = json_array();
-    json_array_append_new(refs,
-                          apply_owner_ref(mlflow, !apply_is_shared(obj)));
+    json_array_append_new(refs, apply_owner_ref(mlflow, !apply_is_shared(obj)));
     json_object_set_new(metadata_of(obj), "ownerReferences", refs);
 }
 
 static const char *claim_request(const json_t *pvc)
 {
     json_t *v = json_object_get(
-        json_object_get(json_object_get(json_object_get(pvc, "spec"),
-                                        "resources"),
-                        "requests"),
+        json_object_get(
+            json_object_get(json_object_get(pvc, "spec"), "resources"),
+            "requests"),
         "storage");
     return json_string_value(v);
 }
@@ -499,8 +495,7 @@ static int grow_claim(apply_env *env, const char *path, json_t *obj,
 /* Whether the MLflow an owner reference names is still in the cache. */
 static bool owner_alive(apply_env *env, const json_t *ref)
 {
-    if (!env->mlflows ||
-        strcmp(str_at(ref, "kind", NULL), "MLflow") != 0)
+    if (!env->mlflows || strcmp(str_at(ref, "kind", NULL), "MLflow") != 0)
         return true;
     json_t *o = store_get(env->mlflows, str_at(ref, "name", NULL));
     bool alive = o && strcmp(str_at(o, "metadata", "uid"),
@@ -519,9 +514,9 @@ static json_t *shared_refs(apply_env *env, const json_t *base,
     json_t *refs = json_array();
     size_t i;
     json_t *r;
-    json_array_foreach(json_object_get(json_object_get(base, "metadata"),
-                                       "ownerReferences"),
-                       i, r)
+    json_array_foreach(
+        json_object_get(json_object_get(base, "metadata"), "ownerReferences"),
+        i, r)
     {
         if (strcmp(str_at(r, "uid", NULL), uid) == 0 ||
             (prune && !owner_alive(env, r)))
@@ -663,8 +658,8 @@ static int apply_shared(apply_env *env, const json_t *mlflow, json_t *obj,
     char *key = apply_key(obj);
     apply_plan_ctx p = {mlflow, obj};
     shared_action done;
-    int rc = update_shared(env, key, path, cached, plan_apply, &p, &done,
-                           live, err);
+    int rc =
+        update_shared(env, key, path, cached, plan_apply, &p, &done, live, err);
     *outcome = done == SHARED_KEEP ? APPLY_SKIPPED : APPLY_WRITTEN;
     free(key);
     return rc;
@@ -676,10 +671,15 @@ static json_t *reapply_body(const json_t *base)
     json_t *o = json_deep_copy(base);
     json_object_del(o, "status");
     json_t *md = metadata_of(o);
-    static const char *const server_set[] = {
-        "uid", "resourceVersion", "generation", "creationTimestamp",
-        "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds",
-        "selfLink", "finalizers"};
+    static const char *const server_set[] = {"uid",
+                                             "resourceVersion",
+                                             "generation",
+                                             "creationTimestamp",
+                                             "managedFields",
+                                             "deletionTimestamp",
+                                             "deletionGracePeriodSeconds",
+                                             "selfLink",
+                                             "finalizers"};
     for (size_t i = 0; i < sizeof server_set / sizeof *server_set; i++)
         json_object_del(md, server_set[i]);
     return o;
@@ -687,8 +687,8 @@ static json_t *reapply_body(const json_t *base)
 
 /* Releasing: the object without the instance's reference, or gone with
  * the last one. */
-static shared_action plan_release(apply_env *env, void *ud,
-                                  const json_t *base, json_t **body)
+static shared_action plan_release(apply_env *env, void *ud, const json_t *base,
+                                  json_t **body)
 {
     if (!base)
         return SHARED_KEEP; /* gone already */
@@ -717,8 +717,7 @@ int apply_object(apply_env *env, const json_t *mlflow, json_t *obj,
     const char *kind = str_at(obj, "kind", NULL);
     int rc = 0;
     if (apply_is_shared(obj) && strcmp(kind, "PersistentVolumeClaim") != 0) {
-        rc = apply_shared(env, mlflow, obj, path, cached, outcome, live,
-                          err);
+        rc = apply_shared(env, mlflow, obj, path, cached, outcome, live, err);
         rn_arena_free(a);
         return rc;
     }
@@ -784,11 +783,10 @@ int apply_prune(apply_env *env, const json_t *mlflow, const json_t *obj,
     char *key = apply_key(obj);
     shared_action done;
     if (rc == 0 && owned == 1)
-        rc = update_shared(env, key, path, obj, plan_release,
-                           (void *)mlflow, &done, NULL, err);
+        rc = update_shared(env, key, path, obj, plan_release, (void *)mlflow,
+                           &done, NULL, err);
     else if (rc == 0)
-        rc = delete_object(env, key, path, str_at(obj, "metadata", "uid"),
-                           err);
+        rc = delete_object(env, key, path, str_at(obj, "metadata", "uid"), err);
     free(key);
     if (rc == 0)
         log_msg(env->log, LOG_INFO, str_at(mlflow, "metadata", "name"),

@@ -78,8 +78,8 @@ apply_memory *apply_memory_new(void);
 void apply_memory_free(apply_memory *m);
 /* Whether the object at resourceVersion `rv` is known to already hold the
  * body with this hash. */
-bool apply_memory_current(apply_memory *m, const char *key,
-                          const char *hash, const char *rv);
+bool apply_memory_current(apply_memory *m, const char *key, const char *hash,
+                          const char *rv);
 void apply_memory_record(apply_memory *m, const char *key, const char *hash,
                          const char *rv_before, const char *rv_after);
 /* A version of `key` the watch delivered: whether it came from our own
@@ -101,12 +101,12 @@ typedef struct apply_env {
 } apply_env;
 
 typedef enum apply_outcome {
-    APPLY_SKIPPED,  /* already as wanted */
-    APPLY_WRITTEN,  /* created or changed */
-    APPLY_GROWN,    /* a claim's storage request was raised (and its
-                     * labels and annotations brought up to date) */
+    APPLY_SKIPPED,   /* already as wanted */
+    APPLY_WRITTEN,   /* created or changed */
+    APPLY_GROWN,     /* a claim's storage request was raised (and its
+                      * labels and annotations brought up to date) */
     APPLY_RELABELED, /* a claim's labels or annotations brought up to date */
-    APPLY_KEPT,     /* a claim left as it is */
+    APPLY_KEPT,      /* a claim left as it is */
 } apply_outcome;
 
 /* Apply `obj` (rendered, owner references not yet set) for `mlflow`.
@@ -115,8 +115,7 @@ typedef enum apply_outcome {
  * new reference to `cached`. */
 int apply_object(apply_env *env, const struct json_t *mlflow,
                  struct json_t *obj, struct json_t *cached,
-                 apply_outcome *outcome, struct json_t **live,
-                 kube_err *err);
+                 apply_outcome *outcome, struct json_t **live, kube_err *err);
 
 /* The owner references in `obj` that point at the MLflow with `uid`:
  * 0 none, 1 a plain reference, 2 the controller reference. */

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "apply.h"
+#include "clock.h"
 #include "discovery.h"
 #include "event.h"
 #include "json.h"
@@ -21,7 +22,6 @@
 #include "status.h"
 #include "strmap.h"
 #include "xalloc.h"
-#include "clock.h"
 
 #define MLFLOW_API "mlflow.opendatahub.io/v1"
 #define OWNED_SELECTOR "app.kubernetes.io/part-of=mlflow"
@@ -41,14 +41,13 @@ static const owned_kind kind_table[] = {
     {"v1", "ServiceAccount", false, false, false, "", NULL},
     {"rbac.authorization.k8s.io/v1", "ClusterRole", false, false, false, "",
      NULL},
-    {"rbac.authorization.k8s.io/v1", "ClusterRoleBinding", false, false,
-     false, "", NULL},
+    {"rbac.authorization.k8s.io/v1", "ClusterRoleBinding", false, false, false,
+     "", NULL},
     {"v1", "PersistentVolumeClaim", false, false, false, "", NULL},
     {"v1", "Service", false, false, false, "", NULL},
     {"apps/v1", "Deployment", false, false, false, "", NULL},
     {"networking.k8s.io/v1", "NetworkPolicy", false, false, false, "", NULL},
-    {"gateway.networking.k8s.io/v1", "HTTPRoute", true, false, false, "",
-     NULL},
+    {"gateway.networking.k8s.io/v1", "HTTPRoute", true, false, false, "", NULL},
     {"console.openshift.io/v1", "ConsoleLink", true, false, false, "", NULL},
 };
 #define NKINDS (sizeof kind_table / sizeof kind_table[0])
@@ -89,8 +88,7 @@ static const char *str_at(const json_t *o, const char *a, const char *b)
 
 static bool stop_requested(controller *c)
 {
-    return atomic_load(&c->stopping) ||
-           (c->o.stop && atomic_load(c->o.stop));
+    return atomic_load(&c->stopping) || (c->o.stop && atomic_load(c->o.stop));
 }
 
 static void sleep_ms(controller *c, long ms)
@@ -133,9 +131,9 @@ static void owners_of(const json_t *obj, name_set *s)
     s->n = 0;
     size_t i;
     json_t *r;
-    json_array_foreach(json_object_get(json_object_get(obj, "metadata"),
-                                       "ownerReferences"),
-                       i, r)
+    json_array_foreach(
+        json_object_get(json_object_get(obj, "metadata"), "ownerReferences"), i,
+        r)
     {
         const char *av = str_at(r, "apiVersion", NULL);
         if (strcmp(str_at(r, "kind", NULL), "MLflow") == 0 &&
@@ -174,9 +172,8 @@ static void on_owned(void *ud, kw_type t, json_t *obj, json_t *old)
     char *key = apply_key(obj);
     if (t == KW_DELETED) {
         apply_memory_forget(c->mem, key);
-    } else if (apply_memory_observe(c->mem, key,
-                                    str_at(obj, "metadata",
-                                           "resourceVersion"))) {
+    } else if (apply_memory_observe(
+                   c->mem, key, str_at(obj, "metadata", "resourceVersion"))) {
         free(key); /* the echo of our own write */
         return;
     }
@@ -215,9 +212,9 @@ static void on_restart(void *ud, const char *name, const char *reason)
 /* ---- informers and discovery ---- */
 
 static kube_informer *start_informer(controller *c, const char *name,
-                                     const char *api_version,
-                                     const char *kind, const char *path,
-                                     const char *selector, informer_fn fn)
+                                     const char *api_version, const char *kind,
+                                     const char *path, const char *selector,
+                                     informer_fn fn)
 {
     informer_opts io = {
         .name = name,
@@ -241,9 +238,8 @@ static kube_informer *start_owned(controller *c, owned_kind *k)
     rn_arena *a = rn_arena_new();
     char *path = kube_path(a, k->api_version, k->resource,
                            k->namespaced ? c->o.namespace : NULL, NULL, NULL);
-    kube_informer *inf = start_informer(c, k->resource, k->api_version,
-                                        k->kind, path, OWNED_SELECTOR,
-                                        on_owned);
+    kube_informer *inf = start_informer(c, k->resource, k->api_version, k->kind,
+                                        path, OWNED_SELECTOR, on_owned);
     rn_arena_free(a);
     return inf;
 }
@@ -275,9 +271,9 @@ static int refresh_kinds(controller *c, bool optional_only, bool *changed,
         owned_kind *k = &c->kinds[i];
         if (optional_only && !k->optional)
             continue;
-        bool served = discovery_lookup(c->disc, k->api_version, k->kind,
-                                       k->resource, sizeof k->resource,
-                                       &k->namespaced);
+        bool served =
+            discovery_lookup(c->disc, k->api_version, k->kind, k->resource,
+                             sizeof k->resource, &k->namespaced);
         if (served == k->served)
             continue;
         k->served = served;
@@ -470,8 +466,7 @@ static void prune(reconcile_state *s)
     prune_ctx p = {s, json_array()};
     for (size_t i = 0; i < NKINDS; i++)
         if (c->kinds[i].inf)
-            store_each(informer_store(c->kinds[i].inf), s->uid, find_stale,
-                       &p);
+            store_each(informer_store(c->kinds[i].inf), s->uid, find_stale, &p);
     size_t i;
     json_t *obj;
     json_array_foreach(p.found, i, obj)
@@ -481,13 +476,12 @@ static void prune(reconcile_state *s)
         kube_err_clear(&err);
         if (apply_prune(&env, s->mlflow, obj, &retained, &err) < 0) {
             log_msg(c->o.log, LOG_ERROR, s->name, "prune %s %s: %s",
-                    str_at(obj, "kind", NULL),
-                    str_at(obj, "metadata", "name"), err.e.msg);
+                    str_at(obj, "kind", NULL), str_at(obj, "metadata", "name"),
+                    err.e.msg);
             fail(s, STATUS_APPLY_FAILED, err.e.msg);
         } else if (retained) {
             json_array_append_new(s->retained,
-                                  json_string(str_at(obj, "metadata",
-                                                     "name")));
+                                  json_string(str_at(obj, "metadata", "name")));
         } else {
             s->writes++;
         }
@@ -539,13 +533,13 @@ static void status_hash(const json_t *st, char out[65])
     json_decref(copy);
 }
 
-static void post_event(reconcile_state *s, const char *type,
-                       const char *reason, const char *msg)
+static void post_event(reconcile_state *s, const char *type, const char *reason,
+                       const char *msg)
 {
     kube_err err;
     kube_err_clear(&err);
-    if (event_emit(s->c->events, s->w->kc, s->mlflow, type, reason, msg,
-                   &err) < 0)
+    if (event_emit(s->c->events, s->w->kc, s->mlflow, type, reason, msg, &err) <
+        0)
         log_msg(s->c->o.log, LOG_WARN, s->name, "cannot post an event: %s",
                 err.e.msg);
 }
@@ -560,16 +554,14 @@ static void events_for(reconcile_state *s, const json_t *old_st,
     if (strcmp(ns, "True") == 0 &&
         (strcmp(str_at(od, "status", NULL), "True") != 0 ||
          strcmp(str_at(od, "reason", NULL), str_at(nd, "reason", NULL)) != 0 ||
-         strcmp(str_at(od, "message", NULL), str_at(nd, "message", NULL)) !=
-             0))
+         strcmp(str_at(od, "message", NULL), str_at(nd, "message", NULL)) != 0))
         post_event(s, "Warning", str_at(nd, "reason", NULL),
                    str_at(nd, "message", NULL));
     json_t *oa = status_condition(old_st, "Available"),
            *na = status_condition(new_st, "Available");
     if (strcmp(str_at(na, "status", NULL), "True") == 0 &&
         strcmp(str_at(oa, "status", NULL), "True") != 0)
-        post_event(s, "Normal", "DeploymentReady",
-                   str_at(na, "message", NULL));
+        post_event(s, "Normal", "DeploymentReady", str_at(na, "message", NULL));
 }
 
 static int write_status(reconcile_state *s)
@@ -596,9 +588,9 @@ static int write_status(reconcile_state *s)
     snprintf(key, sizeof key, "status/%s", s->uid);
     const char *rv = str_at(s->mlflow, "metadata", "resourceVersion");
     if (!json_equal(st, old) && !apply_memory_current(c->mem, key, hash, rv)) {
-        json_t *body = json_pack("{s:s,s:s,s:{s:s},s:O}", "apiVersion",
-                                 MLFLOW_API, "kind", "MLflow", "metadata",
-                                 "name", s->name, "status", st);
+        json_t *body =
+            json_pack("{s:s,s:s,s:{s:s},s:O}", "apiVersion", MLFLOW_API, "kind",
+                      "MLflow", "metadata", "name", s->name, "status", st);
         char path[400];
         snprintf(path, sizeof path, "/apis/%s/mlflows/%s/status", MLFLOW_API,
                  s->name);
@@ -608,9 +600,8 @@ static int write_status(reconcile_state *s)
         rc = kube_apply(s->w->kc, path, body, APPLY_MANAGER, true, &out, &err);
         json_decref(body);
         if (rc == 0) {
-            apply_memory_record(
-                c->mem, key, hash, rv,
-                str_at(out, "metadata", "resourceVersion"));
+            apply_memory_record(c->mem, key, hash, rv,
+                                str_at(out, "metadata", "resourceVersion"));
             events_for(s, old, st);
         } else if (err.code != 404) {
             log_msg(c->o.log, LOG_ERROR, s->name, "status: %s", err.e.msg);
@@ -674,7 +665,7 @@ static r_result reconcile(controller *c, worker *w, const char *name)
     }
     pthread_rwlock_unlock(&c->kinds_lock);
     int st_rc = write_status(&s);
-    r_result r = s.failure == STATUS_RENDER_FAILED ? R_PERMANENT
+    r_result r = s.failure == STATUS_RENDER_FAILED     ? R_PERMANENT
                  : s.failure != STATUS_OK || st_rc < 0 ? R_ERROR
                                                        : R_SUCCESS;
     if (s.writes)
@@ -704,8 +695,7 @@ static void *worker_main(void *arg)
             queue_forget(c->q, key);
         }
         if (c->o.m)
-            metrics_reconcile(c->o.m, r == R_ERROR ? "error" : "success",
-                              secs);
+            metrics_reconcile(c->o.m, r == R_ERROR ? "error" : "success", secs);
         queue_done(c->q, key);
         free(key);
         atomic_store(&w->busy, false);
@@ -773,8 +763,7 @@ void controller_collect(controller *c, metrics *m)
     queue_get_stats(c->q, &st);
     metrics_gauge(m, "workqueue_depth{name=\"mlflow\"}",
                   (double)queue_len(c->q));
-    metrics_gauge(m, "workqueue_adds_total{name=\"mlflow\"}",
-                  (double)st.adds);
+    metrics_gauge(m, "workqueue_adds_total{name=\"mlflow\"}", (double)st.adds);
     metrics_gauge(m, "workqueue_retries_total{name=\"mlflow\"}",
                   (double)st.retries);
     metrics_gauge(m, "workqueue_unfinished_work_seconds{name=\"mlflow\"}",
@@ -783,11 +772,13 @@ void controller_collect(controller *c, metrics *m)
                   "workqueue_longest_running_processor_seconds{name="
                   "\"mlflow\"}",
                   st.longest_s);
-    metrics_gauge(m, "controller_runtime_active_workers{controller="
-                     "\"mlflow\"}",
+    metrics_gauge(m,
+                  "controller_runtime_active_workers{controller="
+                  "\"mlflow\"}",
                   (double)count_busy(c));
-    metrics_gauge(m, "controller_runtime_max_concurrent_reconciles{"
-                     "controller=\"mlflow\"}",
+    metrics_gauge(m,
+                  "controller_runtime_max_concurrent_reconciles{"
+                  "controller=\"mlflow\"}",
                   (double)c->nworkers);
     if (c->mlflows)
         metrics_gauge(m, "mlflow_operator_managed_mlflows",
@@ -900,10 +891,9 @@ controller *controller_start(const controller_opts *o, rn_error *err)
         return NULL;
     }
     rn_arena *a = rn_arena_new();
-    c->mlflows = start_informer(c, "mlflows", MLFLOW_API, "MLflow",
-                                kube_path(a, MLFLOW_API, "mlflows", NULL,
-                                          NULL, NULL),
-                                NULL, on_mlflow);
+    c->mlflows = start_informer(
+        c, "mlflows", MLFLOW_API, "MLflow",
+        kube_path(a, MLFLOW_API, "mlflows", NULL, NULL, NULL), NULL, on_mlflow);
     rn_arena_free(a);
     pthread_rwlock_wrlock(&c->kinds_lock);
     for (size_t i = 0; i < NKINDS; i++)

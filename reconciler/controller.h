@@ -42,13 +42,13 @@ typedef struct controller_opts {
     log_ctx *log;
     metrics *m;
     const rn_chart *chart;
-    rn_mlflow_opts render;  /* http_route/console_link: set from discovery */
-    const char *namespace;  /* where the namespaced objects go */
-    const char *identity;   /* this process, for Events */
-    int workers;            /* 0: 4 */
-    int resync_s;           /* 0: 600 */
-    int discovery_s;        /* 0: 30 */
-    int watch_timeout_s;    /* 0: client-go's 5-10 minutes */
+    rn_mlflow_opts render;   /* http_route/console_link: set from discovery */
+    const char *namespace;   /* where the namespaced objects go */
+    const char *identity;    /* this process, for Events */
+    int workers;             /* 0: 4 */
+    int resync_s;            /* 0: 600 */
+    int discovery_s;         /* 0: 30 */
+    int watch_timeout_s;     /* 0: client-go's 5-10 minutes */
     const atomic_bool *stop; /* the process is shutting down */
 } controller_opts;
 

@@ -33,11 +33,9 @@ void discovery_set(discovery *d, const char *api_version,
                    const struct json_t *list);
 
 /* Whether `kind` of `api_version` was served at the last refresh. */
-bool discovery_served(discovery *d, const char *api_version,
-                      const char *kind);
+bool discovery_served(discovery *d, const char *api_version, const char *kind);
 /* The plural resource name and scope of a kind; false if unknown. */
-bool discovery_lookup(discovery *d, const char *api_version,
-                      const char *kind, char *resource, size_t n,
-                      bool *namespaced);
+bool discovery_lookup(discovery *d, const char *api_version, const char *kind,
+                      char *resource, size_t n, bool *namespaced);
 
 #endif

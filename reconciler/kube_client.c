@@ -2,8 +2,8 @@
  * kube_client.c — REST requests to the API server (see kube_client.h).
  */
 #include "kube_client.h"
-#include "xalloc.h"
 #include "clock.h"
+#include "xalloc.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -73,7 +73,8 @@ const kube_config *kube_client_config(const kube_client *c)
     return c->cfg;
 }
 
-/* ---- paths ---------------------------------------------------------------- */
+/* ---- paths ----------------------------------------------------------------
+ */
 
 char *kube_gv_path(rn_arena *a, const char *api_version)
 {
@@ -127,25 +128,40 @@ void kube_query_add(rn_buf *b, const char *key, const char *value)
     kube_query_escape(b, value);
 }
 
-/* ---- errors --------------------------------------------------------------- */
+/* ---- errors ---------------------------------------------------------------
+ */
 
 static const char *code_reason(long code)
 {
     switch (code) {
-    case 400: return "BadRequest";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "NotFound";
-    case 405: return "MethodNotAllowed";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 415: return "UnsupportedMediaType";
-    case 422: return "Invalid";
-    case 429: return "TooManyRequests";
-    case 500: return "InternalError";
-    case 503: return "ServiceUnavailable";
-    case 504: return "Timeout";
-    default: return code >= 500 ? "InternalError" : "Unknown";
+    case 400:
+        return "BadRequest";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "NotFound";
+    case 405:
+        return "MethodNotAllowed";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 415:
+        return "UnsupportedMediaType";
+    case 422:
+        return "Invalid";
+    case 429:
+        return "TooManyRequests";
+    case 500:
+        return "InternalError";
+    case 503:
+        return "ServiceUnavailable";
+    case 504:
+        return "Timeout";
+    default:
+        return code >= 500 ? "InternalError" : "Unknown";
     }
 }
 
@@ -165,9 +181,8 @@ static const char *code_hint(long code)
     }
 }
 
-void kube_err_from_response(kube_err *err, const char *method,
-                            const char *path, long code, const char *body,
-                            size_t len)
+void kube_err_from_response(kube_err *err, const char *method, const char *path,
+                            long code, const char *body, size_t len)
 {
     kube_err_clear(err);
     err->code = code;
@@ -227,8 +242,8 @@ static void err_transport(kube_client *c, kube_err *err, const char *method,
         hint = " (is the API server running and the server address right?)";
     snprintf(err->reason, sizeof err->reason, "%s",
              rc == CURLE_ABORTED_BY_CALLBACK ? "Stopped" : "Unreachable");
-    rn_error_set(&err->e, "%s %s%s: cannot reach the API server: %s%s",
-                 method, c->cfg->server, path, detail, hint);
+    rn_error_set(&err->e, "%s %s%s: cannot reach the API server: %s%s", method,
+                 c->cfg->server, path, detail, hint);
 }
 
 long kube_retry_delay_ms(int attempt, int base_ms, long cap_ms,
@@ -243,7 +258,8 @@ long kube_retry_delay_ms(int attempt, int base_ms, long cap_ms,
     return ra > d ? ra : d;
 }
 
-/* ---- transport ------------------------------------------------------------ */
+/* ---- transport ------------------------------------------------------------
+ */
 
 static size_t on_body(char *p, size_t sz, size_t n, void *ud)
 {
@@ -520,8 +536,8 @@ static void sleep_ms(const kube_client *c, long ms)
     rc_sleep_ms(ms, c->o.stop, NULL);
 }
 
-static bool should_retry(kube_client *c, const char *method,
-                         const char *ctype, CURLcode rc, long code)
+static bool should_retry(kube_client *c, const char *method, const char *ctype,
+                         CURLcode rc, long code)
 {
     if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
         return true; /* nothing reached the server */
@@ -546,9 +562,9 @@ static void trim_body(kube_client *c)
 }
 
 static int request_with_retries(kube_client *c, const char *method,
-                             const char *path, const char *ctype,
-                             const char *body, size_t len, json_t **out,
-                             kube_err *err);
+                                const char *path, const char *ctype,
+                                const char *body, size_t len, json_t **out,
+                                kube_err *err);
 
 int kube_request(kube_client *c, const char *method, const char *path,
                  const char *ctype, const char *body, size_t len, json_t **out,
@@ -560,16 +576,16 @@ int kube_request(kube_client *c, const char *method, const char *path,
 }
 
 static int request_with_retries(kube_client *c, const char *method,
-                             const char *path, const char *ctype,
-                             const char *body, size_t len, json_t **out,
-                             kube_err *err)
+                                const char *path, const char *ctype,
+                                const char *body, size_t len, json_t **out,
+                                kube_err *err)
 {
     if (out)
         *out = NULL;
     for (int attempt = 1;; attempt++) {
         long code;
-        CURLcode rc = perform(c, method, path, ctype, body, len,
-                              c->o.timeout_s, &code);
+        CURLcode rc =
+            perform(c, method, path, ctype, body, len, c->o.timeout_s, &code);
         if (rc == CURLE_OK && code >= 200 && code < 300) {
             if (out && c->body.len) {
                 json_error_t je;
@@ -588,8 +604,8 @@ static int request_with_retries(kube_client *c, const char *method,
         if (rc != CURLE_OK)
             err_transport(c, err, method, path, rc);
         else {
-            kube_err_from_response(err, method, path, code,
-                                   c->body.data, c->body.len);
+            kube_err_from_response(err, method, path, code, c->body.data,
+                                   c->body.len);
             if (c->retry_after > err->retry_after)
                 err->retry_after = c->retry_after;
         }
@@ -654,22 +670,21 @@ int kube_merge_patch(kube_client *c, const char *path, json_t *patch,
 int kube_delete(kube_client *c, const char *path, const char *propagation,
                 const char *uid, kube_err *err)
 {
-    json_t *opts = json_pack("{s:s,s:s}", "kind", "DeleteOptions",
-                             "apiVersion", "v1");
+    json_t *opts =
+        json_pack("{s:s,s:s}", "kind", "DeleteOptions", "apiVersion", "v1");
     if (propagation)
         json_object_set_new(opts, "propagationPolicy",
                             json_string(propagation));
     if (uid)
         json_object_set_new(opts, "preconditions",
                             json_pack("{s:s}", "uid", uid));
-    int rc = send_json(c, "DELETE", path, "application/json", opts, NULL,
-                       err);
+    int rc = send_json(c, "DELETE", path, "application/json", opts, NULL, err);
     json_decref(opts);
     return rc;
 }
 
-int kube_list(kube_client *c, const char *path, int page_size,
-              kube_item_fn fn, void *ud, char **rv, kube_err *err)
+int kube_list(kube_client *c, const char *path, int page_size, kube_item_fn fn,
+              void *ud, char **rv, kube_err *err)
 {
     char limit[32];
     snprintf(limit, sizeof limit, "%d", page_size > 0 ? page_size : 500);

@@ -32,27 +32,26 @@
 struct json_t;
 
 typedef struct kube_err {
-    long code;        /* HTTP status; 0 when no response came back */
-    char reason[64];  /* Status.reason: "NotFound", "Conflict", ... */
-    int retry_after;  /* seconds the server asked us to wait, or 0 */
-    rn_error e;       /* the message */
+    long code;       /* HTTP status; 0 when no response came back */
+    char reason[64]; /* Status.reason: "NotFound", "Conflict", ... */
+    int retry_after; /* seconds the server asked us to wait, or 0 */
+    rn_error e;      /* the message */
 } kube_err;
 
 void kube_err_clear(kube_err *e);
 bool kube_err_is(const kube_err *e, long code);
 
 typedef struct kube_client_opts {
-    int max_attempts;       /* 0: 5 */
-    int timeout_s;          /* per request, not watches; 0: 30 */
-    int backoff_ms;         /* first retry delay; 0: 200 */
+    int max_attempts;        /* 0: 5 */
+    int timeout_s;           /* per request, not watches; 0: 30 */
+    int backoff_ms;          /* first retry delay; 0: 200 */
     const atomic_bool *stop; /* stop retrying / streaming when true */
     /* Called once per HTTP attempt, for metrics: its status (0: no
      * response, or no credential to send) and how long it took in seconds.
      * `seconds` is negative when it says nothing about the API server's
      * latency: for a watch (kube_stream), open for minutes by design,
      * and for an attempt that never went out. */
-    void (*on_response)(void *ud, const char *verb, long code,
-                        double seconds);
+    void (*on_response)(void *ud, const char *verb, long code, double seconds);
     void *ud;
     const char *user_agent; /* NULL: "mlflow-operator" */
 } kube_client_opts;
@@ -97,8 +96,8 @@ int kube_delete(kube_client *c, const char *path, const char *propagation,
  * page, once: `fn` is then called with NULL so the caller can drop what it
  * collected. A nonzero return from `fn` stops the list with that value. */
 typedef int (*kube_item_fn)(void *ud, struct json_t *item);
-int kube_list(kube_client *c, const char *path, int page_size,
-              kube_item_fn fn, void *ud, char **rv, kube_err *err);
+int kube_list(kube_client *c, const char *path, int page_size, kube_item_fn fn,
+              void *ud, char **rv, kube_err *err);
 
 /* A streaming GET: every chunk of the body goes to `fn` as it arrives;
  * `fn` returns nonzero to end the stream. No retries. Returns 0 when the
@@ -125,9 +124,8 @@ void kube_query_escape(rn_buf *b, const char *s);
 
 /* The message of an API error response: body is the response body (a
  * Status object or anything else), for `method` `path`. Fills err. */
-void kube_err_from_response(kube_err *err, const char *method,
-                            const char *path, long code, const char *body,
-                            size_t len);
+void kube_err_from_response(kube_err *err, const char *method, const char *path,
+                            long code, const char *body, size_t len);
 
 /* The delay before retry `attempt` (1-based): base * 2^(attempt-1),
  * capped at cap_ms; Retry-After (seconds) wins when larger, up to 30 s. */

@@ -32,8 +32,7 @@ extern char **environ;
 #define SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
 
 /* Whole file into a NUL-terminated malloc'd buffer. */
-static int read_file(const char *path, char **out, size_t *len,
-                     rn_error *err)
+static int read_file(const char *path, char **out, size_t *len, rn_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -63,8 +62,7 @@ static int read_file(const char *path, char **out, size_t *len,
     return 0;
 }
 
-int kube_base64_decode(const char *in, size_t len, char **out,
-                       size_t *outlen)
+int kube_base64_decode(const char *in, size_t len, char **out, size_t *outlen)
 {
     char *clean = rc_xmalloc(len + 1);
     size_t n = 0;
@@ -776,8 +774,7 @@ char *kube_config_token(kube_config *c)
 }
 
 int kube_config_in_cluster(const char *sa_dir, const char *host,
-                           const char *port, kube_config **out,
-                           rn_error *err)
+                           const char *port, kube_config **out, rn_error *err)
 {
     if (!host || !*host || !port || !*port)
         return rn_error_set(err, "not running in a cluster: "
@@ -878,8 +875,7 @@ static struct fy_node *kc_find(kc_file *files, size_t n, const char *list,
 }
 
 /* A path from a kubeconfig, resolved against the file's directory. */
-static void kc_resolve(char *buf, size_t n, const char *kcpath,
-                       const char *p)
+static void kc_resolve(char *buf, size_t n, const char *kcpath, const char *p)
 {
     if (p[0] == '/') {
         snprintf(buf, n, "%s", p);
@@ -945,13 +941,13 @@ static int kc_cluster(kube_config *c, struct fy_node *cl, const char *from,
 /* The sequence at `key` and a NULL-terminated array for its items
  * (*out); NULL when `key` is absent or null, and *bad when it is not a
  * sequence. */
-static struct fy_node *kc_seq(struct fy_node *m, const char *key,
-                              char ***out, bool *bad)
+static struct fy_node *kc_seq(struct fy_node *m, const char *key, char ***out,
+                              bool *bad)
 {
     struct fy_node *seq = fy_node_mapping_lookup_by_string(m, key, FY_NT);
     enum fy_node_type t = seq ? fy_node_get_type(seq) : FYNT_SCALAR;
-    size_t n = t == FYNT_SEQUENCE ? (size_t)fy_node_sequence_item_count(seq)
-                                  : 0;
+    size_t n =
+        t == FYNT_SEQUENCE ? (size_t)fy_node_sequence_item_count(seq) : 0;
     *out = rc_xcalloc(n + 1, sizeof **out);
     const char *v = seq && t == FYNT_SCALAR ? fy_node_get_scalar0(seq) : NULL;
     *bad = seq && t != FYNT_SEQUENCE &&
@@ -1082,12 +1078,13 @@ static int kc_user(kube_config *c, struct fy_node *u, const char *user,
     c->password = kc_dup(u, "password");
     if (kc_data_or_file(u, "client-certificate", from, &c->cert_pem,
                         &c->cert_len, err) < 0 ||
-        kc_data_or_file(u, "client-key", from, &c->key_pem, &c->key_len,
-                        err) < 0)
+        kc_data_or_file(u, "client-key", from, &c->key_pem, &c->key_len, err) <
+            0)
         return -1;
     if ((c->cert_pem == NULL) != (c->key_pem == NULL))
-        return rn_error_set(err, "%s: a client certificate needs its key "
-                                 "and the other way round",
+        return rn_error_set(err,
+                            "%s: a client certificate needs its key "
+                            "and the other way round",
                             from);
     struct fy_node *x = fy_node_mapping_lookup_by_string(u, "exec", FY_NT);
     if (x && kc_exec(c, x, user, from, err) < 0)
@@ -1105,8 +1102,8 @@ static int kc_user(kube_config *c, struct fy_node *u, const char *user,
 static const char *kc_current_context(kc_file *files, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        const char *s = kc_str(fy_document_root(files[i].doc),
-                               "current-context", NULL);
+        const char *s =
+            kc_str(fy_document_root(files[i].doc), "current-context", NULL);
         if (s && *s)
             return s;
     }
@@ -1118,15 +1115,16 @@ static int kc_build(kc_file *files, size_t n, const char *context,
 {
     const char *ctxname = context ? context : kc_current_context(files, n);
     if (!ctxname)
-        return rn_error_set(err, "%s: no current-context; set one with "
-                                 "kubectl config use-context",
+        return rn_error_set(err,
+                            "%s: no current-context; set one with "
+                            "kubectl config use-context",
                             files[0].path);
     const char *from = NULL;
     struct fy_node *ctx =
         kc_find(files, n, "contexts", ctxname, "context", &from);
     if (!ctx)
-        return rn_error_set(err, "%s: context \"%s\" not found",
-                            files[0].path, ctxname);
+        return rn_error_set(err, "%s: context \"%s\" not found", files[0].path,
+                            ctxname);
     char *clname = kc_dup(ctx, "cluster");
     char *uname = kc_dup(ctx, "user");
     kube_config *c = config_new();
@@ -1134,11 +1132,11 @@ static int kc_build(kc_file *files, size_t n, const char *context,
     c->source = rc_xstrdup(files[0].path);
     int rc = 0;
     struct fy_node *cl =
-        clname ? kc_find(files, n, "clusters", clname, "cluster", &from)
-               : NULL;
+        clname ? kc_find(files, n, "clusters", clname, "cluster", &from) : NULL;
     if (!cl)
-        rc = rn_error_set(err, "%s: cluster \"%s\" of context \"%s\" not "
-                               "found",
+        rc = rn_error_set(err,
+                          "%s: cluster \"%s\" of context \"%s\" not "
+                          "found",
                           files[0].path, clname ? clname : "", ctxname);
     else
         rc = kc_cluster(c, cl, from, err);
@@ -1197,8 +1195,9 @@ static int kc_from_list(const char *list, const char *context,
             paths[n++] = p;
     }
     int rc = n ? kube_config_from_files(paths, n, context, out, err)
-               : rn_error_set(err, "none of the files in KUBECONFIG=%s "
-                                   "exists",
+               : rn_error_set(err,
+                              "none of the files in KUBECONFIG=%s "
+                              "exists",
                               list);
     free(copy);
     return rc;

@@ -70,11 +70,11 @@ typedef struct kube_credential {
 } kube_credential;
 
 typedef struct kube_config {
-    char *server; /* "https://host:port", no trailing slash */
+    char *server;          /* "https://host:port", no trailing slash */
     char *tls_server_name; /* name to verify the server's certificate
                               against instead of the URL's host, or NULL */
-    bool insecure; /* only when the kubeconfig asks for it */
-    char *ca_pem;  /* CA bundle bytes; NULL: the system store */
+    bool insecure;         /* only when the kubeconfig asks for it */
+    char *ca_pem;          /* CA bundle bytes; NULL: the system store */
     size_t ca_len;
     char *cert_pem; /* client certificate and key, or NULL */
     size_t cert_len;
@@ -108,7 +108,8 @@ typedef struct kube_config_env {
     const char *home;            /* $HOME */
     const char *service_host;    /* $KUBERNETES_SERVICE_HOST */
     const char *service_port;    /* $KUBERNETES_SERVICE_PORT */
-    const char *sa_dir; /* NULL: /var/run/secrets/kubernetes.io/serviceaccount */
+    const char
+        *sa_dir; /* NULL: /var/run/secrets/kubernetes.io/serviceaccount */
     const char *context; /* override current-context, or NULL */
 } kube_config_env;
 
@@ -122,8 +123,7 @@ int kube_config_from_files(const char *const *files, size_t n,
                            const char *context, kube_config **out,
                            rn_error *err);
 int kube_config_in_cluster(const char *sa_dir, const char *host,
-                           const char *port, kube_config **out,
-                           rn_error *err);
+                           const char *port, kube_config **out, rn_error *err);
 void kube_config_free(kube_config *c);
 
 /* The bearer token to send now (malloc'd), or NULL when the config has
@@ -147,7 +147,6 @@ bool kube_config_reject(kube_config *c, unsigned long serial);
 
 /* Base64 (standard alphabet, padding optional, whitespace ignored) to
  * bytes; malloc'd and NUL-terminated. -1 on bad input. */
-int kube_base64_decode(const char *in, size_t len, char **out,
-                       size_t *outlen);
+int kube_base64_decode(const char *in, size_t len, char **out, size_t *outlen);
 
 #endif

@@ -11,11 +11,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "strmap.h"
 #include "xalloc.h"
-#include "clock.h"
 
-/* ---- framing -------------------------------------------------------------- */
+/* ---- framing --------------------------------------------------------------
+ */
 
 void kw_framer_init(kw_framer *f, size_t max_line)
 {
@@ -37,8 +38,7 @@ static int emit_line(const char *p, size_t n,
 }
 
 int kw_framer_feed(kw_framer *f, const char *data, size_t len,
-                   int (*fn)(void *ud, const char *line, size_t len),
-                   void *ud)
+                   int (*fn)(void *ud, const char *line, size_t len), void *ud)
 {
     while (len) {
         const char *nl = memchr(data, '\n', len);
@@ -83,8 +83,9 @@ int kw_parse_event(const char *line, size_t len, kw_event *ev, rn_error *err)
             type = i;
     if (type < 0 || !json_is_object(obj)) {
         json_decref(j);
-        return rn_error_set(err, "watch event without a known type and an "
-                                 "object: %.80s",
+        return rn_error_set(err,
+                            "watch event without a known type and an "
+                            "object: %.80s",
                             line);
     }
     ev->type = (kw_type)type;
@@ -99,7 +100,8 @@ long kw_error_code(const json_t *status)
     return json_is_integer(c) ? (long)json_integer_value(c) : 0;
 }
 
-/* ---- informer ------------------------------------------------------------- */
+/* ---- informer -------------------------------------------------------------
+ */
 
 struct kube_informer {
     informer_opts o;
@@ -112,8 +114,8 @@ struct kube_informer {
     char *rv; /* where the next watch starts */
     /* Per stream. */
     kw_framer fr;
-    bool relist;     /* the stream said 410 */
-    bool got_event;  /* the stream delivered something */
+    bool relist;    /* the stream said 410 */
+    bool got_event; /* the stream delivered something */
     char stream_err[512];
 };
 
@@ -191,8 +193,7 @@ static int on_list_item(void *ud, json_t *item)
     }
     json_t *o = json_deep_copy(item);
     if (lc->inf->api_version)
-        json_object_set_new(o, "apiVersion",
-                            json_string(lc->inf->api_version));
+        json_object_set_new(o, "apiVersion", json_string(lc->inf->api_version));
     if (lc->inf->kind)
         json_object_set_new(o, "kind", json_string(lc->inf->kind));
     char *k = store_key(o);
@@ -254,13 +255,13 @@ static int do_list(kube_informer *inf)
     char *rv = NULL;
     kube_err err;
     kube_err_clear(&err);
-    int rc = kube_list(inf->kc, rn_buf_cstr(&p), inf->o.page_size,
-                       on_list_item, &lc, &rv, &err);
+    int rc = kube_list(inf->kc, rn_buf_cstr(&p), inf->o.page_size, on_list_item,
+                       &lc, &rv, &err);
     rn_buf_free(&p);
     if (rc != 0) {
         if (!atomic_load(&inf->stop))
-            log_msg(inf->o.log, LOG_WARN, NULL, "list %s failed: %s",
-                    inf->name, err.e.msg);
+            log_msg(inf->o.log, LOG_WARN, NULL, "list %s failed: %s", inf->name,
+                    err.e.msg);
         strmap_free(lc.items, decref_v);
         free(rv);
         return -1;
@@ -352,8 +353,8 @@ static int do_watch(kube_informer *inf)
     inf->stream_err[0] = '\0';
     kube_err err;
     kube_err_clear(&err);
-    int rc = kube_stream(inf->kc, rn_buf_cstr(&p), timeout + 30, on_chunk,
-                         inf, &err);
+    int rc = kube_stream(inf->kc, rn_buf_cstr(&p), timeout + 30, on_chunk, inf,
+                         &err);
     rn_buf_free(&p);
     kw_framer_free(&inf->fr);
     if (atomic_load(&inf->stop))

@@ -31,7 +31,8 @@
 
 struct json_t;
 
-/* ---- framing -------------------------------------------------------------- */
+/* ---- framing --------------------------------------------------------------
+ */
 
 typedef struct kw_framer {
     rn_buf buf;      /* the incomplete last line */
@@ -44,8 +45,7 @@ void kw_framer_free(kw_framer *f);
  * its '\n'; blank lines skipped). Returns 0, fn's nonzero return, or -1
  * when a line grows past max_line. */
 int kw_framer_feed(kw_framer *f, const char *data, size_t len,
-                   int (*fn)(void *ud, const char *line, size_t len),
-                   void *ud);
+                   int (*fn)(void *ud, const char *line, size_t len), void *ud);
 
 typedef enum kw_type {
     KW_ADDED,
@@ -61,12 +61,12 @@ typedef struct kw_event {
 } kw_event;
 
 /* One line of a watch stream. -1 with err set for anything else. */
-int kw_parse_event(const char *line, size_t len, kw_event *ev,
-                   rn_error *err);
+int kw_parse_event(const char *line, size_t len, kw_event *ev, rn_error *err);
 /* For an ERROR event's Status: its code (410 for an expired version). */
 long kw_error_code(const struct json_t *status);
 
-/* ---- informer ------------------------------------------------------------- */
+/* ---- informer -------------------------------------------------------------
+ */
 
 /* obj: the new state (DELETED: the last known one); old: the previous
  * state for MODIFIED, else NULL. Both borrowed. */

@@ -2,8 +2,8 @@
  * leader.c — Lease-based leader election (see leader.h).
  */
 #include "leader.h"
-#include "xalloc.h"
 #include "clock.h"
+#include "xalloc.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -16,10 +16,10 @@ struct leader {
     leader_opts o;
     char *ns, *name, *identity;
     kube_client *kc;
-    char *path;      /* the Lease */
-    char *coll;      /* the Lease collection */
+    char *path; /* the Lease */
+    char *coll; /* the Lease collection */
     /* What we saw last, and when (monotonic ms) it last changed. */
-    char *observed;  /* holder|renewTime|duration */
+    char *observed; /* holder|renewTime|duration */
     long long observed_at;
     long long last_renew; /* monotonic ms of our last successful write */
     atomic_bool leading;
@@ -134,8 +134,7 @@ static void fill_record(leader *l, json_t *spec, bool acquiring)
         json_t *tr = json_object_get(spec, "leaseTransitions");
         json_object_set_new(
             spec, "leaseTransitions",
-            json_integer(json_is_integer(tr) ? json_integer_value(tr) + 1
-                                             : 0));
+            json_integer(json_is_integer(tr) ? json_integer_value(tr) + 1 : 0));
     }
 }
 
@@ -143,8 +142,7 @@ static int try_create(leader *l)
 {
     json_t *lease = json_pack("{s:s,s:s,s:{s:s,s:s}}", "apiVersion",
                               "coordination.k8s.io/v1", "kind", "Lease",
-                              "metadata", "name", l->name, "namespace",
-                              l->ns);
+                              "metadata", "name", l->name, "namespace", l->ns);
     fill_record(l, spec_of(lease), true);
     json_object_set_new(spec_of(lease), "leaseTransitions", json_integer(0));
     kube_err err;
@@ -237,10 +235,11 @@ static void *renew_main(void *arg)
             l->last_renew = rc_now_ms();
             continue;
         }
-        if (r == 0 || rc_now_ms() - l->last_renew > (long long)l->o.renew_s * 1000) {
+        if (r == 0 ||
+            rc_now_ms() - l->last_renew > (long long)l->o.renew_s * 1000) {
             atomic_store(&l->leading, false);
-            log_msg(l->o.log, LOG_ERROR, NULL,
-                    "lost the lease %s/%s: %s", l->ns, l->name,
+            log_msg(l->o.log, LOG_ERROR, NULL, "lost the lease %s/%s: %s",
+                    l->ns, l->name,
                     r == 0 ? "another replica holds it"
                            : "no renewal within the renew deadline");
             if (l->on_lost)
@@ -287,18 +286,16 @@ void leader_release(leader *l)
             char now[64];
             leader_microtime(now, sizeof now);
             json_object_set_new(spec, "holderIdentity", json_string(""));
-            json_object_set_new(spec, "leaseDurationSeconds",
-                                json_integer(1));
+            json_object_set_new(spec, "leaseDurationSeconds", json_integer(1));
             json_object_set_new(spec, "renewTime", json_string(now));
             json_object_set_new(spec, "acquireTime", json_string(now));
             if (kube_replace(kc, l->path, lease, NULL, &err) == 0)
-                log_msg(l->o.log, LOG_INFO, NULL, "released lease %s/%s",
-                        l->ns, l->name);
+                log_msg(l->o.log, LOG_INFO, NULL, "released lease %s/%s", l->ns,
+                        l->name);
         }
     }
     if (err.e.set)
-        log_msg(l->o.log, LOG_WARN, NULL, "releasing the lease: %s",
-                err.e.msg);
+        log_msg(l->o.log, LOG_WARN, NULL, "releasing the lease: %s", err.e.msg);
     json_decref(lease);
     kube_client_free(kc);
 }

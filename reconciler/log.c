@@ -66,8 +66,7 @@ static bool is_scheme_char(char c)
 /* At in[i] == ':' followed by "//": if a scheme precedes it and the
  * authority holds user:password@, append the masked authority to out and
  * return the index after it; else return 0. */
-static size_t redact_authority(const char *in, size_t i, char *out,
-                               size_t *o)
+static size_t redact_authority(const char *in, size_t i, char *out, size_t *o)
 {
     if (i == 0 || !is_scheme_char(in[i - 1]))
         return 0;
@@ -206,8 +205,8 @@ void log_msg(log_ctx *l, log_level lvl, const char *mlflow, const char *fmt,
     va_end(ap);
 }
 
-void log_fields(log_ctx *l, log_level lvl, const char *mlflow,
-                json_t *fields, const char *fmt, ...)
+void log_fields(log_ctx *l, log_level lvl, const char *mlflow, json_t *fields,
+                const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -52,33 +52,45 @@ static void usage(FILE *f)
         "objects and keeps their Deployment, Service, storage, RBAC and\n"
         "route in the cluster as the chart renders them.\n"
         "\n"
-        "  --mode opendatahub|rhoai          target platform (default opendatahub)\n"
+        "  --mode opendatahub|rhoai          target platform (default "
+        "opendatahub)\n"
         "  --namespace NS                    namespace of the MLflow servers\n"
         "                                    (default: from the mode)\n"
-        "  --kubeconfig FILE                 default: in-cluster, $KUBECONFIG,\n"
+        "  --kubeconfig FILE                 default: in-cluster, "
+        "$KUBECONFIG,\n"
         "                                    ~/.kube/config\n"
         "  --leader-elect                    run as one of several replicas\n"
-        "  --leader-election-id NAME         the Lease (default mlflow-operator-lock)\n"
+        "  --leader-election-id NAME         the Lease (default "
+        "mlflow-operator-lock)\n"
         "  --leader-election-namespace NS    default: the pod's namespace\n"
         "  --lease-duration D --renew-deadline D --retry-period D\n"
         "                                    default 15s, 10s, 2s\n"
-        "  --health-probe-bind-address ADDR  /healthz, /readyz (default :8081; 0: off)\n"
+        "  --health-probe-bind-address ADDR  /healthz, /readyz (default :8081; "
+        "0: off)\n"
         "  --metrics-bind-address ADDR       /metrics (default :8443; 0: off)\n"
-        "  --metrics-secure[=false]          /metrics over HTTPS, for callers whose\n"
+        "  --metrics-secure[=false]          /metrics over HTTPS, for callers "
+        "whose\n"
         "                                    bearer token may get /metrics\n"
-        "                                    (TokenReview, SubjectAccessReview;\n"
+        "                                    (TokenReview, "
+        "SubjectAccessReview;\n"
         "                                    default true)\n"
-        "  --metrics-cert-path DIR           its certificate (default: self-signed)\n"
+        "  --metrics-cert-path DIR           its certificate (default: "
+        "self-signed)\n"
         "  --metrics-cert-name NAME          in DIR (default tls.crt)\n"
         "  --metrics-cert-key NAME           in DIR (default tls.key)\n"
-        "  --resync-period D                 reconcile everything every D (default 10m)\n"
-        "  --discovery-interval D            look for HTTPRoute/ConsoleLink APIs (default 30s)\n"
-        "  --workers N                       concurrent reconciles (default 4)\n"
-        "  --chart DIR                       render this chart instead of the built-in one\n"
+        "  --resync-period D                 reconcile everything every D "
+        "(default 10m)\n"
+        "  --discovery-interval D            look for HTTPRoute/ConsoleLink "
+        "APIs (default 30s)\n"
+        "  --workers N                       concurrent reconciles (default "
+        "4)\n"
+        "  --chart DIR                       render this chart instead of the "
+        "built-in one\n"
         "  --log-level debug|info|warn|error default info\n"
         "  --version, --help\n"
         "\n"
-        "Environment: MLFLOW_IMAGE, GATEWAY_NAME, GATEWAY_NAMESPACE, MLFLOW_URL,\n"
+        "Environment: MLFLOW_IMAGE, GATEWAY_NAME, GATEWAY_NAMESPACE, "
+        "MLFLOW_URL,\n"
         "SECTION_TITLE, POD_NAMESPACE, POD_NAME.\n",
         f);
 }
@@ -161,8 +173,9 @@ static int parse_flags(int argc, char **argv, flags *f)
         if (boolean) {
             if (eq && strcmp(eq + 1, "true") != 0 &&
                 strcmp(eq + 1, "false") != 0) {
-                fprintf(stderr, "reconciler: %s: true or false, not "
-                                "\"%s\"\n",
+                fprintf(stderr,
+                        "reconciler: %s: true or false, not "
+                        "\"%s\"\n",
                         name, eq + 1);
                 return -1;
             }
@@ -210,8 +223,9 @@ static int parse_flags(int argc, char **argv, flags *f)
             if (table[k].str) {
                 *table[k].str = v;
             } else if ((d = parse_duration(v)) < 0) {
-                fprintf(stderr, "reconciler: %s: \"%s\" is not a duration "
-                                "(e.g. 30s, 10m)\n",
+                fprintf(stderr,
+                        "reconciler: %s: \"%s\" is not a duration "
+                        "(e.g. 30s, 10m)\n",
                         name, v);
                 return -1;
             } else {
@@ -229,14 +243,14 @@ static int parse_flags(int argc, char **argv, flags *f)
             f->workers = (int)w;
         }
         if (!known) {
-            fprintf(stderr, "reconciler: unknown flag %s (see --help)\n",
-                    name);
+            fprintf(stderr, "reconciler: unknown flag %s (see --help)\n", name);
             return -1;
         }
     }
     if (strcmp(f->mode, "opendatahub") != 0 && strcmp(f->mode, "rhoai") != 0) {
-        fprintf(stderr, "reconciler: --mode is opendatahub or rhoai, not "
-                        "\"%s\"\n",
+        fprintf(stderr,
+                "reconciler: --mode is opendatahub or rhoai, not "
+                "\"%s\"\n",
                 f->mode);
         return -1;
     }
@@ -325,13 +339,13 @@ static void collect(void *ud, metrics *m)
     pthread_mutex_lock(&ap->ctl_mu);
     controller_collect(ap->ctl, m);
     pthread_mutex_unlock(&ap->ctl_mu);
-    bool leading = !ap->f.leader_elect || (ap->lead && leader_is_leader(ap->lead));
+    bool leading =
+        !ap->f.leader_elect || (ap->lead && leader_is_leader(ap->lead));
     metrics_gauge(m, "mlflow_operator_leader", leading ? 1 : 0);
     metrics_collect_process(m, "/proc");
 }
 
-static void on_response(void *ud, const char *verb, long code,
-                        double seconds)
+static void on_response(void *ud, const char *verb, long code, double seconds)
 {
     metrics_api_request(ud, verb, code, seconds);
 }
@@ -344,24 +358,21 @@ static int authorize(void *ud, const char *authorization, const char *path)
 static int run(app *ap, kube_config *cfg, const rn_chart *chart)
 {
     flags *f = &ap->f;
-    const char *ns = f->namespace && *f->namespace
-                         ? f->namespace
-                         : strcmp(f->mode, "rhoai") == 0
-                               ? "redhat-ods-applications"
-                               : "opendatahub";
+    const char *ns = f->namespace && *f->namespace   ? f->namespace
+                     : strcmp(f->mode, "rhoai") == 0 ? "redhat-ods-applications"
+                                                     : "opendatahub";
     char identity[256];
     make_identity(identity, sizeof identity);
     kube_client_opts co = {.on_response = on_response, .ud = ap->m};
 
     if (f->leader_elect) {
-        const char *lns = f->lease_ns ? f->lease_ns
-                                      : env_or("POD_NAMESPACE",
-                                               cfg->namespace &&
-                                                       strcmp(cfg->source,
-                                                              "in-cluster") ==
-                                                           0
-                                                   ? cfg->namespace
-                                                   : ns);
+        const char *lns =
+            f->lease_ns ? f->lease_ns
+                        : env_or("POD_NAMESPACE",
+                                 cfg->namespace &&
+                                         strcmp(cfg->source, "in-cluster") == 0
+                                     ? cfg->namespace
+                                     : ns);
         leader_opts lo = {.cfg = cfg,
                           .client = co,
                           .namespace = lns,
@@ -402,8 +413,8 @@ static int run(app *ap, kube_config *cfg, const rn_chart *chart)
     rn_error err;
     rn_error_clear(&err);
     log_msg(ap->log, LOG_INFO, NULL,
-            "starting: mode %s, namespace %s, API server %s (%s)", f->mode,
-            ns, cfg->server, cfg->source);
+            "starting: mode %s, namespace %s, API server %s (%s)", f->mode, ns,
+            cfg->server, cfg->source);
     controller *c = controller_start(&o, &err);
     if (c) {
         pthread_mutex_lock(&ap->ctl_mu);

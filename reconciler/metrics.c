@@ -222,8 +222,7 @@ void metrics_api_request(metrics *m, const char *verb, long code,
     pthread_mutex_unlock(&m->mu);
 }
 
-void metrics_watch_restart(metrics *m, const char *resource,
-                           const char *reason)
+void metrics_watch_restart(metrics *m, const char *resource, const char *reason)
 {
     char k[256];
     snprintf(k, sizeof k,

@@ -66,9 +66,8 @@ json_t *metrics_auth_sar(const json_t *review_status, const char *path,
         json_object_set(spec, "extra", (json_t *)extra);
     json_object_set_new(spec, "nonResourceAttributes",
                         json_pack("{s:s,s:s}", "path", path, "verb", verb));
-    return json_pack("{s:s,s:s,s:o}", "apiVersion",
-                     "authorization.k8s.io/v1", "kind",
-                     "SubjectAccessReview", "spec", spec);
+    return json_pack("{s:s,s:s,s:o}", "apiVersion", "authorization.k8s.io/v1",
+                     "kind", "SubjectAccessReview", "spec", spec);
 }
 
 int metrics_auth_cache_get(metrics_auth_cache *c, const unsigned char key[32],
@@ -160,19 +159,17 @@ static json_t *review(metrics_auth *a, const char *path, json_t *obj)
 }
 
 /* Ask the API server: 200, 401, 403, or 503 when it could not say. */
-static int ask(metrics_auth *a, const char *token, size_t len,
-               const char *path)
+static int ask(metrics_auth *a, const char *token, size_t len, const char *path)
 {
     char *tok = rc_xmalloc(len + 1);
     memcpy(tok, token, len);
     tok[len] = '\0';
-    json_t *tr = json_pack("{s:s,s:s,s:{s:s}}", "apiVersion",
-                           "authentication.k8s.io/v1", "kind", "TokenReview",
-                           "spec", "token", tok);
+    json_t *tr =
+        json_pack("{s:s,s:s,s:{s:s}}", "apiVersion", "authentication.k8s.io/v1",
+                  "kind", "TokenReview", "spec", "token", tok);
     explicit_bzero(tok, len);
     free(tok);
-    json_t *st =
-        review(a, "/apis/authentication.k8s.io/v1/tokenreviews", tr);
+    json_t *st = review(a, "/apis/authentication.k8s.io/v1/tokenreviews", tr);
     /* The token also sits in tr: wipe it before it is freed. */
     json_t *spec_tok = json_object_get(json_object_get(tr, "spec"), "token");
     if (spec_tok)
@@ -187,8 +184,7 @@ static int ask(metrics_auth *a, const char *token, size_t len,
     json_decref(st);
     if (!sar)
         return 401;
-    st = review(a, "/apis/authorization.k8s.io/v1/subjectaccessreviews",
-                sar);
+    st = review(a, "/apis/authorization.k8s.io/v1/subjectaccessreviews", sar);
     json_decref(sar);
     if (!st)
         return 503;

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "strmap.h"
 #include "xalloc.h"
-#include "clock.h"
 
 typedef struct item {
     char *key;

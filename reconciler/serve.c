@@ -33,7 +33,7 @@
 
 #include <openssl/err.h>
 
-#define SERVE_MAX_CONN 16 /* per endpoint */
+#define SERVE_MAX_CONN 16  /* per endpoint */
 #define SERVE_MAX_REQ 8192 /* a bearer token may be a few kB */
 #define SERVE_DEADLINE_MS 5000
 
@@ -64,8 +64,8 @@ struct serve {
     loop loops[2]; /* by endpoint */
 };
 
-int serve_parse_addr(const char *s, struct sockaddr_storage *ss,
-                     socklen_t *len, bool *off, rn_error *err)
+int serve_parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len,
+                     bool *off, rn_error *err)
 {
     *off = false;
     if (!s || !*s || strcmp(s, "0") == 0) {
@@ -74,8 +74,7 @@ int serve_parse_addr(const char *s, struct sockaddr_storage *ss,
     }
     const char *colon = strrchr(s, ':');
     if (!colon)
-        return rn_error_set(err, "address \"%s\": want host:port or :port",
-                            s);
+        return rn_error_set(err, "address \"%s\": want host:port or :port", s);
     char host[256];
     size_t hl = (size_t)(colon - s);
     if (hl >= sizeof host)
@@ -158,8 +157,7 @@ static void text(conn *c, int code, const char *body, bool head)
 
 /* The value of header `name` in the header lines at `h`, trimmed, cut
  * into `out`; NULL when absent (or longer than out). */
-static const char *header(const char *h, const char *name, char *out,
-                          size_t n)
+static const char *header(const char *h, const char *name, char *out, size_t n)
 {
     size_t nl = strlen(name);
     while (*h && *h != '\r' && *h != '\n') {
@@ -193,8 +191,8 @@ static void handle(serve *s, loop *l, conn *c)
     char *line_end = c->req + strcspn(c->req, "\r\n");
     const char *headers = line_end;
     if (*line_end) {
-        headers = line_end + (line_end[0] == '\r' && line_end[1] == '\n' ? 2
-                                                                         : 1);
+        headers =
+            line_end + (line_end[0] == '\r' && line_end[1] == '\n' ? 2 : 1);
         *line_end = '\0';
     }
     char method[8], target[256], version[16];
@@ -218,8 +216,8 @@ static void handle(serve *s, loop *l, conn *c)
         char authz[SERVE_MAX_REQ];
         int code = s->o.authorize
                        ? s->o.authorize(s->o.aud,
-                                        header(headers, "Authorization",
-                                               authz, sizeof authz),
+                                        header(headers, "Authorization", authz,
+                                               sizeof authz),
                                         target)
                        : 200;
         explicit_bzero(authz, sizeof authz);
@@ -408,8 +406,8 @@ static int listen_on(const char *addr, int *out, rn_error *err)
         return -1;
     if (off)
         return 0;
-    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    0);
+    int fd =
+        socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     if (fd < 0 ||
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
@@ -417,8 +415,7 @@ static int listen_on(const char *addr, int *out, rn_error *err)
         int e = errno;
         if (fd >= 0)
             close(fd);
-        return rn_error_set(err, "cannot listen on %s: %s", addr,
-                            strerror(e));
+        return rn_error_set(err, "cannot listen on %s: %s", addr, strerror(e));
     }
     *out = fd;
     return 0;

@@ -43,7 +43,7 @@ int serve_start(const serve_opts *o, serve **out, rn_error *err);
 void serve_stop(serve *s);
 
 /* Parse an address; *off is set (and 0 returned) for "0" or "". */
-int serve_parse_addr(const char *s, struct sockaddr_storage *ss,
-                     socklen_t *len, bool *off, rn_error *err);
+int serve_parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len,
+                     bool *off, rn_error *err);
 
 #endif

@@ -54,9 +54,10 @@ dep_state status_deployment(const json_t *dep, char *msg, size_t n)
                  m ? m : "progress deadline exceeded");
         return DEP_FAILED;
     }
-    json_t *spec_rep = json_object_get(json_object_get(dep, "spec"), "replicas");
-    json_int_t want = json_is_integer(spec_rep) ? json_integer_value(spec_rep)
-                                                : 1;
+    json_t *spec_rep =
+        json_object_get(json_object_get(dep, "spec"), "replicas");
+    json_int_t want =
+        json_is_integer(spec_rep) ? json_integer_value(spec_rep) : 1;
     json_int_t gen = int_at(dep, "metadata", "generation");
     json_int_t seen = int_at(dep, "status", "observedGeneration");
     json_int_t updated = int_at(dep, "status", "updatedReplicas");
@@ -86,8 +87,8 @@ dep_state status_deployment(const json_t *dep, char *msg, size_t n)
     return DEP_READY;
 }
 
-static json_t *condition(const json_t *old_status, const char *type,
-                         bool ok, const char *reason, const char *message,
+static json_t *condition(const json_t *old_status, const char *type, bool ok,
+                         const char *reason, const char *message,
                          json_int_t gen, const char *now)
 {
     const char *st = ok ? "True" : "False";
@@ -97,10 +98,10 @@ static json_t *condition(const json_t *old_status, const char *type,
         json_string_value(json_object_get(old, "lastTransitionTime"));
     const char *when = old_st && old_t && strcmp(old_st, st) == 0 ? old_t : now;
     char *red = log_redact(message ? message : "");
-    json_t *c = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s}", "type", type, "status",
-                          st, "reason", reason, "message", red,
-                          "observedGeneration", gen, "lastTransitionTime",
-                          when);
+    json_t *c =
+        json_pack("{s:s,s:s,s:s,s:s,s:I,s:s}", "type", type, "status", st,
+                  "reason", reason, "message", red, "observedGeneration", gen,
+                  "lastTransitionTime", when);
     free(red);
     return c;
 }
@@ -150,13 +151,13 @@ json_t *status_compute(const status_input *in)
     json_t *conds = json_array();
     /* Available: does a ready server answer right now? */
     if (ds == DEP_READY)
-        json_array_append_new(conds, condition(old, "Available", true,
-                                               "DeploymentReady", dmsg, gen,
-                                               in->now));
+        json_array_append_new(conds,
+                              condition(old, "Available", true,
+                                        "DeploymentReady", dmsg, gen, in->now));
     else
         json_array_append_new(
             conds, condition(old, "Available", false,
-                             failed ? fr
+                             failed             ? fr
                              : ds == DEP_FAILED ? "DeploymentFailed"
                                                 : "DeploymentNotReady",
                              failed ? fmsg : dmsg, gen, in->now));
@@ -166,30 +167,28 @@ json_t *status_compute(const status_input *in)
                                                fmsg, gen, in->now));
     else if (ds == DEP_PROGRESSING || ds == DEP_MISSING)
         json_array_append_new(
-            conds, condition(old, "Progressing", true,
-                             ds == DEP_MISSING ? "Creating"
-                                               : "DeploymentProgressing",
-                             dmsg, gen, in->now));
+            conds,
+            condition(old, "Progressing", true,
+                      ds == DEP_MISSING ? "Creating" : "DeploymentProgressing",
+                      dmsg, gen, in->now));
     else
         json_array_append_new(
-            conds, condition(old, "Progressing", false,
-                             ds == DEP_READY ? "DeploymentReady"
-                                             : "DeploymentFailed",
-                             dmsg, gen, in->now));
+            conds,
+            condition(old, "Progressing", false,
+                      ds == DEP_READY ? "DeploymentReady" : "DeploymentFailed",
+                      dmsg, gen, in->now));
     /* Degraded: does someone need to act? */
     if (failed)
-        json_array_append_new(conds, condition(old, "Degraded", true, fr,
-                                               fmsg, gen, in->now));
+        json_array_append_new(
+            conds, condition(old, "Degraded", true, fr, fmsg, gen, in->now));
     else if (ds == DEP_FAILED)
-        json_array_append_new(conds,
-                              condition(old, "Degraded", true,
-                                        "DeploymentFailed", dmsg, gen,
-                                        in->now));
+        json_array_append_new(conds, condition(old, "Degraded", true,
+                                               "DeploymentFailed", dmsg, gen,
+                                               in->now));
     else {
         char *n = notes(in);
         json_array_append_new(conds, condition(old, "Degraded", false,
-                                               "Reconciled", n, gen,
-                                               in->now));
+                                               "Reconciled", n, gen, in->now));
         free(n);
     }
 
@@ -200,17 +199,15 @@ json_t *status_compute(const status_input *in)
     if (in->deployment) {
         json_t *r = json_object_get(json_object_get(in->deployment, "spec"),
                                     "replicas");
-        json_object_set_new(st, "replicas",
-                            json_integer(json_is_integer(r)
-                                             ? json_integer_value(r)
-                                             : 1));
-        json_object_set_new(st, "readyReplicas",
-                            json_integer(int_at(in->deployment, "status",
-                                                "readyReplicas")));
+        json_object_set_new(
+            st, "replicas",
+            json_integer(json_is_integer(r) ? json_integer_value(r) : 1));
+        json_object_set_new(
+            st, "readyReplicas",
+            json_integer(int_at(in->deployment, "status", "readyReplicas")));
     }
     if (json_array_size(in->retained))
-        json_object_set_new(st, "retainedClaims",
-                            json_deep_copy(in->retained));
+        json_object_set_new(st, "retainedClaims", json_deep_copy(in->retained));
     json_object_set_new(st, "conditions", conds);
     return st;
 }

@@ -13,11 +13,11 @@
  *                False DeploymentReady | DeploymentFailed | RenderFailed |
  *                      ApplyFailed
  *   Degraded     True  RenderFailed (the message names the field path) |
- *                      ApplyFailed | DeploymentFailed (ProgressDeadlineExceeded)
- *                False Reconciled (the message carries warnings and kept
- *                      claims, if any)
- * plus observedGeneration, url, replicas, readyReplicas, retainedClaims.
- * Every message passes through log_redact: no credentials in a status.
+ *                      ApplyFailed | DeploymentFailed
+ * (ProgressDeadlineExceeded) False Reconciled (the message carries warnings and
+ * kept claims, if any) plus observedGeneration, url, replicas, readyReplicas,
+ * retainedClaims. Every message passes through log_redact: no credentials in a
+ * status.
  */
 #ifndef RC_STATUS_H
 #define RC_STATUS_H
@@ -34,7 +34,7 @@ typedef enum status_failure {
 } status_failure;
 
 typedef struct status_input {
-    const struct json_t *mlflow;     /* the object reconciled */
+    const struct json_t *mlflow; /* the object reconciled */
     status_failure failure;
     const char *failure_msg;         /* raw: redacted here */
     const struct json_t *deployment; /* the live Deployment, or NULL */
@@ -59,8 +59,7 @@ typedef enum dep_state {
 dep_state status_deployment(const struct json_t *dep, char *msg, size_t n);
 
 /* The condition of `type` in a status, or NULL. */
-struct json_t *status_condition(const struct json_t *status,
-                                const char *type);
+struct json_t *status_condition(const struct json_t *status, const char *type);
 
 /* RFC 3339 UTC, seconds precision (metav1.Time). */
 void status_now(char *buf, size_t n);

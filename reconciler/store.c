@@ -147,8 +147,7 @@ void store_each(store *s, const char *needle,
     pthread_rwlock_unlock(&s->lock);
 }
 
-void store_each_key(store *s, bool (*fn)(void *ud, const char *key),
-                    void *ud)
+void store_each_key(store *s, bool (*fn)(void *ud, const char *key), void *ud)
 {
     each_ctx c = {NULL, NULL, fn, ud};
     pthread_rwlock_rdlock(&s->lock);

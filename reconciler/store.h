@@ -41,7 +41,6 @@ void store_each(store *s, const char *needle,
                 bool (*fn)(void *ud, const char *key, struct json_t *obj),
                 void *ud);
 /* Every key, under the read lock. */
-void store_each_key(store *s, bool (*fn)(void *ud, const char *key),
-                    void *ud);
+void store_each_key(store *s, bool (*fn)(void *ud, const char *key), void *ud);
 
 #endif

@@ -95,10 +95,10 @@ static SSL_CTX *self_signed(rn_error *err)
              BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) &&
              X509_gmtime_adj(X509_getm_notBefore(x), -3600) &&
              X509_gmtime_adj(X509_getm_notAfter(x), 365L * 24 * 3600) &&
-             X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                                        (const unsigned char *)
-                                        "mlflow-operator-metrics",
-                                        -1, -1, 0) == 1 &&
+             X509_NAME_add_entry_by_txt(
+                 name, "CN", MBSTRING_ASC,
+                 (const unsigned char *)"mlflow-operator-metrics", -1, -1,
+                 0) == 1 &&
              X509_set_issuer_name(x, name) == 1 &&
              X509_set_pubkey(x, key) == 1 &&
              (san = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name,
@@ -133,8 +133,7 @@ static char *join(const char *dir, const char *name)
 static bool same_file(const struct stat *a, const struct stat *b)
 {
     return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
-           a->st_size == b->st_size &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
            a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 

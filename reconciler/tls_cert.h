@@ -27,9 +27,8 @@ typedef struct tls_cert tls_cert;
 
 /* `dir` NULL: self-signed. -1 with err naming the file when the pair in
  * `dir` does not load. */
-int tls_cert_new(const char *dir, const char *cert_name,
-                 const char *key_name, log_ctx *log, tls_cert **out,
-                 rn_error *err);
+int tls_cert_new(const char *dir, const char *cert_name, const char *key_name,
+                 log_ctx *log, tls_cert **out, rn_error *err);
 void tls_cert_free(tls_cert *t);
 
 /* The context to accept a new connection with (reloaded first if the

@@ -37,7 +37,10 @@ typedef struct rn_buf {
     size_t cap;
 } rn_buf;
 
-#define RN_BUF_INIT {NULL, 0, 0}
+#define RN_BUF_INIT                                                            \
+    {                                                                          \
+        NULL, 0, 0                                                             \
+    }
 
 void rn_buf_append(rn_buf *b, const char *s, size_t n);
 void rn_buf_puts(rn_buf *b, const char *s);

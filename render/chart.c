@@ -138,9 +138,9 @@ static int walk_dir(walk *w, const char *rel)
         }
         if (w->n == w->cap) {
             size_t cap = w->cap ? w->cap * 2 : 32;
-            w->files = rn_arena_realloc(w->a, w->files,
-                                        w->cap * sizeof *w->files,
-                                        cap * sizeof *w->files);
+            w->files =
+                rn_arena_realloc(w->a, w->files, w->cap * sizeof *w->files,
+                                 cap * sizeof *w->files);
             w->cap = cap;
         }
         rn_chart_file *f = &w->files[w->n];
@@ -152,8 +152,8 @@ static int walk_dir(walk *w, const char *rel)
         w->bytes += f->len;
         w->n++;
         if (w->bytes > MAX_CHART_BYTES)
-            rc = rn_error_set(w->err, "%s: chart larger than %u bytes",
-                              w->root, MAX_CHART_BYTES);
+            rc = rn_error_set(w->err, "%s: chart larger than %u bytes", w->root,
+                              MAX_CHART_BYTES);
     }
     closedir(d);
     return rc;
@@ -209,9 +209,8 @@ static int load_metadata(rn_arena *a, rn_chart *c, const rn_chart_file *f,
     for (size_t i = 0; i < 3; i++) {
         rn_value *v = rn_map_getz(c->metadata, required[i]);
         if (!v || v->kind != RN_STRING || v->u.s.len == 0)
-            return rn_error_set(err,
-                                "validation: chart.metadata.%s is required",
-                                required[i]);
+            return rn_error_set(
+                err, "validation: chart.metadata.%s is required", required[i]);
     }
     c->name = rn_map_getz(c->metadata, "name")->u.s.ptr;
     return 0;

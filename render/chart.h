@@ -61,11 +61,11 @@ int rn_chart_set(rn_arena *a, rn_value *values, const char *expr,
 void rn_chart_merge_values(rn_arena *a, rn_value *dst, const rn_value *src);
 
 typedef struct rn_release {
-    const char *name;         /* "release-name" when helm gets none */
-    const char *namespace;    /* "default" */
-    bool is_upgrade;          /* --is-upgrade */
-    const char *service;      /* .Release.Service; NULL: "Helm" */
-    const char *kube_version; /* --kube-version, NULL: Helm's default */
+    const char *name;                /* "release-name" when helm gets none */
+    const char *namespace;           /* "default" */
+    bool is_upgrade;                 /* --is-upgrade */
+    const char *service;             /* .Release.Service; NULL: "Helm" */
+    const char *kube_version;        /* --kube-version, NULL: Helm's default */
     const char *const *api_versions; /* --api-versions, added to defaults */
     size_t n_api_versions;
     /* Also return each manifest as a value, read as YAML 1.2 the way

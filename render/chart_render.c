@@ -22,49 +22,112 @@
 #define GO_VERSION "go1.26.8"
 
 static const char *const default_api_versions[] = {
-    "v1", "admissionregistration.k8s.io/v1",
+    "v1",
+    "admissionregistration.k8s.io/v1",
     "admissionregistration.k8s.io/v1alpha1",
     "admissionregistration.k8s.io/v1beta1",
-    "internal.apiserver.k8s.io/v1alpha1", "apps/v1", "apps/v1beta1",
-    "apps/v1beta2", "authentication.k8s.io/v1",
-    "authentication.k8s.io/v1alpha1", "authentication.k8s.io/v1beta1",
-    "authorization.k8s.io/v1", "authorization.k8s.io/v1beta1",
-    "autoscaling/v1", "autoscaling/v2", "batch/v1", "batch/v1beta1",
-    "certificates.k8s.io/v1", "certificates.k8s.io/v1beta1",
-    "certificates.k8s.io/v1alpha1", "coordination.k8s.io/v1alpha2",
-    "coordination.k8s.io/v1beta1", "coordination.k8s.io/v1",
-    "discovery.k8s.io/v1", "discovery.k8s.io/v1beta1", "events.k8s.io/v1",
-    "events.k8s.io/v1beta1", "extensions/v1beta1",
-    "flowcontrol.apiserver.k8s.io/v1", "flowcontrol.apiserver.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1alpha1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
     "flowcontrol.apiserver.k8s.io/v1beta2",
-    "flowcontrol.apiserver.k8s.io/v1beta3", "networking.k8s.io/v1",
-    "networking.k8s.io/v1beta1", "node.k8s.io/v1", "node.k8s.io/v1alpha1",
-    "node.k8s.io/v1beta1", "policy/v1", "policy/v1beta1",
-    "rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1",
-    "rbac.authorization.k8s.io/v1alpha1", "resource.k8s.io/v1",
-    "resource.k8s.io/v1beta2", "resource.k8s.io/v1beta1",
-    "resource.k8s.io/v1alpha3", "scheduling.k8s.io/v1alpha2",
-    "scheduling.k8s.io/v1beta1", "scheduling.k8s.io/v1",
-    "storage.k8s.io/v1beta1", "storage.k8s.io/v1", "storage.k8s.io/v1alpha1",
-    "storagemigration.k8s.io/v1beta1", "apiextensions.k8s.io/v1beta1",
-    "apiextensions.k8s.io/v1", NULL};
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "resource.k8s.io/v1",
+    "resource.k8s.io/v1beta2",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1alpha2",
+    "scheduling.k8s.io/v1beta1",
+    "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storagemigration.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1",
+    NULL};
 
-static const char *const install_order[] = {
-    "PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota",
-    "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget",
-    "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass",
-    "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition",
-    "ClusterRole", "ClusterRoleList", "ClusterRoleBinding",
-    "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding",
-    "RoleBindingList", "Service", "DaemonSet", "Pod",
-    "ReplicationController", "ReplicaSet", "Deployment",
-    "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob",
-    "IngressClass", "Ingress", "APIService", NULL};
+static const char *const install_order[] = {"PriorityClass",
+                                            "Namespace",
+                                            "NetworkPolicy",
+                                            "ResourceQuota",
+                                            "LimitRange",
+                                            "PodSecurityPolicy",
+                                            "PodDisruptionBudget",
+                                            "ServiceAccount",
+                                            "Secret",
+                                            "SecretList",
+                                            "ConfigMap",
+                                            "StorageClass",
+                                            "PersistentVolume",
+                                            "PersistentVolumeClaim",
+                                            "CustomResourceDefinition",
+                                            "ClusterRole",
+                                            "ClusterRoleList",
+                                            "ClusterRoleBinding",
+                                            "ClusterRoleBindingList",
+                                            "Role",
+                                            "RoleList",
+                                            "RoleBinding",
+                                            "RoleBindingList",
+                                            "Service",
+                                            "DaemonSet",
+                                            "Pod",
+                                            "ReplicationController",
+                                            "ReplicaSet",
+                                            "Deployment",
+                                            "HorizontalPodAutoscaler",
+                                            "StatefulSet",
+                                            "Job",
+                                            "CronJob",
+                                            "IngressClass",
+                                            "Ingress",
+                                            "APIService",
+                                            NULL};
 
-static const char *const hook_events[] = {
-    "pre-install", "post-install", "pre-delete", "post-delete",
-    "pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback",
-    "test", "test-success", NULL};
+static const char *const hook_events[] = {"pre-install",
+                                          "post-install",
+                                          "pre-delete",
+                                          "post-delete",
+                                          "pre-upgrade",
+                                          "post-upgrade",
+                                          "pre-rollback",
+                                          "post-rollback",
+                                          "test",
+                                          "test-success",
+                                          NULL};
 
 /* ---- coalescing (chartutil/coalesce.go) -------------------------------- */
 
@@ -326,8 +389,8 @@ static int files_as(tmpl_ctx *ctx, files_obj *f, bool secret, rn_value **out)
     return 0;
 }
 
-static int files_as_config(void *self, tmpl_ctx *ctx, int argc,
-                           rn_value **argv, rn_value **out)
+static int files_as_config(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                           rn_value **out)
 {
     return files_as(ctx, self, false, out);
 }
@@ -361,9 +424,13 @@ static rn_value *files_value(rn_arena *a, files_obj *f)
 
 static bool is_chart_file(const char *path)
 {
-    static const char *const special[] = {
-        "Chart.yaml", "Chart.lock", "values.yaml", "values.schema.json",
-        "requirements.yaml", "requirements.lock", NULL};
+    static const char *const special[] = {"Chart.yaml",
+                                          "Chart.lock",
+                                          "values.yaml",
+                                          "values.schema.json",
+                                          "requirements.yaml",
+                                          "requirements.lock",
+                                          NULL};
     for (size_t i = 0; special[i]; i++)
         if (strcmp(path, special[i]) == 0)
             return false;
@@ -469,18 +536,25 @@ static rn_value *make_release(rn_arena *a, const rn_release *rel)
 /* .Chart is Helm's chart.Metadata struct: Go field names, zero values. */
 static rn_value *make_chart(rn_arena *a, const rn_chart *c)
 {
-    static const char *const fields[][2] = {
-        {"name", "Name"},       {"home", "Home"},
-        {"sources", "Sources"}, {"version", "Version"},
-        {"description", "Description"}, {"keywords", "Keywords"},
-        {"maintainers", "Maintainers"}, {"icon", "Icon"},
-        {"apiVersion", "APIVersion"},   {"condition", "Condition"},
-        {"tags", "Tags"},       {"appVersion", "AppVersion"},
-        {"deprecated", "Deprecated"},   {"annotations", "Annotations"},
-        {"kubeVersion", "KubeVersion"}, {"dependencies", "Dependencies"},
-        {"type", "Type"}};
+    static const char *const fields[][2] = {{"name", "Name"},
+                                            {"home", "Home"},
+                                            {"sources", "Sources"},
+                                            {"version", "Version"},
+                                            {"description", "Description"},
+                                            {"keywords", "Keywords"},
+                                            {"maintainers", "Maintainers"},
+                                            {"icon", "Icon"},
+                                            {"apiVersion", "APIVersion"},
+                                            {"condition", "Condition"},
+                                            {"tags", "Tags"},
+                                            {"appVersion", "AppVersion"},
+                                            {"deprecated", "Deprecated"},
+                                            {"annotations", "Annotations"},
+                                            {"kubeVersion", "KubeVersion"},
+                                            {"dependencies", "Dependencies"},
+                                            {"type", "Type"}};
     static const char *const strings[] = {
-        "Name", "Home", "Version", "Description", "Icon", "APIVersion",
+        "Name",      "Home", "Version",    "Description", "Icon", "APIVersion",
         "Condition", "Tags", "AppVersion", "KubeVersion", "Type", NULL};
     rn_value *m = rn_map_new(a, 17);
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
@@ -560,8 +634,8 @@ int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err)
     tmpl_set_add_funcs(set, rn_funcs_helm);
     c->template_names = rn_arena_alloc(a, sizeof *c->template_names * (n + 1));
     for (size_t i = 0; i < n; i++) {
-        if (tmpl_parse(set, tpls[i].name, tpls[i].file->data,
-                       tpls[i].file->len, err) < 0)
+        if (tmpl_parse(set, tpls[i].name, tpls[i].file->data, tpls[i].file->len,
+                       err) < 0)
             return -1;
         c->template_names[i] = tpls[i].name;
     }
@@ -703,16 +777,15 @@ static bool stringish(const rn_value *v)
 
 /* SimpleHead: apiVersion, kind, metadata.name and annotations must have
  * the Go types Helm decodes them into. */
-static int read_head(rn_arena *a, const char *file, const char *doc,
-                     size_t len, rn_yaml_mode mode, rn_value **obj,
-                     const char **kind, const char **hook, rn_error *err)
+static int read_head(rn_arena *a, const char *file, const char *doc, size_t len,
+                     rn_yaml_mode mode, rn_value **obj, const char **kind,
+                     const char **hook, rn_error *err)
 {
     rn_value *v;
     rn_error perr;
     rn_error_clear(&perr);
     if (rn_yaml_parse(a, doc, len, file, mode, NULL, &v, &perr) < 0)
-        return rn_error_set(err, "YAML parse error on %s: %s", file,
-                            perr.msg);
+        return rn_error_set(err, "YAML parse error on %s: %s", file, perr.msg);
     *obj = v;
     *kind = "";
     *hook = NULL;
@@ -727,8 +800,10 @@ static int read_head(rn_arena *a, const char *file, const char *doc,
     for (size_t i = 0; i < 2; i++) {
         rn_value *f = rn_map_getz(v, str_fields[i]);
         if (!stringish(f))
-            return rn_error_set(err, "YAML parse error on %s: %s must be a "
-                                     "string", file, str_fields[i]);
+            return rn_error_set(err,
+                                "YAML parse error on %s: %s must be a "
+                                "string",
+                                file, str_fields[i]);
     }
     rn_value *k = rn_map_getz(v, "kind");
     if (k && k->kind == RN_STRING) {
@@ -743,18 +818,23 @@ static int read_head(rn_arena *a, const char *file, const char *doc,
     if (!md || md->kind == RN_NULL)
         return 0;
     if (md->kind != RN_MAP)
-        return rn_error_set(err, "YAML parse error on %s: metadata must be "
-                                 "a mapping", file);
+        return rn_error_set(err,
+                            "YAML parse error on %s: metadata must be "
+                            "a mapping",
+                            file);
     rn_value *name = rn_map_getz(md, "name");
     if (!stringish(name))
-        return rn_error_set(err, "YAML parse error on %s: metadata.name "
-                                 "must be a string", file);
+        return rn_error_set(err,
+                            "YAML parse error on %s: metadata.name "
+                            "must be a string",
+                            file);
     rn_value *ann = rn_map_getz(md, "annotations");
     if (!ann || ann->kind == RN_NULL)
         return 0;
     if (ann->kind != RN_MAP)
-        return rn_error_set(err, "YAML parse error on %s: "
-                                 "metadata.annotations must be a mapping",
+        return rn_error_set(err,
+                            "YAML parse error on %s: "
+                            "metadata.annotations must be a mapping",
                             file);
     for (size_t i = 0; i < ann->u.map.len; i++) {
         rn_value *x = ann->u.map.pairs[i].val;
@@ -834,8 +914,7 @@ static int sort_manifests(rn_arena *a, rendered_file *files, size_t nf,
             trim(&doc, &dl);
             const char *kind, *hook;
             rn_value *obj;
-            if (read_head(a, name, doc, dl, mode, &obj, &kind, &hook, err) <
-                0)
+            if (read_head(a, name, doc, dl, mode, &obj, &kind, &hook, err) < 0)
                 return -1;
             rn_manifest m = {name, rn_arena_strndup(a, doc, dl), kind,
                              mode == RN_YAML_CORE ? obj : NULL};
@@ -882,8 +961,8 @@ int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
     /* Whoever wants the objects gets them read as Kubernetes reads them
      * (YAML 1.2), and that one parse also checks the document. */
     return sort_manifests(a, files, nf,
-                          rel->parse_objects ? RN_YAML_CORE : RN_YAML_HELM,
-                          out, err);
+                          rel->parse_objects ? RN_YAML_CORE : RN_YAML_HELM, out,
+                          err);
 }
 
 void rn_chart_print(rn_buf *out, const rn_rendered *r)

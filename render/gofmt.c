@@ -13,12 +13,12 @@
 #include "gofmt.h"
 #include "unicode_class.h"
 
+#include "utf8.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "utf8.h"
 
 /* ---- UTF-8 as Go's unicode/utf8 decodes it ------------------------------ */
 

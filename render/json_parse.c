@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "json.h"
-#include "yaml_scalar.h"
 #include "utf8.h"
+#include "yaml_scalar.h"
 
 #define JSON_MAX_DEPTH 10000
 
@@ -212,8 +212,8 @@ static int parse_object(jp *j, rn_value **out)
         j->p++;
         if (parse_string_raw(j) < 0)
             return -1;
-        char *key = rn_arena_strndup(j->a, rn_buf_cstr(&j->scratch),
-                                     j->scratch.len);
+        char *key =
+            rn_arena_strndup(j->a, rn_buf_cstr(&j->scratch), j->scratch.len);
         size_t keylen = j->scratch.len;
         skip_ws(j);
         if (j->p >= j->end || *j->p != ':')
@@ -318,8 +318,8 @@ static int parse_value(jp *j, rn_value **out)
 int rn_json_parse(rn_arena *a, const char *buf, size_t len, const char *name,
                   bool helm_numbers, rn_value **out, rn_error *err)
 {
-    jp j = {a, buf, buf, buf + len, name ? name : "<json>", helm_numbers, 0,
-            err, RN_BUF_INIT};
+    jp j = {a, buf, buf,        buf + len, name ? name : "<json>", helm_numbers,
+            0, err, RN_BUF_INIT};
     rn_value *v = NULL;
     int rc = parse_value(&j, &v);
     if (rc == 0) {

@@ -44,14 +44,22 @@ static bool is_integer(const rn_value *v)
 static const char *json_type(const rn_value *v)
 {
     switch (v->kind) {
-    case RN_NULL: return "null";
-    case RN_BOOL: return "boolean";
-    case RN_INT: return "integer";
-    case RN_FLOAT: return is_integer(v) ? "integer" : "number";
-    case RN_STRING: return "string";
-    case RN_LIST: return "array";
-    case RN_MAP: return "object";
-    default: return "unknown";
+    case RN_NULL:
+        return "null";
+    case RN_BOOL:
+        return "boolean";
+    case RN_INT:
+        return "integer";
+    case RN_FLOAT:
+        return is_integer(v) ? "integer" : "number";
+    case RN_STRING:
+        return "string";
+    case RN_LIST:
+        return "array";
+    case RN_MAP:
+        return "object";
+    default:
+        return "unknown";
     }
 }
 
@@ -128,8 +136,7 @@ static bool regex_match(const char *pattern, const char *s, size_t n)
 
 static const rn_value *resolve_ref(vctx *c, const rn_value *schema)
 {
-    for (int hops = 0; schema && schema->kind == RN_MAP && hops < 16;
-         hops++) {
+    for (int hops = 0; schema && schema->kind == RN_MAP && hops < 16; hops++) {
         rn_value *ref = rn_map_getz(schema, "$ref");
         if (!ref || ref->kind != RN_STRING || ref->u.s.ptr[0] != '#')
             return schema;
@@ -262,8 +269,8 @@ static void check_object(vctx *c, const rn_value *s, const rn_value *v,
             matched = true;
             validate(c, ps, p->val, cp);
         }
-        for (size_t j = 0; pats && pats->kind == RN_MAP &&
-                           j < pats->u.map.len; j++) {
+        for (size_t j = 0; pats && pats->kind == RN_MAP && j < pats->u.map.len;
+             j++) {
             if (regex_match(pats->u.map.pairs[j].key, p->key, p->keylen)) {
                 matched = true;
                 validate(c, pats->u.map.pairs[j].val, p->val, cp);
@@ -272,8 +279,7 @@ static void check_object(vctx *c, const rn_value *s, const rn_value *v,
         if (matched || !addl)
             continue;
         if (addl->kind == RN_BOOL && !addl->u.b)
-            problem(c, path, "additional properties '%s' not allowed",
-                    p->key);
+            problem(c, path, "additional properties '%s' not allowed", p->key);
         else if (addl->kind == RN_MAP)
             validate(c, addl, p->val, cp);
     }
@@ -298,12 +304,10 @@ static void check_array(vctx *c, const rn_value *s, const rn_value *v,
         validate(c, items, v->u.list.items[i], cp);
     }
     rn_value *m;
-    if ((m = rn_map_getz(s, "minItems")) && is_num(m) &&
-        v->u.list.len < num(m))
+    if ((m = rn_map_getz(s, "minItems")) && is_num(m) && v->u.list.len < num(m))
         problem(c, path, "minimum %g items required, but found %zu items",
                 num(m), v->u.list.len);
-    if ((m = rn_map_getz(s, "maxItems")) && is_num(m) &&
-        v->u.list.len > num(m))
+    if ((m = rn_map_getz(s, "maxItems")) && is_num(m) && v->u.list.len > num(m))
         problem(c, path, "maximum %g items required, but found %zu items",
                 num(m), v->u.list.len);
     if ((m = rn_map_getz(s, "uniqueItems")) && m->kind == RN_BOOL && m->u.b)

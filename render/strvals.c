@@ -27,8 +27,7 @@ enum { SV_OK = 0, SV_EOF = 1, SV_ERR = -1, SV_NOTLIST = 2 };
 
 /* Reads up to one of the stop bytes; *last is the stop byte or 0 at end.
  * Returns SV_EOF when the input ended first. */
-static int until(sv *s, const char *stops, char **out, size_t *len,
-                 char *last)
+static int until(sv *s, const char *stops, char **out, size_t *len, char *last)
 {
     size_t cap = (size_t)(s->end - s->p) + 1;
     char *v = rn_arena_alloc(s->a, cap);
@@ -181,8 +180,8 @@ static int list_item(sv *s, rn_value *list, long i, int depth)
         long next;
         if (key_index(s, &next) < 0)
             return SV_ERR;
-        rn_value *inner = (long)list->u.list.len > i ? list->u.list.items[i]
-                                                     : NULL;
+        rn_value *inner =
+            (long)list->u.list.len > i ? list->u.list.items[i] : NULL;
         if (inner && inner->kind != RN_LIST && inner->kind != RN_NULL)
             return fail(s, "unable to parse index: not a list at", k);
         if (!inner || inner->kind != RN_LIST)
@@ -191,8 +190,7 @@ static int list_item(sv *s, rn_value *list, long i, int depth)
         return list_item(s, inner, next, depth);
     }
     /* '.': a map inside the list */
-    rn_value *inner =
-        (long)list->u.list.len > i ? list->u.list.items[i] : NULL;
+    rn_value *inner = (long)list->u.list.len > i ? list->u.list.items[i] : NULL;
     if (!inner || inner->kind != RN_MAP)
         inner = rn_map_new(s->a, 4);
     set_index(s->a, list, i, inner);
@@ -238,8 +236,10 @@ static int key(sv *s, rn_value *data, int depth)
         return fail(s, "key has no value (cannot end with ,):", k);
     default: { /* '.' */
         if (depth + 1 > MAX_NESTING)
-            return fail(s, "value name nested level is greater than "
-                           "maximum supported nested level of 30", NULL);
+            return fail(s,
+                        "value name nested level is greater than "
+                        "maximum supported nested level of 30",
+                        NULL);
         rn_value *inner = rn_map_get(data, k, n);
         if (inner && inner->kind != RN_MAP)
             return fail(s, "unable to parse key: not a map:", k);

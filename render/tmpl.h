@@ -66,8 +66,8 @@ int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
 /* The same, with everything the execution builds allocated from `a`
  * instead of the set's arena: a set parsed once can then serve many
  * renders, each with an arena of its own. The set is only read. */
-int tmpl_execute_in(tmpl_set *s, rn_arena *a, const char *name,
-                    rn_value *data, rn_buf *out, rn_error *err);
+int tmpl_execute_in(tmpl_set *s, rn_arena *a, const char *name, rn_value *data,
+                    rn_buf *out, rn_error *err);
 
 /* --- for function implementations --- */
 

@@ -863,8 +863,8 @@ int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
     return tmpl_execute_in(s, s->arena, name, data, out, err);
 }
 
-int tmpl_execute_in(tmpl_set *s, rn_arena *a, const char *name,
-                    rn_value *data, rn_buf *out, rn_error *err)
+int tmpl_execute_in(tmpl_set *s, rn_arena *a, const char *name, rn_value *data,
+                    rn_buf *out, rn_error *err)
 {
     const ttree *tr = tmpl_lookup(s, name, strlen(name));
     if (!tr) {

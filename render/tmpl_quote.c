@@ -7,11 +7,11 @@
 #include "tmpl_int.h"
 #include "unicode_class.h"
 
+#include "utf8.h"
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "utf8.h"
 
 /* ---- UTF-8 ------------------------------------------------------------- */
 

@@ -37,9 +37,9 @@
 typedef enum rn_yaml_mode { RN_YAML_HELM, RN_YAML_CORE } rn_yaml_mode;
 
 typedef struct rn_yaml_limits {
-    size_t max_bytes;   /* 0: default 64 MiB */
-    int max_depth;      /* 0: default 256 */
-    size_t max_nodes;   /* 0: default 4 Mi nodes after alias expansion */
+    size_t max_bytes; /* 0: default 64 MiB */
+    int max_depth;    /* 0: default 256 */
+    size_t max_nodes; /* 0: default 4 Mi nodes after alias expansion */
 } rn_yaml_limits;
 
 /* One document. An empty document gives RN_NULL. More than one document is

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <jansson.h>
@@ -38,8 +39,8 @@ static void test_subset(void **state)
     assert_true(subset("{\"spec\":{\"replicas\":1}}",
                        "{\"spec\":{\"replicas\":1,\"revisionHistoryLimit\":10},"
                        "\"status\":{}}"));
-    assert_false(subset("{\"spec\":{\"replicas\":2}}",
-                        "{\"spec\":{\"replicas\":1}}"));
+    assert_false(
+        subset("{\"spec\":{\"replicas\":2}}", "{\"spec\":{\"replicas\":1}}"));
     assert_false(subset("{\"a\":\"x\"}", "{}"));
     /* Go drops zero values with omitempty: they match a missing field. */
     assert_true(subset("{\"readOnly\":false,\"annotations\":{},\"args\":[],"
@@ -50,12 +51,12 @@ static void test_subset(void **state)
                        "{\"ports\":[{\"port\":8443,\"protocol\":\"TCP\"}]}"));
     assert_false(subset("{\"args\":[\"a\",\"b\"]}", "{\"args\":[\"a\"]}"));
     assert_false(subset("{\"args\":[\"a\"]}", "{\"args\":[\"a\",\"b\"]}"));
-    assert_false(subset("{\"args\":[\"b\",\"a\"]}", "{\"args\":[\"a\",\"b\"]}"));
+    assert_false(
+        subset("{\"args\":[\"b\",\"a\"]}", "{\"args\":[\"a\",\"b\"]}"));
     /* Owner references: each wanted one present, others may be there. */
-    assert_true(subset(
-        "{\"ownerReferences\":[{\"uid\":\"2\",\"name\":\"b\"}]}",
-        "{\"ownerReferences\":[{\"uid\":\"1\",\"name\":\"a\"},"
-        "{\"uid\":\"2\",\"name\":\"b\"}]}"));
+    assert_true(subset("{\"ownerReferences\":[{\"uid\":\"2\",\"name\":\"b\"}]}",
+                       "{\"ownerReferences\":[{\"uid\":\"1\",\"name\":\"a\"},"
+                       "{\"uid\":\"2\",\"name\":\"b\"}]}"));
     assert_false(subset("{\"ownerReferences\":[{\"uid\":\"3\"}]}",
                         "{\"ownerReferences\":[{\"uid\":\"1\"}]}"));
     /* Numbers by value; types otherwise strict. */
@@ -81,7 +82,7 @@ static void test_quantity(void **state)
     expect_q("1.5Mi", 1572864.0L);
     expect_q("500M", 500e6L);
     expect_q("1k", 1000.0L);
-    expect_q("1E", 1e18L);   /* exa, not an exponent */
+    expect_q("1E", 1e18L);    /* exa, not an exponent */
     expect_q("1e3", 1000.0L); /* exponent */
     expect_q("100m", 0.1L);
     expect_q("7", 7.0L);
@@ -116,14 +117,16 @@ static void test_owner_and_manager(void **state)
     assert_null(json_object_get(ref, "controller"));
     json_decref(ref);
 
-    json_t *own = J("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
-                    "\"metadata\":{\"name\":\"mlflow-dev\",\"namespace\":\"ns\","
-                    "\"labels\":{\"app.kubernetes.io/instance\":\"mlflow-dev\"},"
-                    "\"ownerReferences\":[{\"uid\":\"u-1\",\"controller\":true}]}}");
-    json_t *shared = J("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\","
-                       "\"kind\":\"ClusterRole\",\"metadata\":{\"name\":"
-                       "\"mlflow\",\"labels\":{\"app\":\"mlflow\"},"
-                       "\"ownerReferences\":[{\"uid\":\"u-0\"},{\"uid\":\"u-1\"}]}}");
+    json_t *own =
+        J("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
+          "\"metadata\":{\"name\":\"mlflow-dev\",\"namespace\":\"ns\","
+          "\"labels\":{\"app.kubernetes.io/instance\":\"mlflow-dev\"},"
+          "\"ownerReferences\":[{\"uid\":\"u-1\",\"controller\":true}]}}");
+    json_t *shared =
+        J("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\","
+          "\"kind\":\"ClusterRole\",\"metadata\":{\"name\":"
+          "\"mlflow\",\"labels\":{\"app\":\"mlflow\"},"
+          "\"ownerReferences\":[{\"uid\":\"u-0\"},{\"uid\":\"u-1\"}]}}");
     assert_false(apply_is_shared(own));
     assert_true(apply_is_shared(shared));
     assert_int_equal(apply_owned_by(own, "u-1"), 2);

@@ -172,8 +172,9 @@ static void test_parse_strict(void **state)
     rn_error err;
     rn_value *v;
     static const char *const bad[] = {
-        "01", "1.", ".5", "+1", "1e", "-", "[1,]", "{\"a\" 1}", "{1:2}",
-        "\"a\tb\"", "\"\\x\"", "tru", "nul", "[", "\"abc", "NaN", "",
+        "01",   "1.",        ".5",    "+1",       "1e",      "-",
+        "[1,]", "{\"a\" 1}", "{1:2}", "\"a\tb\"", "\"\\x\"", "tru",
+        "nul",  "[",         "\"abc", "NaN",      "",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         rn_error_clear(&err);
@@ -187,8 +188,8 @@ static void test_parse_strict(void **state)
     assert_int_equal(rn_json_parse(a, s, strlen(s), "s", false, &v, &err), 0);
     assert_string_equal(v->u.s.ptr, "\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbdx\n/");
     const char raw[] = "\"a\xff\"";
-    assert_int_equal(rn_json_parse(a, raw, sizeof raw - 1, "s", false, &v, &err),
-                     0);
+    assert_int_equal(
+        rn_json_parse(a, raw, sizeof raw - 1, "s", false, &v, &err), 0);
     assert_string_equal(v->u.s.ptr, "a\xef\xbf\xbd");
     const char nulkey[] = "{\"a\\u0000b\":true}";
     assert_int_equal(

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <string.h>
@@ -20,12 +21,13 @@ static void test_paths(void **state)
     assert_string_equal(
         kube_path(a, "apps/v1", "deployments", "ns1", "web", "status"),
         "/apis/apps/v1/namespaces/ns1/deployments/web/status");
-    assert_string_equal(kube_path(a, "rbac.authorization.k8s.io/v1",
-                                  "clusterroles", NULL, "mlflow", NULL),
-                        "/apis/rbac.authorization.k8s.io/v1/clusterroles/mlflow");
-    assert_string_equal(kube_path(a, "mlflow.opendatahub.io/v1", "mlflows",
-                                  "", NULL, NULL),
-                        "/apis/mlflow.opendatahub.io/v1/mlflows");
+    assert_string_equal(
+        kube_path(a, "rbac.authorization.k8s.io/v1", "clusterroles", NULL,
+                  "mlflow", NULL),
+        "/apis/rbac.authorization.k8s.io/v1/clusterroles/mlflow");
+    assert_string_equal(
+        kube_path(a, "mlflow.opendatahub.io/v1", "mlflows", "", NULL, NULL),
+        "/apis/mlflow.opendatahub.io/v1/mlflows");
     /* A subresource without a name makes no sense and is left out. */
     assert_string_equal(kube_path(a, "v1", "pods", NULL, NULL, "status"),
                         "/api/v1/pods");
@@ -62,8 +64,9 @@ static void test_status_errors(void **state)
         "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
         "\"message\":\"deployments.apps \\\"x\\\" not found\","
         "\"reason\":\"NotFound\",\"details\":{\"name\":\"x\"},\"code\":404}";
-    kube_err_from_response(&e, "GET", "/apis/apps/v1/namespaces/n/deployments/x",
-                           404, notfound, strlen(notfound));
+    kube_err_from_response(&e, "GET",
+                           "/apis/apps/v1/namespaces/n/deployments/x", 404,
+                           notfound, strlen(notfound));
     assert_int_equal(e.code, 404);
     assert_string_equal(e.reason, "NotFound");
     assert_string_equal(e.e.msg,
@@ -92,7 +95,8 @@ static void test_status_errors(void **state)
      * from the start of the body, on one line. */
     kube_err_from_response(&e, "GET", "/z", 503, "upstream\nbusy", 13);
     assert_string_equal(e.reason, "ServiceUnavailable");
-    assert_string_equal(e.e.msg, "GET /z: 503 ServiceUnavailable: upstream busy");
+    assert_string_equal(e.e.msg,
+                        "GET /z: 503 ServiceUnavailable: upstream busy");
 
     kube_err_from_response(&e, "GET", "/z", 401, "", 0);
     assert_string_equal(e.reason, "Unauthorized");

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <jansson.h>
@@ -164,12 +165,14 @@ static void test_merge_first_wins(void **state)
 {
     /* kubectl's merge: current-context from the first file that sets it;
      * for each name the first file that defines it wins. */
-    write_file("m1", "clusters: [{name: c, cluster: {server: 'https://first'}}]\n"
-                     "users: [{name: u, user: {token: t1}}]\n");
-    write_file("m2", "current-context: ctx\n"
-                     "clusters: [{name: c, cluster: {server: 'https://second'}}]\n"
-                     "contexts: [{name: ctx, context: {cluster: c, user: u}}]\n"
-                     "users: [{name: u, user: {token: t2}}]\n");
+    write_file("m1",
+               "clusters: [{name: c, cluster: {server: 'https://first'}}]\n"
+               "users: [{name: u, user: {token: t1}}]\n");
+    write_file("m2",
+               "current-context: ctx\n"
+               "clusters: [{name: c, cluster: {server: 'https://second'}}]\n"
+               "contexts: [{name: ctx, context: {cluster: c, user: u}}]\n"
+               "users: [{name: u, user: {token: t2}}]\n");
     kube_config_env env = {0};
     char list[1100];
     snprintf(list, sizeof list, "%s:/nonexistent/kc:%s", path_of("m1"),
@@ -258,8 +261,8 @@ static void test_in_cluster(void **state)
     kube_config_free(c);
 
     rn_error_clear(&err);
-    assert_int_equal(kube_config_in_cluster(path_of("sa"), NULL, NULL, &c, &err),
-                     -1);
+    assert_int_equal(
+        kube_config_in_cluster(path_of("sa"), NULL, NULL, &c, &err), -1);
     assert_non_null(strstr(err.msg, "KUBERNETES_SERVICE_HOST"));
 }
 

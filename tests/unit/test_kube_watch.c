@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <jansson.h>
@@ -103,7 +104,8 @@ static void test_parse_event(void **state)
     kw_event ev;
     rn_error err;
     rn_error_clear(&err);
-    const char *add = "{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"Service\"}}";
+    const char *add =
+        "{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"Service\"}}";
     assert_int_equal(kw_parse_event(add, strlen(add), &ev, &err), 0);
     assert_int_equal(ev.type, KW_MODIFIED);
     assert_string_equal(json_string_value(json_object_get(ev.object, "kind")),
@@ -127,9 +129,8 @@ static void test_parse_event(void **state)
     json_decref(ev.object);
 
     rn_error_clear(&err);
-    assert_int_equal(kw_parse_event("{\"type\":\"NOPE\",\"object\":{}}", 27,
-                                    &ev, &err),
-                     -1);
+    assert_int_equal(
+        kw_parse_event("{\"type\":\"NOPE\",\"object\":{}}", 27, &ev, &err), -1);
     assert_true(err.set);
     rn_error_clear(&err);
     assert_int_equal(kw_parse_event("{not json", 9, &ev, &err), -1);

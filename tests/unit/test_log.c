@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <jansson.h>
@@ -33,13 +34,15 @@ static void test_redact_uris(void **state)
     /* No password, no change. */
     expect_redacted("postgresql://alice@db/x", "postgresql://alice@db/x");
     expect_redacted("https://host:8443/path?a=b", "https://host:8443/path?a=b");
-    expect_redacted("sqlite:////mlflow/mlflow.db", "sqlite:////mlflow/mlflow.db");
+    expect_redacted("sqlite:////mlflow/mlflow.db",
+                    "sqlite:////mlflow/mlflow.db");
     /* Inside JSON and quotes. */
     expect_redacted("{\"v\":\"redis://:pw@r:6379\"}",
                     "{\"v\":\"redis://:xxxxx@r:6379\"}");
     expect_redacted("a 'x://u:p@h' b", "a 'x://u:xxxxx@h' b");
     /* Two in one message. */
-    expect_redacted("a://u:1@h and b://v:2@i", "a://u:xxxxx@h and b://v:xxxxx@i");
+    expect_redacted("a://u:1@h and b://v:2@i",
+                    "a://u:xxxxx@h and b://v:xxxxx@i");
     expect_redacted("", "");
     assert_null(log_redact(NULL));
 }
@@ -62,9 +65,8 @@ static void test_lines(void **state)
     log_msg(l, LOG_DEBUG, NULL, "hidden %d", 1);
     log_msg(l, LOG_INFO, "mine", "apply %s: %s", "Deployment",
             "backend postgresql://u:pw@db/x");
-    log_fields(l, LOG_ERROR, NULL, json_pack("{s:s,s:i}", "uri", "a://b:c@d",
-                                             "n", 3),
-               "failed");
+    log_fields(l, LOG_ERROR, NULL,
+               json_pack("{s:s,s:i}", "uri", "a://b:c@d", "n", 3), "failed");
     log_free(l);
     fclose(f);
 
@@ -74,8 +76,7 @@ static void test_lines(void **state)
     json_error_t je;
     json_t *a = json_loads(buf, 0, &je);
     assert_non_null(a);
-    assert_string_equal(json_string_value(json_object_get(a, "level")),
-                        "info");
+    assert_string_equal(json_string_value(json_object_get(a, "level")), "info");
     assert_string_equal(json_string_value(json_object_get(a, "mlflow")),
                         "mine");
     assert_string_equal(json_string_value(json_object_get(a, "msg")),

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <jansson.h>
@@ -32,12 +33,12 @@ static void assert_bearer(const char *header, const char *want)
 static void test_bearer(void **state)
 {
     assert_bearer("Bearer abc.def-ghi", "abc.def-ghi");
-    assert_bearer("bearer abc", "abc");        /* scheme: any case */
-    assert_bearer("BEARER  abc  ", "abc");     /* blanks around the token */
+    assert_bearer("bearer abc", "abc");    /* scheme: any case */
+    assert_bearer("BEARER  abc  ", "abc"); /* blanks around the token */
     assert_bearer("\tBearer\tabc", "abc");
-    assert_bearer(NULL, NULL);                 /* no header */
+    assert_bearer(NULL, NULL); /* no header */
     assert_bearer("", NULL);
-    assert_bearer("Bearer", NULL);             /* no token */
+    assert_bearer("Bearer", NULL); /* no token */
     assert_bearer("Bearer   ", NULL);
     assert_bearer("Basic dXNlcjpwdw==", NULL); /* another scheme */
     assert_bearer("Bearerabc", NULL);          /* no blank after it */

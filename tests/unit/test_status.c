@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <jansson.h>
@@ -47,9 +48,10 @@ static void test_rollout_states(void **state)
           "\"updatedReplicas\":2,\"availableReplicas\":2}}");
     assert_int_equal(status_deployment(d, msg, sizeof msg), DEP_PROGRESSING);
     json_decref(d);
-    d = J("{\"metadata\":{\"generation\":2},\"spec\":{\"replicas\":2},"
-          "\"status\":{\"observedGeneration\":2,\"replicas\":2,"
-          "\"updatedReplicas\":2,\"availableReplicas\":2,\"readyReplicas\":2}}");
+    d = J(
+        "{\"metadata\":{\"generation\":2},\"spec\":{\"replicas\":2},"
+        "\"status\":{\"observedGeneration\":2,\"replicas\":2,"
+        "\"updatedReplicas\":2,\"availableReplicas\":2,\"readyReplicas\":2}}");
     assert_int_equal(status_deployment(d, msg, sizeof msg), DEP_READY);
     json_decref(d);
     d = J("{\"metadata\":{\"generation\":1},\"spec\":{\"replicas\":1},"
@@ -69,10 +71,11 @@ static void test_conditions(void **state)
                     "\"2020-01-01T00:00:00Z\"},{\"type\":\"Degraded\","
                     "\"status\":\"False\",\"lastTransitionTime\":"
                     "\"2020-01-01T00:00:00Z\"}]}}");
-    json_t *ready = J("{\"metadata\":{\"generation\":1},\"spec\":{\"replicas\":1},"
-                      "\"status\":{\"observedGeneration\":1,\"replicas\":1,"
-                      "\"updatedReplicas\":1,\"availableReplicas\":1,"
-                      "\"readyReplicas\":1}}");
+    json_t *ready =
+        J("{\"metadata\":{\"generation\":1},\"spec\":{\"replicas\":1},"
+          "\"status\":{\"observedGeneration\":1,\"replicas\":1,"
+          "\"updatedReplicas\":1,\"availableReplicas\":1,"
+          "\"readyReplicas\":1}}");
     json_t *warn = J("[\"data on pod-local files\"]");
     status_input in = {.mlflow = mlf,
                        .deployment = ready,
@@ -92,12 +95,14 @@ static void test_conditions(void **state)
     /* Unchanged: the old transition time stays. */
     assert_string_equal(field(st, "Degraded", "lastTransitionTime"),
                         "2020-01-01T00:00:00Z");
-    assert_int_equal(json_integer_value(json_object_get(
-                         status_condition(st, "Degraded"), "observedGeneration")),
-                     3);
-    assert_int_equal(json_integer_value(json_object_get(st, "observedGeneration")),
-                     3);
-    assert_int_equal(json_integer_value(json_object_get(st, "readyReplicas")), 1);
+    assert_int_equal(
+        json_integer_value(json_object_get(status_condition(st, "Degraded"),
+                                           "observedGeneration")),
+        3);
+    assert_int_equal(
+        json_integer_value(json_object_get(st, "observedGeneration")), 3);
+    assert_int_equal(json_integer_value(json_object_get(st, "readyReplicas")),
+                     1);
     assert_string_equal(json_string_value(json_object_get(st, "url")),
                         "https://x/mlflow-m");
     assert_null(json_object_get(st, "retainedClaims"));
@@ -112,8 +117,9 @@ static void test_conditions(void **state)
     st = status_compute(&bad);
     assert_string_equal(field(st, "Degraded", "status"), "True");
     assert_string_equal(field(st, "Degraded", "reason"), "RenderFailed");
-    assert_string_equal(field(st, "Degraded", "message"),
-                        "spec.backendStoreUri: postgresql://u:xxxxx@db/x is bad");
+    assert_string_equal(
+        field(st, "Degraded", "message"),
+        "spec.backendStoreUri: postgresql://u:xxxxx@db/x is bad");
     assert_string_equal(field(st, "Available", "reason"), "RenderFailed");
     assert_string_equal(field(st, "Progressing", "status"), "False");
     assert_null(json_object_get(st, "url"));
@@ -121,14 +127,16 @@ static void test_conditions(void **state)
 
     /* Kept claims are listed and explained. */
     json_t *kept = J("[\"mlflow-pvc-m\"]");
-    status_input k = {.mlflow = mlf, .deployment = ready, .retained = kept,
+    status_input k = {.mlflow = mlf,
+                      .deployment = ready,
+                      .retained = kept,
                       .now = "2026-01-01T00:00:00Z"};
     st = status_compute(&k);
     assert_string_equal(json_string_value(json_array_get(
                             json_object_get(st, "retainedClaims"), 0)),
                         "mlflow-pvc-m");
-    assert_non_null(strstr(field(st, "Degraded", "message"),
-                           "mlflow-pvc-m is retained"));
+    assert_non_null(
+        strstr(field(st, "Degraded", "message"), "mlflow-pvc-m is retained"));
     json_decref(st);
     json_decref(kept);
     json_decref(warn);
