@@ -7,7 +7,7 @@ CLANG ?= clang
 B := build/fuzz
 CSTD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-CFLAGS := $(CSTD) -g -O1 -fno-omit-frame-pointer -Irender -Ikrmfn
+CFLAGS := $(CSTD) -g -O1 -fno-omit-frame-pointer -Irender -Ikrmfn -Ireconciler
 LIBS := $(shell pkg-config --libs libfyaml jansson libpcre2-8 openssl) -lm
 RUNS ?= 2000
 MAX_TIME ?= 20
@@ -21,9 +21,9 @@ OBJ := $(patsubst %.c,$(B)/%.o,$(RENDER_SRC) $(KRM_SRC)) $(B)/chart_embed.o
 .PHONY: all run
 # Keep the objects between runs (they are intermediate to make).
 .SECONDARY:
-all: $(B)/fuzz_krm $(B)/fuzz_tmpl
+all: $(B)/fuzz_krm $(B)/fuzz_tmpl $(B)/fuzz_http
 
-$(B)/%.o: %.c $(wildcard render/*.h krmfn/*.h)
+$(B)/%.o: %.c $(wildcard render/*.h krmfn/*.h reconciler/http_request.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
@@ -38,6 +38,10 @@ $(B)/chart_embed.c: $(B)/embed $(CHART_FILES)
 $(B)/chart_embed.o: $(B)/chart_embed.c
 	$(CLANG) $(CFLAGS) -c -o $@ $<
 
+# The endpoints' request parser stands alone.
+$(B)/fuzz_http: fuzz/fuzz_http.c $(B)/reconciler/http_request.o
+	$(CLANG) $(CFLAGS) $(SAN) -o $@ $^
+
 $(B)/fuzz_%: fuzz/fuzz_%.c $(OBJ)
 	$(CLANG) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
@@ -47,3 +51,6 @@ run: all
 	  -rss_limit_mb=2048 -timeout=10 $(B)/new-krm fuzz/corpus/krm
 	$(B)/fuzz_tmpl -runs=$(RUNS) -max_total_time=$(MAX_TIME) -max_len=4096 \
 	  -rss_limit_mb=2048 -timeout=10 $(B)/new-tmpl fuzz/corpus/tmpl
+	@mkdir -p $(B)/new-http
+	$(B)/fuzz_http -runs=$(RUNS) -max_total_time=$(MAX_TIME) -max_len=16384 \
+	  -rss_limit_mb=2048 -timeout=10 $(B)/new-http fuzz/corpus/http

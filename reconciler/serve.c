@@ -14,6 +14,7 @@
 #define _GNU_SOURCE /* accept4, pipe2 */
 #include "serve.h"
 #include "clock.h"
+#include "http_request.h"
 #include "xalloc.h"
 
 #include <arpa/inet.h>
@@ -26,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -155,72 +155,30 @@ static void text(conn *c, int code, const char *body, bool head)
     respond(c, code, "text/plain; charset=utf-8", body, strlen(body), head);
 }
 
-/* The value of header `name` in the header lines at `h`, trimmed, cut
- * into `out`; NULL when absent (or longer than out). */
-static const char *header(const char *h, const char *name, char *out, size_t n)
-{
-    size_t nl = strlen(name);
-    while (*h && *h != '\r' && *h != '\n') {
-        const char *eol = h + strcspn(h, "\r\n");
-        if ((size_t)(eol - h) > nl && h[nl] == ':' &&
-            strncasecmp(h, name, nl) == 0) {
-            const char *v = h + nl + 1;
-            while (v < eol && (*v == ' ' || *v == '\t'))
-                v++;
-            size_t vl = (size_t)(eol - v);
-            while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
-                vl--;
-            if (vl >= n)
-                return NULL;
-            memcpy(out, v, vl);
-            out[vl] = '\0';
-            return out;
-        }
-        h = eol;
-        if (*h == '\r')
-            h++;
-        if (*h == '\n')
-            h++;
-    }
-    return NULL;
-}
-
-/* Answer the complete request in c->req. */
+/* Answer the complete request head in c->req. */
 static void handle(serve *s, loop *l, conn *c)
 {
-    char *line_end = c->req + strcspn(c->req, "\r\n");
-    const char *headers = line_end;
-    if (*line_end) {
-        headers =
-            line_end + (line_end[0] == '\r' && line_end[1] == '\n' ? 2 : 1);
-        *line_end = '\0';
-    }
-    char method[8], target[256], version[16];
-    if (sscanf(c->req, "%7s %255s %15s", method, target, version) != 3 ||
-        strncmp(version, "HTTP/1.", 7) != 0) {
+    http_request r;
+    if (http_request_parse(c->req, c->len, &r) < 0) {
+        explicit_bzero(&r, sizeof r);
         text(c, 400, "bad request\n", false);
         return;
     }
-    bool head = strcmp(method, "HEAD") == 0;
-    if (!head && strcmp(method, "GET") != 0) {
+    bool head = strcmp(r.method, "HEAD") == 0;
+    if (!head && strcmp(r.method, "GET") != 0) {
         text(c, 405, "method not allowed\n", false);
-        return;
-    }
-    target[strcspn(target, "?")] = '\0';
-    if (l->ep == EP_HEALTH && strcmp(target, "/healthz") == 0) {
+    } else if (l->ep == EP_HEALTH && strcmp(r.path, "/healthz") == 0) {
         text(c, 200, "ok", head);
-    } else if (l->ep == EP_HEALTH && strcmp(target, "/readyz") == 0) {
+    } else if (l->ep == EP_HEALTH && strcmp(r.path, "/readyz") == 0) {
         bool ready = !s->o.ready || s->o.ready(s->o.ud);
         text(c, ready ? 200 : 503, ready ? "ok" : "not ready", head);
-    } else if (l->ep == EP_METRICS && strcmp(target, "/metrics") == 0) {
-        char authz[SERVE_MAX_REQ];
-        int code = s->o.authorize
-                       ? s->o.authorize(s->o.aud,
-                                        header(headers, "Authorization", authz,
-                                               sizeof authz),
-                                        target)
-                       : 200;
-        explicit_bzero(authz, sizeof authz);
+    } else if (l->ep == EP_METRICS && strcmp(r.path, "/metrics") == 0) {
+        int code =
+            s->o.authorize
+                ? s->o.authorize(s->o.aud,
+                                 r.has_authorization ? r.authorization : NULL,
+                                 r.path)
+                : 200;
         if (code != 200) {
             text(c, code,
                  code == 401   ? "Unauthorized: send a bearer token\n"
@@ -228,16 +186,17 @@ static void handle(serve *s, loop *l, conn *c)
                                  "/metrics\n"
                                : "cannot check the token now\n",
                  head);
-            return;
+        } else {
+            rn_buf b = RN_BUF_INIT;
+            metrics_render(s->o.m, &b);
+            respond(c, 200, "text/plain; version=0.0.4; charset=utf-8",
+                    b.len ? b.data : "", b.len, head);
+            rn_buf_free(&b);
         }
-        rn_buf b = RN_BUF_INIT;
-        metrics_render(s->o.m, &b);
-        respond(c, 200, "text/plain; version=0.0.4; charset=utf-8",
-                b.len ? b.data : "", b.len, head);
-        rn_buf_free(&b);
     } else {
         text(c, 404, "404 not found\n", head);
     }
+    explicit_bzero(r.authorization, sizeof r.authorization);
 }
 
 /* ---- the loop ---- */

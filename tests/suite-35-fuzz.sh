@@ -14,7 +14,7 @@ CLANG=${CLANG:-clang}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-targets=(krm tmpl)
+targets=(krm tmpl http)
 tap_plan $((1 + ${#targets[@]}))
 
 if ! command -v "$CLANG" >/dev/null; then

@@ -88,6 +88,17 @@ t_check "health endpoints: POST is 405, an unknown path 404, HEAD 200" eval '
     [ "$(curl -s -o /dev/null -w "%{http_code}" -X POST "http://127.0.0.1:$HP/healthz")" = 405 ] &&
     [ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$HP/metrics")" = 404 ] &&
     [ "$(curl -s -o /dev/null -w "%{http_code}" -I "http://127.0.0.1:$HP/readyz")" = 200 ]'
+raw_status() { # PORT REQUEST: the status line the endpoint answers
+    local line
+    exec 8<>"/dev/tcp/127.0.0.1/$1" || return 1
+    printf '%b' "$2" >&8
+    IFS= read -r -t 5 line <&8
+    exec 8>&-
+    printf '%s\n' "${line%$'\r'}"
+}
+t_check "health endpoints: a malformed request head is 400" eval '
+    [ "$(raw_status "$HP" "GET /healthz HTTP/1.1\r\nHost : x\r\n\r\n")" = "HTTP/1.1 400 Bad Request" ] &&
+    [ "$(raw_status "$HP" "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")" = "HTTP/1.1 200 OK" ]'
 exec 7<>"/dev/tcp/127.0.0.1/$HP" && printf 'GET /healthz HTTP/1.1\r\n' >&7
 t_check "health endpoints: a stalled client does not block a probe" \
     curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$HP/healthz"
