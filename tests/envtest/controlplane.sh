@@ -136,7 +136,7 @@ cp_start_apiserver() {
         --service-account-issuer https://kubernetes.default.svc \
         --service-account-key-file "$pki/sa.pub" \
         --service-account-signing-key-file "$pki/sa.key" \
-        --service-cluster-ip-range 10.0.0.0/24 \
+        --service-cluster-ip-range 10.0.0.0/16 \
         --allow-privileged=true \
         --disable-admission-plugins ServiceAccount \
         >>"$CP_DIR/kube-apiserver.log" 2>&1 &
