@@ -37,8 +37,7 @@
 #define KRM_MAX_INPUT_BYTES ((size_t)32 << 20)
 #define KRM_MAX_DEPTH 128
 
-/* ---- results ----------------------------------------------------------------
- */
+/* ---- results ------------------------------------------------------------- */
 
 typedef enum krm_severity { KRM_ERROR, KRM_WARNING, KRM_INFO } krm_severity;
 
@@ -69,8 +68,7 @@ const char *krm_describe(rn_arena *a, const rn_value *obj);
 const char *krm_str_at(const rn_value *obj, const char *dotted);
 bool krm_is_mlflow(const rn_value *obj);
 
-/* ---- settings ---------------------------------------------------------------
- */
+/* ---- settings ------------------------------------------------------------ */
 
 typedef struct krm_settings {
     rn_mlflow_opts opts;
@@ -95,8 +93,7 @@ size_t krm_settings_from_config(rn_arena *a, krm_settings *s,
 size_t krm_settings_from_annotations(rn_arena *a, krm_settings *s,
                                      const rn_value *obj, krm_results *res);
 
-/* ---- run
- * ---------------------------------------------------------------------- */
+/* ---- run ---------------------------------------------------------------- */
 
 typedef struct krm_shared krm_shared;
 

@@ -150,8 +150,7 @@ static int parse_args(int argc, char **argv, render_args *o)
     return 0;
 }
 
-/* ---- settings --------------------------------------------------------------
- */
+/* ---- settings ------------------------------------------------------------ */
 
 static int set_key(rn_arena *a, krm_settings *s, const char *key,
                    const char *val, const char *from)
@@ -297,8 +296,7 @@ static int expand_files(rn_arena *a, const render_args *o, file_list *l)
     return 0;
 }
 
-/* ---- rendering -------------------------------------------------------------
- */
+/* ---- rendering ----------------------------------------------------------- */
 
 /* Objects that only tools read: local-config ones, and function configs
  * (a kustomization's transformer next to the MLflow objects). */

@@ -261,8 +261,7 @@ static bool shared_seen(krm_run *r, const rn_value *obj, const rn_value *mlflow)
     return false;
 }
 
-/* ---- MLflow objects -------------------------------------------------------
- */
+/* ---- MLflow objects ------------------------------------------------------ */
 
 /* Warnings start with the field they are about ("spec.storage is not
  * set: ..."); that prefix becomes the result's field.path. */

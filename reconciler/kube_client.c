@@ -73,8 +73,7 @@ const kube_config *kube_client_config(const kube_client *c)
     return c->cfg;
 }
 
-/* ---- paths ----------------------------------------------------------------
- */
+/* ---- paths --------------------------------------------------------------- */
 
 char *kube_gv_path(rn_arena *a, const char *api_version)
 {
@@ -128,8 +127,7 @@ void kube_query_add(rn_buf *b, const char *key, const char *value)
     kube_query_escape(b, value);
 }
 
-/* ---- errors ---------------------------------------------------------------
- */
+/* ---- errors -------------------------------------------------------------- */
 
 static const char *code_reason(long code)
 {
@@ -258,8 +256,7 @@ long kube_retry_delay_ms(int attempt, int base_ms, long cap_ms,
     return ra > d ? ra : d;
 }
 
-/* ---- transport ------------------------------------------------------------
- */
+/* ---- transport ----------------------------------------------------------- */
 
 static size_t on_body(char *p, size_t sz, size_t n, void *ud)
 {

@@ -15,8 +15,7 @@
 #include "strmap.h"
 #include "xalloc.h"
 
-/* ---- framing --------------------------------------------------------------
- */
+/* ---- framing ------------------------------------------------------------- */
 
 void kw_framer_init(kw_framer *f, size_t max_line)
 {
@@ -100,8 +99,7 @@ long kw_error_code(const json_t *status)
     return json_is_integer(c) ? (long)json_integer_value(c) : 0;
 }
 
-/* ---- informer -------------------------------------------------------------
- */
+/* ---- informer ------------------------------------------------------------ */
 
 struct kube_informer {
     informer_opts o;

@@ -31,8 +31,7 @@
 
 struct json_t;
 
-/* ---- framing --------------------------------------------------------------
- */
+/* ---- framing ------------------------------------------------------------- */
 
 typedef struct kw_framer {
     rn_buf buf;      /* the incomplete last line */
@@ -65,8 +64,7 @@ int kw_parse_event(const char *line, size_t len, kw_event *ev, rn_error *err);
 /* For an ERROR event's Status: its code (410 for an expired version). */
 long kw_error_code(const struct json_t *status);
 
-/* ---- informer -------------------------------------------------------------
- */
+/* ---- informer ------------------------------------------------------------ */
 
 /* obj: the new state (DELETED: the last known one); old: the previous
  * state for MODIFIED, else NULL. Both borrowed. */

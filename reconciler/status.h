@@ -14,10 +14,11 @@
  *                      ApplyFailed
  *   Degraded     True  RenderFailed (the message names the field path) |
  *                      ApplyFailed | DeploymentFailed
- * (ProgressDeadlineExceeded) False Reconciled (the message carries warnings and
- * kept claims, if any) plus observedGeneration, url, replicas, readyReplicas,
- * retainedClaims. Every message passes through log_redact: no credentials in a
- * status.
+ *                      (ProgressDeadlineExceeded)
+ *                False Reconciled (the message carries warnings and kept
+ *                      claims, if any)
+ * plus observedGeneration, url, replicas, readyReplicas, retainedClaims.
+ * Every message passes through log_redact: no credentials in a status.
  */
 #ifndef RC_STATUS_H
 #define RC_STATUS_H

@@ -17,8 +17,7 @@
 
 #include "gofmt.h"
 
-/* ---- parsing ---------------------------------------------------------------
- */
+/* ---- parsing ------------------------------------------------------------- */
 
 static rn_value *from_jansson(rn_arena *a, const json_t *j, bool helm)
 {
@@ -112,8 +111,7 @@ struct json_t *rn_json_to_jansson(const rn_value *v)
     return NULL;
 }
 
-/* ---- Go's json.Marshal
- * ----------------------------------------------------------- */
+/* ---- Go's json.Marshal --------------------------------------------------- */
 
 static const char hexdig[] = "0123456789abcdef";
 

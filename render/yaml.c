@@ -58,8 +58,7 @@ typedef struct reader {
     size_t nodes;
 } reader;
 
-/* ---- errors ----------------------------------------------------------------
- */
+/* ---- errors -------------------------------------------------------------- */
 
 static int fail_at(reader *r, const struct fy_mark *m, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -136,8 +135,7 @@ static int fail_parser(reader *r)
     return fail_at(r, NULL, "invalid YAML");
 }
 
-/* ---- input checks
- * ------------------------------------------------------------ */
+/* ---- input checks -------------------------------------------------------- */
 
 /* go-yaml's reader: UTF-8 only, and only printable characters
  * (tab, LF, CR, #x20-#x7E, #x85, #xA0-#xD7FF, #xE000-#xFFFD, and above). */
@@ -169,8 +167,7 @@ static int check_input(reader *r, const char *buf, size_t len)
     return 0;
 }
 
-/* ---- scalars
- * ------------------------------------------------------------------ */
+/* ---- scalars ------------------------------------------------------------- */
 
 static const char *short_tag(const char *tag)
 {
@@ -368,8 +365,7 @@ static int resolve_scalar(reader *r, struct fy_event *ev, rn_value **out,
     return 0;
 }
 
-/* ---- anchors ---------------------------------------------------------------
- */
+/* ---- anchors ------------------------------------------------------------- */
 
 /* Registers an anchor before its node is built (val NULL until then), so
  * an alias inside its own anchor's node is recognised. */
@@ -418,8 +414,7 @@ static int expand_alias(reader *r, struct fy_event *ev, rn_value **out)
     return fail_at(r, m, "unknown anchor '%.*s' referenced", (int)len, name);
 }
 
-/* ---- tree building
- * ----------------------------------------------------------- */
+/* ---- tree building ------------------------------------------------------- */
 
 static int parse_node(reader *r, struct fy_event *ev, int depth, rn_value **out,
                       bool *is_merge);
@@ -674,8 +669,7 @@ static int parse_node(reader *r, struct fy_event *ev, int depth, rn_value **out,
     return rc;
 }
 
-/* ---- documents
- * ---------------------------------------------------------------- */
+/* ---- documents ----------------------------------------------------------- */
 
 /* Reads one document after its DOCUMENT_START; *out is RN_NULL when the
  * document is empty. */

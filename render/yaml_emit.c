@@ -47,8 +47,7 @@ typedef struct analysis {
     bool single_quoted_allowed, block_allowed;
 } analysis;
 
-/* ---- byte classes (yamlprivateh.go) ---------------------------------------
- */
+/* ---- byte classes (yamlprivateh.go) -------------------------------------- */
 
 /* Strings handed to the emitter are NUL-terminated, so looking one or two
  * bytes ahead, as go-yaml does, stays inside the buffer. */
@@ -92,8 +91,7 @@ static int width(unsigned char c)
     return 1;
 }
 
-/* ---- output primitives (emitterc.go) ---------------------------------------
- */
+/* ---- output primitives (emitterc.go) ------------------------------------- */
 
 static void put(emitter *e, char c)
 {
@@ -171,8 +169,7 @@ static void pop_indent(emitter *e)
     e->indent = e->indents[--e->nindents];
 }
 
-/* ---- scalars
- * --------------------------------------------------------------------- */
+/* ---- scalars ------------------------------------------------------------- */
 
 static void analyze(const unsigned char *v, size_t n, analysis *an)
 {
@@ -532,8 +529,7 @@ static void emit_scalar(emitter *e, const char *s, size_t n, enum style want)
     pop_indent(e);
 }
 
-/* ---- what the encoder hands the emitter
- * -------------------------------------- */
+/* ---- what the encoder hands the emitter ---------------------------------- */
 
 /* A string must survive a round trip: valid UTF-8 (encoding/json and
  * go-yaml replace the rest with U+FFFD). */
@@ -725,8 +721,7 @@ static void emit_number(emitter *e, const rn_value *v)
     rn_buf_free(&b);
 }
 
-/* ---- go-yaml v2's key order (sorter.go), for string keys
- * ----------------------- */
+/* ---- go-yaml v2's key order (sorter.go), for string keys ----------------- */
 
 static bool key_is_letter(uint32_t r)
 {
@@ -806,8 +801,7 @@ static int sort_key_cmp(const void *x, const void *y)
     return 0;
 }
 
-/* ---- nodes
- * ------------------------------------------------------------------------ */
+/* ---- nodes --------------------------------------------------------------- */
 
 static int emit_node(emitter *e, const rn_value *v, bool root, bool seq,
                      bool map, bool simple_key);

@@ -183,8 +183,7 @@ static bool parse_decimal_float(const char *s, size_t n, double *out)
     return true;
 }
 
-/* ---- timestamps (time.Parse with go-yaml's layouts) -----------------------
- */
+/* ---- timestamps (time.Parse with go-yaml's layouts) ---------------------- */
 
 /* 1 or 2 digits, as time.Parse reads "1", "2", "15", "4", "5". */
 static bool get_num12(const char *s, size_t n, size_t *i, int *v)
@@ -283,8 +282,7 @@ static bool is_timestamp(const char *s, size_t n)
     return false;
 }
 
-/* ---- resolve
- * ----------------------------------------------------------------- */
+/* ---- resolve ------------------------------------------------------------- */
 
 typedef struct word {
     const char *s;
