@@ -24,7 +24,11 @@ struct kube_client {
     kube_chunk_fn chunk_fn;
     void *chunk_ud;
     bool chunk_stopped;
-    struct curl_slist *connect_to; /* tls-server-name routing */
+    /* Where requests go, worked out once from the config: the URL base
+     * and, with tls-server-name, the connect-to route and Host header. */
+    char *base;
+    struct curl_slist *connect_to;
+    char *host_hdr;
     rn_error auth_err; /* why no credential could be had (CURLE_AUTH_ERROR) */
 };
 
@@ -39,6 +43,55 @@ void kube_err_clear(kube_err *e)
 bool kube_err_is(const kube_err *e, long code)
 {
     return e->code == code;
+}
+
+/* With tls-server-name, the URL names that host, so curl sends it as SNI
+ * and checks the certificate against it, while CURLOPT_CONNECT_TO still
+ * connects to the server's own host and port; the Host header keeps the
+ * server's host, as client-go sends it. Without, the server as it is.
+ * Fills c->base, c->connect_to and c->host_hdr. */
+static void route(kube_client *c)
+{
+    const kube_config *cfg = c->cfg;
+    if (!cfg->tls_server_name) {
+        c->base = rc_xstrdup(cfg->server);
+        return;
+    }
+    const char *name = cfg->tls_server_name;
+    char bracketed[300];
+    if (strchr(name, ':') && name[0] != '[') {
+        snprintf(bracketed, sizeof bracketed, "[%s]", name);
+        name = bracketed;
+    }
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL, *given_port = NULL, *url = NULL;
+    if (curl_url_set(u, CURLUPART_URL, cfg->server, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+            CURLUE_OK &&
+        curl_url_set(u, CURLUPART_HOST, name, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK) {
+        curl_url_get(u, CURLUPART_PORT, &given_port, 0);
+        size_t n = strlen(url);
+        while (n && url[n - 1] == '/')
+            url[--n] = '\0';
+        c->base = rc_xstrdup(url);
+        char line[1024];
+        snprintf(line, sizeof line, "%s:%s:%s:%s", name, port, host, port);
+        c->connect_to = curl_slist_append(NULL, line);
+        snprintf(line, sizeof line, "Host: %s%s%s", host, given_port ? ":" : "",
+                 given_port ? given_port : "");
+        c->host_hdr = rc_xstrdup(line);
+    }
+    curl_free(host);
+    curl_free(port);
+    curl_free(given_port);
+    curl_free(url);
+    curl_url_cleanup(u);
+    /* A server curl cannot parse fails the request as it would without
+     * tls-server-name. */
+    if (!c->base)
+        c->base = rc_xstrdup(cfg->server);
 }
 
 kube_client *kube_client_new(kube_config *cfg, const kube_client_opts *o)
@@ -56,6 +109,7 @@ kube_client *kube_client_new(kube_config *cfg, const kube_client_opts *o)
     c->h = curl_easy_init();
     if (!c->h)
         abort();
+    route(c);
     return c;
 }
 
@@ -65,6 +119,9 @@ void kube_client_free(kube_client *c)
         return;
     curl_easy_cleanup(c->h);
     rn_buf_free(&c->body);
+    free(c->base);
+    curl_slist_free_all(c->connect_to);
+    free(c->host_hdr);
     free(c);
 }
 
@@ -297,54 +354,6 @@ static bool stopping(const kube_client *c)
     return c->o.stop && atomic_load(c->o.stop);
 }
 
-/* With tls-server-name, the URL names that host, so curl sends it as SNI
- * and checks the certificate against it, while CURLOPT_CONNECT_TO still
- * connects to the server's own host and port; the Host header keeps the
- * server's host, as client-go sends it. Without, the server as it is.
- * Returns the URL base (malloc'd); fills c->connect_to and *host_hdr. */
-static char *route_tls_name(kube_client *c, char **host_hdr)
-{
-    const kube_config *cfg = c->cfg;
-    *host_hdr = NULL;
-    if (!cfg->tls_server_name)
-        return rc_xstrdup(cfg->server);
-    const char *name = cfg->tls_server_name;
-    char bracketed[300];
-    if (strchr(name, ':') && name[0] != '[') {
-        snprintf(bracketed, sizeof bracketed, "[%s]", name);
-        name = bracketed;
-    }
-    CURLU *u = curl_url();
-    char *host = NULL, *port = NULL, *given_port = NULL, *url = NULL;
-    char *base = NULL;
-    if (curl_url_set(u, CURLUPART_URL, cfg->server, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
-            CURLUE_OK &&
-        curl_url_set(u, CURLUPART_HOST, name, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK) {
-        curl_url_get(u, CURLUPART_PORT, &given_port, 0);
-        size_t n = strlen(url);
-        while (n && url[n - 1] == '/')
-            url[--n] = '\0';
-        base = rc_xstrdup(url);
-        char line[1024];
-        snprintf(line, sizeof line, "%s:%s:%s:%s", name, port, host, port);
-        c->connect_to = curl_slist_append(NULL, line);
-        snprintf(line, sizeof line, "Host: %s%s%s", host, given_port ? ":" : "",
-                 given_port ? given_port : "");
-        *host_hdr = rc_xstrdup(line);
-    }
-    curl_free(host);
-    curl_free(port);
-    curl_free(given_port);
-    curl_free(url);
-    curl_url_cleanup(u);
-    /* A server curl cannot parse fails the request as it would without
-     * tls-server-name. */
-    return base ? base : rc_xstrdup(cfg->server);
-}
-
 static struct curl_slist *set_common(kube_client *c, const char *method,
                                      const char *path, const char *ctype,
                                      const char *body, size_t len,
@@ -353,15 +362,12 @@ static struct curl_slist *set_common(kube_client *c, const char *method,
 {
     CURL *h = c->h;
     kube_config *cfg = c->cfg;
-    char *host_hdr;
-    char *base = route_tls_name(c, &host_hdr);
-    char *url = rc_xmalloc(strlen(base) + strlen(path) + 1);
-    strcpy(url, base);
+    char *url = rc_xmalloc(strlen(c->base) + strlen(path) + 1);
+    strcpy(url, c->base);
     strcat(url, path);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_CONNECT_TO, c->connect_to);
     free(url);
-    free(base);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
@@ -411,10 +417,8 @@ static struct curl_slist *set_common(kube_client *c, const char *method,
 
     struct curl_slist *hdr = NULL;
     hdr = curl_slist_append(hdr, "Accept: application/json");
-    if (host_hdr) {
-        hdr = curl_slist_append(hdr, host_hdr);
-        free(host_hdr);
-    }
+    if (c->host_hdr)
+        hdr = curl_slist_append(hdr, c->host_hdr);
     const char *tok = cred->token;
     if (tok && *tok) {
         size_t n = strlen(tok) + 32;
@@ -465,9 +469,6 @@ static CURLcode perform_with(kube_client *c, const char *method,
         curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, code);
     curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hdr);
-    curl_easy_setopt(c->h, CURLOPT_CONNECT_TO, NULL);
-    curl_slist_free_all(c->connect_to);
-    c->connect_to = NULL;
     /* A watch's length is its timeout, not the API server's latency:
      * observed, it would fill the top buckets of GET and skew every
      * quantile of the reads. It is still counted in requests_total. */
