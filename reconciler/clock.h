@@ -9,6 +9,8 @@
 
 /* Milliseconds on the monotonic clock. */
 long long rc_now_ms(void);
+/* Nanoseconds on the same clock, for durations the metrics observe. */
+long long rc_now_ns(void);
 
 /* Sleeps up to ms milliseconds in steps of at most 100 ms, returning early
  * once either flag is set; each flag may be NULL. */

@@ -460,10 +460,9 @@ static CURLcode perform_with(kube_client *c, const char *method,
     c->chunk_stopped = false;
     struct curl_slist *hdr =
         set_common(c, method, path, ctype, body, len, timeout_s, cred);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long long t0 = rc_now_ns();
     CURLcode rc = curl_easy_perform(c->h);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long long t1 = rc_now_ns();
     *code = 0;
     if (rc == CURLE_OK || c->chunk_stopped)
         curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, code);
@@ -472,9 +471,7 @@ static CURLcode perform_with(kube_client *c, const char *method,
     /* A watch's length is its timeout, not the API server's latency:
      * observed, it would fill the top buckets of GET and skew every
      * quantile of the reads. It is still counted in requests_total. */
-    double secs = c->chunk_fn ? -1
-                              : (double)(t1.tv_sec - t0.tv_sec) +
-                                    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double secs = c->chunk_fn ? -1 : (double)(t1 - t0) / 1e9;
     if (c->o.on_response)
         c->o.on_response(c->o.ud, method, rc == CURLE_OK ? *code : 0, secs);
     return rc;

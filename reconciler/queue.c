@@ -41,18 +41,11 @@ struct queue {
     unsigned long long adds, retries;
 };
 
-/* The metrics' clock: finer than rc_now_ms, whose milliseconds are enough
- * for delays but not for client-go's buckets, which start at 10 ns. */
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
+/* Seconds since t0_ns on rc_now_ns's clock: finer than milliseconds,
+ * as client-go's buckets start at 10 ns. */
 static double seconds_since(long long t0_ns)
 {
-    return (double)(now_ns() - t0_ns) / 1e9;
+    return (double)(rc_now_ns() - t0_ns) / 1e9;
 }
 
 long queue_backoff_ms(long base_ms, long max_ms, int failures)
@@ -214,7 +207,7 @@ static void add_locked(queue *q, item *it)
     if (it->dirty)
         return;
     it->dirty = true;
-    it->added_ns = now_ns();
+    it->added_ns = rc_now_ns();
     q->adds++;
     if (!it->processing) {
         ring_push(q, it);
@@ -330,7 +323,7 @@ bool queue_get(queue *q, char **key)
     item *it = ring_pop(q);
     it->dirty = false;
     it->processing = true;
-    it->started_ns = now_ns();
+    it->started_ns = rc_now_ns();
     double waited = (double)(it->started_ns - it->added_ns) / 1e9;
     *key = rc_xstrdup(it->key);
     pthread_mutex_unlock(&q->mu);
@@ -412,7 +405,7 @@ static bool add_held(void *ud, const char *key, void *val)
 void queue_get_stats(queue *q, queue_stats *out)
 {
     pthread_mutex_lock(&q->mu);
-    held_ctx h = {.now = now_ns()};
+    held_ctx h = {.now = rc_now_ns()};
     /* Every known key, not only the held ones: a few hundred at most, and
      * only once per scrape. */
     strmap_each(q->items, add_held, &h);
