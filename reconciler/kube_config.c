@@ -600,14 +600,6 @@ static const char *json_str(json_t *o, const char *key, size_t *len)
     return s;
 }
 
-static char *dup_bytes(const char *s, size_t n)
-{
-    char *d = rc_xmalloc(n + 1);
-    memcpy(d, s, n);
-    d[n] = '\0';
-    return d;
-}
-
 /* The plugin's stdout as an ExecCredential of the configured apiVersion.
  * Nothing of stdout goes into a message: it may hold the credential. */
 static int exec_parse(const kube_exec *x, const exec_run *r,
@@ -666,9 +658,9 @@ static int exec_parse(const kube_exec *x, const exec_run *r,
     if (rc == 0) {
         cred->token = tok ? rc_xstrdup(tok) : NULL;
         if (crt) {
-            cred->cert_pem = dup_bytes(crt, clen);
+            cred->cert_pem = rc_xstrndup(crt, clen);
             cred->cert_len = clen;
-            cred->key_pem = dup_bytes(key, klen);
+            cred->key_pem = rc_xstrndup(key, klen);
             cred->key_len = klen;
         }
     }
@@ -721,9 +713,9 @@ static void credential_copy(kube_credential *d, const kube_credential *s)
 {
     d->token = rc_xstrdup(s->token);
     if (s->cert_pem) {
-        d->cert_pem = dup_bytes(s->cert_pem, s->cert_len);
+        d->cert_pem = rc_xstrndup(s->cert_pem, s->cert_len);
         d->cert_len = s->cert_len;
-        d->key_pem = dup_bytes(s->key_pem, s->key_len);
+        d->key_pem = rc_xstrndup(s->key_pem, s->key_len);
         d->key_len = s->key_len;
     }
     d->serial = s->serial;
