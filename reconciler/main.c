@@ -481,9 +481,7 @@ int main(int argc, char **argv)
     metrics_set_collector(ap.m, collect, &ap);
     metrics_gauge(ap.m, "mlflow_operator_build_info{version=\"" VERSION "\"}",
                   1);
-    bool metrics_on = ap.f.metrics_addr && *ap.f.metrics_addr &&
-                      strcmp(ap.f.metrics_addr, "0") != 0;
-    if (metrics_on && ap.f.metrics_secure) {
+    if (!serve_addr_off(ap.f.metrics_addr) && ap.f.metrics_secure) {
         if (tls_cert_new(ap.f.cert_dir, ap.f.cert_name, ap.f.cert_key, ap.log,
                          &tls, &err) < 0) {
             log_msg(ap.log, LOG_ERROR, NULL, "%s", err.msg);

@@ -64,11 +64,16 @@ struct serve {
     loop loops[2]; /* by endpoint */
 };
 
+bool serve_addr_off(const char *s)
+{
+    return !s || !*s || strcmp(s, "0") == 0;
+}
+
 int serve_parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len,
                      bool *off, rn_error *err)
 {
     *off = false;
-    if (!s || !*s || strcmp(s, "0") == 0) {
+    if (serve_addr_off(s)) {
         *off = true;
         return 0;
     }

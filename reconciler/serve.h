@@ -42,6 +42,9 @@ typedef struct serve serve;
 int serve_start(const serve_opts *o, serve **out, rn_error *err);
 void serve_stop(serve *s);
 
+/* Whether an address turns its endpoint off: NULL, "" or "0". */
+bool serve_addr_off(const char *s);
+
 /* Parse an address; *off is set (and 0 returned) for "0" or "". */
 int serve_parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len,
                      bool *off, rn_error *err);
