@@ -412,13 +412,8 @@ stop_operator execbad TERM
 # (TokenReview, SubjectAccessReview). The operators here are standbys for
 # a Lease someone else holds: they serve their endpoints and reconcile
 # nothing.
-mcert() { # DIR CN: a key and a certificate for 127.0.0.1 signed by the test CA
-    mkdir -p "$1" &&
-        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-            -keyout "$1/key.new" -out "$1/csr" -subj "/CN=$2" 2>/dev/null &&
-        openssl x509 -req -in "$1/csr" -CA "$CP_DIR/mca.crt" -CAkey "$CP_DIR/mca.key" \
-            -CAcreateserial -days 1 -out "$1/crt.new" \
-            -extfile <(printf 'subjectAltName=IP:127.0.0.1\n') 2>/dev/null &&
+mcert() { # DIR CN: tls.key and tls.crt for 127.0.0.1, signed by the CA
+    mkdir -p "$1" && cp_sign "$1/key.new" "$1/crt.new" "$2" IP:127.0.0.1 &&
         mv "$1/key.new" "$1/tls.key" && mv "$1/crt.new" "$1/tls.crt"
 }
 served_cn() { # PORT: the subject of the certificate served there
@@ -431,8 +426,6 @@ scrape() { # PORT TOKEN [curl args]: the HTTP status of a scrape
     curl -s -o "$CP_DIR/scrape.out" -w '%{http_code}' --max-time 10 \
         ${token:+-H "Authorization: Bearer $token"} "$@" "https://127.0.0.1:$port/metrics"
 }
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
-    -keyout "$CP_DIR/mca.key" -out "$CP_DIR/mca.crt" -subj /CN=metrics-test-ca 2>/dev/null
 mcert "$CP_DIR/mcert" first-cert
 reader_role=$(k get clusterrole -o name | grep -m1 'metrics-reader$')
 now=$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)
@@ -453,7 +446,7 @@ SMP=$(_cp_free_port)
 start_operator sm "${SM[@]}" --metrics-bind-address "127.0.0.1:$SMP" \
     --metrics-cert-path "$CP_DIR/mcert"
 eventually 15 served_cn "$SMP"
-CA=(--cacert "$CP_DIR/mca.crt")
+CA=(--cacert "$CP_DIR/pki/ca.crt")
 t_check "secure metrics: the token of a reader gets them, TLS verified" eval '
     [ "$(scrape "$SMP" "$SCRAPER_TOKEN" "${CA[@]}")" = 200 ] &&
     has -F "mlflow_operator_leader 0" "$CP_DIR/scrape.out"'

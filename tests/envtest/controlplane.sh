@@ -51,19 +51,26 @@ _cp_free_port() {
     done
 }
 
+# cp_sign KEY CRT CN SAN: a P-256 key and a certificate for the
+# subjectAltName SAN (e.g. IP:127.0.0.1), signed by the control plane's CA
+# ($CP_DIR/pki/ca.crt).
+cp_sign() {
+    local d=$CP_DIR/pki
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$1" -out "$2.csr" -subj "/CN=$3" 2>/dev/null &&
+        openssl x509 -req -in "$2.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+            -CAcreateserial -days 2 -out "$2" \
+            -extfile <(printf 'subjectAltName=%s\n' "$4") 2>/dev/null
+}
+
 _cp_certs() {
     local d=$CP_DIR/pki
     mkdir -p "$d"
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
         -keyout "$d/ca.key" -out "$d/ca.crt" -days 2 -subj /CN=envtest-ca \
         2>/dev/null || return 1
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-        -keyout "$d/server.key" -out "$d/server.csr" -subj /CN=kube-apiserver \
-        2>/dev/null || return 1
-    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\n' >"$d/ext"
-    openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
-        -CAcreateserial -days 2 -extfile "$d/ext" -out "$d/server.crt" \
-        2>/dev/null || return 1
+    cp_sign "$d/server.key" "$d/server.crt" kube-apiserver \
+        IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc || return 1
     openssl genrsa -out "$d/sa.key" 2048 2>/dev/null || return 1
     openssl rsa -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null || return 1
     CP_ADMIN_TOKEN=$(openssl rand -hex 24)
