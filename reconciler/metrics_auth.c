@@ -161,16 +161,11 @@ static json_t *review(metrics_auth *a, const char *path, json_t *obj)
 /* Ask the API server: 200, 401, 403, or 503 when it could not say. */
 static int ask(metrics_auth *a, const char *token, size_t len, const char *path)
 {
-    char *tok = rc_xmalloc(len + 1);
-    memcpy(tok, token, len);
-    tok[len] = '\0';
-    json_t *tr =
-        json_pack("{s:s,s:s,s:{s:s}}", "apiVersion", "authentication.k8s.io/v1",
-                  "kind", "TokenReview", "spec", "token", tok);
-    explicit_bzero(tok, len);
-    free(tok);
+    json_t *tr = json_pack("{s:s,s:s,s:{s:s%}}", "apiVersion",
+                           "authentication.k8s.io/v1", "kind", "TokenReview",
+                           "spec", "token", token, len);
     json_t *st = review(a, "/apis/authentication.k8s.io/v1/tokenreviews", tr);
-    /* The token also sits in tr: wipe it before it is freed. */
+    /* The token sits in tr: wipe it before it is freed. */
     json_t *spec_tok = json_object_get(json_object_get(tr, "spec"), "token");
     if (spec_tok)
         explicit_bzero((char *)json_string_value(spec_tok),
