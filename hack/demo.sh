@@ -25,11 +25,33 @@ for f in config/samples/mlflow_*.yaml; do
 done
 
 echo
-echo "== kustomize build --enable-alpha-plugins --enable-exec examples/kubernetes"
-echo "   (krmfn renders the MLflow object; kustomize then adds its namePrefix,"
-echo "    labels and patches)"
+echo "== kustomize build --enable-alpha-plugins --enable-exec: the same samples"
+echo "   (a kustomization over config/samples with krmfn as its exec"
+echo "    transformer; Secrets and cert-manager objects pass through)"
+mkdir "$out/pipeline"
+cp config/samples/mlflow_*.yaml "$out/pipeline/"
+{
+    echo 'apiVersion: kustomize.config.k8s.io/v1beta1'
+    echo 'kind: Kustomization'
+    echo 'resources:'
+    for f in "$out"/pipeline/mlflow_*.yaml; do echo "  - $(basename "$f")"; done
+    echo 'transformers:'
+    echo '  - krmfn.yaml'
+} >"$out/pipeline/kustomization.yaml"
+cat >"$out/pipeline/krmfn.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: mlflow-render
+  annotations:
+    config.kubernetes.io/function: |
+      exec:
+        path: krmfn
+data:
+  namespace: mlflow-system
+YAML
 PATH="$PWD/$(dirname "$KRMFN"):$PATH" "$KUSTOMIZE" build --enable-alpha-plugins \
-    --enable-exec examples/kubernetes >"$out/kustomize.yaml"
+    --enable-exec "$out/pipeline" >"$out/kustomize.yaml"
 echo "  $(grep -c '^kind: ' "$out/kustomize.yaml") objects"
 summary "$out/kustomize.yaml"
 

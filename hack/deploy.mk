@@ -82,8 +82,9 @@ _without_crd_and_namespace := awk 'BEGIN { RS = "\n---\n"; ORS = "\n---\n" } \
 .PHONY: run install uninstall deploy undeploy deploy-to-platform deploy-kind \
 	undeploy-kind docker-build docker-push docker-buildx
 
-run: build ## Run the operator on this machine against the current kubeconfig (MODE=, RUN_NAMESPACE=)
+run: ## Run the operator on this machine against the current kubeconfig (MODE=, RUN_NAMESPACE=)
 	$(_need_cluster)
+	@$(MAKE) --no-print-directory build
 	@$(KUBECTL) get crd mlflows.mlflow.opendatahub.io >/dev/null 2>&1 || \
 	  { echo "make run: the MLflow CRD is not installed: run make install first" >&2; exit 1; }
 	$(BIN)/reconciler --mode=$(MODE) $(if $(RUN_NAMESPACE),--namespace=$(RUN_NAMESPACE)) \
@@ -122,7 +123,7 @@ deploy-to-platform: ## Deploy to Open Data Hub or OpenShift AI, mlflow-url read 
 	  url=https://$$host; \
 	fi; \
 	echo "mlflow-url=$$url"; \
-	$(call _deploy_layer,$(PLATFORM),overlays/$(PLATFORM),MLFLOW_OPERATOR_IMAGE=$(IMG) gateway-name=$(ODH_GATEWAY_NAME) mlflow-url=$$url)
+	$(call _deploy_layer,$(PLATFORM),overlays/$(PLATFORM),MLFLOW_OPERATOR_IMAGE=$(IMG) gateway-name=$(ODH_GATEWAY_NAME) gateway-namespace=$(ODH_GATEWAY_NAMESPACE) mlflow-url=$$url)
 	$(KUSTOMIZE_BUILD) $(DEPLOY_DIR)/$(PLATFORM) | $(KUBECTL) apply --server-side -f -
 	$(KUBECTL) -n $(PLATFORM_NAMESPACE_$(PLATFORM)) rollout status deployment/mlflow-operator --timeout=180s
 
@@ -212,6 +213,8 @@ undeploy-kind: ## Remove what deploy-kind made: the MLflow, the test services, t
 define _need_container_tool
 @command -v $(CONTAINER_TOOL) >/dev/null 2>&1 || \
   { echo "make $@: $(CONTAINER_TOOL) not found (set CONTAINER_TOOL=podman to use podman)" >&2; exit 1; }
+@$(CONTAINER_TOOL) info >/dev/null 2>&1 || \
+  { echo "make $@: $(CONTAINER_TOOL) cannot reach its engine ($(CONTAINER_TOOL) info fails): start it, or set CONTAINER_TOOL=podman" >&2; exit 1; }
 endef
 
 docker-build: ## Build the operator and function images (IMG=..., FUNCTION_IMG=...)
@@ -226,6 +229,8 @@ docker-push: ## Push the operator and function images (IMG=..., FUNCTION_IMG=...
 
 docker-buildx: ## Build and push multi-platform images (PLATFORMS=linux/amd64,linux/arm64 IMG=... FUNCTION_IMG=...)
 	$(_need_container_tool)
+	@$(CONTAINER_TOOL) buildx version >/dev/null 2>&1 || \
+	  { echo "make $@: $(CONTAINER_TOOL) has no buildx plugin: install it (Debian: docker-buildx)" >&2; exit 1; }
 	$(CONTAINER_TOOL) buildx inspect '$(BUILDX_BUILDER)' >/dev/null 2>&1 || \
 	  $(CONTAINER_TOOL) buildx create --name '$(BUILDX_BUILDER)' --driver docker-container >/dev/null
 	$(CONTAINER_TOOL) buildx build --builder '$(BUILDX_BUILDER)' --platform='$(PLATFORMS)' \

@@ -73,7 +73,9 @@ _tools_etcd_ldflags := -s -w
 # Shell prologue for the recipes below: a temporary path next to the target,
 # removed on any exit (signals included); `mv` over the target is atomic on
 # the same filesystem.
-_tools_tmp = set -eu; mkdir -p '$(@D)'; tmp='$(abspath $(@D))/.tmp-$(@F).'$$$$; \
+_tools_tmp = set -eu; \
+	command -v '$(GO)' >/dev/null 2>&1 || { echo "building $(@F) needs Go ($(GO) not found): install Go 1.26 or set GO=/path/to/go" >&2; exit 1; }; \
+	mkdir -p '$(@D)'; tmp='$(abspath $(@D))/.tmp-$(@F).'$$$$; \
 	trap 'rm -rf "$$tmp"' EXIT; trap 'exit 130' HUP INT TERM;
 
 # Fails unless the tools module $(1) requires module $(2) at version $(3).

@@ -186,6 +186,11 @@ t_check "a claim's rendered labels and annotations come back, a hand-added label
 t_check "relabelling the claim keeps its storage request" eval '
     [ "$(jp pvc mlflow-pvc-grow "{.spec.resources.requests.storage}" -n "$NS")" = 3Gi ]'
 k delete mlflow grow --wait=false >/dev/null
+# The claim has its MLflow object as owner: deleting the object deletes the
+# claim (what the README's Uninstall section warns about).
+t_check "deleting an MLflow: the garbage collector deletes its claim too" eventually 30 eval '
+    [ -z "$(jp pvc mlflow-pvc-grow "{.metadata.name}" -n "$NS")" ] ||
+    [ -n "$(jp pvc mlflow-pvc-grow "{.metadata.deletionTimestamp}" -n "$NS")" ]'
 
 k patch mlflow mlflow --type json -p '[{"op":"remove","path":"/spec/storage"}]' >/dev/null
 t_check "storage off: the claim is retained and reported" eventually 15 eval '

@@ -142,14 +142,22 @@ def find(docs, kind, name=None):
 
 
 def allows(rules, group, resource, verbs, names=None):
-    """The verbs of `verbs` no rule grants on group/resource."""
+    """The verbs of `verbs` no rule grants on group/resource (for objects
+    of these names; a rule limited by resourceNames covers only those)."""
     missing = set(verbs)
     for r in rules:
         if group in r.get("apiGroups", []) and resource in r.get("resources", []):
-            if r.get("resourceNames") and names is None:
+            if r.get("resourceNames") and not (names and set(names) <= set(r["resourceNames"])):
                 continue
             missing -= set(r.get("verbs", []))
     return missing
+
+
+def grants(rules):
+    """Every (group, resource, verb, name or None) the rules grant."""
+    return {(g, res, v, n) for r in rules for g in r.get("apiGroups", [])
+            for res in r.get("resources", []) for v in r.get("verbs", [])
+            for n in (r.get("resourceNames") or [None])}
 
 
 def chart_kinds(chart):
@@ -237,14 +245,27 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
             bad.append("chart kind %s unknown to this test: grant it and add it here" % kind)
             continue
         group, res, cluster = CHART_KINDS[kind]
-        miss = allows(crules if cluster else crules + nrules, group, res, MANAGE_VERBS)
+        rules = crules if cluster else crules + nrules
+        # The shared ClusterRole is the one object of its kind it writes.
+        names = ["mlflow"] if kind == "ClusterRole" else None
+        miss = allows(rules, group, res, MANAGE_VERBS, names)
         if miss:
             bad.append("%s: %s" % (res, ",".join(sorted(miss))))
-        if kind != "PersistentVolumeClaim" and allows(crules + nrules, group, res, {"delete"}):
+        if kind != "PersistentVolumeClaim" and allows(crules + nrules, group, res, {"delete"}, names):
             bad.append("%s: delete (pruning)" % res)
     out(not bad, t("RBAC lets the operator manage every kind the chart renders"), "; ".join(bad))
     pvc_delete = not allows(crules + nrules, "", "persistentvolumeclaims", {"delete"})
     out(not pvc_delete, t("RBAC gives no delete on PersistentVolumeClaims (they hold data)"))
+    wide = allows(crules, "rbac.authorization.k8s.io", "clusterroles",
+                  {"get", "create", "update", "patch", "delete"}, ["cluster-admin"])
+    out(wide == {"get", "create", "update", "patch", "delete"},
+        t("RBAC lets the operator write no ClusterRole but mlflow"),
+        "granted on any ClusterRole: %s" % sorted({"get", "create", "update", "patch", "delete"} - wide))
+    # It writes with server-side apply and merge patches: update (PUT) only
+    # for the Lease and the owner's finalizers (blockOwnerDeletion).
+    upd = sorted("%s/%s" % (g, res) for g, res, v, n in grants(crules + nrules) if v == "update"
+                 and res not in ("leases", "mlflows/finalizers"))
+    out(not upd, t("RBAC grants update only on the Lease and mlflows/finalizers"), ", ".join(upd))
 
     bad = []
     for r in chart_clusterrole_rules(chart):
@@ -258,7 +279,7 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
 
     bad = []
     for g, res, verbs in (("mlflow.opendatahub.io", "mlflows", {"get", "list", "watch"}),
-                          ("mlflow.opendatahub.io", "mlflows/status", {"update", "patch"}),
+                          ("mlflow.opendatahub.io", "mlflows/status", {"patch"}),
                           ("mlflow.opendatahub.io", "mlflows/finalizers", {"update"}),
                           ("", "events", {"create", "patch"})):
         miss = allows(crules, g, res, verbs)
@@ -306,9 +327,9 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
         "%s != %s" % (c.get("image"), p["MLFLOW_OPERATOR_IMAGE"]))
     bad = ["%s=%r (params %s=%r)" % (e, env.get(e, {}).get("value"), k, p.get(k))
            for e, k in (("MLFLOW_IMAGE", "MLFLOW_IMAGE"), ("GATEWAY_NAME", "gateway-name"),
-                        ("MLFLOW_URL", "mlflow-url"), ("SECTION_TITLE", "section-title"))
+                        ("GATEWAY_NAMESPACE", "gateway-namespace"), ("MLFLOW_URL", "mlflow-url"), ("SECTION_TITLE", "section-title"))
            if k not in p or env.get(e, {}).get("value") != p[k]]
-    out(not bad, t("MLFLOW_IMAGE, GATEWAY_NAME, MLFLOW_URL, SECTION_TITLE from params.env"), ", ".join(bad))
+    out(not bad, t("MLFLOW_IMAGE, GATEWAY_NAME, GATEWAY_NAMESPACE, MLFLOW_URL, SECTION_TITLE from params.env"), ", ".join(bad))
     cm = find(docs, "ConfigMap", "mlflow-operator-params")
     out(cm is not None and cm.get("data") == p, t("params ConfigMap holds params.env"),
         cm and cm.get("data"))
@@ -536,9 +557,8 @@ def cmd_samples(sdir):
               if re.search(r"@sha256:[0-9a-f]{64}$", (s.get("image") or {}).get("image", ""))]
     out(pinned, "samples: one pins its image by digest")
     tls = [fn for fn, d in alldocs
-           if (d["kind"] == "Secret" and d["metadata"]["name"] == "mlflow-tls")
-           or (d["kind"] == "Certificate" and d.get("spec", {}).get("secretName") == "mlflow-tls")]
-    out(tls, "samples: one brings its own mlflow-tls for plain Kubernetes")
+           if d["kind"] == "Certificate" and d.get("spec", {}).get("secretName")]
+    out(tls, "samples: one brings its own TLS Secret for plain Kubernetes")
 
 
 def cmd_kindtls(build):
@@ -731,19 +751,25 @@ overlays/kind mlflow-system overlays/kind/params.env - 0 1
 EOF
 [ -s "$WORK/overlays_kind.yaml" ] && report "${PY[@]}" kindtls "$WORK/overlays_kind.yaml"
 
-# The test copy of the operator's permissions (tests/envtest/operator-rbac.yaml)
-# grants what the secure metrics endpoint needs, as config/rbac does.
-check "tests/envtest/operator-rbac.yaml: create on tokenreviews and subjectaccessreviews, as config/rbac" \
+# The test copy of the operator's permissions (tests/envtest/operator-rbac.yaml,
+# for runs without config/rbac) grants exactly what config/rbac grants it:
+# the ClusterRole, the Role and the leader-election Role together.
+check "tests/envtest/operator-rbac.yaml grants exactly what config/rbac grants" \
 	python3 -c '
 import sys, yaml
-rules = [r for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "ClusterRole"
-         for r in d.get("rules", [])]
-miss = [g + "/" + res for g, res in (("authentication.k8s.io", "tokenreviews"),
-                                     ("authorization.k8s.io", "subjectaccessreviews"))
-        if not any(g in r.get("apiGroups", []) and res in r.get("resources", [])
-                   and "create" in r.get("verbs", []) for r in rules)]
-print(miss); sys.exit(1 if miss else 0)
-' tests/envtest/operator-rbac.yaml
+def grants(docs, kinds):
+    return {(g, res, v, n) for d in docs if d and d["kind"] in kinds
+            for r in d.get("rules", []) for g in r.get("apiGroups", [])
+            for res in r.get("resources", []) for v in r.get("verbs", [])
+            for n in (r.get("resourceNames") or [None])}
+shipped = list(yaml.safe_load_all(open(sys.argv[1])))
+bound = {b["roleRef"]["name"] for b in shipped if b and b["kind"] in ("ClusterRoleBinding", "RoleBinding")
+         and any(s.get("name") == "mlflow-operator" for s in b.get("subjects", []))}
+a = grants([d for d in shipped if d and d["metadata"]["name"] in bound], ("ClusterRole", "Role"))
+b = grants(yaml.safe_load_all(open(sys.argv[2])), ("ClusterRole",))
+print("only in config/rbac:", sorted(a - b, key=str), "only in the test copy:", sorted(b - a, key=str))
+sys.exit(0 if a and a == b else 1)
+' "$WORK/config_rbac.yaml" tests/envtest/operator-rbac.yaml
 
 check "overlays/kind: test services run as non-root with RuntimeDefault seccomp" \
 	python3 -c '
@@ -775,6 +801,22 @@ if [ -x "$KRMFN" ]; then
 			sh -c '"$1" render --mode opendatahub "$2" >"$3" && grep -q "^kind: Deployment" "$3"' \
 			_ "$KRMFN" "$s" "$WORK/render.out"
 	done
+	# A sample that brings its own certificate must issue the Secret that
+	# the server it renders mounts.
+	sample_tls_matches() {
+		"$KRMFN" render --namespace mlflow-system "$1" >"$WORK/tls.out" || return 1
+		python3 -c '
+import sys, yaml
+issued = {d["spec"]["secretName"] for d in yaml.safe_load_all(open(sys.argv[1]))
+          if d and d.get("kind") == "Certificate"}
+mounted = {v["secret"]["secretName"] for d in yaml.safe_load_all(open(sys.argv[2]))
+           if d and d.get("kind") == "Deployment"
+           for v in d["spec"]["template"]["spec"].get("volumes", []) if "secret" in v}
+print("issued", sorted(issued), "mounted", sorted(mounted))
+sys.exit(0 if issued and issued == mounted else 1)' "$1" "$WORK/tls.out"
+	}
+	check "samples: the custom TLS sample issues the Secret its server mounts" \
+		sample_tls_matches config/samples/mlflow_v1_mlflow_custom_tls.yaml
 else
 	tap_skip "samples render with krmfn render" "$KRMFN not built"
 fi
@@ -915,6 +957,19 @@ check "make deploy-to-platform PLATFORM=odh: mlflow-url from the gateway, namesp
 	platform odh opendatahub opendatahub
 check "make deploy-to-platform PLATFORM=rhoai: namespace redhat-ods-applications, --mode=rhoai" \
 	platform rhoai redhat-ods-applications rhoai
+platform_gateway() {
+	fake_make deploy-to-platform PLATFORM=odh IMG=registry.example.com/op:p \
+		ODH_GATEWAY_NAME=gw ODH_GATEWAY_NAMESPACE=gw-ns >/dev/null || return 1
+	grep -q "get gateways.gateway.networking.k8s.io gw -n gw-ns" "$FAKE/log" ||
+		{ echo "does not read gw-ns/gw"; return 1; }
+	applied 1 | python3 -c '
+import sys, yaml
+dep = [d for d in yaml.safe_load_all(sys.stdin) if d and d["kind"] == "Deployment"][0]
+env = {e["name"]: e.get("value") for e in dep["spec"]["template"]["spec"]["containers"][0]["env"]}
+print(env)
+sys.exit(0 if (env.get("GATEWAY_NAME"), env.get("GATEWAY_NAMESPACE")) == ("gw", "gw-ns") else 1)'
+}
+check "make deploy-to-platform ODH_GATEWAY_NAME/ODH_GATEWAY_NAMESPACE reach the operator's env" platform_gateway
 fails() { ! "$@" >/dev/null 2>&1; }
 check "make deploy-to-platform PLATFORM=other fails" fails fake_make deploy-to-platform PLATFORM=other
 
@@ -948,6 +1003,32 @@ no_container_tool() {
 	grep -q 'not found' <<<"$out" || { echo "$out"; return 1; }
 }
 check "make docker-build without the container tool: says so and fails" no_container_tool
+
+# A container tool whose engine is down, and one without buildx: one line
+# each, before any build starts.
+engine_down() { # target
+	local out bin=$WORK/down-tool
+	printf '#!/bin/sh\necho "$*" >>"%s.log"\nexit 1\n' "$bin" >"$bin"
+	chmod +x "$bin"
+	rm -f "$bin.log"
+	out=$(fake_make "$1" CONTAINER_TOOL="$bin" 2>&1) && return 1
+	out=$(grep -vE '^make(\[[0-9]+\])?: \*\*\*' <<<"$out")
+	[ "$(grep -c . <<<"$out")" = 1 ] && grep -q 'cannot reach its engine' <<<"$out" || { echo "$out"; return 1; }
+	! grep -qv '^info$' "$bin.log" || { echo "ran more than info:"; cat "$bin.log"; return 1; }
+}
+check "make docker-build with the engine down: one line, nothing built" engine_down docker-build
+check "make docker-buildx with the engine down: one line, nothing built" engine_down docker-buildx
+no_buildx() {
+	local out bin=$WORK/nobuildx-tool
+	printf '#!/bin/sh\ncase "$1" in info) exit 0 ;; esac\necho "$*" >>"%s.log"\nexit 1\n' "$bin" >"$bin"
+	chmod +x "$bin"
+	rm -f "$bin.log"
+	out=$(fake_make docker-buildx CONTAINER_TOOL="$bin" 2>&1) && return 1
+	out=$(grep -vE '^make(\[[0-9]+\])?: \*\*\*' <<<"$out")
+	[ "$(grep -c . <<<"$out")" = 1 ] && grep -q 'no buildx plugin' <<<"$out" || { echo "$out"; return 1; }
+	[ "$(cat "$bin.log")" = "buildx version" ] || { echo "ran:"; cat "$bin.log"; return 1; }
+}
+check "make docker-buildx without buildx: one line, nothing built" no_buildx
 
 # --- a real control plane ------------------------------------------------------
 # Stand-ins for the CRDs of kinds the builds or the operator use that a
