@@ -43,3 +43,13 @@ row() { # label helm_us helm_rss ours_us ours_rss
         printf "| %-36s | %9.1f ms | %7.1f MB | %8.2f ms | %6.1f MB | %6.1fx | %6.1fx |\n",
             l, hu/1000, hr/1024, ou/1000, or/1024, hu/ou, hr/or }'
 }
+
+# target LABEL VALUE OP LIMIT UNIT: one line saying whether a measured value
+# meets its target (OP is ">=" or "<="), appended to $BENCH_TARGETS when
+# set (hack/bench.sh prints them after the table), else printed.
+target() {
+    awk -v l="$1" -v v="$2" -v op="$3" -v lim="$4" -v u="$5" 'BEGIN {
+        ok = (op == ">=") ? v >= lim : v <= lim
+        printf "%-7s %s: %.2f%s (target %s %g%s)\n", ok ? "met" : "MISSED", l, v, u, op, lim, u }' \
+        >>"${BENCH_TARGETS:-/dev/stdout}"
+}

@@ -15,6 +15,13 @@ echo "|--------------------------------------|--------------|------------|------
 read -r hu hr <<<"$(measure "$HELM" template mlflow charts/mlflow)"
 read -r ou or <<<"$(measure "$KRMFN" template mlflow charts/mlflow)"
 row "template (chart defaults)" "$hu" "$hr" "$ou" "$or"
+export BENCH_TARGETS=$work/targets
+: >"$BENCH_TARGETS"
+template_targets() { # label helm_us helm_rss ours_us ours_rss
+    target "krmfn template $1 faster than helm" "$(awk -v a="$2" -v b="$4" 'BEGIN{print a/b}')" ">=" 20 x
+    target "krmfn template $1 peak RSS below helm's" "$(awk -v a="$3" -v b="$5" 'BEGIN{print a/b}')" ">=" 10 x
+}
+template_targets "(chart defaults)" "$hu" "$hr" "$ou" "$or"
 
 cat >"$work/values.yaml" <<'YAML'
 image:
@@ -30,9 +37,14 @@ YAML
 read -r hu hr <<<"$(measure "$HELM" template mlflow charts/mlflow -f "$work/values.yaml" -n team-a)"
 read -r ou or <<<"$(measure "$KRMFN" template mlflow charts/mlflow -f "$work/values.yaml" -n team-a)"
 row "template (route, console link)" "$hu" "$hr" "$ou" "$or"
+template_targets "(route, console link)" "$hu" "$hr" "$ou" "$or"
 
 # The function adds its own rows.
 KRMFN=$KRMFN RUNS=$RUNS hack/bench-krm.sh
+
+echo
+echo "Targets:"
+cat "$BENCH_TARGETS"
 
 # The operator on a local control plane (needs ETCD, KUBE_APISERVER and
 # KUBE_CONTROLLER_MANAGER); it prints its own block and says MISSED for a
