@@ -860,6 +860,41 @@ else
 		rootfs_check "${bins[@]}"
 fi
 
+# examples/container as kustomize runs it: `docker run` of the function
+# image with the ResourceList on stdin. The stand-in docker runs krmfn
+# inside the image's root filesystem laid out above, as the image's user.
+container_example() {
+	local r=$WORK/rootfs d=$WORK/docker-path
+	[ -x "$r/usr/local/bin/krmfn" ] || { echo "no image root with krmfn"; return 1; }
+	mkdir -p "$d"
+	cat >"$d/docker" <<SH
+#!/bin/sh
+echo "\$*" >>"$WORK/docker.log"
+[ "\$1" = run ] || exit 1
+for a; do image=\$a; done
+[ "\$image" = quay.io/opendatahub/mlflow-krm-function:latest ] || { echo "unexpected image \$image" >&2; exit 1; }
+exec chroot --userspec=65532:65532 "$r" /usr/local/bin/krmfn
+SH
+	chmod +x "$d/docker"
+	rm -f "$WORK/docker.log"
+	PATH="$d:$PATH" "$KUSTOMIZE" build --enable-alpha-plugins examples/container >"$WORK/container.yaml" || return 1
+	grep -q -- '--network none' "$WORK/docker.log" || { echo "docker run without --network none:"; cat "$WORK/docker.log"; return 1; }
+	python3 -c '
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+kinds = {d["kind"] for d in docs}
+ns = {d["metadata"].get("namespace") for d in docs if d["kind"] == "Deployment"}
+print(sorted(kinds), ns)
+sys.exit(0 if {"Deployment", "Service", "HTTPRoute"} <= kinds and "MLflow" not in kinds
+         and ns == {"redhat-ods-applications"} else 1)' "$WORK/container.yaml"
+}
+if [ -x "$WORK/rootfs/usr/local/bin/krmfn" ]; then
+	check "examples/container: kustomize runs the function image (stand-in docker over the image root)" \
+		container_example
+else
+	tap_skip "examples/container through the function image" "no image root filesystem (needs root for chroot)"
+fi
+
 # --- make targets, against a stand-in kubectl ---------------------------------
 FAKE=$WORK/fake
 mkdir -p "$FAKE"
