@@ -1,0 +1,332 @@
+#!/usr/bin/env bash
+# tests/suite-52-crd.sh — the MLflow CRD (config/crd) against a real etcd +
+# kube-apiserver (tests/envtest/controlplane.sh), and against the renderer.
+#
+#   * the CRD installs and is established; no part of spec is free-form
+#     (no x-kubernetes-preserve-unknown-fields, every object has properties
+#     or additionalProperties), and the embedded core/v1 schemas are what
+#     hack/crd-embed.py makes of this kube-apiserver's OpenAPI;
+#   * every MLflow in config/samples passes a server-side dry run, and so do
+#     a name of exactly 40 characters and an object using every embedded
+#     type (which the renderer renders too);
+#   * one object per rule of DESIGN.md is refused with the rule's message,
+#     and `krmfn render` refuses the same object at the same field path;
+#   * objects with wrong types or values are refused with the field path;
+#     where the renderer checks that field itself, it refuses them too;
+#   * `kubectl get mlflow` shows Ready and Replicas from the status.
+#
+# TAP output; exit status 1 when a test failed. Needs python3 with PyYAML.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+
+KUBECTL=${KUBECTL:-kubectl}
+KRMFN=$(abs_cmd "${KRMFN:-bin/krmfn}")
+CRD=config/crd/mlflow.opendatahub.io_mlflows.yaml
+
+WORK=$(mktemp -d -t crd.XXXXXX)
+export KUBECACHEDIR=$WORK/kube-cache
+cleanup() { rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# check NAME CMD... — one TAP line from the exit status of CMD; its output
+# becomes diagnostics when it fails.
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		tap_ok "$name"
+	else
+		tap_not_ok "$name"
+		printf '%s\n' "$out" | head -n 30 | tap_diag
+	fi
+}
+
+if ! command -v "$KUBECTL" >/dev/null || ! (. tests/envtest/controlplane.sh && cp_have_tools); then
+	tap_skip "MLflow CRD against a control plane" \
+		"no kubectl, or etcd/kube-apiserver not built (make tools-control-plane)"
+	tap_summary suite-52-crd
+	exit 0
+fi
+
+# --- static: nothing free-form ------------------------------------------------
+not_free_form() {
+	python3 - "$CRD" <<'PY'
+import sys, yaml
+crd = yaml.safe_load(open(sys.argv[1]))
+bad = []
+for v in crd["spec"]["versions"]:
+    spec = v["schema"]["openAPIV3Schema"]["properties"]["spec"]
+    def walk(s, path):
+        if s.get("x-kubernetes-preserve-unknown-fields"):
+            bad.append(path + ": x-kubernetes-preserve-unknown-fields")
+        if s.get("type") == "object" and "properties" not in s and "additionalProperties" not in s:
+            bad.append(path + ": an object without properties")
+        if "type" not in s and not s.get("x-kubernetes-int-or-string"):
+            bad.append(path + ": no type")
+        for k, sub in s.get("properties", {}).items():
+            walk(sub, path + "." + k)
+        for key in ("items", "additionalProperties"):
+            if isinstance(s.get(key), dict):
+                walk(s[key], path + "[]")
+    walk(spec, v["name"] + ".spec")
+if bad:
+    sys.exit("\n".join(bad))
+PY
+}
+check "CRD: no part of spec is free-form" not_free_form
+
+# --- the control plane -----------------------------------------------------------
+. tests/envtest/controlplane.sh
+if ! cp_start >"$WORK/cp.log" 2>&1; then
+	tap_not_ok "control plane starts (tests/envtest/controlplane.sh)"
+	tap_diag <"$WORK/cp.log"
+	tap_summary suite-52-crd
+	exit 1
+fi
+trap 'cp_stop; cleanup' EXIT
+ADMIN=("$KUBECTL" --kubeconfig "$CP_ADMIN_KUBECONFIG")
+
+crd_ready() {
+	"${ADMIN[@]}" apply --server-side -f "$CRD" >/dev/null &&
+		"${ADMIN[@]}" wait --for condition=Established crd/mlflows.mlflow.opendatahub.io --timeout=60s >/dev/null
+}
+check "CRD installs and is established" crd_ready
+
+structural() {
+	local c
+	c=$("${ADMIN[@]}" get crd mlflows.mlflow.opendatahub.io \
+		-o jsonpath='{.status.conditions[?(@.type=="NonStructuralSchema")].message}') || return 1
+	[ -z "$c" ] || { echo "$c"; return 1; }
+}
+check "CRD: the schema is structural" structural
+
+embedded_current() {
+	"${ADMIN[@]}" get --raw /openapi/v3/api/v1 >"$WORK/core-v1.json" &&
+		hack/crd-embed.py --check --crd "$CRD" "$WORK/core-v1.json"
+}
+check "CRD: embedded core/v1 schemas match this kube-apiserver's OpenAPI (hack/crd-embed.py --check)" \
+	embedded_current
+
+# --- accepted --------------------------------------------------------------------
+mlflow_docs() {
+	python3 -c 'import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d.get("kind") == "MLflow"]
+print(yaml.safe_dump_all(docs), end="")' "$1"
+}
+dry_mlflow() {
+	local docs
+	docs=$(mlflow_docs "$1") || return 1
+	[ -n "$docs" ] || return 0
+	"${ADMIN[@]}" apply --server-side --dry-run=server -f - <<<"$docs"
+}
+for f in config/samples/*.yaml; do
+	[ "$(basename "$f")" = kustomization.yaml ] && continue
+	[ -n "$(mlflow_docs "$f")" ] || continue
+	check "accepted: sample $(basename "$f")" dry_mlflow "$f"
+done
+
+# mkcase NAME — the MLflow object on stdin becomes the case NAME.
+mkdir -p "$WORK/cases"
+mkcase() { cat >"$WORK/cases/$1.yaml"; }
+
+mkcase name-40 <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: aaaaaaaaaabbbbbbbbbbccccccccccdddddddddd}
+spec: {serveArtifacts: true, storage: {}}
+Y
+mkcase every-embedded-type <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: full}
+spec:
+  serveArtifacts: true
+  storage: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Gi}}}
+  resources: {requests: {cpu: 500m, memory: 1Gi}, limits: {nvidia.com/gpu: 1}}
+  podSecurityContext:
+    runAsNonRoot: true
+    runAsUser: 1001
+    fsGroup: 1001
+    seccompProfile: {type: RuntimeDefault}
+    sysctls: [{name: net.core.somaxconn, value: "1024"}]
+  securityContext:
+    allowPrivilegeEscalation: false
+    capabilities: {drop: [ALL]}
+    readOnlyRootFilesystem: true
+  affinity:
+    nodeAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        nodeSelectorTerms:
+          - matchExpressions: [{key: kubernetes.io/arch, operator: In, values: [amd64]}]
+    podAntiAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+        - weight: 50
+          podAffinityTerm:
+            topologyKey: kubernetes.io/hostname
+            labelSelector: {matchLabels: {app: mlflow}}
+  tolerations:
+    - {key: dedicated, operator: Equal, value: mlflow, effect: NoSchedule}
+    - {operator: Exists, effect: NoExecute, tolerationSeconds: 300}
+  env:
+    - {name: A, value: a}
+    - {name: B, valueFrom: {secretKeyRef: {name: s, key: k, optional: true}}}
+    - {name: C, valueFrom: {configMapKeyRef: {name: c, key: k}}}
+    - {name: D, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    - {name: E, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
+  envFrom:
+    - {prefix: S_, secretRef: {name: s}}
+    - {configMapRef: {name: c, optional: true}}
+  nodeSelector: {kubernetes.io/os: linux}
+Y
+renders() { "$KRMFN" render "$1" >/dev/null; }
+for n in name-40 every-embedded-type; do
+	check "accepted: $n" "${ADMIN[@]}" apply --server-side --dry-run=server -f "$WORK/cases/$n.yaml"
+	check "renders: $n" renders "$WORK/cases/$n.yaml"
+done
+
+# --- refused ---------------------------------------------------------------------
+# refused NAME WANT RENDER_PATH — the apiserver refuses the case and says
+# WANT; with RENDER_PATH (not "-"), `krmfn render` refuses it too, naming
+# that field path.
+refused_by_apiserver() { # file want
+	local out
+	if out=$("${ADMIN[@]}" create --dry-run=server -f "$1" 2>&1); then
+		echo "accepted: $out"
+		return 1
+	fi
+	grep -F -- "$2" <<<"$out" >/dev/null || { printf 'refused, but without "%s":\n%s\n' "$2" "$out"; return 1; }
+}
+refused_by_render() { # file path
+	local out rc
+	out=$("$KRMFN" render "$1" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" -eq 1 ] || { printf 'krmfn render exit %d, want 1:\n%s\n' "$rc" "$out"; return 1; }
+	grep -F -- "$2: " <<<"$out" >/dev/null || { printf 'refused, but not at %s:\n%s\n' "$2" "$out"; return 1; }
+}
+refused() {
+	local name=$1 want=$2 rpath=$3 f=$WORK/cases/$1.yaml
+	check "refused by the apiserver: $name" refused_by_apiserver "$f" "$want"
+	[ "$rpath" = - ] || check "refused by krmfn render too: $name" refused_by_render "$f" "$rpath"
+}
+
+# spec_case NAME SPEC — an MLflow "bad" with the given flow-style spec.
+spec_case() {
+	printf 'apiVersion: mlflow.opendatahub.io/v1\nkind: MLflow\nmetadata: {name: bad}\nspec: %s\n' "$2" |
+		mkcase "$1"
+}
+PG='backendStoreUri: "postgresql://db/mlflow"'
+SECRET='{secretKeyRef: {name: db, key: uri}}'
+
+# The rules of DESIGN.md, one broken at a time.
+spec_case root-required "{$PG}"
+refused root-required "defaultArtifactRoot is required unless serveArtifacts is true" spec.defaultArtifactRoot
+spec_case file-root-needs-serve "{$PG, defaultArtifactRoot: \"file:///mlflow/artifacts\", storage: {}}"
+refused file-root-needs-serve "a file:// defaultArtifactRoot needs serveArtifacts true" spec.defaultArtifactRoot
+spec_case file-destination-needs-serve "{$PG, defaultArtifactRoot: \"s3://bucket/a\", artifactsDestination: \"file:///mlflow/artifacts\", storage: {}}"
+refused file-destination-needs-serve "a file:// artifactsDestination needs serveArtifacts true" spec.artifactsDestination
+spec_case backend-exclusive "{serveArtifacts: true, storage: {}, $PG, backendStoreUriFrom: $SECRET}"
+refused backend-exclusive "backendStoreUri and backendStoreUriFrom are mutually exclusive" spec.backendStoreUriFrom
+spec_case registry-exclusive "{serveArtifacts: true, storage: {}, registryStoreUri: \"postgresql://db/reg\", registryStoreUriFrom: $SECRET}"
+refused registry-exclusive "registryStoreUri and registryStoreUriFrom are mutually exclusive" spec.registryStoreUriFrom
+for scheme in sqlite file; do
+	spec_case "$scheme-backend-needs-storage" "{serveArtifacts: true, artifactsDestination: \"s3://bucket/a\", backendStoreUri: \"$scheme:////mlflow/db\"}"
+	refused "$scheme-backend-needs-storage" "a sqlite:// or file:// backendStoreUri needs storage" spec.backendStoreUri
+	spec_case "$scheme-registry-needs-storage" "{serveArtifacts: true, artifactsDestination: \"s3://bucket/a\", $PG, registryStoreUri: \"$scheme:////mlflow/reg\"}"
+	refused "$scheme-registry-needs-storage" "a sqlite:// or file:// registryStoreUri needs storage" spec.registryStoreUri
+done
+spec_case file-destination-needs-storage "{serveArtifacts: true, $PG, artifactsDestination: \"file:///mlflow/artifacts\"}"
+refused file-destination-needs-storage "a file:// artifactsDestination needs storage" spec.artifactsDestination
+mkcase name-41 <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: aaaaaaaaaabbbbbbbbbbccccccccccddddddddddx}
+spec: {serveArtifacts: true, storage: {}}
+Y
+refused name-41 "metadata.name is at most 40 characters" metadata.name
+mkcase name-not-dns-label <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: team.mlflow}
+spec: {serveArtifacts: true, storage: {}}
+Y
+refused name-not-dns-label "metadata.name must be a DNS label" metadata.name
+
+# Wrong types and values: the apiserver names the field. The renderer passes
+# the embedded core/v1 types through to the Deployment whole ("-": the
+# apiserver is the one to check those); the rest it checks itself.
+OK='serveArtifacts: true, storage: {}'
+spec_case replicas-string "{$OK, replicas: two}"
+refused replicas-string spec.replicas spec.replicas
+spec_case replicas-zero "{$OK, replicas: 0}"
+refused replicas-zero spec.replicas spec.replicas
+spec_case workers-zero "{$OK, workers: 0}"
+refused workers-zero spec.workers spec.workers
+spec_case pull-policy-sometimes "{$OK, image: {imagePullPolicy: Sometimes}}"
+refused pull-policy-sometimes spec.image.imagePullPolicy spec.image.imagePullPolicy
+spec_case run-as-user-string "{$OK, podSecurityContext: {runAsUser: root}}"
+refused run-as-user-string spec.podSecurityContext.runAsUser -
+spec_case capabilities-string "{$OK, securityContext: {capabilities: ALL}}"
+refused capabilities-string spec.securityContext.capabilities -
+spec_case seccomp-type-bogus "{$OK, securityContext: {seccompProfile: {type: Bogus}}}"
+refused seccomp-type-bogus spec.securityContext.seccompProfile.type -
+spec_case node-affinity-number "{$OK, affinity: {nodeAffinity: 5}}"
+refused node-affinity-number spec.affinity.nodeAffinity -
+spec_case node-selector-operator-bogus "{$OK, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: k, operator: Near}]}]}}}}"
+refused node-selector-operator-bogus "operator: Unsupported value" -
+spec_case secret-key-ref-number "{$OK, env: [{name: A, valueFrom: {secretKeyRef: 3}}]}"
+refused secret-key-ref-number "spec.env[0].valueFrom.secretKeyRef" "spec.env[0].valueFrom.secretKeyRef"
+spec_case value-from-two-sources "{$OK, env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}, fieldRef: {fieldPath: metadata.name}}}]}"
+refused value-from-two-sources "valueFrom must hold exactly one of" "spec.env[0].valueFrom"
+spec_case env-from-no-source "{$OK, envFrom: [{prefix: X_}]}"
+refused env-from-no-source "an envFrom entry must hold one of secretRef, configMapRef" "spec.envFrom[0]"
+spec_case toleration-operator-bogus "{$OK, tolerations: [{key: k, operator: Bogus}]}"
+refused toleration-operator-bogus spec.tolerations[0].operator -
+spec_case toleration-effect-bogus "{$OK, tolerations: [{key: k, effect: Sometimes}]}"
+refused toleration-effect-bogus spec.tolerations[0].effect -
+spec_case storage-size-not-quantity "{serveArtifacts: true, storage: {resources: {requests: {storage: lots}}}}"
+refused storage-size-not-quantity spec.storage.resources.requests.storage spec.storage.resources.requests.storage
+spec_case cpu-not-quantity "{$OK, resources: {limits: {cpu: lots}}}"
+refused cpu-not-quantity spec.resources.limits.cpu spec.resources.limits.cpu
+
+# --- printer columns ---------------------------------------------------------------
+columns() {
+	"${ADMIN[@]}" apply --server-side -f - >/dev/null <<'Y' || return 1
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: columns}
+spec: {serveArtifacts: true, storage: {}, replicas: 2}
+Y
+	"${ADMIN[@]}" patch mlflows.mlflow.opendatahub.io columns --subresource=status --type=merge -p \
+		'{"status":{"observedGeneration":1,"replicas":2,"readyReplicas":1,"url":"https://gw.example/mlflow-columns",
+		  "conditions":[{"type":"Available","status":"False","reason":"MinimumReplicasUnavailable","observedGeneration":1,
+		                 "lastTransitionTime":"2026-01-01T00:00:00Z","message":"1 of 2 ready"}]}}' >/dev/null || return 1
+	local out
+	out=$("${ADMIN[@]}" get mlflow columns) || return 1
+	printf '%s\n' "$out"
+	python3 - "$out" <<'PY'
+import sys
+head, row = [l.split() for l in sys.argv[1].splitlines()[:2]]
+got = dict(zip(head, row))
+want = {"NAME": "columns", "READY": "1", "REPLICAS": "2", "AVAILABLE": "False",
+        "URL": "https://gw.example/mlflow-columns"}
+bad = {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v}
+if bad or "AGE" not in head:
+    sys.exit("columns (got, want): %s; header %s" % (bad, head))
+PY
+}
+check "printer columns: kubectl get mlflow shows Ready, Replicas, Available and URL from the status" columns
+wide_reason() {
+	local out
+	out=$("${ADMIN[@]}" get mlflow columns -o wide) || return 1
+	printf '%s\n' "$out"
+	awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "REASON") c = i }
+		NR == 2 && c && $c == "MinimumReplicasUnavailable" { ok = 1 }
+		END { exit !ok }' <<<"$out"
+}
+check "printer columns: -o wide adds the Available condition's reason" wide_reason
+
+cp_stop
+trap cleanup EXIT
+tap_summary suite-52-crd
+tap_status
