@@ -11,7 +11,7 @@
 #     security context, probes, no OpenShift-only object on plain Kubernetes,
 #     /metrics over HTTPS with token auth (on OpenShift with the service
 #     CA's certificate, scraped by the platform Prometheus);
-#   * samples parse, are MLflow objects that keep the rules of DESIGN.md;
+#   * samples parse, are MLflow objects that keep the MLflow rules;
 #   * the Dockerfile is checked statically (pinned bases, non-root user, no
 #     shell in the runtime stages) and its runtime root filesystem is laid
 #     out here and run under chroot when this machine allows it;
@@ -454,7 +454,7 @@ def cmd_same(a, b):
 
 
 def mlflow_problems(d):
-    """The rules of DESIGN.md, as the CRD's CEL rules judge set fields."""
+    """The MLflow rules, as the CRD's CEL rules judge set fields."""
     bad = []
     m, s = d.get("metadata", {}), d.get("spec") or {}
     if d.get("apiVersion") != "mlflow.opendatahub.io/v1":
@@ -501,7 +501,7 @@ def cmd_mlflow(*files):
             if d.get("kind") != "MLflow":
                 continue
             bad = mlflow_problems(d)
-            ok = out(not bad, "%s: MLflow %s keeps the rules of DESIGN.md" % (
+            ok = out(not bad, "%s: MLflow %s keeps the rules of the CRD and the renderer" % (
                 os.path.basename(fn), d["metadata"].get("name")), "; ".join(bad)) and ok
     return ok
 
@@ -527,7 +527,7 @@ def cmd_samples(sdir):
             "samples: %s holds one mlflow.opendatahub.io/v1 MLflow (or only Secrets)" % fn)
         for d in ml:
             bad = mlflow_problems(d)
-            out(not bad, "samples: %s MLflow %s keeps the rules of DESIGN.md" % (fn, d["metadata"]["name"]),
+            out(not bad, "samples: %s MLflow %s keeps the rules of the CRD and the renderer" % (fn, d["metadata"]["name"]),
                 "; ".join(bad))
         alldocs += [(fn, d) for d in docs]
     names = [d["metadata"]["name"] for _, d in alldocs if d["kind"] == "MLflow"]

@@ -9,7 +9,7 @@
 #   * every MLflow in config/samples passes a server-side dry run, and so do
 #     a name of exactly 40 characters and an object using every embedded
 #     type (which the renderer renders too);
-#   * one object per rule of DESIGN.md is refused with the rule's message,
+#   * one object per MLflow rule is refused with the rule's message,
 #     and `krmfn render` refuses the same object at the same field path;
 #   * objects with wrong types or values are refused with the field path;
 #     where the renderer checks that field itself, it refuses them too;
@@ -218,7 +218,7 @@ spec_case() {
 PG='backendStoreUri: "postgresql://db/mlflow"'
 SECRET='{secretKeyRef: {name: db, key: uri}}'
 
-# The rules of DESIGN.md, one broken at a time.
+# The MLflow rules, one broken at a time.
 spec_case root-required "{$PG}"
 refused root-required "defaultArtifactRoot is required unless serveArtifacts is true" spec.defaultArtifactRoot
 spec_case file-root-needs-serve "{$PG, defaultArtifactRoot: \"file:///mlflow/artifacts\", storage: {}}"
