@@ -821,6 +821,38 @@ else
 	tap_skip "samples render with krmfn render" "$KRMFN not built"
 fi
 
+# config/function: each functionConfig, run by krmfn over the OpenShift
+# sample, gives the namespace and the optional objects its table promises.
+function_config() { # file namespace route-and-link(0|1)
+	python3 -c '
+import sys, yaml
+items = [d for d in yaml.safe_load_all(open("config/samples/mlflow_v1_mlflow.yaml")) if d]
+print(yaml.safe_dump({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList",
+                      "items": items, "functionConfig": yaml.safe_load(open(sys.argv[1]))}))
+' "$1" >"$WORK/fnconfig.in.yaml" || return 1
+	"$KRMFN" <"$WORK/fnconfig.in.yaml" >"$WORK/fnconfig.out.yaml" || { cat "$WORK/fnconfig.out.yaml"; return 1; }
+	python3 -c '
+import sys, yaml
+rl = yaml.safe_load(open(sys.argv[1]))
+items = rl["items"]
+kinds = {i["kind"] for i in items}
+ns = {i["metadata"]["namespace"] for i in items if i["kind"] in ("Deployment", "Service")}
+extra = {"HTTPRoute", "ConsoleLink"} & kinds
+errors = [r for r in rl.get("results", []) if r.get("severity") == "error"]
+print(sorted(kinds), ns, errors)
+want = {"HTTPRoute", "ConsoleLink"} if sys.argv[3] == "1" else set()
+sys.exit(0 if ns == {sys.argv[2]} and extra == want and not errors and "Deployment" in kinds else 1)
+' "$WORK/fnconfig.out.yaml" "$2" "$3"
+}
+if [ -x "$KRMFN" ]; then
+	check "config/function/kubernetes.yaml: namespace mlflow, no route or console link" \
+		function_config config/function/kubernetes.yaml mlflow 0
+	check "config/function/odh.yaml: namespace opendatahub, route and console link" \
+		function_config config/function/odh.yaml opendatahub 1
+	check "config/function/rhoai.yaml: namespace redhat-ods-applications, route and console link" \
+		function_config config/function/rhoai.yaml redhat-ods-applications 1
+fi
+
 # --- Dockerfile -----------------------------------------------------------------
 report "${PY[@]}" dockerfile Dockerfile .dockerignore
 
