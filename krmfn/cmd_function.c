@@ -233,9 +233,13 @@ static int process(rn_arena *a, const rn_value *root, const char *chart_dir,
     rn_error err;
     rn_error_clear(&err);
     if (!bad && krm_load_chart(a, &s, &chart, &err) < 0) {
+        /* The chart named by --chart rather than the config has no
+         * field. */
+        bool from_config = s.chart_dir != chart_dir;
         krm_result(&res, KRM_ERROR,
-                   fncfg && fncfg->kind == RN_MAP ? fncfg : NULL, "chart", "%s",
-                   err.msg);
+                   fncfg && fncfg->kind == RN_MAP ? fncfg : NULL,
+                   from_config ? krm_settings_field(a, fncfg, "chart") : NULL,
+                   "%s", err.msg);
         bad = 1;
     }
     print_header(out);
@@ -252,6 +256,30 @@ static int process(rn_arena *a, const rn_value *root, const char *chart_dir,
     return finish(out, &res, errf);
 }
 
+/* The one document of stdin. kpt and kustomize write exactly one
+ * ResourceList; a second one is refused rather than merged or dropped.
+ * Empty documents ("---" at the end) do not count. */
+static int parse_one(rn_arena *a, const char *buf, size_t len,
+                     const rn_yaml_limits *lim, rn_value **root, rn_error *err)
+{
+    rn_value *docs;
+    if (rn_yaml_parse_stream(a, buf, len, "stdin", RN_YAML_CORE, lim, &docs,
+                             err) < 0)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < docs->u.list.len; i++)
+        if (docs->u.list.items[i]->kind != RN_NULL && n++ == 0)
+            *root = docs->u.list.items[i];
+    if (n > 1) {
+        rn_error_set(err,
+                     "stdin holds %zu YAML documents; a KRM function reads "
+                     "one ResourceList",
+                     n);
+        return -1;
+    }
+    return 0;
+}
+
 int krm_function(const char *buf, size_t len, const char *chart_dir,
                  rn_buf *out, FILE *errf)
 {
@@ -261,8 +289,7 @@ int krm_function(const char *buf, size_t len, const char *chart_dir,
     rn_value *root = NULL;
     rn_yaml_limits lim = input_limits(len);
     int rc;
-    if (rn_yaml_parse(a, buf, len, "stdin", RN_YAML_CORE, &lim, &root, &err) <
-        0) {
+    if (parse_one(a, buf, len, &lim, &root, &err) < 0) {
         /* Input that names itself a ResourceList gets a result; anything
          * else is not for us. */
         if (memmem_str(buf, len, "ResourceList"))

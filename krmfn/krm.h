@@ -54,12 +54,13 @@ void krm_result(krm_results *r, krm_severity sev, const rn_value *obj,
                 const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* Prints every error result (and with `warnings` every warning) as one
- * line on stderr, "prefix: [warning: ]file: Kind/name: message". */
+ * line on stderr, "prefix: [warning: ]file: Kind/name: field: message". */
 void krm_results_print(const krm_results *r, FILE *f, const char *prefix,
                        bool warnings);
 
-/* Prints `s` and a newline with line breaks turned into spaces, so one
- * message is one line whatever it quotes. */
+/* Prints `s` and a newline with line breaks and tabs turned into spaces
+ * and other control characters into \xNN, so one message is one line
+ * whatever it quotes, and sends no terminal escapes. */
 void krm_print_line(FILE *f, const char *s);
 
 /* "<kind>/<name>" or "<kind>" for messages; arena string. */
@@ -89,6 +90,11 @@ int krm_settings_set(rn_arena *a, krm_settings *s, const char *key,
  * become error results on the functionConfig; returns their count. */
 size_t krm_settings_from_config(rn_arena *a, krm_settings *s,
                                 const rn_value *fncfg, krm_results *res);
+/* Where `key` is set in a functionConfig ("data.chart", "spec.chart" or
+ * the generator's annotation), for a result's field.path; NULL when
+ * there is no functionConfig. */
+const char *krm_settings_field(rn_arena *a, const rn_value *fncfg,
+                               const char *key);
 /* Overlay the krmfn annotations of one MLflow object. */
 size_t krm_settings_from_annotations(rn_arena *a, krm_settings *s,
                                      const rn_value *obj, krm_results *res);

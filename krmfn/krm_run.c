@@ -330,15 +330,22 @@ int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
     const rn_chart *chart = r->chart;
     rn_value *objs = NULL, *warns = NULL;
     int rc = 0;
-    if (mine.chart_dir != s->chart_dir) {
-        rn_chart *own;
+    bool own_chart = mine.chart_dir != s->chart_dir;
+    if (own_chart) {
+        rn_chart *own = NULL;
         rc = krm_load_chart(ta, &mine, &own, &err);
-        chart = own;
+        chart = rc == 0 ? own : NULL;
     }
     if (rc == 0)
         rc = rn_render_mlflow(ta, chart, obj, &mine.opts, &objs, &warns, &err);
     if (rc < 0) {
-        krm_result(r->res, KRM_ERROR, obj, err.field, "%s", err.msg);
+        /* A chart the object's own annotation names, that failed to
+         * load. */
+        const char *field = err.field;
+        if (own_chart && !chart)
+            field = rn_arena_printf(ta, "metadata.annotations[%schart]",
+                                    KRM_ANNOTATION_PREFIX);
+        krm_result(r->res, KRM_ERROR, obj, field, "%s", err.msg);
         rn_arena_free(ta);
         return -1;
     }
