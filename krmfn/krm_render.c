@@ -17,6 +17,7 @@
 #include "yaml.h"
 
 #define MAX_FILES 4096
+#define MAX_DEPTH 32
 
 static const char usage[] =
     "Usage: krmfn render [FILE|DIR|-]... [flags]\n"
@@ -246,11 +247,43 @@ static int cmp_str(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-/* A directory's manifests, recursively, sorted by path. */
-static int walk_dir(rn_arena *a, const char *dir, file_list *l, int depth)
+/* Files already taken, by device and inode: a symlink or a hard link to
+ * a manifest is read once. */
+typedef struct seen_files {
+    dev_t *dev;
+    ino_t *ino;
+    size_t len, cap;
+} seen_files;
+
+static bool seen_before(rn_arena *a, seen_files *seen, const struct stat *st)
 {
-    if (depth > 32)
-        return 0;
+    for (size_t i = 0; i < seen->len; i++)
+        if (seen->dev[i] == st->st_dev && seen->ino[i] == st->st_ino)
+            return true;
+    if (seen->len == seen->cap) {
+        size_t cap = seen->cap ? seen->cap * 2 : 16;
+        seen->dev = rn_arena_realloc(a, seen->dev, seen->cap * sizeof(dev_t),
+                                     cap * sizeof(dev_t));
+        seen->ino = rn_arena_realloc(a, seen->ino, seen->cap * sizeof(ino_t),
+                                     cap * sizeof(ino_t));
+        seen->cap = cap;
+    }
+    seen->dev[seen->len] = st->st_dev;
+    seen->ino[seen->len++] = st->st_ino;
+    return false;
+}
+
+/* A directory's manifests, recursively, sorted by path. Symlinked
+ * directories are not entered (`x -> .` would never end, `up -> ..`
+ * would read the tree again); a symlinked file is read like a file. */
+static int walk_dir(rn_arena *a, const char *dir, file_list *l,
+                    seen_files *seen, int depth)
+{
+    if (depth > MAX_DEPTH) {
+        fprintf(stderr, "krmfn render: %s: directories nested deeper than %d\n",
+                dir, MAX_DEPTH);
+        return -1;
+    }
     DIR *d = opendir(dir);
     if (!d) {
         fprintf(stderr, "krmfn render: %s: %s\n", dir, strerror(errno));
@@ -267,27 +300,39 @@ static int walk_dir(rn_arena *a, const char *dir, file_list *l, int depth)
                             ? here.paths[i]
                             : rn_arena_printf(a, "%s/%s", dir, here.paths[i]);
         struct stat st;
-        if (stat(p, &st) < 0)
+        if (lstat(p, &st) < 0)
             continue;
         if (S_ISDIR(st.st_mode)) {
-            if (walk_dir(a, p, l, depth + 1) < 0)
+            if (walk_dir(a, p, l, seen, depth + 1) < 0)
                 return -1;
-        } else if (S_ISREG(st.st_mode) && manifest_name(here.paths[i])) {
-            add_file(a, l, p);
+            continue;
         }
+        if (!manifest_name(here.paths[i]) ||
+            (S_ISLNK(st.st_mode) && stat(p, &st) < 0) || !S_ISREG(st.st_mode) ||
+            seen_before(a, seen, &st))
+            continue;
+        if (l->len == MAX_FILES) {
+            fprintf(stderr,
+                    "krmfn render: %s: more than %d manifest files; name "
+                    "fewer files or directories\n",
+                    dir, MAX_FILES);
+            return -1;
+        }
+        add_file(a, l, p);
     }
     return 0;
 }
 
 static int expand_files(rn_arena *a, const render_args *o, file_list *l)
 {
+    seen_files seen = {0};
     if (o->nfiles == 0)
         add_file(a, l, "-");
     for (int i = 0; i < o->nfiles; i++) {
         struct stat st;
         if (strcmp(o->files[i], "-") != 0 && stat(o->files[i], &st) == 0 &&
             S_ISDIR(st.st_mode)) {
-            if (walk_dir(a, o->files[i], l, 0) < 0)
+            if (walk_dir(a, o->files[i], l, &seen, 0) < 0)
                 return -1;
         } else {
             add_file(a, l, o->files[i]);

@@ -67,6 +67,30 @@ check "render reads a directory" bash -c '
     grep -q "^kind: Deployment" "$1/dir.yaml" &&
     ! grep -q "name: mlflow-render" "$1/dir.yaml"' "$KRMFN" "$work"
 
+render_symlinks() {
+    local d=$work/links
+    mkdir -p "$d/a"
+    cp examples/kubernetes/base/mlflow.yaml "$d/a/"
+    ln -s . "$d/x"
+    ln -s .. "$d/a/up"
+    ln -s a/mlflow.yaml "$d/same.yaml"
+    (cd "$d" && timeout 5 "$KRMFN" render . >"$work/links.out" &&
+        timeout 5 "$KRMFN" render --discover . >"$work/links.found") || return 1
+    [ "$(grep -c '^kind: Deployment$' "$work/links.out")" = 1 ] &&
+        [ "$(cat "$work/links.found")" = a/mlflow.yaml ]
+}
+
+render_too_many_files() {
+    local d=$work/many
+    mkdir -p "$d"
+    (cd "$d" && for i in $(seq 0 4096); do : >"f$i.yaml"; done)
+    out=$(timeout 10 "$KRMFN" render "$d" 2>&1 >/dev/null)
+    [ $? = 1 ] && grep -q 'more than 4096 manifest files' <<<"$out"
+}
+
+check "render and --discover do not enter symlinked directories; a file is read once" render_symlinks
+check "render refuses a tree of more than 4096 manifest files" render_too_many_files
+
 # --- kustomize -----------------------------------------------------------------
 
 kustomize_build() { "$KUSTOMIZE" build --enable-alpha-plugins --enable-exec "$@"; }
