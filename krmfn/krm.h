@@ -124,6 +124,10 @@ typedef struct krm_run {
     rn_value *claimed_paths,
         *claimed_dirs; /* RN_LISTs of "path", "dir\tinstance" */
     bool claims_sorted;
+    /* Names of the MLflow objects rendered so far: MLflow is
+     * cluster-scoped, so a name twice would render the same objects
+     * twice. RN_MAP name -> "Kind/name" of the first. */
+    rn_value *rendered_names;
 } krm_run;
 
 /* Loads the chart of `s` (compiled in or s->chart_dir) into `a`. */
@@ -132,8 +136,14 @@ int krm_load_chart(rn_arena *a, const krm_settings *s, rn_chart **out,
 
 void krm_run_init(krm_run *r, rn_arena *a, krm_results *res,
                   const rn_chart *chart, rn_buf *out, bool stream);
-/* Pass one object through unchanged. */
+/* Pass one object through unchanged. An MLflow of another version, or a
+ * List holding MLflow objects, gets a warning: neither is rendered. */
 void krm_run_pass(krm_run *r, const rn_value *obj);
+/* An MLflow kind of another apiVersion (v1alpha1, ...). */
+bool krm_is_other_mlflow(const rn_value *obj);
+/* A `kind: List` (what `kubectl get -o yaml` prints) or a ResourceList:
+ * its items, or NULL. */
+const rn_value *krm_list_items(const rn_value *obj);
 /* Render one MLflow object with `s` (overlaid with its own annotations)
  * and append its objects; on failure an error result and nothing
  * appended. Returns 0 or -1. `strip_fn` drops the function annotations

@@ -381,6 +381,31 @@ static int read_stream(rn_arena *a, const char *path, rn_value **docs)
     return rc;
 }
 
+/* One document: rendered, passed or skipped. A List (`kubectl get -o
+ * yaml`) or a ResourceList stands for its items. `where` names it in
+ * messages ("document 2", "document 2 items[0]"). */
+static void render_doc(krm_run *run, const krm_settings *s, const rn_value *d,
+                       const char *where, int depth)
+{
+    if (d->kind == RN_NULL ||
+        (d->kind == RN_MAP && !krm_is_mlflow(d) && local_config(d)))
+        return;
+    const rn_value *items = d->kind == RN_MAP ? krm_list_items(d) : NULL;
+    if (d->kind != RN_MAP) {
+        krm_result(run->res, KRM_ERROR, NULL, NULL,
+                   "%s is not an object but %s", where, rn_value_kind_name(d));
+    } else if (krm_is_mlflow(d)) {
+        krm_run_mlflow(run, s, d, false);
+    } else if (items && depth < 2) {
+        for (size_t i = 0; i < items->u.list.len; i++)
+            render_doc(run, s, items->u.list.items[i],
+                       rn_arena_printf(run->a, "%s items[%zu]", where, i),
+                       depth + 1);
+    } else {
+        krm_run_pass(run, d);
+    }
+}
+
 /* One file: every document rendered or passed. Returns its error count. */
 static size_t render_file(krm_run *run, const krm_settings *s, const char *path)
 {
@@ -390,24 +415,25 @@ static size_t render_file(krm_run *run, const krm_settings *s, const char *path)
     krm_results res;
     krm_results_init(&res, run->a);
     run->res = &res;
-    for (size_t i = 0; i < docs->u.list.len; i++) {
-        const rn_value *d = docs->u.list.items[i];
-        if (d->kind == RN_NULL ||
-            (d->kind == RN_MAP && !krm_is_mlflow(d) && local_config(d)))
-            continue;
-        if (d->kind != RN_MAP)
-            krm_result(&res, KRM_ERROR, NULL, NULL,
-                       "document %zu is not an object but %s", i + 1,
-                       rn_value_kind_name(d));
-        else if (krm_is_mlflow(d))
-            krm_run_mlflow(run, s, d, false);
-        else
-            krm_run_pass(run, d);
-    }
+    for (size_t i = 0; i < docs->u.list.len; i++)
+        render_doc(run, s, docs->u.list.items[i],
+                   rn_arena_printf(run->a, "document %zu", i + 1), 0);
     const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
     krm_results_print(&res, stderr,
                       rn_arena_printf(run->a, "krmfn render: %s", name), true);
     return res.errors;
+}
+
+/* An MLflow object, or a List of items with one. */
+static bool holds_mlflow(const rn_value *doc)
+{
+    if (krm_is_mlflow(doc))
+        return true;
+    const rn_value *items = krm_list_items(doc);
+    for (size_t i = 0; items && i < items->u.list.len; i++)
+        if (krm_is_mlflow(items->u.list.items[i]))
+            return true;
+    return false;
 }
 
 static int discover(rn_arena *a, const file_list *files)
@@ -426,7 +452,7 @@ static int discover(rn_arena *a, const file_list *files)
                                       RN_YAML_CORE, &lim, &docs, &err);
         free(buf);
         for (size_t d = 0; rc == 0 && d < docs->u.list.len; d++)
-            if (krm_is_mlflow(docs->u.list.items[d])) {
+            if (holds_mlflow(docs->u.list.items[d])) {
                 printf("%s\n", files->paths[i]);
                 break;
             }

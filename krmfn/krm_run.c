@@ -92,8 +92,52 @@ static void emit(krm_run *r, const rn_value *obj)
     rn_buf_free(&doc);
 }
 
+bool krm_is_other_mlflow(const rn_value *obj)
+{
+    const char *av = krm_str_at(obj, "apiVersion");
+    const char *kind = krm_str_at(obj, "kind");
+    return av && kind && strcmp(kind, KRM_MLFLOW_KIND) == 0 &&
+           strncmp(av, "mlflow.opendatahub.io/", 22) == 0 &&
+           !krm_is_mlflow(obj);
+}
+
+const rn_value *krm_list_items(const rn_value *obj)
+{
+    const char *kind = krm_str_at(obj, "kind");
+    const char *av = krm_str_at(obj, "apiVersion");
+    if (!kind || !av)
+        return NULL;
+    bool list = strcmp(kind, "List") == 0 && strcmp(av, "v1") == 0;
+    bool rl = strcmp(kind, "ResourceList") == 0 &&
+              strncmp(av, "config.kubernetes.io/", 21) == 0;
+    const rn_value *items = list || rl ? rn_map_getz(obj, "items") : NULL;
+    return items && items->kind == RN_LIST ? items : NULL;
+}
+
+/* What passes through but looks like it was meant to be rendered. */
+static void pass_warnings(krm_run *r, const rn_value *obj)
+{
+    if (krm_is_other_mlflow(obj)) {
+        krm_result(r->res, KRM_WARNING, obj, "apiVersion",
+                   "only " KRM_MLFLOW_API_VERSION " MLflow objects are "
+                   "rendered; this one passes through unchanged");
+        return;
+    }
+    const rn_value *items = krm_list_items(obj);
+    for (size_t i = 0; items && i < items->u.list.len; i++) {
+        const rn_value *it = items->u.list.items[i];
+        if (krm_is_mlflow(it) || krm_is_other_mlflow(it))
+            krm_result(r->res, KRM_WARNING, obj,
+                       rn_arena_printf(r->a, "items[%zu]", i),
+                       "%s inside a %s is not rendered; make it an item of "
+                       "its own",
+                       krm_describe(r->a, it), krm_str_at(obj, "kind"));
+    }
+}
+
 void krm_run_pass(krm_run *r, const rn_value *obj)
 {
+    pass_warnings(r, obj);
     emit(r, obj);
 }
 
@@ -318,9 +362,38 @@ static void emit_rendered(krm_run *r, rn_arena *ta, const rn_value *objs,
     }
 }
 
+/* MLflow is cluster-scoped: its name is its identity. A second object of
+ * the same name is an error (its objects would collide with the first's);
+ * a namespace is ignored, and said so. */
+static int check_identity(krm_run *r, const rn_value *obj)
+{
+    const char *ns = krm_str_at(obj, "metadata.namespace");
+    if (ns && *ns)
+        krm_result(r->res, KRM_WARNING, obj, "metadata.namespace",
+                   "MLflow is cluster-scoped; metadata.namespace is ignored");
+    const char *name = krm_str_at(obj, "metadata.name");
+    if (!name)
+        return 0; /* the renderer says what is missing */
+    if (!r->rendered_names)
+        r->rendered_names = rn_map_new(r->a, 8);
+    const rn_value *first = rn_map_getz(r->rendered_names, name);
+    if (first) {
+        krm_result(r->res, KRM_ERROR, obj, "metadata.name",
+                   "another MLflow named \"%s\" is rendered already%s%s; "
+                   "MLflow names must be unique",
+                   name, first->u.s.len ? " from " : "", first->u.s.ptr);
+        return -1;
+    }
+    const char *file = source_path(obj);
+    rn_map_setz(r->a, r->rendered_names, name, rn_strz(r->a, file ? file : ""));
+    return 0;
+}
+
 int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
                    bool strip_fn)
 {
+    if (check_identity(r, obj) < 0)
+        return -1;
     krm_settings mine = *s;
     if (krm_settings_from_annotations(r->a, &mine, obj, r->res) > 0)
         return -1;
