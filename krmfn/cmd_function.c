@@ -170,6 +170,27 @@ static bool is_config(const rn_value *item, const rn_value *fncfg)
            rn_map_getz(ann, "config.kubernetes.io/function");
 }
 
+/* An item of the input against what this run generated: an earlier
+ * rendering is dropped, a user's object kept. */
+static bool keep_item(krm_run *run, const rn_value *it)
+{
+    switch (krm_run_claims(run, it)) {
+    case KRM_CLAIM_EARLIER:
+        krm_result(run->res, KRM_INFO, it, NULL,
+                   "an earlier rendering (managed-by " KRM_MANAGED_BY
+                   "), replaced by this run's output");
+        return false;
+    case KRM_CLAIM_FILE_TAKEN:
+        krm_result(run->res, KRM_WARNING, it, NULL,
+                   "kept, but a rendered object is written to the same file; "
+                   "move this object to another file");
+        return true;
+    case KRM_CLAIM_NONE:
+        break;
+    }
+    return true;
+}
+
 /* Two passes: render every MLflow object first, so that the second can
  * drop an earlier rendering of them from the input (kpt keeps generated
  * files in the package), then write the items in their order with each
@@ -212,7 +233,7 @@ static void run_items(krm_run *run, const krm_settings *s,
                        rn_arena_printf(run->a, "items[%zu]", i),
                        "items[%zu] is not an object but %s", i,
                        rn_value_kind_name(it));
-        else if (render && krm_run_claims(run, it))
+        else if (render && !keep_item(run, it))
             continue;
         krm_run_pass(run, it);
     }

@@ -33,6 +33,12 @@
 /* Settings carried by an MLflow object itself (generator form and
  * per-object overrides): "krmfn.mlflow.opendatahub.io/<key>". */
 #define KRM_ANNOTATION_PREFIX "krmfn.mlflow.opendatahub.io/"
+/* app.kubernetes.io/managed-by of every object the function generates:
+ * what tells an earlier rendering in a kpt package from a user's own
+ * object at the same place (the operator's objects say mlflow-operator,
+ * Helm's say Helm). */
+#define KRM_MANAGED_BY_LABEL "app.kubernetes.io/managed-by"
+#define KRM_MANAGED_BY "krmfn"
 /* Hostile-input bounds. */
 #define KRM_MAX_INPUT_BYTES ((size_t)32 << 20)
 #define KRM_MAX_DEPTH 128
@@ -151,11 +157,21 @@ const rn_value *krm_list_items(const rn_value *obj);
 int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
                    bool strip_fn);
 
-/* True when `obj` is an earlier rendering of an object this run
- * generated (same file, or the instance's directory and instance label):
- * the function drops it so that rendering a kpt package again replaces
- * its files instead of doubling them. */
-bool krm_run_claims(krm_run *r, const rn_value *obj);
+/* What an input object is to this run's output (annotate only):
+ *  EARLIER     an earlier rendering of an object this run generated:
+ *              labelled managed-by krmfn, and in the same file, or in the
+ *              instance's directory with its instance label. The function
+ *              drops it (with an info result) so that rendering a kpt
+ *              package again replaces its files instead of doubling them;
+ *  FILE_TAKEN  a user's object in a file a generated object is written to:
+ *              kept (a user's object is never dropped), with a warning;
+ *  NONE        anything else. */
+typedef enum krm_claim {
+    KRM_CLAIM_NONE,
+    KRM_CLAIM_EARLIER,
+    KRM_CLAIM_FILE_TAKEN
+} krm_claim;
+krm_claim krm_run_claims(krm_run *r, const rn_value *obj);
 
 /* The whole KRM function: the bytes of a ResourceList in; the output
  * ResourceList appended to `out` (nothing when the input is not a

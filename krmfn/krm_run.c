@@ -141,6 +141,14 @@ void krm_run_pass(krm_run *r, const rn_value *obj)
     emit(r, obj);
 }
 
+static const char *label(const rn_value *obj, const char *key)
+{
+    const rn_value *labels = rn_value_at(obj, "metadata.labels");
+    const rn_value *v =
+        labels && labels->kind == RN_MAP ? rn_map_getz(labels, key) : NULL;
+    return v && v->kind == RN_STRING ? v->u.s.ptr : NULL;
+}
+
 /* ---- where generated objects go ---------------------------------------- */
 
 static const char *source_path(const rn_value *obj)
@@ -170,19 +178,30 @@ static const char *lower(rn_arena *a, const char *s)
     return c;
 }
 
-static rn_value *annotations_of(rn_arena *a, rn_value *obj)
+/* metadata.<key> of `obj` as a map, made when missing. */
+static rn_value *meta_map(rn_arena *a, rn_value *obj, const char *key)
 {
     rn_value *meta = rn_map_getz(obj, "metadata");
     if (!meta || meta->kind != RN_MAP) {
         meta = rn_map_new(a, 2);
         rn_map_setz(a, obj, "metadata", meta);
     }
-    rn_value *ann = rn_map_getz(meta, "annotations");
-    if (!ann || ann->kind != RN_MAP) {
-        ann = rn_map_new(a, 4);
-        rn_map_setz(a, meta, "annotations", ann);
+    rn_value *m = rn_map_getz(meta, key);
+    if (!m || m->kind != RN_MAP) {
+        m = rn_map_new(a, 4);
+        rn_map_setz(a, meta, key, m);
     }
-    return ann;
+    return m;
+}
+
+static rn_value *annotations_of(rn_arena *a, rn_value *obj)
+{
+    return meta_map(a, obj, "annotations");
+}
+
+static rn_value *labels_of(rn_arena *a, rn_value *obj)
+{
+    return meta_map(a, obj, "labels");
 }
 
 static void annotate(krm_run *r, rn_arena *a, rn_value *obj,
@@ -202,6 +221,11 @@ static void annotate(krm_run *r, rn_arena *a, rn_value *obj,
                      rn_strz(r->a, rn_arena_printf(a, "%s%s/\t%s", dir,
                                                    instance, instance)));
     r->claims_sorted = false;
+    /* The mark krm_run_claims looks for; the built-in chart sets it, a
+     * chart given with `chart` may not. */
+    if (!label(obj, KRM_MANAGED_BY_LABEL))
+        rn_map_setz(a, labels_of(a, obj), KRM_MANAGED_BY_LABEL,
+                    rn_strz(a, KRM_MANAGED_BY));
     rn_value *ann = annotations_of(a, obj);
     rn_map_setz(a, ann, "config.kubernetes.io/path", rn_strz(a, path));
     rn_map_setz(a, ann, "config.kubernetes.io/index", rn_strz(a, "0"));
@@ -218,14 +242,6 @@ static void annotate(krm_run *r, rn_arena *a, rn_value *obj,
                     rn_str(a, pkg->u.s.ptr, pkg->u.s.len));
 }
 
-static const char *label(const rn_value *obj, const char *key)
-{
-    const rn_value *labels = rn_value_at(obj, "metadata.labels");
-    const rn_value *v =
-        labels && labels->kind == RN_MAP ? rn_map_getz(labels, key) : NULL;
-    return v && v->kind == RN_STRING ? v->u.s.ptr : NULL;
-}
-
 static int cmp_value_str(const void *x, const void *y)
 {
     return strcmp((*(rn_value *const *)x)->u.s.ptr,
@@ -240,28 +256,35 @@ static bool list_has(const rn_value *list, const char *s)
                    sizeof(rn_value *), cmp_value_str) != NULL;
 }
 
-bool krm_run_claims(krm_run *r, const rn_value *obj)
+static void sort_claims(krm_run *r)
+{
+    if (r->claims_sorted)
+        return;
+    qsort(r->claimed_paths->u.list.items, r->claimed_paths->u.list.len,
+          sizeof(rn_value *), cmp_value_str);
+    qsort(r->claimed_dirs->u.list.items, r->claimed_dirs->u.list.len,
+          sizeof(rn_value *), cmp_value_str);
+    r->claims_sorted = true;
+}
+
+krm_claim krm_run_claims(krm_run *r, const rn_value *obj)
 {
     const char *path = source_path(obj);
     if (!path)
-        return false;
-    if (!r->claims_sorted) {
-        qsort(r->claimed_paths->u.list.items, r->claimed_paths->u.list.len,
-              sizeof(rn_value *), cmp_value_str);
-        qsort(r->claimed_dirs->u.list.items, r->claimed_dirs->u.list.len,
-              sizeof(rn_value *), cmp_value_str);
-        r->claims_sorted = true;
-    }
+        return KRM_CLAIM_NONE;
+    sort_claims(r);
+    const char *by = label(obj, KRM_MANAGED_BY_LABEL);
+    bool ours = by && strcmp(by, KRM_MANAGED_BY) == 0;
     if (list_has(r->claimed_paths, path))
-        return true;
+        return ours ? KRM_CLAIM_EARLIER : KRM_CLAIM_FILE_TAKEN;
     /* Files directly in an instance's directory, of that instance. */
     const char *inst = label(obj, INSTANCE_LABEL);
     const char *slash = strrchr(path, '/');
-    if (!inst || !slash)
-        return false;
+    if (!ours || !inst || !slash)
+        return KRM_CLAIM_NONE;
     const char *key =
         rn_arena_printf(r->a, "%.*s\t%s", (int)(slash - path + 1), path, inst);
-    return list_has(r->claimed_dirs, key);
+    return list_has(r->claimed_dirs, key) ? KRM_CLAIM_EARLIER : KRM_CLAIM_NONE;
 }
 
 /* ---- objects shared by instances ----------------------------------------- */

@@ -48,7 +48,7 @@ void krm_settings_defaults(krm_settings *s)
     memset(s, 0, sizeof *s);
     /* Objects the function renders say so in app.kubernetes.io/managed-by;
      * the operator's say mlflow-operator. */
-    s->opts.managed_by = "krmfn";
+    s->opts.managed_by = KRM_MANAGED_BY;
     const char *img = getenv("MLFLOW_IMAGE");
     if (img && *img)
         s->opts.image = img;

@@ -175,6 +175,11 @@ kpt_eval_error() {
 kpt_render() {
     local d=$work/kptrender
     cp -r examples/kpt "$d"
+    # A user's own object beside the rendered ones, labelled like them
+    # but not generated: it survives every render.
+    mkdir -p "$d/mlflow"
+    printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: mlflow-db\n  labels:\n    app.kubernetes.io/instance: mlflow\nstringData:\n  uri: postgresql://db/mlflow\n' >"$d/mlflow/secret_mlflow-db.yaml"
+    cp "$d/mlflow/secret_mlflow-db.yaml" "$work/user-secret.yaml"
     "$KPT" fn render "$d" --allow-exec >/dev/null 2>&1 || return 1
     [ -f "$d/mlflow/deployment_mlflow.yaml" ] && [ -f "$d/mlflow.yaml" ] || return 1
     grep -q '^# The source of the rendered files' "$d/mlflow.yaml" || return 1
@@ -188,13 +193,14 @@ kpt_render() {
     sed -i '/storageX:/,$d' "$d/mlflow.yaml"
     "$KPT" fn render "$d" --allow-exec >/dev/null 2>&1 || return 1
     grep -q 'replicas: 2' "$d/mlflow/deployment_mlflow.yaml" &&
-        [ ! -f "$d/mlflow/persistentvolumeclaim_mlflow-pvc.yaml" ]
+        [ ! -f "$d/mlflow/persistentvolumeclaim_mlflow-pvc.yaml" ] &&
+        cmp -s "$work/user-secret.yaml" "$d/mlflow/secret_mlflow-db.yaml"
 }
 
 if have_kpt; then
     check "kpt fn eval --exec writes files named after the MLflow" kpt_eval
     check "kpt fn eval --exec with a bad key fails and writes nothing" kpt_eval_error
-    check "kpt fn render: exec pipeline, idempotent, follows edits" kpt_render
+    check "kpt fn render: exec pipeline, idempotent, follows edits, keeps a user's file" kpt_render
 else
     for t in eval eval-error render; do tap_skip "kpt: $t" "no kpt"; done
 fi
