@@ -50,11 +50,24 @@ done <<<"$snap_out"
 
 # --- command line ------------------------------------------------------------
 
-help_ok() { "$KRMFN" "$@" --help | has '^Usage'; }
+# help_ok [COMMAND] — man-page sections, and the function's keys in
+# `krmfn --help`.
+help_ok() {
+    local out s
+    out=$("$KRMFN" "$@" --help) || return 1
+    for s in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" EXAMPLES; do
+        grep -qx "$s" <<<"$out" || { echo "no $s"; return 1; }
+    done
+    [ $# -gt 0 ] || grep -qx 'FUNCTION CONFIG' <<<"$out"
+}
+version_ok() { "$KRMFN" "$@" --version | grep -qE '^krmfn [0-9]+\.[0-9]+'; }
 check "krmfn --help" help_ok
 check "krmfn render --help" help_ok render
 check "krmfn template --help" help_ok template
-check "krmfn --version" bash -c '"$0" --version | grep -E "^krmfn [0-9]+\.[0-9]+" >/dev/null' "$KRMFN"
+check "krmfn --version" version_ok
+check "krmfn render --version" version_ok render
+check "krmfn template --version" version_ok template
+check "krmfn --chart DIR --help is the same help" bash -c 'cmp <("$0" --help) <("$0" --chart x --help)' "$KRMFN"
 check "krmfn rejects an unknown flag" bash -c '! "$0" --bogus </dev/null 2>/dev/null' "$KRMFN"
 check "function output is a fixed point for pass-through" bash -c '
     "$0" <testdata/krm/defaults.in.yaml >"$1/a.yaml" &&
@@ -228,6 +241,9 @@ cmp_run() {
     [ "${#cmd[@]}" -gt 0 ] || return 1
     (cd "$dir" && env ARGOCD_APP_NAME=mlflow ARGOCD_APP_NAMESPACE=team-x \
         ARGOCD_APP_SOURCE_PATH=apps/mlflow PARAM_HTTPROUTE=true \
+        PARAM_GATEWAYNAME=edge PARAM_GATEWAYNAMESPACE=gw-system \
+        PARAM_SECTIONTITLE="Team tools" PARAM_KEEPMLFLOW=true \
+        PARAM_CONSOLELINK=true PARAM_MLFLOWURL=https://mlflow.example.com \
         ARGOCD_ENV_MODE=rhoai "${cmd[@]}")
 }
 
@@ -247,7 +263,21 @@ argocd_generate() {
         grep -q '^  namespace: team-x$' <<<"$out" &&
         grep -q 'section: Red Hat OpenShift AI\|^kind: Deployment' <<<"$out" &&
         ! grep -q 'name: mlflow-render' <<<"$out" &&
-        ! grep -q 'kind: Kustomization' <<<"$out"
+        ! grep -q 'kind: Kustomization' <<<"$out" &&
+        grep -q 'name: edge$' <<<"$out" &&
+        grep -q 'namespace: gw-system$' <<<"$out" &&
+        grep -q 'section: Team tools' <<<"$out" &&
+        grep -q '^kind: MLflow$' <<<"$out"
+}
+
+# Every functionConfig key but chart (a directory of the sidecar, not of
+# the application) is a parameter of the plugin.
+argocd_parameters() {
+    local listed keys
+    listed=$(sed -n 's/^      - name: //p' config/argocd/plugin.yaml | sort)
+    keys=$("$KRMFN" --help | sed -n '/^FUNCTION CONFIG/,/^[A-Z]/s/^       \([a-zA-Z][a-zA-Z]*\)  .*/\1/p' |
+        grep -vx chart | sort)
+    [ -n "$keys" ] && [ "$listed" = "$keys" ]
 }
 
 argocd_component() {
@@ -266,6 +296,7 @@ argocd_component() {
 
 check "argocd: plugin discover finds MLflow objects, ignores others" argocd_discover
 check "argocd: plugin generate renders with parameters and app namespace" argocd_generate
+check "argocd: plugin parameters are the functionConfig keys" argocd_parameters
 check "argocd: sidecar component builds on a repo-server Deployment" argocd_component
 
 # --- hostile input -------------------------------------------------------------------
