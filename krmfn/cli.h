@@ -9,6 +9,9 @@
 
 #define KRMFN_VERSION "0.1.0"
 
+/* The man-page style help of `krmfn --help` (the function's). */
+extern const char cmd_function_usage[];
+
 int cmd_template(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_function(int argc, char **argv);

@@ -15,42 +15,86 @@
 #include "krm.h"
 #include "yaml.h"
 
-static const char usage[] =
-    "Usage: krmfn [--chart DIR] < resourcelist.yaml\n"
+const char cmd_function_usage[] =
+    "NAME\n"
+    "       krmfn - render MLflow objects into Kubernetes manifests\n"
     "\n"
-    "Run as a KRM function: read a ResourceList (config.kubernetes.io/v1,\n"
-    "YAML or JSON) on stdin, replace every mlflow.opendatahub.io/v1 MLflow\n"
-    "item by the objects it renders to, pass every other item through, and\n"
-    "write the ResourceList with its results on stdout.\n"
+    "SYNOPSIS\n"
+    "       krmfn [--chart DIR] < resourcelist.yaml\n"
+    "       krmfn render [FILE|DIR|-]... [OPTIONS]\n"
+    "       krmfn template [NAME] [CHART] [OPTIONS]\n"
+    "       krmfn --help | --version\n"
     "\n"
-    "functionConfig: a ConfigMap (data:) or any object with spec:, keys\n"
-    "  mode              opendatahub (default) or rhoai\n"
-    "  namespace         target namespace (default: the mode's)\n"
-    "  mlflowImage       image when the MLflow names none ($MLFLOW_IMAGE)\n"
-    "  gatewayName       parent Gateway of the HTTPRoute\n"
-    "  gatewayNamespace  its namespace\n"
-    "  httpRoute         \"true\": render the HTTPRoute\n"
-    "  consoleLink       \"true\": render the ConsoleLink (needs mlflowUrl)\n"
-    "  mlflowUrl         base URL of the gateway (https://host)\n"
-    "  sectionTitle      console application menu section\n"
-    "  keepMLflow        \"true\": keep the MLflow objects beside their "
-    "output\n"
-    "  chart             chart directory instead of the one compiled in\n"
+    "DESCRIPTION\n"
+    "       Without a command, krmfn is a KRM function: it reads a\n"
+    "       ResourceList (config.kubernetes.io/v1, YAML or JSON) on stdin,\n"
+    "       replaces every mlflow.opendatahub.io/v1 MLflow item by the\n"
+    "       objects it renders to through the built-in Helm chart, passes\n"
+    "       every other item through, and writes the ResourceList with its\n"
+    "       results on stdout. kustomize (exec or container transformer or\n"
+    "       generator), kpt (fn eval, fn render) and Argo CD run it so.\n"
     "\n"
-    "Generator form: the functionConfig is an MLflow object itself; it\n"
-    "renders itself, its settings in annotations " KRM_ANNOTATION_PREFIX
-    "<key>\n"
-    "(the same annotations on an MLflow item override the functionConfig).\n"
+    "       The functionConfig is a ConfigMap (data:) or any object with\n"
+    "       spec:, holding the keys below; any other top-level field is an\n"
+    "       error. Generator form: the functionConfig is an MLflow object\n"
+    "       itself and renders itself, its settings in annotations\n"
+    "       " KRM_ANNOTATION_PREFIX "<key>; the same annotations on an\n"
+    "       MLflow item override the functionConfig.\n"
     "\n"
-    "Generated objects carry config.kubernetes.io/path annotations naming\n"
-    "files beside the MLflow object's: <instance>/<kind>_<name>.yaml.\n"
+    "       Generated objects are labelled "
+    "app.kubernetes.io/managed-by: " KRM_MANAGED_BY "\n"
+    "       and carry config.kubernetes.io/path annotations naming files\n"
+    "       beside the MLflow object's: <instance>/<kind>_<name>.yaml. Run\n"
+    "       again over its own output (a kpt package), the function drops\n"
+    "       the objects it generated earlier, and only those.\n"
     "\n"
-    "Exit status: 0, or 1 with an error result (stdout still holds a\n"
-    "ResourceList) or when stdin is not a ResourceList.\n"
+    "       MLflow is cluster-scoped: two MLflow objects of one name are an\n"
+    "       error, metadata.namespace is ignored with a warning. MLflow\n"
+    "       objects of another apiVersion, and inside a List item, pass\n"
+    "       through with a warning.\n"
     "\n"
-    "Flags:\n"
-    "      --chart DIR   same as the chart key\n"
-    "  -h, --help        this help\n";
+    "       `krmfn render --help` and `krmfn template --help` describe the\n"
+    "       commands.\n"
+    "\n"
+    "OPTIONS\n"
+    "       --chart DIR\n"
+    "              chart directory instead of the built-in one (the chart\n"
+    "              key of the functionConfig wins)\n"
+    "\n"
+    "       -h, --help\n"
+    "              print this help and exit\n"
+    "\n"
+    "       --version\n"
+    "              print the version and exit\n"
+    "\n"
+    "FUNCTION CONFIG\n"
+    "       mode              opendatahub (default) or rhoai\n"
+    "       namespace         target namespace (default: the mode's)\n"
+    "       mlflowImage       image when an MLflow names none\n"
+    "                         (default $MLFLOW_IMAGE, "
+    "else " RN_MLFLOW_DEFAULT_IMAGE ")\n"
+    "       gatewayName       parent Gateway of the HTTPRoute\n"
+    "       gatewayNamespace  that Gateway's namespace\n"
+    "       httpRoute         \"true\": render the HTTPRoute\n"
+    "       consoleLink       \"true\": render the ConsoleLink (needs "
+    "mlflowUrl)\n"
+    "       mlflowUrl         base URL of the gateway, https://host\n"
+    "       sectionTitle      console application menu section (one line)\n"
+    "       keepMLflow        \"true\": keep the MLflow objects beside their\n"
+    "                         output\n"
+    "       chart             chart directory instead of the built-in one\n"
+    "\n"
+    "EXIT STATUS\n"
+    "       0      success (warning and info results allowed)\n"
+    "       1      an error result (stdout still holds a ResourceList), or\n"
+    "              stdin is not one ResourceList (one line on stderr,\n"
+    "              nothing on stdout)\n"
+    "\n"
+    "EXAMPLES\n"
+    "       kpt fn eval pkg --exec krmfn -- mode=rhoai namespace=team-a\n"
+    "       kustomize build --enable-alpha-plugins --enable-exec overlay\n"
+    "       krmfn render mlflow.yaml | kubectl apply -f -\n"
+    "       krmfn template -n team-a --set replicaCount=2\n";
 
 typedef struct fn_args {
     const char *chart_dir;
@@ -61,7 +105,11 @@ static int parse_args(int argc, char **argv, fn_args *o)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
+            fputs(cmd_function_usage, stdout);
+            exit(0);
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("krmfn %s\n", KRMFN_VERSION);
             exit(0);
         }
         if (strcmp(a, "--chart") == 0 && i + 1 < argc) {
@@ -170,6 +218,27 @@ static bool is_config(const rn_value *item, const rn_value *fncfg)
            rn_map_getz(ann, "config.kubernetes.io/function");
 }
 
+/* An item of the input against what this run generated: an earlier
+ * rendering is dropped, a user's object kept. */
+static bool keep_item(krm_run *run, const rn_value *it)
+{
+    switch (krm_run_claims(run, it)) {
+    case KRM_CLAIM_EARLIER:
+        krm_result(run->res, KRM_INFO, it, NULL,
+                   "an earlier rendering (managed-by " KRM_MANAGED_BY
+                   "), replaced by this run's output");
+        return false;
+    case KRM_CLAIM_FILE_TAKEN:
+        krm_result(run->res, KRM_WARNING, it, NULL,
+                   "kept, but a rendered object is written to the same file; "
+                   "move this object to another file");
+        return true;
+    case KRM_CLAIM_NONE:
+        break;
+    }
+    return true;
+}
+
 /* Two passes: render every MLflow object first, so that the second can
  * drop an earlier rendering of them from the input (kpt keeps generated
  * files in the package), then write the items in their order with each
@@ -212,7 +281,7 @@ static void run_items(krm_run *run, const krm_settings *s,
                        rn_arena_printf(run->a, "items[%zu]", i),
                        "items[%zu] is not an object but %s", i,
                        rn_value_kind_name(it));
-        else if (render && krm_run_claims(run, it))
+        else if (render && !keep_item(run, it))
             continue;
         krm_run_pass(run, it);
     }
@@ -233,9 +302,13 @@ static int process(rn_arena *a, const rn_value *root, const char *chart_dir,
     rn_error err;
     rn_error_clear(&err);
     if (!bad && krm_load_chart(a, &s, &chart, &err) < 0) {
+        /* The chart named by --chart rather than the config has no
+         * field. */
+        bool from_config = s.chart_dir != chart_dir;
         krm_result(&res, KRM_ERROR,
-                   fncfg && fncfg->kind == RN_MAP ? fncfg : NULL, "chart", "%s",
-                   err.msg);
+                   fncfg && fncfg->kind == RN_MAP ? fncfg : NULL,
+                   from_config ? krm_settings_field(a, fncfg, "chart") : NULL,
+                   "%s", err.msg);
         bad = 1;
     }
     print_header(out);
@@ -252,6 +325,30 @@ static int process(rn_arena *a, const rn_value *root, const char *chart_dir,
     return finish(out, &res, errf);
 }
 
+/* The one document of stdin. kpt and kustomize write exactly one
+ * ResourceList; a second one is refused rather than merged or dropped.
+ * Empty documents ("---" at the end) do not count. */
+static int parse_one(rn_arena *a, const char *buf, size_t len,
+                     const rn_yaml_limits *lim, rn_value **root, rn_error *err)
+{
+    rn_value *docs;
+    if (rn_yaml_parse_stream(a, buf, len, "stdin", RN_YAML_CORE, lim, &docs,
+                             err) < 0)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < docs->u.list.len; i++)
+        if (docs->u.list.items[i]->kind != RN_NULL && n++ == 0)
+            *root = docs->u.list.items[i];
+    if (n > 1) {
+        rn_error_set(err,
+                     "stdin holds %zu YAML documents; a KRM function reads "
+                     "one ResourceList",
+                     n);
+        return -1;
+    }
+    return 0;
+}
+
 int krm_function(const char *buf, size_t len, const char *chart_dir,
                  rn_buf *out, FILE *errf)
 {
@@ -261,8 +358,7 @@ int krm_function(const char *buf, size_t len, const char *chart_dir,
     rn_value *root = NULL;
     rn_yaml_limits lim = input_limits(len);
     int rc;
-    if (rn_yaml_parse(a, buf, len, "stdin", RN_YAML_CORE, &lim, &root, &err) <
-        0) {
+    if (parse_one(a, buf, len, &lim, &root, &err) < 0) {
         /* Input that names itself a ResourceList gets a result; anything
          * else is not for us. */
         if (memmem_str(buf, len, "ResourceList"))

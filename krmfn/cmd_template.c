@@ -17,22 +17,47 @@
 #define MAX_LIST 256
 
 static const char usage[] =
-    "Usage: krmfn template [NAME] [CHART] [flags]\n"
+    "NAME\n"
+    "       krmfn template - render chart templates locally, as `helm\n"
+    "       template` does\n"
     "\n"
-    "Render chart templates locally and print them, exactly as\n"
-    "`helm template` does. Without CHART the built-in MLflow chart is used.\n"
+    "SYNOPSIS\n"
+    "       krmfn template [NAME] [CHART] [OPTIONS]\n"
     "\n"
-    "Flags:\n"
-    "  -f, --values FILE        values file (repeatable, comma separated)\n"
-    "      --set K=V            set values (repeatable)\n"
-    "      --set-string K=V     set string values (repeatable)\n"
-    "  -n, --namespace NS       release namespace (default \"default\")\n"
-    "      --kube-version V     Kubernetes version for .Capabilities\n"
-    "  -a, --api-versions GV    extra API versions for .Capabilities\n"
-    "      --is-upgrade         set .Release.IsUpgrade\n"
-    "  -s, --show-only PATH     only print manifests from these templates\n"
-    "      --no-hooks           leave hooks out\n"
-    "  -h, --help               this help\n";
+    "DESCRIPTION\n"
+    "       Renders the templates of a Helm chart and prints them: the same\n"
+    "       arguments and the same bytes as `helm template`. With two\n"
+    "       arguments they are NAME, the release name (default\n"
+    "       \"release-name\"), and CHART, a chart directory; with one it is\n"
+    "       CHART; without CHART the built-in MLflow chart is used.\n"
+    "\n"
+    "OPTIONS\n"
+    "       -f, --values FILE        values file (repeatable, comma\n"
+    "                                separated)\n"
+    "       --set K=V                set values (repeatable)\n"
+    "       --set-string K=V         set string values (repeatable)\n"
+    "       -n, --namespace NS       release namespace (default \"default\")\n"
+    "       --kube-version V         Kubernetes version for .Capabilities\n"
+    "       -a, --api-versions GV    extra API versions for .Capabilities\n"
+    "       --is-upgrade             set .Release.IsUpgrade\n"
+    "       -s, --show-only PATH     only print manifests from these\n"
+    "                                templates\n"
+    "       --no-hooks               leave hooks out\n"
+    "       -h, --help               print this help and exit\n"
+    "       --version                print the version and exit\n"
+    "\n"
+    "EXIT STATUS\n"
+    "       0      rendered\n"
+    "       1      a bad argument, values file or template; the error is\n"
+    "              printed as helm prints it and nothing on stdout\n"
+    "\n"
+    "EXAMPLES\n"
+    "       krmfn template -n team-a --set replicaCount=2\n"
+    "       krmfn template mlflow ./charts/mlflow -f values.yaml\n";
+
+static const char short_usage[] =
+    "Usage: krmfn template [NAME] [CHART] [OPTIONS] (see krmfn template "
+    "--help)\n";
 
 typedef struct opts {
     const char *pos[3];
@@ -118,6 +143,10 @@ static int parse_args(int argc, char **argv, opts *o)
             fputs(usage, stdout);
             exit(0);
         }
+        if (strcmp(a, "--version") == 0) {
+            printf("krmfn %s\n", KRMFN_VERSION);
+            exit(0);
+        }
         if (strcmp(a, "--is-upgrade") == 0) {
             o->is_upgrade = 1;
             continue;
@@ -137,7 +166,7 @@ static int parse_args(int argc, char **argv, opts *o)
         TRY("show-only", 's', push(o->show_only, &o->nshow, v, "--show-only"));
 #undef TRY
         if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "Error: unknown flag: %s\n%s", a, usage);
+            fprintf(stderr, "Error: unknown flag: %s\n%s", a, short_usage);
             return -1;
         }
         if (o->npos == 2) {

@@ -33,6 +33,12 @@
 /* Settings carried by an MLflow object itself (generator form and
  * per-object overrides): "krmfn.mlflow.opendatahub.io/<key>". */
 #define KRM_ANNOTATION_PREFIX "krmfn.mlflow.opendatahub.io/"
+/* app.kubernetes.io/managed-by of every object the function generates:
+ * what tells an earlier rendering in a kpt package from a user's own
+ * object at the same place (the operator's objects say mlflow-operator,
+ * Helm's say Helm). */
+#define KRM_MANAGED_BY_LABEL "app.kubernetes.io/managed-by"
+#define KRM_MANAGED_BY "krmfn"
 /* Hostile-input bounds. */
 #define KRM_MAX_INPUT_BYTES ((size_t)32 << 20)
 #define KRM_MAX_DEPTH 128
@@ -54,12 +60,13 @@ void krm_result(krm_results *r, krm_severity sev, const rn_value *obj,
                 const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* Prints every error result (and with `warnings` every warning) as one
- * line on stderr, "prefix: [warning: ]file: Kind/name: message". */
+ * line on stderr, "prefix: [warning: ]file: Kind/name: field: message". */
 void krm_results_print(const krm_results *r, FILE *f, const char *prefix,
                        bool warnings);
 
-/* Prints `s` and a newline with line breaks turned into spaces, so one
- * message is one line whatever it quotes. */
+/* Prints `s` and a newline with line breaks and tabs turned into spaces
+ * and other control characters into \xNN, so one message is one line
+ * whatever it quotes, and sends no terminal escapes. */
 void krm_print_line(FILE *f, const char *s);
 
 /* "<kind>/<name>" or "<kind>" for messages; arena string. */
@@ -89,6 +96,11 @@ int krm_settings_set(rn_arena *a, krm_settings *s, const char *key,
  * become error results on the functionConfig; returns their count. */
 size_t krm_settings_from_config(rn_arena *a, krm_settings *s,
                                 const rn_value *fncfg, krm_results *res);
+/* Where `key` is set in a functionConfig ("data.chart", "spec.chart" or
+ * the generator's annotation), for a result's field.path; NULL when
+ * there is no functionConfig. */
+const char *krm_settings_field(rn_arena *a, const rn_value *fncfg,
+                               const char *key);
 /* Overlay the krmfn annotations of one MLflow object. */
 size_t krm_settings_from_annotations(rn_arena *a, krm_settings *s,
                                      const rn_value *obj, krm_results *res);
@@ -118,6 +130,10 @@ typedef struct krm_run {
     rn_value *claimed_paths,
         *claimed_dirs; /* RN_LISTs of "path", "dir\tinstance" */
     bool claims_sorted;
+    /* Names of the MLflow objects rendered so far: MLflow is
+     * cluster-scoped, so a name twice would render the same objects
+     * twice. RN_MAP name -> "Kind/name" of the first. */
+    rn_value *rendered_names;
 } krm_run;
 
 /* Loads the chart of `s` (compiled in or s->chart_dir) into `a`. */
@@ -126,8 +142,14 @@ int krm_load_chart(rn_arena *a, const krm_settings *s, rn_chart **out,
 
 void krm_run_init(krm_run *r, rn_arena *a, krm_results *res,
                   const rn_chart *chart, rn_buf *out, bool stream);
-/* Pass one object through unchanged. */
+/* Pass one object through unchanged. An MLflow of another version, or a
+ * List holding MLflow objects, gets a warning: neither is rendered. */
 void krm_run_pass(krm_run *r, const rn_value *obj);
+/* An MLflow kind of another apiVersion (v1alpha1, ...). */
+bool krm_is_other_mlflow(const rn_value *obj);
+/* A `kind: List` (what `kubectl get -o yaml` prints) or a ResourceList:
+ * its items, or NULL. */
+const rn_value *krm_list_items(const rn_value *obj);
 /* Render one MLflow object with `s` (overlaid with its own annotations)
  * and append its objects; on failure an error result and nothing
  * appended. Returns 0 or -1. `strip_fn` drops the function annotations
@@ -135,11 +157,21 @@ void krm_run_pass(krm_run *r, const rn_value *obj);
 int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
                    bool strip_fn);
 
-/* True when `obj` is an earlier rendering of an object this run
- * generated (same file, or the instance's directory and instance label):
- * the function drops it so that rendering a kpt package again replaces
- * its files instead of doubling them. */
-bool krm_run_claims(krm_run *r, const rn_value *obj);
+/* What an input object is to this run's output (annotate only):
+ *  EARLIER     an earlier rendering of an object this run generated:
+ *              labelled managed-by krmfn, and in the same file, or in the
+ *              instance's directory with its instance label. The function
+ *              drops it (with an info result) so that rendering a kpt
+ *              package again replaces its files instead of doubling them;
+ *  FILE_TAKEN  a user's object in a file a generated object is written to:
+ *              kept (a user's object is never dropped), with a warning;
+ *  NONE        anything else. */
+typedef enum krm_claim {
+    KRM_CLAIM_NONE,
+    KRM_CLAIM_EARLIER,
+    KRM_CLAIM_FILE_TAKEN
+} krm_claim;
+krm_claim krm_run_claims(krm_run *r, const rn_value *obj);
 
 /* The whole KRM function: the bytes of a ResourceList in; the output
  * ResourceList appended to `out` (nothing when the input is not a

@@ -17,47 +17,74 @@
 #include "yaml.h"
 
 #define MAX_FILES 4096
+#define MAX_DEPTH 32
 
 static const char usage[] =
-    "Usage: krmfn render [FILE|DIR|-]... [flags]\n"
+    "NAME\n"
+    "       krmfn render - render MLflow objects in YAML files to manifests\n"
     "\n"
-    "Render the MLflow objects (mlflow.opendatahub.io/v1) in plain YAML\n"
-    "streams and print the manifests as one YAML stream, for\n"
-    "`krmfn render mlflow.yaml | kubectl apply -f -`. Other objects in the\n"
-    "streams are printed unchanged. Without FILE, or with -, stdin is read.\n"
-    "A DIR stands for its *.yaml, *.yml and *.json files, recursively, in\n"
-    "name order (hidden entries, kustomization.yaml and Kptfile skipped;\n"
-    "so are objects annotated config.kubernetes.io/local-config: \"true\"\n"
-    "and function configs, other than MLflow objects).\n"
+    "SYNOPSIS\n"
+    "       krmfn render [FILE|DIR|-]... [OPTIONS]\n"
     "\n"
-    "Nothing is printed unless every object renders; each error names the\n"
-    "file, the object and the field, and the exit status is 1. Warnings go\n"
-    "to stderr.\n"
+    "DESCRIPTION\n"
+    "       Renders the MLflow objects (mlflow.opendatahub.io/v1) in plain\n"
+    "       YAML streams and prints the manifests as one YAML stream, for\n"
+    "       `kubectl apply -f -`. Other objects are printed unchanged; an\n"
+    "       MLflow of another apiVersion passes through with a warning.\n"
+    "       A kind: List (what `kubectl get -o yaml` prints) or a\n"
+    "       ResourceList stands for its items.\n"
     "\n"
-    "Flags (the functionConfig keys of the KRM function):\n"
-    "      --mode M                opendatahub (default) or rhoai\n"
-    "      --namespace NS          target namespace (default: the mode's)\n"
-    "      --set-image IMG         image when an MLflow names none\n"
-    "                              (default $MLFLOW_IMAGE, "
-    "else " RN_MLFLOW_DEFAULT_IMAGE ")\n"
-    "      --http-route[=BOOL]     render the HTTPRoute\n"
-    "      --gateway-name NAME     its parent Gateway\n"
-    "      --gateway-namespace NS  the Gateway's namespace\n"
-    "      --console-link[=BOOL]   render the ConsoleLink (needs "
-    "--mlflow-url)\n"
-    "      --mlflow-url URL        base URL of the gateway (https://host)\n"
-    "      --section-title TEXT    console application menu section\n"
-    "      --keep-mlflow[=BOOL]    print the MLflow objects too\n"
-    "      --chart DIR             chart directory instead of the built-in "
-    "one\n"
-    "      --argocd                take settings an Argo CD plugin is given:\n"
-    "                              PARAM_<KEY> or ARGOCD_ENV_<KEY> (KEY: a\n"
-    "                              functionConfig key in upper case, e.g.\n"
-    "                              PARAM_MODE, PARAM_MLFLOWIMAGE), namespace\n"
-    "                              default $ARGOCD_APP_NAMESPACE; flags win\n"
-    "      --discover              print the files holding MLflow objects,\n"
-    "                              render nothing (Argo CD discovery)\n"
-    "  -h, --help                  this help\n";
+    "       Without FILE, or with -, stdin is read. A DIR stands for its\n"
+    "       *.yaml, *.yml and *.json files, recursively, in name order:\n"
+    "       hidden entries, kustomization.yaml and Kptfile are skipped, and\n"
+    "       so are objects annotated config.kubernetes.io/local-config:\n"
+    "       \"true\" and function configs other than MLflow objects.\n"
+    "       Symlinked directories are not entered; a file is read once\n"
+    "       however many links lead to it; at most 4096 files.\n"
+    "\n"
+    "       Nothing is printed unless every object renders; each error\n"
+    "       names the file, the object and the field. Warnings go to\n"
+    "       stderr.\n"
+    "\n"
+    "OPTIONS\n"
+    "       The settings are the functionConfig keys of the KRM function\n"
+    "       (`krmfn --help`).\n"
+    "\n"
+    "       --mode M                opendatahub (default) or rhoai\n"
+    "       --namespace NS          target namespace (default: the mode's)\n"
+    "       --set-image IMG         image when an MLflow names none\n"
+    "                               (default $MLFLOW_IMAGE, else\n"
+    "                               " RN_MLFLOW_DEFAULT_IMAGE ")\n"
+    "       --http-route[=BOOL]     render the HTTPRoute\n"
+    "       --gateway-name NAME     its parent Gateway\n"
+    "       --gateway-namespace NS  the Gateway's namespace\n"
+    "       --console-link[=BOOL]   render the ConsoleLink (needs\n"
+    "                               --mlflow-url)\n"
+    "       --mlflow-url URL        base URL of the gateway, https://host\n"
+    "       --section-title TEXT    console application menu section\n"
+    "       --keep-mlflow[=BOOL]    print the MLflow objects too\n"
+    "       --chart DIR             chart directory instead of the built-in\n"
+    "                               one\n"
+    "       --argocd                take the settings an Argo CD plugin is\n"
+    "                               given: PARAM_<KEY> or ARGOCD_ENV_<KEY>\n"
+    "                               (KEY: a functionConfig key in upper\n"
+    "                               case, e.g. PARAM_MODE,\n"
+    "                               PARAM_MLFLOWIMAGE), namespace default\n"
+    "                               $ARGOCD_APP_NAMESPACE; options win\n"
+    "       --discover              print the files holding MLflow objects\n"
+    "                               and render nothing (Argo CD discovery)\n"
+    "       -h, --help              print this help and exit\n"
+    "       --version               print the version and exit\n"
+    "\n"
+    "EXIT STATUS\n"
+    "       0      every object rendered (warnings allowed)\n"
+    "       1      an object failed, a file could not be read, or a bad\n"
+    "              option; nothing is printed on stdout\n"
+    "\n"
+    "EXAMPLES\n"
+    "       krmfn render mlflow.yaml | kubectl apply -f -\n"
+    "       krmfn render --mode rhoai --namespace team-a manifests/\n"
+    "       kubectl get mlflows -o yaml | krmfn render - > rendered.yaml\n";
 
 typedef struct flag_def {
     const char *flag, *key;
@@ -119,6 +146,10 @@ static int parse_args(int argc, char **argv, render_args *o)
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage, stdout);
+            exit(0);
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("krmfn %s\n", KRMFN_VERSION);
             exit(0);
         }
         if (strcmp(a, "--argocd") == 0) {
@@ -246,11 +277,43 @@ static int cmp_str(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-/* A directory's manifests, recursively, sorted by path. */
-static int walk_dir(rn_arena *a, const char *dir, file_list *l, int depth)
+/* Files already taken, by device and inode: a symlink or a hard link to
+ * a manifest is read once. */
+typedef struct seen_files {
+    dev_t *dev;
+    ino_t *ino;
+    size_t len, cap;
+} seen_files;
+
+static bool seen_before(rn_arena *a, seen_files *seen, const struct stat *st)
 {
-    if (depth > 32)
-        return 0;
+    for (size_t i = 0; i < seen->len; i++)
+        if (seen->dev[i] == st->st_dev && seen->ino[i] == st->st_ino)
+            return true;
+    if (seen->len == seen->cap) {
+        size_t cap = seen->cap ? seen->cap * 2 : 16;
+        seen->dev = rn_arena_realloc(a, seen->dev, seen->cap * sizeof(dev_t),
+                                     cap * sizeof(dev_t));
+        seen->ino = rn_arena_realloc(a, seen->ino, seen->cap * sizeof(ino_t),
+                                     cap * sizeof(ino_t));
+        seen->cap = cap;
+    }
+    seen->dev[seen->len] = st->st_dev;
+    seen->ino[seen->len++] = st->st_ino;
+    return false;
+}
+
+/* A directory's manifests, recursively, sorted by path. Symlinked
+ * directories are not entered (`x -> .` would never end, `up -> ..`
+ * would read the tree again); a symlinked file is read like a file. */
+static int walk_dir(rn_arena *a, const char *dir, file_list *l,
+                    seen_files *seen, int depth)
+{
+    if (depth > MAX_DEPTH) {
+        fprintf(stderr, "krmfn render: %s: directories nested deeper than %d\n",
+                dir, MAX_DEPTH);
+        return -1;
+    }
     DIR *d = opendir(dir);
     if (!d) {
         fprintf(stderr, "krmfn render: %s: %s\n", dir, strerror(errno));
@@ -267,27 +330,39 @@ static int walk_dir(rn_arena *a, const char *dir, file_list *l, int depth)
                             ? here.paths[i]
                             : rn_arena_printf(a, "%s/%s", dir, here.paths[i]);
         struct stat st;
-        if (stat(p, &st) < 0)
+        if (lstat(p, &st) < 0)
             continue;
         if (S_ISDIR(st.st_mode)) {
-            if (walk_dir(a, p, l, depth + 1) < 0)
+            if (walk_dir(a, p, l, seen, depth + 1) < 0)
                 return -1;
-        } else if (S_ISREG(st.st_mode) && manifest_name(here.paths[i])) {
-            add_file(a, l, p);
+            continue;
         }
+        if (!manifest_name(here.paths[i]) ||
+            (S_ISLNK(st.st_mode) && stat(p, &st) < 0) || !S_ISREG(st.st_mode) ||
+            seen_before(a, seen, &st))
+            continue;
+        if (l->len == MAX_FILES) {
+            fprintf(stderr,
+                    "krmfn render: %s: more than %d manifest files; name "
+                    "fewer files or directories\n",
+                    dir, MAX_FILES);
+            return -1;
+        }
+        add_file(a, l, p);
     }
     return 0;
 }
 
 static int expand_files(rn_arena *a, const render_args *o, file_list *l)
 {
+    seen_files seen = {0};
     if (o->nfiles == 0)
         add_file(a, l, "-");
     for (int i = 0; i < o->nfiles; i++) {
         struct stat st;
         if (strcmp(o->files[i], "-") != 0 && stat(o->files[i], &st) == 0 &&
             S_ISDIR(st.st_mode)) {
-            if (walk_dir(a, o->files[i], l, 0) < 0)
+            if (walk_dir(a, o->files[i], l, &seen, 0) < 0)
                 return -1;
         } else {
             add_file(a, l, o->files[i]);
@@ -336,6 +411,31 @@ static int read_stream(rn_arena *a, const char *path, rn_value **docs)
     return rc;
 }
 
+/* One document: rendered, passed or skipped. A List (`kubectl get -o
+ * yaml`) or a ResourceList stands for its items. `where` names it in
+ * messages ("document 2", "document 2 items[0]"). */
+static void render_doc(krm_run *run, const krm_settings *s, const rn_value *d,
+                       const char *where, int depth)
+{
+    if (d->kind == RN_NULL ||
+        (d->kind == RN_MAP && !krm_is_mlflow(d) && local_config(d)))
+        return;
+    const rn_value *items = d->kind == RN_MAP ? krm_list_items(d) : NULL;
+    if (d->kind != RN_MAP) {
+        krm_result(run->res, KRM_ERROR, NULL, NULL,
+                   "%s is not an object but %s", where, rn_value_kind_name(d));
+    } else if (krm_is_mlflow(d)) {
+        krm_run_mlflow(run, s, d, false);
+    } else if (items && depth < 2) {
+        for (size_t i = 0; i < items->u.list.len; i++)
+            render_doc(run, s, items->u.list.items[i],
+                       rn_arena_printf(run->a, "%s items[%zu]", where, i),
+                       depth + 1);
+    } else {
+        krm_run_pass(run, d);
+    }
+}
+
 /* One file: every document rendered or passed. Returns its error count. */
 static size_t render_file(krm_run *run, const krm_settings *s, const char *path)
 {
@@ -345,24 +445,25 @@ static size_t render_file(krm_run *run, const krm_settings *s, const char *path)
     krm_results res;
     krm_results_init(&res, run->a);
     run->res = &res;
-    for (size_t i = 0; i < docs->u.list.len; i++) {
-        const rn_value *d = docs->u.list.items[i];
-        if (d->kind == RN_NULL ||
-            (d->kind == RN_MAP && !krm_is_mlflow(d) && local_config(d)))
-            continue;
-        if (d->kind != RN_MAP)
-            krm_result(&res, KRM_ERROR, NULL, NULL,
-                       "document %zu is not an object but %s", i + 1,
-                       rn_value_kind_name(d));
-        else if (krm_is_mlflow(d))
-            krm_run_mlflow(run, s, d, false);
-        else
-            krm_run_pass(run, d);
-    }
+    for (size_t i = 0; i < docs->u.list.len; i++)
+        render_doc(run, s, docs->u.list.items[i],
+                   rn_arena_printf(run->a, "document %zu", i + 1), 0);
     const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
     krm_results_print(&res, stderr,
                       rn_arena_printf(run->a, "krmfn render: %s", name), true);
     return res.errors;
+}
+
+/* An MLflow object, or a List of items with one. */
+static bool holds_mlflow(const rn_value *doc)
+{
+    if (krm_is_mlflow(doc))
+        return true;
+    const rn_value *items = krm_list_items(doc);
+    for (size_t i = 0; items && i < items->u.list.len; i++)
+        if (krm_is_mlflow(items->u.list.items[i]))
+            return true;
+    return false;
 }
 
 static int discover(rn_arena *a, const file_list *files)
@@ -381,7 +482,7 @@ static int discover(rn_arena *a, const file_list *files)
                                       RN_YAML_CORE, &lim, &docs, &err);
         free(buf);
         for (size_t d = 0; rc == 0 && d < docs->u.list.len; d++)
-            if (krm_is_mlflow(docs->u.list.items[d])) {
+            if (holds_mlflow(docs->u.list.items[d])) {
                 printf("%s\n", files->paths[i]);
                 break;
             }

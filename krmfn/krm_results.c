@@ -100,6 +100,21 @@ static const char *severity_name(krm_severity sev)
     return sev == KRM_ERROR ? "error" : sev == KRM_WARNING ? "warning" : "info";
 }
 
+/* The renderer's messages start with the field ("spec.replicas: must be
+ * at least 1", "spec.storage is not set: ..."); kpt and kustomize print
+ * field.path before the message, so the field would be said twice. */
+static const char *without_field(const char *msg, const char *field)
+{
+    size_t n = field ? strlen(field) : 0;
+    if (!n || strncmp(msg, field, n) != 0)
+        return msg;
+    if (msg[n] == ':' && msg[n + 1] == ' ')
+        return msg + n + 2;
+    if (msg[n] == ' ' && msg[n + 1])
+        return msg + n + 1;
+    return msg;
+}
+
 void krm_result(krm_results *r, krm_severity sev, const rn_value *obj,
                 const char *field, const char *fmt, ...)
 {
@@ -110,7 +125,7 @@ void krm_result(krm_results *r, krm_severity sev, const rn_value *obj,
     va_end(ap);
     rn_arena *a = r->a;
     rn_value *m = rn_map_new(a, 5);
-    rn_map_setz(a, m, "message", rn_strz(a, msg));
+    rn_map_setz(a, m, "message", rn_strz(a, without_field(msg, field)));
     rn_map_setz(a, m, "severity", rn_strz(a, severity_name(sev)));
     rn_value *ref = obj ? resource_ref(a, obj) : NULL;
     if (ref)
@@ -132,8 +147,14 @@ void krm_result(krm_results *r, krm_severity sev, const rn_value *obj,
 
 void krm_print_line(FILE *f, const char *s)
 {
-    for (const char *p = s; p && *p; p++)
-        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            fputc(' ', f);
+        else if (*p < ' ' || *p == 0x7f) /* no terminal escapes */
+            fprintf(f, "\\x%02x", *p);
+        else
+            fputc(*p, f);
+    }
     fputc('\n', f);
 }
 
@@ -151,11 +172,14 @@ void krm_results_print(const krm_results *r, FILE *f, const char *prefix,
         const char *kind = krm_str_at(m, "resourceRef.kind");
         const char *name = krm_str_at(m, "resourceRef.name");
         const char *file = krm_str_at(m, "file.path");
+        const char *field = krm_str_at(m, "field.path");
         fprintf(f, "%s: %s", prefix, err ? "" : "warning: ");
         if (file)
             fprintf(f, "%s: ", file);
         if (kind)
             fprintf(f, "%s%s%s: ", kind, name ? "/" : "", name ? name : "");
+        if (field)
+            fprintf(f, "%s: ", field);
         krm_print_line(f, krm_str_at(m, "message"));
     }
 }

@@ -92,9 +92,61 @@ static void emit(krm_run *r, const rn_value *obj)
     rn_buf_free(&doc);
 }
 
+bool krm_is_other_mlflow(const rn_value *obj)
+{
+    const char *av = krm_str_at(obj, "apiVersion");
+    const char *kind = krm_str_at(obj, "kind");
+    return av && kind && strcmp(kind, KRM_MLFLOW_KIND) == 0 &&
+           strncmp(av, "mlflow.opendatahub.io/", 22) == 0 &&
+           !krm_is_mlflow(obj);
+}
+
+const rn_value *krm_list_items(const rn_value *obj)
+{
+    const char *kind = krm_str_at(obj, "kind");
+    const char *av = krm_str_at(obj, "apiVersion");
+    if (!kind || !av)
+        return NULL;
+    bool list = strcmp(kind, "List") == 0 && strcmp(av, "v1") == 0;
+    bool rl = strcmp(kind, "ResourceList") == 0 &&
+              strncmp(av, "config.kubernetes.io/", 21) == 0;
+    const rn_value *items = list || rl ? rn_map_getz(obj, "items") : NULL;
+    return items && items->kind == RN_LIST ? items : NULL;
+}
+
+/* What passes through but looks like it was meant to be rendered. */
+static void pass_warnings(krm_run *r, const rn_value *obj)
+{
+    if (krm_is_other_mlflow(obj)) {
+        krm_result(r->res, KRM_WARNING, obj, "apiVersion",
+                   "only " KRM_MLFLOW_API_VERSION " MLflow objects are "
+                   "rendered; this one passes through unchanged");
+        return;
+    }
+    const rn_value *items = krm_list_items(obj);
+    for (size_t i = 0; items && i < items->u.list.len; i++) {
+        const rn_value *it = items->u.list.items[i];
+        if (krm_is_mlflow(it) || krm_is_other_mlflow(it))
+            krm_result(r->res, KRM_WARNING, obj,
+                       rn_arena_printf(r->a, "items[%zu]", i),
+                       "%s inside a %s is not rendered; make it an item of "
+                       "its own",
+                       krm_describe(r->a, it), krm_str_at(obj, "kind"));
+    }
+}
+
 void krm_run_pass(krm_run *r, const rn_value *obj)
 {
+    pass_warnings(r, obj);
     emit(r, obj);
+}
+
+static const char *label(const rn_value *obj, const char *key)
+{
+    const rn_value *labels = rn_value_at(obj, "metadata.labels");
+    const rn_value *v =
+        labels && labels->kind == RN_MAP ? rn_map_getz(labels, key) : NULL;
+    return v && v->kind == RN_STRING ? v->u.s.ptr : NULL;
 }
 
 /* ---- where generated objects go ---------------------------------------- */
@@ -126,19 +178,30 @@ static const char *lower(rn_arena *a, const char *s)
     return c;
 }
 
-static rn_value *annotations_of(rn_arena *a, rn_value *obj)
+/* metadata.<key> of `obj` as a map, made when missing. */
+static rn_value *meta_map(rn_arena *a, rn_value *obj, const char *key)
 {
     rn_value *meta = rn_map_getz(obj, "metadata");
     if (!meta || meta->kind != RN_MAP) {
         meta = rn_map_new(a, 2);
         rn_map_setz(a, obj, "metadata", meta);
     }
-    rn_value *ann = rn_map_getz(meta, "annotations");
-    if (!ann || ann->kind != RN_MAP) {
-        ann = rn_map_new(a, 4);
-        rn_map_setz(a, meta, "annotations", ann);
+    rn_value *m = rn_map_getz(meta, key);
+    if (!m || m->kind != RN_MAP) {
+        m = rn_map_new(a, 4);
+        rn_map_setz(a, meta, key, m);
     }
-    return ann;
+    return m;
+}
+
+static rn_value *annotations_of(rn_arena *a, rn_value *obj)
+{
+    return meta_map(a, obj, "annotations");
+}
+
+static rn_value *labels_of(rn_arena *a, rn_value *obj)
+{
+    return meta_map(a, obj, "labels");
 }
 
 static void annotate(krm_run *r, rn_arena *a, rn_value *obj,
@@ -158,6 +221,11 @@ static void annotate(krm_run *r, rn_arena *a, rn_value *obj,
                      rn_strz(r->a, rn_arena_printf(a, "%s%s/\t%s", dir,
                                                    instance, instance)));
     r->claims_sorted = false;
+    /* The mark krm_run_claims looks for; the built-in chart sets it, a
+     * chart given with `chart` may not. */
+    if (!label(obj, KRM_MANAGED_BY_LABEL))
+        rn_map_setz(a, labels_of(a, obj), KRM_MANAGED_BY_LABEL,
+                    rn_strz(a, KRM_MANAGED_BY));
     rn_value *ann = annotations_of(a, obj);
     rn_map_setz(a, ann, "config.kubernetes.io/path", rn_strz(a, path));
     rn_map_setz(a, ann, "config.kubernetes.io/index", rn_strz(a, "0"));
@@ -174,14 +242,6 @@ static void annotate(krm_run *r, rn_arena *a, rn_value *obj,
                     rn_str(a, pkg->u.s.ptr, pkg->u.s.len));
 }
 
-static const char *label(const rn_value *obj, const char *key)
-{
-    const rn_value *labels = rn_value_at(obj, "metadata.labels");
-    const rn_value *v =
-        labels && labels->kind == RN_MAP ? rn_map_getz(labels, key) : NULL;
-    return v && v->kind == RN_STRING ? v->u.s.ptr : NULL;
-}
-
 static int cmp_value_str(const void *x, const void *y)
 {
     return strcmp((*(rn_value *const *)x)->u.s.ptr,
@@ -196,28 +256,35 @@ static bool list_has(const rn_value *list, const char *s)
                    sizeof(rn_value *), cmp_value_str) != NULL;
 }
 
-bool krm_run_claims(krm_run *r, const rn_value *obj)
+static void sort_claims(krm_run *r)
+{
+    if (r->claims_sorted)
+        return;
+    qsort(r->claimed_paths->u.list.items, r->claimed_paths->u.list.len,
+          sizeof(rn_value *), cmp_value_str);
+    qsort(r->claimed_dirs->u.list.items, r->claimed_dirs->u.list.len,
+          sizeof(rn_value *), cmp_value_str);
+    r->claims_sorted = true;
+}
+
+krm_claim krm_run_claims(krm_run *r, const rn_value *obj)
 {
     const char *path = source_path(obj);
     if (!path)
-        return false;
-    if (!r->claims_sorted) {
-        qsort(r->claimed_paths->u.list.items, r->claimed_paths->u.list.len,
-              sizeof(rn_value *), cmp_value_str);
-        qsort(r->claimed_dirs->u.list.items, r->claimed_dirs->u.list.len,
-              sizeof(rn_value *), cmp_value_str);
-        r->claims_sorted = true;
-    }
+        return KRM_CLAIM_NONE;
+    sort_claims(r);
+    const char *by = label(obj, KRM_MANAGED_BY_LABEL);
+    bool ours = by && strcmp(by, KRM_MANAGED_BY) == 0;
     if (list_has(r->claimed_paths, path))
-        return true;
+        return ours ? KRM_CLAIM_EARLIER : KRM_CLAIM_FILE_TAKEN;
     /* Files directly in an instance's directory, of that instance. */
     const char *inst = label(obj, INSTANCE_LABEL);
     const char *slash = strrchr(path, '/');
-    if (!inst || !slash)
-        return false;
+    if (!ours || !inst || !slash)
+        return KRM_CLAIM_NONE;
     const char *key =
         rn_arena_printf(r->a, "%.*s\t%s", (int)(slash - path + 1), path, inst);
-    return list_has(r->claimed_dirs, key);
+    return list_has(r->claimed_dirs, key) ? KRM_CLAIM_EARLIER : KRM_CLAIM_NONE;
 }
 
 /* ---- objects shared by instances ----------------------------------------- */
@@ -318,9 +385,38 @@ static void emit_rendered(krm_run *r, rn_arena *ta, const rn_value *objs,
     }
 }
 
+/* MLflow is cluster-scoped: its name is its identity. A second object of
+ * the same name is an error (its objects would collide with the first's);
+ * a namespace is ignored, and said so. */
+static int check_identity(krm_run *r, const rn_value *obj)
+{
+    const char *ns = krm_str_at(obj, "metadata.namespace");
+    if (ns && *ns)
+        krm_result(r->res, KRM_WARNING, obj, "metadata.namespace",
+                   "MLflow is cluster-scoped; metadata.namespace is ignored");
+    const char *name = krm_str_at(obj, "metadata.name");
+    if (!name)
+        return 0; /* the renderer says what is missing */
+    if (!r->rendered_names)
+        r->rendered_names = rn_map_new(r->a, 8);
+    const rn_value *first = rn_map_getz(r->rendered_names, name);
+    if (first) {
+        krm_result(r->res, KRM_ERROR, obj, "metadata.name",
+                   "another MLflow named \"%s\" is rendered already%s%s; "
+                   "MLflow names must be unique",
+                   name, first->u.s.len ? " from " : "", first->u.s.ptr);
+        return -1;
+    }
+    const char *file = source_path(obj);
+    rn_map_setz(r->a, r->rendered_names, name, rn_strz(r->a, file ? file : ""));
+    return 0;
+}
+
 int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
                    bool strip_fn)
 {
+    if (check_identity(r, obj) < 0)
+        return -1;
     krm_settings mine = *s;
     if (krm_settings_from_annotations(r->a, &mine, obj, r->res) > 0)
         return -1;
@@ -330,15 +426,22 @@ int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
     const rn_chart *chart = r->chart;
     rn_value *objs = NULL, *warns = NULL;
     int rc = 0;
-    if (mine.chart_dir != s->chart_dir) {
-        rn_chart *own;
+    bool own_chart = mine.chart_dir != s->chart_dir;
+    if (own_chart) {
+        rn_chart *own = NULL;
         rc = krm_load_chart(ta, &mine, &own, &err);
-        chart = own;
+        chart = rc == 0 ? own : NULL;
     }
     if (rc == 0)
         rc = rn_render_mlflow(ta, chart, obj, &mine.opts, &objs, &warns, &err);
     if (rc < 0) {
-        krm_result(r->res, KRM_ERROR, obj, err.field, "%s", err.msg);
+        /* A chart the object's own annotation names, that failed to
+         * load. */
+        const char *field = err.field;
+        if (own_chart && !chart)
+            field = rn_arena_printf(ta, "metadata.annotations[%schart]",
+                                    KRM_ANNOTATION_PREFIX);
+        krm_result(r->res, KRM_ERROR, obj, field, "%s", err.msg);
         rn_arena_free(ta);
         return -1;
     }

@@ -48,7 +48,7 @@ void krm_settings_defaults(krm_settings *s)
     memset(s, 0, sizeof *s);
     /* Objects the function renders say so in app.kubernetes.io/managed-by;
      * the operator's say mlflow-operator. */
-    s->opts.managed_by = "krmfn";
+    s->opts.managed_by = KRM_MANAGED_BY;
     const char *img = getenv("MLFLOW_IMAGE");
     if (img && *img)
         s->opts.image = img;
@@ -173,10 +173,10 @@ static int check_value(const key_def *k, const char *v, char *why,
                        v);
         return 0;
     case CK_URL:
-        if (!one_token(v) ||
-            (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0))
-            return bad(why, whylen, "\"%s\" is not an http:// or https:// URL",
-                       v);
+        /* The console opens it from an https page, and the chart links
+         * nothing else. */
+        if (!one_token(v) || strncmp(v, "https://", 8) != 0 || !v[8])
+            return bad(why, whylen, "\"%s\" is not an https:// URL", v);
         return 0;
     case CK_TEXT:
         if (!no_controls(v))
@@ -277,8 +277,7 @@ static size_t apply_map(rn_arena *a, krm_settings *s, const rn_value *map,
         char why[1024];
         if (krm_settings_set(a, s, p->key, p->val, why, sizeof why) < 0) {
             const char *field = rn_arena_printf(a, "%s.%s", where, p->key);
-            krm_result(res, KRM_ERROR, obj, field, "functionConfig %s: %s",
-                       field, why);
+            krm_result(res, KRM_ERROR, obj, field, "%s", why);
             nerr++;
         }
     }
@@ -301,12 +300,49 @@ size_t krm_settings_from_annotations(rn_arena *a, krm_settings *s,
             0) {
             const char *field =
                 rn_arena_printf(a, "metadata.annotations[%s]", p->key);
-            krm_result(res, KRM_ERROR, obj, field, "annotation %s: %s", p->key,
-                       why);
+            krm_result(res, KRM_ERROR, obj, field, "%s", why);
             nerr++;
         }
     }
     return nerr;
+}
+
+/* A misspelt `data:` or `spec:` would otherwise run with the defaults
+ * and succeed. */
+static size_t unknown_fields(const rn_value *fncfg, const char *where,
+                             krm_results *res)
+{
+    size_t nerr = 0;
+    for (size_t i = 0; i < fncfg->u.map.len; i++) {
+        const char *k = fncfg->u.map.pairs[i].key;
+        if (strcmp(k, "apiVersion") && strcmp(k, "kind") &&
+            strcmp(k, "metadata") && strcmp(k, where)) {
+            krm_result(res, KRM_ERROR, fncfg, k,
+                       "unknown field \"%s\" in the functionConfig (%s "
+                       "takes apiVersion, kind, metadata and %s)",
+                       k,
+                       strcmp(where, "data") ? "an object with spec"
+                                             : "a ConfigMap",
+                       where);
+            nerr++;
+        }
+    }
+    return nerr;
+}
+
+const char *krm_settings_field(rn_arena *a, const rn_value *fncfg,
+                               const char *key)
+{
+    if (!fncfg || fncfg->kind != RN_MAP)
+        return NULL;
+    if (krm_is_mlflow(fncfg))
+        return rn_arena_printf(a, "metadata.annotations[%s%s]",
+                               KRM_ANNOTATION_PREFIX, key);
+    const char *kind = krm_str_at(fncfg, "kind");
+    const char *av = krm_str_at(fncfg, "apiVersion");
+    bool cm =
+        kind && av && strcmp(kind, "ConfigMap") == 0 && strcmp(av, "v1") == 0;
+    return rn_arena_printf(a, "%s.%s", cm ? "data" : "spec", key);
 }
 
 size_t krm_settings_from_config(rn_arena *a, krm_settings *s,
@@ -327,14 +363,14 @@ size_t krm_settings_from_config(rn_arena *a, krm_settings *s,
     bool cm =
         kind && av && strcmp(kind, "ConfigMap") == 0 && strcmp(av, "v1") == 0;
     const char *where = cm ? "data" : "spec";
+    size_t nerr = unknown_fields(fncfg, where, res);
     const rn_value *map = rn_map_getz(fncfg, where);
     if (!map || map->kind == RN_NULL)
-        return 0;
+        return nerr;
     if (map->kind != RN_MAP) {
-        krm_result(res, KRM_ERROR, fncfg, where,
-                   "functionConfig %s must be a mapping, not %s", where,
+        krm_result(res, KRM_ERROR, fncfg, where, "must be a mapping, not %s",
                    rn_value_kind_name(map));
-        return 1;
+        return nerr + 1;
     }
-    return apply_map(a, s, map, fncfg, where, res);
+    return nerr + apply_map(a, s, map, fncfg, where, res);
 }

@@ -10,17 +10,6 @@
 
 #include "cli.h"
 
-static const char usage[] =
-    "krmfn — render MLflow objects into Kubernetes manifests\n"
-    "\n"
-    "Usage:\n"
-    "  krmfn [--chart DIR] < resourcelist.yaml   run as a KRM function\n"
-    "  krmfn template [NAME] [CHART] [flags]       like `helm template`\n"
-    "  krmfn render [FILE...] [flags]              MLflow YAML to manifests\n"
-    "  krmfn --help | --version\n"
-    "\n"
-    "Run `krmfn <command> --help` for a command's flags.\n";
-
 int main(int argc, char **argv)
 {
     if (argc >= 2) {
@@ -31,7 +20,7 @@ int main(int argc, char **argv)
             return cmd_render(argc - 2, argv + 2);
         if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
             strcmp(cmd, "help") == 0) {
-            fputs(usage, stdout);
+            fputs(cmd_function_usage, stdout);
             return 0;
         }
         if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {

@@ -50,11 +50,24 @@ done <<<"$snap_out"
 
 # --- command line ------------------------------------------------------------
 
-help_ok() { "$KRMFN" "$@" --help | has '^Usage'; }
+# help_ok [COMMAND] — man-page sections, and the function's keys in
+# `krmfn --help`.
+help_ok() {
+    local out s
+    out=$("$KRMFN" "$@" --help) || return 1
+    for s in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" EXAMPLES; do
+        grep -qx "$s" <<<"$out" || { echo "no $s"; return 1; }
+    done
+    [ $# -gt 0 ] || grep -qx 'FUNCTION CONFIG' <<<"$out"
+}
+version_ok() { "$KRMFN" "$@" --version | grep -qE '^krmfn [0-9]+\.[0-9]+'; }
 check "krmfn --help" help_ok
 check "krmfn render --help" help_ok render
 check "krmfn template --help" help_ok template
-check "krmfn --version" bash -c '"$0" --version | grep -E "^krmfn [0-9]+\.[0-9]+" >/dev/null' "$KRMFN"
+check "krmfn --version" version_ok
+check "krmfn render --version" version_ok render
+check "krmfn template --version" version_ok template
+check "krmfn --chart DIR --help is the same help" bash -c 'cmp <("$0" --help) <("$0" --chart x --help)' "$KRMFN"
 check "krmfn rejects an unknown flag" bash -c '! "$0" --bogus </dev/null 2>/dev/null' "$KRMFN"
 check "function output is a fixed point for pass-through" bash -c '
     "$0" <testdata/krm/defaults.in.yaml >"$1/a.yaml" &&
@@ -66,6 +79,30 @@ check "render reads a directory" bash -c '
     "$0" render examples/kubernetes/base >"$1/dir.yaml" &&
     grep -q "^kind: Deployment" "$1/dir.yaml" &&
     ! grep -q "name: mlflow-render" "$1/dir.yaml"' "$KRMFN" "$work"
+
+render_symlinks() {
+    local d=$work/links
+    mkdir -p "$d/a"
+    cp examples/kubernetes/base/mlflow.yaml "$d/a/"
+    ln -s . "$d/x"
+    ln -s .. "$d/a/up"
+    ln -s a/mlflow.yaml "$d/same.yaml"
+    (cd "$d" && timeout 5 "$KRMFN" render . >"$work/links.out" &&
+        timeout 5 "$KRMFN" render --discover . >"$work/links.found") || return 1
+    [ "$(grep -c '^kind: Deployment$' "$work/links.out")" = 1 ] &&
+        [ "$(cat "$work/links.found")" = a/mlflow.yaml ]
+}
+
+render_too_many_files() {
+    local d=$work/many
+    mkdir -p "$d"
+    (cd "$d" && for i in $(seq 0 4096); do : >"f$i.yaml"; done)
+    out=$(timeout 10 "$KRMFN" render "$d" 2>&1 >/dev/null)
+    [ $? = 1 ] && grep -q 'more than 4096 manifest files' <<<"$out"
+}
+
+check "render and --discover do not enter symlinked directories; a file is read once" render_symlinks
+check "render refuses a tree of more than 4096 manifest files" render_too_many_files
 
 # --- kustomize -----------------------------------------------------------------
 
@@ -151,6 +188,11 @@ kpt_eval_error() {
 kpt_render() {
     local d=$work/kptrender
     cp -r examples/kpt "$d"
+    # A user's own object beside the rendered ones, labelled like them
+    # but not generated: it survives every render.
+    mkdir -p "$d/mlflow"
+    printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: mlflow-db\n  labels:\n    app.kubernetes.io/instance: mlflow\nstringData:\n  uri: postgresql://db/mlflow\n' >"$d/mlflow/secret_mlflow-db.yaml"
+    cp "$d/mlflow/secret_mlflow-db.yaml" "$work/user-secret.yaml"
     "$KPT" fn render "$d" --allow-exec >/dev/null 2>&1 || return 1
     [ -f "$d/mlflow/deployment_mlflow.yaml" ] && [ -f "$d/mlflow.yaml" ] || return 1
     grep -q '^# The source of the rendered files' "$d/mlflow.yaml" || return 1
@@ -164,13 +206,14 @@ kpt_render() {
     sed -i '/storageX:/,$d' "$d/mlflow.yaml"
     "$KPT" fn render "$d" --allow-exec >/dev/null 2>&1 || return 1
     grep -q 'replicas: 2' "$d/mlflow/deployment_mlflow.yaml" &&
-        [ ! -f "$d/mlflow/persistentvolumeclaim_mlflow-pvc.yaml" ]
+        [ ! -f "$d/mlflow/persistentvolumeclaim_mlflow-pvc.yaml" ] &&
+        cmp -s "$work/user-secret.yaml" "$d/mlflow/secret_mlflow-db.yaml"
 }
 
 if have_kpt; then
     check "kpt fn eval --exec writes files named after the MLflow" kpt_eval
     check "kpt fn eval --exec with a bad key fails and writes nothing" kpt_eval_error
-    check "kpt fn render: exec pipeline, idempotent, follows edits" kpt_render
+    check "kpt fn render: exec pipeline, idempotent, follows edits, keeps a user's file" kpt_render
 else
     for t in eval eval-error render; do tap_skip "kpt: $t" "no kpt"; done
 fi
@@ -198,6 +241,9 @@ cmp_run() {
     [ "${#cmd[@]}" -gt 0 ] || return 1
     (cd "$dir" && env ARGOCD_APP_NAME=mlflow ARGOCD_APP_NAMESPACE=team-x \
         ARGOCD_APP_SOURCE_PATH=apps/mlflow PARAM_HTTPROUTE=true \
+        PARAM_GATEWAYNAME=edge PARAM_GATEWAYNAMESPACE=gw-system \
+        PARAM_SECTIONTITLE="Team tools" PARAM_KEEPMLFLOW=true \
+        PARAM_CONSOLELINK=true PARAM_MLFLOWURL=https://mlflow.example.com \
         ARGOCD_ENV_MODE=rhoai "${cmd[@]}")
 }
 
@@ -217,7 +263,21 @@ argocd_generate() {
         grep -q '^  namespace: team-x$' <<<"$out" &&
         grep -q 'section: Red Hat OpenShift AI\|^kind: Deployment' <<<"$out" &&
         ! grep -q 'name: mlflow-render' <<<"$out" &&
-        ! grep -q 'kind: Kustomization' <<<"$out"
+        ! grep -q 'kind: Kustomization' <<<"$out" &&
+        grep -q 'name: edge$' <<<"$out" &&
+        grep -q 'namespace: gw-system$' <<<"$out" &&
+        grep -q 'section: Team tools' <<<"$out" &&
+        grep -q '^kind: MLflow$' <<<"$out"
+}
+
+# Every functionConfig key but chart (a directory of the sidecar, not of
+# the application) is a parameter of the plugin.
+argocd_parameters() {
+    local listed keys
+    listed=$(sed -n 's/^      - name: //p' config/argocd/plugin.yaml | sort)
+    keys=$("$KRMFN" --help | sed -n '/^FUNCTION CONFIG/,/^[A-Z]/s/^       \([a-zA-Z][a-zA-Z]*\)  .*/\1/p' |
+        grep -vx chart | sort)
+    [ -n "$keys" ] && [ "$listed" = "$keys" ]
 }
 
 argocd_component() {
@@ -236,6 +296,7 @@ argocd_component() {
 
 check "argocd: plugin discover finds MLflow objects, ignores others" argocd_discover
 check "argocd: plugin generate renders with parameters and app namespace" argocd_generate
+check "argocd: plugin parameters are the functionConfig keys" argocd_parameters
 check "argocd: sidecar component builds on a repo-server Deployment" argocd_component
 
 # --- hostile input -------------------------------------------------------------------
