@@ -150,8 +150,27 @@ kz_several() {
         [ "$(grep -c '^kind: Deployment$' <<<"$out")" = 3 ]
 }
 
+# A namePrefix over the OpenShift examples: the HTTPRoute's backend is
+# renamed with the Service (the bases' kustomizeconfig.yaml).
+kz_prefix_route() { # example
+    local d=$work/prefix-$1
+    mkdir -p "$d"
+    printf 'resources:\n  - %s\nnamePrefix: team-\n' "$(realpath --relative-to="$d" "examples/$1")" >"$d/kustomization.yaml"
+    kustomize_build "$d" >"$d.out" || return 1
+    python3 -c '
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+svcs = {d["metadata"]["name"] for d in docs if d["kind"] == "Service"}
+refs = {b["name"] for d in docs if d["kind"] == "HTTPRoute"
+        for r in d["spec"]["rules"] for b in r.get("backendRefs", [])}
+print("services", sorted(svcs), "backendRefs", sorted(refs))
+sys.exit(0 if refs and refs <= svcs and all(n.startswith("team-") for n in svcs) else 1)' "$d.out"
+}
+
 if have_kustomize; then
     check "kustomize: exec transformer, then namePrefix/labels/patches" kz_transformer
+    check "kustomize: namePrefix over examples/odh renames the HTTPRoute's backend" kz_prefix_route odh
+    check "kustomize: namePrefix over examples/rhoai renames the HTTPRoute's backend" kz_prefix_route rhoai
     check "kustomize: generator form" kz_generator
     check "kustomize: a broken MLflow fails the build naming the field" kz_error
     check "kustomize: several MLflow objects share one ClusterRole" kz_several
