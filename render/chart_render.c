@@ -520,6 +520,24 @@ static rn_value *make_capabilities(rn_arena *a, const rn_release *rel)
     return caps;
 }
 
+/* Chart.yaml's kubeVersion against .Capabilities.KubeVersion, as Helm
+ * checks it before rendering. */
+static int check_kube_version(rn_arena *a, const rn_chart *c,
+                              const rn_value *caps, rn_error *err)
+{
+    const rn_value *want = rn_map_getz(c->metadata, "kubeVersion");
+    if (!want || want->kind != RN_STRING || want->u.s.len == 0)
+        return 0;
+    const rn_value *kv = rn_map_getz(caps, "KubeVersion");
+    const char *have = rn_map_getz(kv, "Version")->u.s.ptr;
+    if (rn_semver_satisfies(a, want->u.s.ptr, have))
+        return 0;
+    return rn_error_set(err,
+                        "chart requires kubeVersion: %s which is "
+                        "incompatible with Kubernetes %s",
+                        want->u.s.ptr, have);
+}
+
 static rn_value *make_release(rn_arena *a, const rn_release *rel)
 {
     rn_value *r = rn_map_new(a, 6);
@@ -947,12 +965,15 @@ int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
     coalesce(a, c->values, vals);
     if (rn_schema_validate(a, c->schema, vals, err) < 0)
         return -1;
+    rn_value *caps = make_capabilities(a, rel);
+    if (check_kube_version(a, c, caps, err) < 0)
+        return -1;
     rn_value *top = rn_map_new(a, 6);
     vals->flags |= RN_F_VALUES;
     rn_map_setz(a, top, "Values", vals);
     rn_map_setz(a, top, "Release", make_release(a, rel));
     rn_map_setz(a, top, "Chart", make_chart(a, c));
-    rn_map_setz(a, top, "Capabilities", make_capabilities(a, rel));
+    rn_map_setz(a, top, "Capabilities", caps);
     rn_map_setz(a, top, "Files", make_files(a, c));
     rendered_file *files;
     size_t nf;
