@@ -650,6 +650,8 @@ int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err)
     tmpl_set *set = tmpl_set_new(a);
     tmpl_set_add_funcs(set, rn_funcs_sprig);
     tmpl_set_add_funcs(set, rn_funcs_helm);
+    tmpl_set_unsupported_funcs(set, rn_funcs_unsupported,
+                               "exists in Helm but is not supported by krmfn");
     c->template_names = rn_arena_alloc(a, sizeof *c->template_names * (n + 1));
     for (size_t i = 0; i < n; i++) {
         if (tmpl_parse(set, tpls[i].name, tpls[i].file->data, tpls[i].file->len,
