@@ -205,6 +205,11 @@ static rn_value *parse_doc(tmpl_ctx *ctx, bool yaml, const char *s, size_t n,
         v = docs->u.list.len ? docs->u.list.items[0] : rn_null(a);
         return v;
     }
+    const char *syntax = rn_json_check(a, s, n);
+    if (syntax) {
+        *err = syntax;
+        return NULL;
+    }
     if (rn_json_parse(a, s, n, "fromJson", true, &v, &e) != 0) {
         *err = rn_arena_strdup(a, e.msg);
         return NULL;
