@@ -172,6 +172,132 @@ static void coalesce(rn_arena *a, const rn_value *defaults, rn_value *v)
 
 /* ---- built-in objects --------------------------------------------------- */
 
+/* .Values is Helm's chartutil.Values: a map with methods (AsMap, YAML,
+ * Table, PathValue). Table's result is a Values too; in Go it is the same
+ * map, here a second header over the same pairs. */
+static rn_value *values_typed(rn_arena *a, const rn_value *m);
+
+static rn_value *map_view(rn_arena *a, const rn_value *m)
+{
+    rn_value *v = rn_arena_alloc(a, sizeof *v);
+    *v = *m;
+    v->tname = NULL;
+    v->methods = NULL;
+    v->flags &= ~(unsigned)RN_F_VALUES;
+    return v;
+}
+
+static int values_as_map(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                         rn_value **out)
+{
+    (void)argv;
+    if (tmpl_arg_count(ctx, argc, 0) < 0)
+        return -1;
+    *out = map_view(tmpl_arena(ctx), self);
+    return 0;
+}
+
+static int values_yaml(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                       rn_value **out)
+{
+    (void)argv;
+    if (tmpl_arg_count(ctx, argc, 0) < 0)
+        return -1;
+    rn_buf b = RN_BUF_INIT;
+    rn_yaml_emit_helm(&b, self);
+    rn_buf_putc(&b, '\n');
+    *out = rn_str(tmpl_arena(ctx), rn_buf_cstr(&b), b.len);
+    rn_buf_free(&b);
+    return 0;
+}
+
+/* chartutil's tableLookup down a dotted path; NULL and the failing
+ * element when one is missing or not a map. */
+static const rn_value *table_at(const rn_value *v, const char *path,
+                                const char **bad, size_t *badlen)
+{
+    for (;;) {
+        size_t n = strcspn(path, ".");
+        const rn_value *next = rn_map_get(v, path, n);
+        if (!next || next->kind != RN_MAP) {
+            *bad = path;
+            *badlen = n;
+            return NULL;
+        }
+        v = next;
+        if (!path[n])
+            return v;
+        path += n + 1;
+    }
+}
+
+static int values_table(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                        rn_value **out)
+{
+    const char *path, *bad;
+    size_t len, badlen;
+    if (tmpl_arg_count(ctx, argc, 1) < 0 ||
+        tmpl_arg_str(ctx, argv, 0, &path, &len) < 0)
+        return -1;
+    const rn_value *t = table_at(self, path, &bad, &badlen);
+    if (!t)
+        return tmpl_fail(ctx, "\"%.*s\" is not a table", (int)badlen, bad);
+    *out = values_typed(tmpl_arena(ctx), t);
+    return 0;
+}
+
+static int values_path_value(void *self, tmpl_ctx *ctx, int argc,
+                             rn_value **argv, rn_value **out)
+{
+    const char *path, *bad;
+    size_t len, badlen;
+    if (tmpl_arg_count(ctx, argc, 1) < 0 ||
+        tmpl_arg_str(ctx, argv, 0, &path, &len) < 0)
+        return -1;
+    if (len == 0)
+        return tmpl_fail(ctx, "YAML path cannot be empty");
+    const char *key = strrchr(path, '.');
+    const rn_value *t = self;
+    if (key) {
+        char *head =
+            rn_arena_strndup(tmpl_arena(ctx), path, (size_t)(key - path));
+        t = table_at(self, head, &bad, &badlen);
+        key++;
+    } else {
+        key = path;
+    }
+    rn_value *v = t ? rn_map_getz(t, key) : NULL;
+    if (!v || v->kind == RN_MAP)
+        return tmpl_fail(ctx, "\"%s\" is not a value", key);
+    *out = v;
+    return 0;
+}
+
+/* Encode writes to an io.Writer, which no template can pass: in Helm
+ * every call fails. */
+static int values_encode(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                         rn_value **out)
+{
+    (void)self, (void)argv, (void)out;
+    return tmpl_fail(ctx, "wrong number of args for Encode: want 1 got %d",
+                     argc);
+}
+
+static rn_value *values_typed(rn_arena *a, const rn_value *m)
+{
+    rn_value *v = map_view(a, m);
+    rn_value *methods = rn_map_new(a, 4);
+    rn_map_setz(a, methods, "AsMap", rn_func(a, "AsMap", values_as_map, v));
+    rn_map_setz(a, methods, "YAML", rn_func(a, "YAML", values_yaml, v));
+    rn_map_setz(a, methods, "Table", rn_func(a, "Table", values_table, v));
+    rn_map_setz(a, methods, "Encode", rn_func(a, "Encode", values_encode, v));
+    rn_map_setz(a, methods, "PathValue",
+                rn_func(a, "PathValue", values_path_value, v));
+    rn_value_set_type(v, "chartutil.Values", methods);
+    v->flags |= RN_F_VALUES;
+    return v;
+}
+
 typedef struct files_obj {
     const rn_chart_file **files;
     size_t n;
@@ -971,8 +1097,7 @@ int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
     if (check_kube_version(a, c, caps, err) < 0)
         return -1;
     rn_value *top = rn_map_new(a, 6);
-    vals->flags |= RN_F_VALUES;
-    rn_map_setz(a, top, "Values", vals);
+    rn_map_setz(a, top, "Values", values_typed(a, vals));
     rn_map_setz(a, top, "Release", make_release(a, rel));
     rn_map_setz(a, top, "Chart", make_chart(a, c));
     rn_map_setz(a, top, "Capabilities", caps);
