@@ -11,6 +11,7 @@
 #include "chart.h"
 #include "funcs.h"
 #include "gofmt.h"
+#include "json.h"
 #include "schema.h"
 #include "tmpl.h"
 #include "yaml.h"
@@ -677,43 +678,185 @@ static rn_value *make_release(rn_arena *a, const rn_release *rel)
     return r;
 }
 
-/* .Chart is Helm's chart.Metadata struct: Go field names, zero values. */
+/* .Chart is Helm's `struct { chart.Metadata; IsRoot bool }`: Go field
+ * names, zero values for what Chart.yaml leaves out (nil slices and maps
+ * that print as [] and map[] but marshal as null). encoding/json writes
+ * the struct with its own names, in field order, empty fields left out;
+ * that text is the value's MarshalJSON. */
+
+/* A Go nil slice or map of the given type. */
+static rn_value *go_nil(rn_arena *a, rn_value *empty, const char *tname)
+{
+    rn_value *methods = rn_map_new(a, 1);
+    rn_map_setz(a, methods, "MarshalJSON", rn_strz(a, "null"));
+    rn_value_set_type(empty, tname, methods);
+    return empty;
+}
+
+static void set_marshal_json(rn_arena *a, rn_value *v, const char *tname,
+                             rn_buf *json)
+{
+    rn_value *methods = rn_map_new(a, 1);
+    rn_map_setz(a, methods, "MarshalJSON",
+                rn_str(a, rn_buf_cstr(json), json->len));
+    rn_value_set_type(v, tname, methods);
+    v->flags |= RN_F_STRUCT;
+}
+
+/* `"key":value` for a non-empty field (omitempty). */
+static void json_field(rn_buf *b, const char *key, const rn_value *v)
+{
+    bool empty = !v || v->kind == RN_NULL ||
+                 (v->kind == RN_STRING && v->u.s.len == 0) ||
+                 (v->kind == RN_BOOL && !v->u.b) ||
+                 (v->kind == RN_LIST && v->u.list.len == 0) ||
+                 (v->kind == RN_MAP && v->u.map.len == 0);
+    if (empty)
+        return;
+    rn_buf_putc(b, b->len > 1 ? ',' : '{');
+    rn_buf_printf(b, "\"%s\":", key);
+    rn_json_emit_go(b, v);
+}
+
+static rn_value *go_string(rn_arena *a, const rn_value *v)
+{
+    if (v && v->kind == RN_STRING)
+        return rn_str(a, v->u.s.ptr, v->u.s.len);
+    if (!v || v->kind == RN_NULL || v->kind == RN_LIST || v->kind == RN_MAP)
+        return rn_str(a, "", 0);
+    rn_buf b = RN_BUF_INIT;
+    rn_gofmt_value(&b, v);
+    rn_value *s = rn_str(a, rn_buf_cstr(&b), b.len);
+    rn_buf_free(&b);
+    return s;
+}
+
+static rn_value *string_list(rn_arena *a, const rn_value *v)
+{
+    rn_value *l = rn_list_new(a, v && v->kind == RN_LIST ? v->u.list.len : 0);
+    l->flags |= RN_F_STRLIST;
+    if (!v || v->kind != RN_LIST || v->u.list.len == 0)
+        return go_nil(a, l, "[]string");
+    for (size_t i = 0; i < v->u.list.len; i++)
+        rn_list_push(a, l, go_string(a, v->u.list.items[i]));
+    return l;
+}
+
+static rn_value *maintainer(rn_arena *a, const rn_value *v)
+{
+    static const char *const f[][2] = {
+        {"name", "Name"}, {"email", "Email"}, {"url", "URL"}};
+    rn_value *m = rn_map_new(a, 3);
+    rn_buf json = RN_BUF_INIT;
+    rn_buf_append(&json, "", 0);
+    for (size_t i = 0; i < 3; i++) {
+        rn_value *s = go_string(
+            a, v && v->kind == RN_MAP ? rn_map_getz(v, f[i][0]) : NULL);
+        rn_map_setz(a, m, f[i][1], s);
+        json_field(&json, f[i][0], s);
+    }
+    if (json.len == 0)
+        rn_buf_putc(&json, '{');
+    rn_buf_putc(&json, '}');
+    set_marshal_json(a, m, "*chart.Maintainer", &json);
+    rn_buf_free(&json);
+    return m;
+}
+
+static rn_value *maintainers(rn_arena *a, const rn_value *v)
+{
+    rn_value *l = rn_list_new(a, v && v->kind == RN_LIST ? v->u.list.len : 0);
+    if (!v || v->kind != RN_LIST || v->u.list.len == 0)
+        return go_nil(a, l, "[]*chart.Maintainer");
+    for (size_t i = 0; i < v->u.list.len; i++)
+        rn_list_push(a, l, maintainer(a, v->u.list.items[i]));
+    rn_value_set_type(l, "[]*chart.Maintainer", NULL);
+    return l;
+}
+
+static rn_value *annotations(rn_arena *a, const rn_value *v)
+{
+    rn_value *m = rn_map_new(a, v && v->kind == RN_MAP ? v->u.map.len : 0);
+    m->flags |= RN_F_STRMAP;
+    if (!v || v->kind != RN_MAP || v->u.map.len == 0)
+        return go_nil(a, m, "map[string]string");
+    for (size_t i = 0; i < v->u.map.len; i++)
+        rn_map_set(a, m, v->u.map.pairs[i].key, v->u.map.pairs[i].keylen,
+                   go_string(a, v->u.map.pairs[i].val));
+    return m;
+}
+
 static rn_value *make_chart(rn_arena *a, const rn_chart *c)
 {
-    static const char *const fields[][2] = {{"name", "Name"},
-                                            {"home", "Home"},
-                                            {"sources", "Sources"},
-                                            {"version", "Version"},
-                                            {"description", "Description"},
-                                            {"keywords", "Keywords"},
-                                            {"maintainers", "Maintainers"},
-                                            {"icon", "Icon"},
-                                            {"apiVersion", "APIVersion"},
-                                            {"condition", "Condition"},
-                                            {"tags", "Tags"},
-                                            {"appVersion", "AppVersion"},
-                                            {"deprecated", "Deprecated"},
-                                            {"annotations", "Annotations"},
-                                            {"kubeVersion", "KubeVersion"},
-                                            {"dependencies", "Dependencies"},
-                                            {"type", "Type"}};
-    static const char *const strings[] = {
-        "Name",      "Home", "Version",    "Description", "Icon", "APIVersion",
-        "Condition", "Tags", "AppVersion", "KubeVersion", "Type", NULL};
-    rn_value *m = rn_map_new(a, 17);
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        rn_value *v = rn_map_getz(c->metadata, fields[i][0]);
-        if (v)
-            rn_map_setz(a, m, fields[i][1], v);
+    /* Field order of chart.Metadata: Go name, JSON name, kind. */
+    static const struct {
+        const char *go, *json;
+        char kind; /* s string, l []string, m maintainers, a annotations,
+                      b bool, d dependencies */
+    } fields[] = {{"Name", "name", 's'},
+                  {"Home", "home", 's'},
+                  {"Sources", "sources", 'l'},
+                  {"Version", "version", 's'},
+                  {"Description", "description", 's'},
+                  {"Keywords", "keywords", 'l'},
+                  {"Maintainers", "maintainers", 'm'},
+                  {"Icon", "icon", 's'},
+                  {"APIVersion", "apiVersion", 's'},
+                  {"Condition", "condition", 's'},
+                  {"Tags", "tags", 's'},
+                  {"AppVersion", "appVersion", 's'},
+                  {"Deprecated", "deprecated", 'b'},
+                  {"Annotations", "annotations", 'a'},
+                  {"KubeVersion", "kubeVersion", 's'},
+                  {"Dependencies", "dependencies", 'd'},
+                  {"Type", "type", 's'}};
+    size_t nf = sizeof fields / sizeof fields[0];
+    rn_value *md = rn_map_new(a, nf);
+    rn_buf json = RN_BUF_INIT;
+    rn_buf_append(&json, "", 0);
+    for (size_t i = 0; i < nf; i++) {
+        const rn_value *raw = rn_map_getz(c->metadata, fields[i].json);
+        rn_value *v;
+        switch (fields[i].kind) {
+        case 's':
+            v = go_string(a, raw);
+            break;
+        case 'l':
+            v = string_list(a, raw);
+            break;
+        case 'm':
+            v = maintainers(a, raw);
+            break;
+        case 'a':
+            v = annotations(a, raw);
+            break;
+        case 'b':
+            v = rn_bool(a, raw && rn_value_truthy(raw));
+            break;
+        default: /* dependencies are refused at load */
+            v = go_nil(a, rn_list_new(a, 0), "[]*chart.Dependency");
+        }
+        rn_map_setz(a, md, fields[i].go, v);
+        json_field(&json, fields[i].json, v);
     }
-    for (size_t i = 0; strings[i]; i++)
-        if (!rn_map_getz(m, strings[i]))
-            rn_map_setz(a, m, strings[i], rn_str(a, "", 0));
-    if (!rn_map_getz(m, "Deprecated"))
-        rn_map_setz(a, m, "Deprecated", rn_bool(a, false));
-    rn_value_set_type(m, "*chart.Metadata", NULL);
-    m->flags |= RN_F_STRUCT;
-    return m;
+    if (json.len == 0)
+        rn_buf_putc(&json, '{');
+    rn_value *top = rn_map_new(a, nf + 2);
+    for (size_t i = 0; i < md->u.map.len; i++)
+        rn_map_set(a, top, md->u.map.pairs[i].key, md->u.map.pairs[i].keylen,
+                   md->u.map.pairs[i].val);
+    rn_map_setz(a, top, "Metadata", md);
+    rn_map_setz(a, top, "IsRoot", rn_bool(a, true));
+    rn_buf top_json = RN_BUF_INIT;
+    rn_buf_printf(&top_json, "%s%s\"IsRoot\":true}", rn_buf_cstr(&json),
+                  json.len > 1 ? "," : "");
+    rn_buf_putc(&json, '}');
+    set_marshal_json(a, md, "chart.Metadata", &json);
+    set_marshal_json(a, top, "struct { chart.Metadata; IsRoot bool }",
+                     &top_json);
+    rn_buf_free(&json);
+    rn_buf_free(&top_json);
+    return top;
 }
 
 /* ---- templates ---------------------------------------------------------- */

@@ -156,7 +156,18 @@ RN_FN(rn_fn_toyaml)
 {
     rn_buf b = RN_BUF_INIT;
     rn_buf_append(&b, "", 0);
-    if (rn_yaml_emit_helm(&b, argv[0]) != 0)
+    /* sigs.k8s.io/yaml goes through JSON: a Go struct (.Chart) comes out
+     * under its JSON names. */
+    const rn_value *v = argv[0];
+    const rn_value *raw = rn_value_method(v, "MarshalJSON", 11);
+    rn_value *decoded;
+    rn_error e;
+    rn_error_clear(&e);
+    if (raw && raw->kind == RN_STRING &&
+        rn_json_parse(tmpl_arena(ctx), raw->u.s.ptr, raw->u.s.len, "toYaml",
+                      false, &decoded, &e) == 0)
+        v = decoded;
+    if (rn_yaml_emit_helm(&b, v) != 0)
         rn_buf_reset(&b);
     *out = rn_fn_buf_value(tmpl_arena(ctx), &b);
     return 0;
