@@ -19,6 +19,7 @@
 #include "unicode_class.h"
 #include "utf8.h"
 #include "yaml.h"
+#include "yaml_directive.h"
 
 #define MAX_CHART_FILES 4096
 #define MAX_CHART_BYTES (64u << 20)
@@ -314,6 +315,9 @@ static int load_metadata(rn_arena *a, rn_chart *c, const rn_chart_file *f,
 {
     if (!f)
         return rn_error_set(err, "Chart.yaml file is missing");
+    const char *bad = rn_yaml_v2_directive_error(f->data, f->len);
+    if (bad)
+        return rn_error_set(err, "Chart.yaml: yaml: %s", bad);
     if (rn_yaml_parse(a, f->data, f->len, "Chart.yaml", RN_YAML_HELM, NULL,
                       &c->metadata, err) < 0)
         return -1;
@@ -371,6 +375,12 @@ int rn_chart_load_files(rn_arena *a, const rn_chart_file *files, size_t n,
     c->values = rn_map_new(a, 8);
     if (vf) {
         rn_value *v;
+        const char *bad = rn_yaml_v2_directive_error(vf->data, vf->len);
+        if (bad)
+            return rn_error_set(err,
+                                "cannot load values.yaml: error converting "
+                                "YAML to JSON: yaml: %s",
+                                bad);
         if (rn_yaml_parse(a, vf->data, vf->len, "values.yaml", RN_YAML_HELM,
                           NULL, &v, err) < 0)
             return -1;

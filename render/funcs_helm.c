@@ -14,6 +14,7 @@
 #include "funcs_int.h"
 #include "json.h"
 #include "yaml.h"
+#include "yaml_directive.h"
 
 /* --- to JSON / YAML --- */
 
@@ -207,6 +208,12 @@ static rn_value *parse_doc(tmpl_ctx *ctx, bool yaml, const char *s, size_t n,
     if (yaml) {
         /* go-yaml decodes the first document and ignores the rest. */
         rn_value *docs = NULL;
+        const char *bad = rn_yaml_v2_directive_error(s, n);
+        if (bad) {
+            *err = rn_arena_printf(a, "error converting YAML to JSON: yaml: %s",
+                                   bad);
+            return NULL;
+        }
         if (rn_yaml_parse_stream(a, s, n, "fromYaml", RN_YAML_HELM, NULL, &docs,
                                  &e) != 0) {
             *err = rn_arena_printf(a, "error converting YAML to JSON: yaml: %s",
