@@ -12,6 +12,7 @@
 #include "chart.h"
 #include "cli.h"
 #include "yaml.h"
+#include "yaml_directive.h"
 
 #define MAX_VALUES_BYTES (16u << 20)
 #define MAX_LIST 256
@@ -206,6 +207,14 @@ static int load_user_values(rn_arena *a, const opts *o, rn_value **out,
             return rn_error_set(err, "open %s: %s", o->values[i],
                                 strerror(errno));
         rn_value *v;
+        const char *bad = rn_yaml_v2_directive_error(data, len);
+        if (bad) {
+            free(data);
+            return rn_error_set(
+                err,
+                "failed to parse %s: error converting YAML to JSON: yaml: %s",
+                o->values[i], bad);
+        }
         int rc = rn_yaml_parse(a, data, len, o->values[i], RN_YAML_HELM, NULL,
                                &v, err);
         free(data);

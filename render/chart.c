@@ -13,8 +13,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "funcs.h"
+#include "gofmt.h"
 #include "json.h"
+#include "unicode_class.h"
+#include "utf8.h"
 #include "yaml.h"
+#include "yaml_directive.h"
 
 #define MAX_CHART_FILES 4096
 #define MAX_CHART_BYTES (64u << 20)
@@ -195,24 +200,164 @@ static const rn_chart_file *find(const rn_chart_file *files, size_t n,
     return NULL;
 }
 
+/* unicode.IsSpace. */
+static bool go_space(int32_t r)
+{
+    return (r >= '\t' && r <= '\r') || r == ' ' || r == 0x85 || r == 0xA0 ||
+           r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 ||
+           r == 0x2029 || r == 0x202F || r == 0x205F || r == 0x3000;
+}
+
+/* Helm's sanitizeString: white space becomes ' ', unprintable runes go. */
+static rn_value *sanitize(rn_arena *a, const rn_value *v)
+{
+    rn_buf b = RN_BUF_INIT;
+    rn_buf_append(&b, "", 0);
+    const unsigned char *p = (const unsigned char *)v->u.s.ptr;
+    size_t n = v->u.s.len;
+    while (n) {
+        int w;
+        int32_t r = rn_utf8_rune(p, n, &w);
+        if (go_space(r))
+            rn_buf_putc(&b, ' ');
+        else if (rn_unicode_is_print((uint32_t)r))
+            rn_utf8_put(&b, r);
+        p += w;
+        n -= (size_t)w;
+    }
+    rn_value *out = rn_str(a, rn_buf_cstr(&b), b.len);
+    rn_buf_free(&b);
+    return out;
+}
+
+/* A Chart.yaml scalar read into a Go string field: sigs.k8s.io/yaml
+ * writes ints as ints and floats as float32s ("1.20" is "1.2"). */
+static int string_field(rn_arena *a, rn_value *md, const char *key,
+                        rn_error *err)
+{
+    rn_value *v = rn_map_getz(md, key);
+    if (!v)
+        return 0;
+    rn_buf b = RN_BUF_INIT;
+    rn_buf_append(&b, "", 0);
+    switch (v->kind) {
+    case RN_NULL:
+        rn_map_del(md, key, strlen(key));
+        rn_buf_free(&b);
+        return 0;
+    case RN_STRING:
+        rn_buf_append(&b, v->u.s.ptr, v->u.s.len);
+        break;
+    case RN_BOOL:
+        rn_buf_puts(&b, v->u.b ? "true" : "false");
+        break;
+    case RN_INT:
+        rn_buf_printf(&b, "%lld", (long long)v->u.i);
+        break;
+    case RN_FLOAT:
+        if (v->u.f == (double)(int64_t)v->u.f && v->u.f > -9.2e18 &&
+            v->u.f < 9.2e18)
+            rn_buf_printf(&b, "%lld", (long long)v->u.f);
+        else
+            rn_gofmt_float32(&b, (float)v->u.f, 'g', -1);
+        break;
+    default:
+        rn_buf_free(&b);
+        return rn_error_set(err, "Chart.yaml: %s must be a string, not a %s",
+                            key, v->kind == RN_MAP ? "mapping" : "list");
+    }
+    rn_value *s = rn_str(a, rn_buf_cstr(&b), b.len);
+    rn_buf_free(&b);
+    rn_map_setz(a, md, key, sanitize(a, s));
+    return 0;
+}
+
+static const char *metadata_string(const rn_value *md, const char *key)
+{
+    const rn_value *v = rn_map_getz(md, key);
+    return v && v->kind == RN_STRING ? v->u.s.ptr : "";
+}
+
+/* What krmfn does not do of Helm's chart model: subcharts and library
+ * charts. Refusing them beats rendering without them. */
+static int check_supported(const rn_chart *c, const rn_chart_file *files,
+                           size_t n, rn_error *err)
+{
+    if (strcmp(metadata_string(c->metadata, "type"), "library") == 0)
+        return rn_error_set(err, "Chart.yaml: library charts are not "
+                                 "installable");
+    const rn_value *deps = rn_map_getz(c->metadata, "dependencies");
+    if (deps && deps->kind != RN_NULL)
+        return rn_error_set(err, "Chart.yaml: dependencies are not supported "
+                                 "by krmfn");
+    if (strcmp(metadata_string(c->metadata, "apiVersion"), "v1") == 0 &&
+        find(files, n, "requirements.yaml"))
+        return rn_error_set(err, "requirements.yaml: dependencies are not "
+                                 "supported by krmfn");
+    for (size_t i = 0; i < n; i++) {
+        const char *p = files[i].path;
+        if (strncmp(p, "charts/", 7) != 0)
+            continue;
+        size_t l = strlen(p);
+        if (l > 4 && strcmp(p + l - 4, ".prov") == 0)
+            continue;
+        return rn_error_set(err,
+                            "charts/%.*s: subcharts are not supported by "
+                            "krmfn",
+                            (int)strcspn(p + 7, "/"), p + 7);
+    }
+    return 0;
+}
+
+/* The loader's and Metadata.Validate's checks, in Helm's order. */
 static int load_metadata(rn_arena *a, rn_chart *c, const rn_chart_file *f,
                          rn_error *err)
 {
     if (!f)
         return rn_error_set(err, "Chart.yaml file is missing");
+    const char *bad = rn_yaml_v2_directive_error(f->data, f->len);
+    if (bad)
+        return rn_error_set(err, "Chart.yaml: yaml: %s", bad);
     if (rn_yaml_parse(a, f->data, f->len, "Chart.yaml", RN_YAML_HELM, NULL,
                       &c->metadata, err) < 0)
         return -1;
+    if (c->metadata->kind == RN_NULL)
+        c->metadata = rn_map_new(a, 4);
     if (c->metadata->kind != RN_MAP)
         return rn_error_set(err, "Chart.yaml: not a mapping");
-    static const char *required[] = {"apiVersion", "name", "version"};
-    for (size_t i = 0; i < 3; i++) {
-        rn_value *v = rn_map_getz(c->metadata, required[i]);
-        if (!v || v->kind != RN_STRING || v->u.s.len == 0)
-            return rn_error_set(
-                err, "validation: chart.metadata.%s is required", required[i]);
-    }
-    c->name = rn_map_getz(c->metadata, "name")->u.s.ptr;
+    rn_value *md = c->metadata;
+    static const char *const strings[] = {
+        "name",      "home", "version",    "description", "icon", "apiVersion",
+        "condition", "tags", "appVersion", "kubeVersion", "type", NULL};
+    for (size_t i = 0; strings[i]; i++)
+        if (string_field(a, md, strings[i], err) < 0)
+            return -1;
+    /* The loader takes a Chart.yaml without apiVersion for a v1 chart. */
+    if (!*metadata_string(md, "apiVersion"))
+        rn_map_setz(a, md, "apiVersion", rn_strz(a, "v1"));
+    const char *name = metadata_string(md, "name");
+    if (!*name)
+        return rn_error_set(err, "validation: chart.metadata.name is required");
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return rn_error_set(
+            err, "validation: chart.metadata.name \"%s\" is not allowed", name);
+    if (strchr(name, '/'))
+        return rn_error_set(
+            err, "validation: chart.metadata.name \"%s\" is invalid", name);
+    const char *version = metadata_string(md, "version");
+    if (!*version)
+        return rn_error_set(err,
+                            "validation: chart.metadata.version is required");
+    if (!rn_semver_valid(a, version))
+        return rn_error_set(
+            err, "validation: chart.metadata.version \"%s\" is invalid",
+            version);
+    const char *type = metadata_string(md, "type");
+    if (*type && strcmp(type, "application") != 0 &&
+        strcmp(type, "library") != 0)
+        return rn_error_set(err, "validation: chart.metadata.type must be "
+                                 "application or library");
+    c->name = name;
     return 0;
 }
 
@@ -223,12 +368,19 @@ int rn_chart_load_files(rn_arena *a, const rn_chart_file *files, size_t n,
     c->files = rn_arena_alloc(a, sizeof *c->files * (n ? n : 1));
     memcpy(c->files, files, sizeof *files * n);
     c->nfiles = n;
-    if (load_metadata(a, c, find(files, n, "Chart.yaml"), err) < 0)
+    if (load_metadata(a, c, find(files, n, "Chart.yaml"), err) < 0 ||
+        check_supported(c, files, n, err) < 0)
         return -1;
     const rn_chart_file *vf = find(files, n, "values.yaml");
     c->values = rn_map_new(a, 8);
     if (vf) {
         rn_value *v;
+        const char *bad = rn_yaml_v2_directive_error(vf->data, vf->len);
+        if (bad)
+            return rn_error_set(err,
+                                "cannot load values.yaml: error converting "
+                                "YAML to JSON: yaml: %s",
+                                bad);
         if (rn_yaml_parse(a, vf->data, vf->len, "values.yaml", RN_YAML_HELM,
                           NULL, &v, err) < 0)
             return -1;

@@ -9,6 +9,11 @@
  * parsed deepest path first and executed, outputs split into documents,
  * partials, NOTES.txt and blank documents dropped, documents ordered by
  * Helm's install order of kinds, then printed as "---\n# Source: ...".
+ *
+ * Loading checks Chart.yaml as Helm's loader does (SemVer version, type,
+ * name; a missing apiVersion is v1) and refuses what krmfn does not
+ * render: subcharts (charts/), dependencies and library charts. Rendering
+ * checks the chart's kubeVersion against .Capabilities.KubeVersion.
  */
 #ifndef RN_CHART_H
 #define RN_CHART_H

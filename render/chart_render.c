@@ -11,6 +11,7 @@
 #include "chart.h"
 #include "funcs.h"
 #include "gofmt.h"
+#include "json.h"
 #include "schema.h"
 #include "tmpl.h"
 #include "yaml.h"
@@ -171,6 +172,132 @@ static void coalesce(rn_arena *a, const rn_value *defaults, rn_value *v)
 }
 
 /* ---- built-in objects --------------------------------------------------- */
+
+/* .Values is Helm's chartutil.Values: a map with methods (AsMap, YAML,
+ * Table, PathValue). Table's result is a Values too; in Go it is the same
+ * map, here a second header over the same pairs. */
+static rn_value *values_typed(rn_arena *a, const rn_value *m);
+
+static rn_value *map_view(rn_arena *a, const rn_value *m)
+{
+    rn_value *v = rn_arena_alloc(a, sizeof *v);
+    *v = *m;
+    v->tname = NULL;
+    v->methods = NULL;
+    v->flags &= ~(unsigned)RN_F_VALUES;
+    return v;
+}
+
+static int values_as_map(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                         rn_value **out)
+{
+    (void)argv;
+    if (tmpl_arg_count(ctx, argc, 0) < 0)
+        return -1;
+    *out = map_view(tmpl_arena(ctx), self);
+    return 0;
+}
+
+static int values_yaml(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                       rn_value **out)
+{
+    (void)argv;
+    if (tmpl_arg_count(ctx, argc, 0) < 0)
+        return -1;
+    rn_buf b = RN_BUF_INIT;
+    rn_yaml_emit_helm(&b, self);
+    rn_buf_putc(&b, '\n');
+    *out = rn_str(tmpl_arena(ctx), rn_buf_cstr(&b), b.len);
+    rn_buf_free(&b);
+    return 0;
+}
+
+/* chartutil's tableLookup down a dotted path; NULL and the failing
+ * element when one is missing or not a map. */
+static const rn_value *table_at(const rn_value *v, const char *path,
+                                const char **bad, size_t *badlen)
+{
+    for (;;) {
+        size_t n = strcspn(path, ".");
+        const rn_value *next = rn_map_get(v, path, n);
+        if (!next || next->kind != RN_MAP) {
+            *bad = path;
+            *badlen = n;
+            return NULL;
+        }
+        v = next;
+        if (!path[n])
+            return v;
+        path += n + 1;
+    }
+}
+
+static int values_table(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                        rn_value **out)
+{
+    const char *path, *bad;
+    size_t len, badlen;
+    if (tmpl_arg_count(ctx, argc, 1) < 0 ||
+        tmpl_arg_str(ctx, argv, 0, &path, &len) < 0)
+        return -1;
+    const rn_value *t = table_at(self, path, &bad, &badlen);
+    if (!t)
+        return tmpl_fail(ctx, "\"%.*s\" is not a table", (int)badlen, bad);
+    *out = values_typed(tmpl_arena(ctx), t);
+    return 0;
+}
+
+static int values_path_value(void *self, tmpl_ctx *ctx, int argc,
+                             rn_value **argv, rn_value **out)
+{
+    const char *path, *bad;
+    size_t len, badlen;
+    if (tmpl_arg_count(ctx, argc, 1) < 0 ||
+        tmpl_arg_str(ctx, argv, 0, &path, &len) < 0)
+        return -1;
+    if (len == 0)
+        return tmpl_fail(ctx, "YAML path cannot be empty");
+    const char *key = strrchr(path, '.');
+    const rn_value *t = self;
+    if (key) {
+        char *head =
+            rn_arena_strndup(tmpl_arena(ctx), path, (size_t)(key - path));
+        t = table_at(self, head, &bad, &badlen);
+        key++;
+    } else {
+        key = path;
+    }
+    rn_value *v = t ? rn_map_getz(t, key) : NULL;
+    if (!v || v->kind == RN_MAP)
+        return tmpl_fail(ctx, "\"%s\" is not a value", key);
+    *out = v;
+    return 0;
+}
+
+/* Encode writes to an io.Writer, which no template can pass: in Helm
+ * every call fails. */
+static int values_encode(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
+                         rn_value **out)
+{
+    (void)self, (void)argv, (void)out;
+    return tmpl_fail(ctx, "wrong number of args for Encode: want 1 got %d",
+                     argc);
+}
+
+static rn_value *values_typed(rn_arena *a, const rn_value *m)
+{
+    rn_value *v = map_view(a, m);
+    rn_value *methods = rn_map_new(a, 4);
+    rn_map_setz(a, methods, "AsMap", rn_func(a, "AsMap", values_as_map, v));
+    rn_map_setz(a, methods, "YAML", rn_func(a, "YAML", values_yaml, v));
+    rn_map_setz(a, methods, "Table", rn_func(a, "Table", values_table, v));
+    rn_map_setz(a, methods, "Encode", rn_func(a, "Encode", values_encode, v));
+    rn_map_setz(a, methods, "PathValue",
+                rn_func(a, "PathValue", values_path_value, v));
+    rn_value_set_type(v, "chartutil.Values", methods);
+    v->flags |= RN_F_VALUES;
+    return v;
+}
 
 typedef struct files_obj {
     const rn_chart_file **files;
@@ -520,6 +647,24 @@ static rn_value *make_capabilities(rn_arena *a, const rn_release *rel)
     return caps;
 }
 
+/* Chart.yaml's kubeVersion against .Capabilities.KubeVersion, as Helm
+ * checks it before rendering. */
+static int check_kube_version(rn_arena *a, const rn_chart *c,
+                              const rn_value *caps, rn_error *err)
+{
+    const rn_value *want = rn_map_getz(c->metadata, "kubeVersion");
+    if (!want || want->kind != RN_STRING || want->u.s.len == 0)
+        return 0;
+    const rn_value *kv = rn_map_getz(caps, "KubeVersion");
+    const char *have = rn_map_getz(kv, "Version")->u.s.ptr;
+    if (rn_semver_satisfies(a, want->u.s.ptr, have))
+        return 0;
+    return rn_error_set(err,
+                        "chart requires kubeVersion: %s which is "
+                        "incompatible with Kubernetes %s",
+                        want->u.s.ptr, have);
+}
+
 static rn_value *make_release(rn_arena *a, const rn_release *rel)
 {
     rn_value *r = rn_map_new(a, 6);
@@ -533,43 +678,185 @@ static rn_value *make_release(rn_arena *a, const rn_release *rel)
     return r;
 }
 
-/* .Chart is Helm's chart.Metadata struct: Go field names, zero values. */
+/* .Chart is Helm's `struct { chart.Metadata; IsRoot bool }`: Go field
+ * names, zero values for what Chart.yaml leaves out (nil slices and maps
+ * that print as [] and map[] but marshal as null). encoding/json writes
+ * the struct with its own names, in field order, empty fields left out;
+ * that text is the value's MarshalJSON. */
+
+/* A Go nil slice or map of the given type. */
+static rn_value *go_nil(rn_arena *a, rn_value *empty, const char *tname)
+{
+    rn_value *methods = rn_map_new(a, 1);
+    rn_map_setz(a, methods, "MarshalJSON", rn_strz(a, "null"));
+    rn_value_set_type(empty, tname, methods);
+    return empty;
+}
+
+static void set_marshal_json(rn_arena *a, rn_value *v, const char *tname,
+                             rn_buf *json)
+{
+    rn_value *methods = rn_map_new(a, 1);
+    rn_map_setz(a, methods, "MarshalJSON",
+                rn_str(a, rn_buf_cstr(json), json->len));
+    rn_value_set_type(v, tname, methods);
+    v->flags |= RN_F_STRUCT;
+}
+
+/* `"key":value` for a non-empty field (omitempty). */
+static void json_field(rn_buf *b, const char *key, const rn_value *v)
+{
+    bool empty = !v || v->kind == RN_NULL ||
+                 (v->kind == RN_STRING && v->u.s.len == 0) ||
+                 (v->kind == RN_BOOL && !v->u.b) ||
+                 (v->kind == RN_LIST && v->u.list.len == 0) ||
+                 (v->kind == RN_MAP && v->u.map.len == 0);
+    if (empty)
+        return;
+    rn_buf_putc(b, b->len > 1 ? ',' : '{');
+    rn_buf_printf(b, "\"%s\":", key);
+    rn_json_emit_go(b, v);
+}
+
+static rn_value *go_string(rn_arena *a, const rn_value *v)
+{
+    if (v && v->kind == RN_STRING)
+        return rn_str(a, v->u.s.ptr, v->u.s.len);
+    if (!v || v->kind == RN_NULL || v->kind == RN_LIST || v->kind == RN_MAP)
+        return rn_str(a, "", 0);
+    rn_buf b = RN_BUF_INIT;
+    rn_gofmt_value(&b, v);
+    rn_value *s = rn_str(a, rn_buf_cstr(&b), b.len);
+    rn_buf_free(&b);
+    return s;
+}
+
+static rn_value *string_list(rn_arena *a, const rn_value *v)
+{
+    rn_value *l = rn_list_new(a, v && v->kind == RN_LIST ? v->u.list.len : 0);
+    l->flags |= RN_F_STRLIST;
+    if (!v || v->kind != RN_LIST || v->u.list.len == 0)
+        return go_nil(a, l, "[]string");
+    for (size_t i = 0; i < v->u.list.len; i++)
+        rn_list_push(a, l, go_string(a, v->u.list.items[i]));
+    return l;
+}
+
+static rn_value *maintainer(rn_arena *a, const rn_value *v)
+{
+    static const char *const f[][2] = {
+        {"name", "Name"}, {"email", "Email"}, {"url", "URL"}};
+    rn_value *m = rn_map_new(a, 3);
+    rn_buf json = RN_BUF_INIT;
+    rn_buf_append(&json, "", 0);
+    for (size_t i = 0; i < 3; i++) {
+        rn_value *s = go_string(
+            a, v && v->kind == RN_MAP ? rn_map_getz(v, f[i][0]) : NULL);
+        rn_map_setz(a, m, f[i][1], s);
+        json_field(&json, f[i][0], s);
+    }
+    if (json.len == 0)
+        rn_buf_putc(&json, '{');
+    rn_buf_putc(&json, '}');
+    set_marshal_json(a, m, "*chart.Maintainer", &json);
+    rn_buf_free(&json);
+    return m;
+}
+
+static rn_value *maintainers(rn_arena *a, const rn_value *v)
+{
+    rn_value *l = rn_list_new(a, v && v->kind == RN_LIST ? v->u.list.len : 0);
+    if (!v || v->kind != RN_LIST || v->u.list.len == 0)
+        return go_nil(a, l, "[]*chart.Maintainer");
+    for (size_t i = 0; i < v->u.list.len; i++)
+        rn_list_push(a, l, maintainer(a, v->u.list.items[i]));
+    rn_value_set_type(l, "[]*chart.Maintainer", NULL);
+    return l;
+}
+
+static rn_value *annotations(rn_arena *a, const rn_value *v)
+{
+    rn_value *m = rn_map_new(a, v && v->kind == RN_MAP ? v->u.map.len : 0);
+    m->flags |= RN_F_STRMAP;
+    if (!v || v->kind != RN_MAP || v->u.map.len == 0)
+        return go_nil(a, m, "map[string]string");
+    for (size_t i = 0; i < v->u.map.len; i++)
+        rn_map_set(a, m, v->u.map.pairs[i].key, v->u.map.pairs[i].keylen,
+                   go_string(a, v->u.map.pairs[i].val));
+    return m;
+}
+
 static rn_value *make_chart(rn_arena *a, const rn_chart *c)
 {
-    static const char *const fields[][2] = {{"name", "Name"},
-                                            {"home", "Home"},
-                                            {"sources", "Sources"},
-                                            {"version", "Version"},
-                                            {"description", "Description"},
-                                            {"keywords", "Keywords"},
-                                            {"maintainers", "Maintainers"},
-                                            {"icon", "Icon"},
-                                            {"apiVersion", "APIVersion"},
-                                            {"condition", "Condition"},
-                                            {"tags", "Tags"},
-                                            {"appVersion", "AppVersion"},
-                                            {"deprecated", "Deprecated"},
-                                            {"annotations", "Annotations"},
-                                            {"kubeVersion", "KubeVersion"},
-                                            {"dependencies", "Dependencies"},
-                                            {"type", "Type"}};
-    static const char *const strings[] = {
-        "Name",      "Home", "Version",    "Description", "Icon", "APIVersion",
-        "Condition", "Tags", "AppVersion", "KubeVersion", "Type", NULL};
-    rn_value *m = rn_map_new(a, 17);
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        rn_value *v = rn_map_getz(c->metadata, fields[i][0]);
-        if (v)
-            rn_map_setz(a, m, fields[i][1], v);
+    /* Field order of chart.Metadata: Go name, JSON name, kind. */
+    static const struct {
+        const char *go, *json;
+        char kind; /* s string, l []string, m maintainers, a annotations,
+                      b bool, d dependencies */
+    } fields[] = {{"Name", "name", 's'},
+                  {"Home", "home", 's'},
+                  {"Sources", "sources", 'l'},
+                  {"Version", "version", 's'},
+                  {"Description", "description", 's'},
+                  {"Keywords", "keywords", 'l'},
+                  {"Maintainers", "maintainers", 'm'},
+                  {"Icon", "icon", 's'},
+                  {"APIVersion", "apiVersion", 's'},
+                  {"Condition", "condition", 's'},
+                  {"Tags", "tags", 's'},
+                  {"AppVersion", "appVersion", 's'},
+                  {"Deprecated", "deprecated", 'b'},
+                  {"Annotations", "annotations", 'a'},
+                  {"KubeVersion", "kubeVersion", 's'},
+                  {"Dependencies", "dependencies", 'd'},
+                  {"Type", "type", 's'}};
+    size_t nf = sizeof fields / sizeof fields[0];
+    rn_value *md = rn_map_new(a, nf);
+    rn_buf json = RN_BUF_INIT;
+    rn_buf_append(&json, "", 0);
+    for (size_t i = 0; i < nf; i++) {
+        const rn_value *raw = rn_map_getz(c->metadata, fields[i].json);
+        rn_value *v;
+        switch (fields[i].kind) {
+        case 's':
+            v = go_string(a, raw);
+            break;
+        case 'l':
+            v = string_list(a, raw);
+            break;
+        case 'm':
+            v = maintainers(a, raw);
+            break;
+        case 'a':
+            v = annotations(a, raw);
+            break;
+        case 'b':
+            v = rn_bool(a, raw && rn_value_truthy(raw));
+            break;
+        default: /* dependencies are refused at load */
+            v = go_nil(a, rn_list_new(a, 0), "[]*chart.Dependency");
+        }
+        rn_map_setz(a, md, fields[i].go, v);
+        json_field(&json, fields[i].json, v);
     }
-    for (size_t i = 0; strings[i]; i++)
-        if (!rn_map_getz(m, strings[i]))
-            rn_map_setz(a, m, strings[i], rn_str(a, "", 0));
-    if (!rn_map_getz(m, "Deprecated"))
-        rn_map_setz(a, m, "Deprecated", rn_bool(a, false));
-    rn_value_set_type(m, "*chart.Metadata", NULL);
-    m->flags |= RN_F_STRUCT;
-    return m;
+    if (json.len == 0)
+        rn_buf_putc(&json, '{');
+    rn_value *top = rn_map_new(a, nf + 2);
+    for (size_t i = 0; i < md->u.map.len; i++)
+        rn_map_set(a, top, md->u.map.pairs[i].key, md->u.map.pairs[i].keylen,
+                   md->u.map.pairs[i].val);
+    rn_map_setz(a, top, "Metadata", md);
+    rn_map_setz(a, top, "IsRoot", rn_bool(a, true));
+    rn_buf top_json = RN_BUF_INIT;
+    rn_buf_printf(&top_json, "%s%s\"IsRoot\":true}", rn_buf_cstr(&json),
+                  json.len > 1 ? "," : "");
+    rn_buf_putc(&json, '}');
+    set_marshal_json(a, md, "chart.Metadata", &json);
+    set_marshal_json(a, top, "struct { chart.Metadata; IsRoot bool }",
+                     &top_json);
+    rn_buf_free(&json);
+    rn_buf_free(&top_json);
+    return top;
 }
 
 /* ---- templates ---------------------------------------------------------- */
@@ -632,6 +919,8 @@ int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err)
     tmpl_set *set = tmpl_set_new(a);
     tmpl_set_add_funcs(set, rn_funcs_sprig);
     tmpl_set_add_funcs(set, rn_funcs_helm);
+    tmpl_set_unsupported_funcs(set, rn_funcs_unsupported,
+                               "exists in Helm but is not supported by krmfn");
     c->template_names = rn_arena_alloc(a, sizeof *c->template_names * (n + 1));
     for (size_t i = 0; i < n; i++) {
         if (tmpl_parse(set, tpls[i].name, tpls[i].file->data, tpls[i].file->len,
@@ -947,12 +1236,14 @@ int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
     coalesce(a, c->values, vals);
     if (rn_schema_validate(a, c->schema, vals, err) < 0)
         return -1;
+    rn_value *caps = make_capabilities(a, rel);
+    if (check_kube_version(a, c, caps, err) < 0)
+        return -1;
     rn_value *top = rn_map_new(a, 6);
-    vals->flags |= RN_F_VALUES;
-    rn_map_setz(a, top, "Values", vals);
+    rn_map_setz(a, top, "Values", values_typed(a, vals));
     rn_map_setz(a, top, "Release", make_release(a, rel));
     rn_map_setz(a, top, "Chart", make_chart(a, c));
-    rn_map_setz(a, top, "Capabilities", make_capabilities(a, rel));
+    rn_map_setz(a, top, "Capabilities", caps);
     rn_map_setz(a, top, "Files", make_files(a, c));
     rendered_file *files;
     size_t nf;

@@ -18,4 +18,15 @@ extern const tmpl_func_def rn_funcs_sprig[];
  * toJson, fromJson, fromJsonArray, toToml?, required, fail, lookup). */
 extern const tmpl_func_def rn_funcs_helm[];
 
+/* Names of Helm's functions that krmfn does not have (NULL-terminated),
+ * for tmpl_set_unsupported_funcs. */
+extern const char *const rn_funcs_unsupported[];
+
+/* Masterminds semver as Helm uses it outside templates: NewVersion
+ * accepts `version`; NewConstraint(constraint).Check(version), false when
+ * either does not parse (chartutil.IsCompatibleRange). */
+bool rn_semver_valid(rn_arena *a, const char *version);
+bool rn_semver_satisfies(rn_arena *a, const char *constraint,
+                         const char *version);
+
 #endif

@@ -1063,6 +1063,24 @@ static const char *sv_constraint_check(rn_arena *a, const char *cs, size_t cn,
     return res;
 }
 
+bool rn_semver_valid(rn_arena *a, const char *version)
+{
+    semver v;
+    return sv_parse(a, version, strlen(version), &v) == NULL;
+}
+
+bool rn_semver_satisfies(rn_arena *a, const char *constraint,
+                         const char *version)
+{
+    semver v;
+    bool ok = false;
+    if (sv_parse(a, version, strlen(version), &v) != NULL)
+        return false;
+    if (sv_constraint_check(a, constraint, strlen(constraint), &v, &ok) != NULL)
+        return false;
+    return ok;
+}
+
 RN_FN(rn_fn_semvercompare)
 {
     const char *c, *vs;

@@ -14,6 +14,7 @@
 #include "funcs_int.h"
 #include "json.h"
 #include "yaml.h"
+#include "yaml_directive.h"
 
 /* --- to JSON / YAML --- */
 
@@ -156,7 +157,18 @@ RN_FN(rn_fn_toyaml)
 {
     rn_buf b = RN_BUF_INIT;
     rn_buf_append(&b, "", 0);
-    if (rn_yaml_emit_helm(&b, argv[0]) != 0)
+    /* sigs.k8s.io/yaml goes through JSON: a Go struct (.Chart) comes out
+     * under its JSON names. */
+    const rn_value *v = argv[0];
+    const rn_value *raw = rn_value_method(v, "MarshalJSON", 11);
+    rn_value *decoded;
+    rn_error e;
+    rn_error_clear(&e);
+    if (raw && raw->kind == RN_STRING &&
+        rn_json_parse(tmpl_arena(ctx), raw->u.s.ptr, raw->u.s.len, "toYaml",
+                      false, &decoded, &e) == 0)
+        v = decoded;
+    if (rn_yaml_emit_helm(&b, v) != 0)
         rn_buf_reset(&b);
     *out = rn_fn_buf_value(tmpl_arena(ctx), &b);
     return 0;
@@ -196,6 +208,12 @@ static rn_value *parse_doc(tmpl_ctx *ctx, bool yaml, const char *s, size_t n,
     if (yaml) {
         /* go-yaml decodes the first document and ignores the rest. */
         rn_value *docs = NULL;
+        const char *bad = rn_yaml_v2_directive_error(s, n);
+        if (bad) {
+            *err = rn_arena_printf(a, "error converting YAML to JSON: yaml: %s",
+                                   bad);
+            return NULL;
+        }
         if (rn_yaml_parse_stream(a, s, n, "fromYaml", RN_YAML_HELM, NULL, &docs,
                                  &e) != 0) {
             *err = rn_arena_printf(a, "error converting YAML to JSON: yaml: %s",
@@ -204,6 +222,11 @@ static rn_value *parse_doc(tmpl_ctx *ctx, bool yaml, const char *s, size_t n,
         }
         v = docs->u.list.len ? docs->u.list.items[0] : rn_null(a);
         return v;
+    }
+    const char *syntax = rn_json_check(a, s, n);
+    if (syntax) {
+        *err = syntax;
+        return NULL;
     }
     if (rn_json_parse(a, s, n, "fromJson", true, &v, &e) != 0) {
         *err = rn_arena_strdup(a, e.msg);

@@ -117,6 +117,7 @@ RN_FN(rn_fn_abbrev);
 RN_FN(rn_fn_abbrevboth);
 RN_FN(rn_fn_trunc);
 RN_FN(rn_fn_trim);
+RN_FN(rn_fn_hello);
 RN_FN(rn_fn_upper);
 RN_FN(rn_fn_lower);
 RN_FN(rn_fn_title);

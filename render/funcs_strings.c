@@ -253,6 +253,14 @@ static int slice_panic(tmpl_ctx *ctx, int64_t lo, int64_t hi, size_t len,
                      (long long)lo, (long long)hi);
 }
 
+/* Sprig's hello. */
+RN_FN(rn_fn_hello)
+{
+    (void)argc, (void)argv;
+    *out = rn_strz(tmpl_arena(ctx), "Hello!");
+    return 0;
+}
+
 /* --- case --- */
 
 RN_FN(rn_fn_upper)

@@ -20,6 +20,7 @@ const tmpl_func_def rn_funcs_sprig[] = {
     {"abbrevboth", rn_fn_abbrevboth, 3, 3},
     {"trunc", rn_fn_trunc, 2, 2},
     {"trim", rn_fn_trim, 1, 1},
+    {"hello", rn_fn_hello, 0, 0},
     {"upper", rn_fn_upper, 1, 1},
     {"lower", rn_fn_lower, 1, 1},
     {"title", rn_fn_title, 1, 1},
@@ -213,6 +214,40 @@ const tmpl_func_def rn_funcs_sprig[] = {
     {"regexSplit", rn_fn_regexsplit, 3, 3},
     {"mustRegexSplit", rn_fn_regexsplit, 3, 3},
     {NULL, NULL, 0, 0},
+};
+
+/* Helm v3's functions (Sprig's GenericFuncMap minus env and expandenv,
+ * plus Helm's own) that krmfn leaves out: they read the clock, draw
+ * random numbers, make keys, ask the network, or are not written yet. */
+const char *const rn_funcs_unsupported[] = {
+    "ago",
+    "bcrypt",
+    "buildCustomCert",
+    "decryptAES",
+    "derivePassword",
+    "encryptAES",
+    "fromToml",
+    "genCA",
+    "genCAWithKey",
+    "genPrivateKey",
+    "genSelfSignedCert",
+    "genSelfSignedCertWithKey",
+    "genSignedCert",
+    "genSignedCertWithKey",
+    "getHostByName",
+    "htpasswd",
+    "now",
+    "randAlpha",
+    "randAlphaNum",
+    "randAscii",
+    "randBytes",
+    "randInt",
+    "randNumeric",
+    "randSeededNumeric",
+    "shuffle",
+    "toYamlPretty",
+    "uuidv4",
+    NULL,
 };
 
 const tmpl_func_def rn_funcs_helm[] = {

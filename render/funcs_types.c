@@ -448,7 +448,12 @@ const char *rn_fn_type_name(const rn_value *v)
 const char *rn_fn_kind_name(const rn_value *v)
 {
     const obj_binding *b = obj_of(v);
-    return b ? b->cls->kind_name : rn_value_kind_name(v);
+    if (b)
+        return b->cls->kind_name;
+    /* Helm's objects modelled as Go structs (.Chart, .Capabilities). */
+    if (v && v->kind == RN_MAP && (v->flags & RN_F_STRUCT) && v->tname)
+        return v->tname[0] == '*' ? "ptr" : "struct";
+    return rn_value_kind_name(v);
 }
 
 /* --- reflection --- */

@@ -247,6 +247,13 @@ static int emit_value(rn_buf *out, const rn_value *v)
         rn_buf_puts(out, "null");
         return 0;
     }
+    /* A Go type with its own encoding (json.Marshaler): the renderer's
+     * model of a Go struct carries the text encoding/json writes for it. */
+    const rn_value *raw = rn_value_method(v, "MarshalJSON", 11);
+    if (raw && raw->kind == RN_STRING) {
+        rn_buf_append(out, raw->u.s.ptr, raw->u.s.len);
+        return 0;
+    }
     switch (v->kind) {
     case RN_NULL:
         rn_buf_puts(out, "null");

@@ -22,6 +22,11 @@
 int rn_json_parse(rn_arena *a, const char *buf, size_t len, const char *name,
                   bool helm_numbers, rn_value **out, rn_error *err);
 
+/* The syntax error Go's json.Unmarshal reports for buf ("unexpected end
+ * of JSON input", "invalid character 'x' looking for beginning of
+ * value"), or NULL when buf is valid JSON. */
+const char *rn_json_check(rn_arena *a, const char *buf, size_t len);
+
 /* Go's json.Marshal; -1 for a value JSON cannot hold (native function). */
 int rn_json_emit_go(rn_buf *out, const rn_value *v);
 

@@ -53,6 +53,12 @@ void tmpl_set_add_funcs(tmpl_set *s, const tmpl_func_def *defs);
 int tmpl_parse(tmpl_set *s, const char *name, const char *text, size_t len,
                rn_error *err);
 
+/* Names (NULL-terminated, borrowed) of functions the set's users know
+ * from elsewhere — Helm's — that the set does not have: a call to one is a
+ * parse error "function \"now\" <why>" instead of Go's "not defined". */
+void tmpl_set_unsupported_funcs(tmpl_set *s, const char *const *names,
+                                const char *why);
+
 bool tmpl_has(const tmpl_set *s, const char *name);
 
 /* Execute template `name` with dot = data, appending to out. Errors look

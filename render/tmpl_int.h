@@ -257,7 +257,9 @@ void tmap_put(rn_arena *a, tmap *m, const char *key, size_t keylen, void *val);
 /* ---- template set --------------------------------------------------- */
 
 typedef struct tfuncs {
-    tmap map; /* name -> const tmpl_func_def* */
+    tmap map;                       /* name -> const tmpl_func_def* */
+    const char *const *unsupported; /* see tmpl_set_unsupported_funcs */
+    const char *unsupported_why;
 } tfuncs;
 
 struct tmpl_set {

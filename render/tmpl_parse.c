@@ -283,6 +283,18 @@ static bool has_function(const parser *p, const char *s, size_t n)
     return tmpl_find_func(p->set, s, n) != NULL;
 }
 
+/* Why a function is missing: "not defined", or the set's word for a name
+ * it knows but does not have. */
+static const char *unsupported_why(const parser *p, const char *s, size_t n)
+{
+    const tfuncs *f = p->set->funcs;
+    for (size_t i = 0; f->unsupported && f->unsupported[i]; i++)
+        if (strlen(f->unsupported[i]) == n &&
+            memcmp(f->unsupported[i], s, n) == 0)
+            return f->unsupported_why;
+    return "not defined";
+}
+
 static tnode *use_var(parser *p, pstate *t, int pos, const char *s, size_t n)
 {
     tnode *v = new_variable(p, t, pos, s, n);
@@ -301,8 +313,8 @@ static tnode *term(parser *p, pstate *t)
     case TK_IDENTIFIER: {
         const tmpl_func_def *def = tmpl_find_func(p->set, tok.val, tok.len);
         if (!def)
-            perrorf(p, t, "function %s not defined",
-                    quoted(p, tok.val, tok.len));
+            perrorf(p, t, "function %s %s", quoted(p, tok.val, tok.len),
+                    unsupported_why(p, tok.val, tok.len));
         n = new_node(p, t, TN_IDENTIFIER, tok.pos);
         n->u.ident.s = tok.val;
         n->u.ident.n = tok.len;

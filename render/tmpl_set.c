@@ -100,6 +100,13 @@ void tmpl_set_add_funcs(tmpl_set *s, const tmpl_func_def *defs)
         tmap_put(s->arena, &s->funcs->map, d->name, strlen(d->name), (void *)d);
 }
 
+void tmpl_set_unsupported_funcs(tmpl_set *s, const char *const *names,
+                                const char *why)
+{
+    s->funcs->unsupported = names;
+    s->funcs->unsupported_why = why;
+}
+
 const tmpl_func_def *tmpl_find_func(const tmpl_set *s, const char *name,
                                     size_t n)
 {

@@ -96,12 +96,21 @@ run_case() {
 	if [ -f "$dir/expect" ] && grep -qx '[[:space:]]*error[[:space:]]*' "$dir/expect"; then
 		expect=1
 	fi
+	local unsupported=0 want_err
+	if [ -f "$dir/expect" ] && grep -qx '[[:space:]]*unsupported[[:space:]]*' "$dir/expect"; then
+		unsupported=1
+	fi
+	want_err=$(sed -n 's/^[[:space:]]*stderr:[[:space:]]*//p' "$dir/expect" 2>/dev/null)
 	oracle_run "$BUCKET" "$key" "$dir/helm" "$dir/chart" \
 		"$HELM" template "$release" "$dir/chart" "${args[@]}"
 	if [ "$ORACLE_RAN" = 1 ]; then
 		: >"$res.helm"
 	fi
 	run_limited "$dir/ours" "$dir/chart" "$KRMFN" template "$release" "$dir/chart" "${args[@]}"
+	if [ "$unsupported" = 1 ]; then
+		judge_unsupported "$ORACLE_PREFIX" "$dir/ours" "$want_err" >"$res"
+		return
+	fi
 	# `mask: REGEX` in the expect section: text that is another library's
 	# own wording (a parser's error message inside the output) is replaced
 	# by <masked> on both sides; everything else must still match.
@@ -114,6 +123,50 @@ run_case() {
 		return
 	fi
 	oracle_judge "$ORACLE_PREFIX" "$dir/ours" "$expect" >"$res"
+	judge_stderr "$dir/ours" "$want_err" "$res"
+}
+
+# judge_stderr OURS_PREFIX TEXT RES — when TEXT is set and the verdict in
+# RES is `ok`, the engine's stderr must hold TEXT (a fixed string).
+judge_stderr() {
+	local verdict
+	[ -n "$2" ] || return 0
+	read -r verdict <"$3"
+	[ "$verdict" = ok ] || return 0
+	if ! grep -qF -- "$2" "$1.err"; then
+		{
+			echo 'not ok'
+			tap_diag "the engine's error lacks: $2" 'it says:'
+			head -n 5 "$1.err" | tap_diag
+		} >"$3"
+	fi
+}
+
+# judge_unsupported HELM_PREFIX OURS_PREFIX TEXT — a case helm renders and
+# krmfn refuses on purpose: helm must succeed (the case is real Helm), the
+# engine must fail cleanly (exit 1..123, nothing on stdout) saying TEXT.
+judge_unsupported() {
+	local hrc orc
+	read -r hrc <"$1.rc"
+	read -r orc <"$2.rc"
+	if [ "$hrc" -ne 0 ]; then
+		echo 'not ok'
+		tap_diag 'an unsupported case must be one helm renders, but helm fails:'
+		head -n 5 "$1.err" | tap_diag
+	elif [ "$orc" -eq 0 ] || [ "$orc" -ge 124 ]; then
+		echo 'not ok'
+		tap_diag "the engine must refuse this case with an error (exit $orc)"
+		head -n 5 "$2.err" | tap_diag
+	elif [ -s "$2.out" ]; then
+		echo 'not ok'
+		tap_diag 'the engine fails but prints on stdout'
+	elif [ -n "$3" ] && ! grep -qF -- "$3" "$2.err"; then
+		echo 'not ok'
+		tap_diag "the engine's error lacks: $3" 'it says:'
+		head -n 5 "$2.err" | tap_diag
+	else
+		echo 'ok'
+	fi
 }
 
 # run_cases (INDEX CASE KEY)... — a worker: runs a batch of cases in turn.

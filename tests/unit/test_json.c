@@ -38,6 +38,41 @@ static void marshal_is(const rn_value *v, const char *want)
     rn_buf_free(&b);
 }
 
+static void check_is(rn_arena *a, const char *in, const char *want)
+{
+    const char *got = rn_json_check(a, in, strlen(in));
+    if (!want)
+        assert_null(got);
+    else
+        assert_string_equal(got, want);
+}
+
+/* Messages as Go 1.26's json.Unmarshal gives them. */
+static void test_check(void **state)
+{
+    rn_arena *a = *state;
+    check_is(a, "{\"a\": [1, 2.5e-3, true, null, \"x\\u00e9\"]}", NULL);
+    check_is(a, "", "unexpected end of JSON input");
+    check_is(a, "  ", "unexpected end of JSON input");
+    check_is(a, "{\"a\":", "unexpected end of JSON input");
+    check_is(a, "x", "invalid character 'x' looking for beginning of value");
+    check_is(a, "{\"a\":1} x", "invalid character 'x' after top-level value");
+    check_is(a, "{\"a\" 1}", "invalid character '1' after object key");
+    check_is(a, "{'a':1}",
+             "invalid character '\\'' looking for beginning "
+             "of object key string");
+    check_is(a, "tru",
+             "invalid character ' ' in literal true (expecting "
+             "'e')");
+    check_is(a, "-", "invalid character ' ' in numeric literal");
+    check_is(a, "1.e5",
+             "invalid character 'e' after decimal point in numeric literal");
+    check_is(a, "\"a\tb\"", "invalid character '\\t' in string literal");
+    check_is(a, "[1,]",
+             "invalid character ']' looking for beginning of "
+             "value");
+}
+
 static void test_strings(void **state)
 {
     rn_arena *a = *state;
@@ -236,6 +271,7 @@ static void test_jansson_bridge(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_containers, setup, teardown),
