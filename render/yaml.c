@@ -532,6 +532,17 @@ static size_t anchor_define(reader *r, struct fy_token *tok)
     return r->nanchors - 1;
 }
 
+/* "32 MiB", "64 KiB" or "1000 bytes", for messages. */
+static void size_text(char *buf, size_t n, size_t bytes)
+{
+    if (bytes >= ((size_t)1 << 20) && bytes % ((size_t)1 << 20) == 0)
+        snprintf(buf, n, "%zu MiB", bytes >> 20);
+    else if (bytes >= 1024 && bytes % 1024 == 0)
+        snprintf(buf, n, "%zu KiB", bytes >> 10);
+    else
+        snprintf(buf, n, "%zu bytes", bytes);
+}
+
 static int expand_alias(reader *r, struct fy_event *ev, rn_value **out)
 {
     size_t len;
@@ -555,14 +566,17 @@ static int expand_alias(reader *r, struct fy_event *ev, rn_value **out)
                            "alias is a full copy of its anchor's value); "
                            "use fewer aliases",
                            (int)len, name, r->max_nodes);
-        if (r->alias_bytes + an->bytes > r->max_alias_bytes)
+        if (r->alias_bytes + an->bytes > r->max_alias_bytes) {
+            char most[32], each[32];
+            size_text(most, sizeof most, r->max_alias_bytes);
+            size_text(each, sizeof each, an->bytes);
             return fail_at(r, m,
-                           "alias *%.*s makes the aliases copy more than "
-                           "%zu bytes (%zu bytes each), which looks like an "
-                           "alias bomb (each alias is a full copy of its "
-                           "anchor's value); use fewer aliases of large "
-                           "values",
-                           (int)len, name, r->max_alias_bytes, an->bytes);
+                           "alias *%.*s makes the aliases copy more than %s "
+                           "(%s each), which looks like an alias bomb (each "
+                           "alias is a full copy of its anchor's value); use "
+                           "fewer aliases of large values",
+                           (int)len, name, most, each);
+        }
         r->nodes += an->nodes;
         r->bytes += an->bytes;
         r->alias_bytes += an->bytes;

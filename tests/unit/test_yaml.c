@@ -787,7 +787,7 @@ static void test_alias_bytes(void **state)
                      -1);
     assert_non_null(strstr(err.msg, "big.yaml:"));
     assert_non_null(strstr(err.msg, "alias *big makes the aliases copy more "
-                                    "than 1048576 bytes (65536 bytes each)"));
+                                    "than 1 MiB (64 KiB each)"));
     /* Within the budget (15 copies) the same document reads. */
     rn_error_clear(&err);
     assert_int_equal(rn_yaml_parse(a, b.data, head + 15 * 7, "big.yaml",
