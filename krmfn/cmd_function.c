@@ -129,11 +129,14 @@ static int parse_args(int argc, char **argv, fn_args *o)
 /* The alias budget grows with the input: a document without aliases has
  * at most about one node per byte, so anything far beyond that is
  * expansion. A billion-laughs document fails after a few thousand
- * copies instead of gigabytes. */
+ * copies instead of gigabytes. Items that pass through keep their
+ * scalars as written. */
 static rn_yaml_limits input_limits(size_t len)
 {
-    rn_yaml_limits lim = {KRM_MAX_INPUT_BYTES, KRM_MAX_DEPTH,
-                          (size_t)64 * 1024 + len};
+    rn_yaml_limits lim = {.max_bytes = KRM_MAX_INPUT_BYTES,
+                          .max_depth = KRM_MAX_DEPTH,
+                          .max_nodes = (size_t)64 * 1024 + len,
+                          .keep_source = true};
     return lim;
 }
 

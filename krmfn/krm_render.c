@@ -399,8 +399,10 @@ static int read_stream(rn_arena *a, const char *path, rn_value **docs)
     }
     rn_error err;
     rn_error_clear(&err);
-    rn_yaml_limits lim = {KRM_MAX_INPUT_BYTES, KRM_MAX_DEPTH,
-                          (size_t)64 * 1024 + len};
+    rn_yaml_limits lim = {.max_bytes = KRM_MAX_INPUT_BYTES,
+                          .max_depth = KRM_MAX_DEPTH,
+                          .max_nodes = (size_t)64 * 1024 + len,
+                          .keep_source = true};
     int rc =
         rn_yaml_parse_stream(a, buf, len, name, RN_YAML_CORE, &lim, docs, &err);
     free(buf);
@@ -476,8 +478,9 @@ static int discover(rn_arena *a, const file_list *files)
         char *buf = cli_read_file(files->paths[i], KRM_MAX_INPUT_BYTES, &len);
         if (!buf)
             continue;
-        rn_yaml_limits lim = {KRM_MAX_INPUT_BYTES, KRM_MAX_DEPTH,
-                              (size_t)64 * 1024 + len};
+        rn_yaml_limits lim = {.max_bytes = KRM_MAX_INPUT_BYTES,
+                              .max_depth = KRM_MAX_DEPTH,
+                              .max_nodes = (size_t)64 * 1024 + len};
         int rc = rn_yaml_parse_stream(a, buf, len, files->paths[i],
                                       RN_YAML_CORE, &lim, &docs, &err);
         free(buf);

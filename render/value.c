@@ -262,6 +262,12 @@ rn_value *rn_value_deepcopy(rn_arena *a, const rn_value *v)
         break;
     }
     c->flags = v->flags;
+    /* The source text a reader kept is arena memory too: copy it, so the
+     * copy does not depend on the arena of the original. */
+    if (v->kind <= RN_STRING)
+        c->u.src = (v->flags & (RN_F_SRC_TEXT | RN_F_SRC_TAG)) && v->u.src
+                       ? rn_arena_strdup(a, v->u.src)
+                       : NULL;
     return c;
 }
 

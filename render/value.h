@@ -50,6 +50,29 @@ enum {
                               field is an error, not nil */
 };
 
+/* How a scalar was written, kept by a reader asked to (see yaml.h,
+ * rn_yaml_limits.keep_source) so that objects passing through print as
+ * they were written. Values the renderer makes carry none of this, and the
+ * Helm-compatible writer ignores it. The style and key-style fields hold
+ * one of RN_STYLE_*; they are no part of the Go type. */
+enum {
+    RN_STYLE_NONE = 0, /* let the writer choose */
+    RN_STYLE_PLAIN,
+    RN_STYLE_SINGLE, /* 'single-quoted' */
+    RN_STYLE_DOUBLE, /* "double-quoted" */
+};
+enum {
+    RN_F_STYLE_SHIFT = 5, /* the scalar's own style */
+    RN_F_STYLE = 3 << RN_F_STYLE_SHIFT,
+    RN_F_KEY_STYLE_SHIFT = 7, /* the style of the mapping key the value
+                                 was read under */
+    RN_F_KEY_STYLE = 3 << RN_F_KEY_STYLE_SHIFT,
+    RN_F_SRC_TEXT = 1 << 9, /* u.src: the scalar as written, tag included,
+                               on one line: printed verbatim */
+    RN_F_SRC_TAG = 1 << 10, /* u.src: the tag as written, printed before
+                               the value */
+};
+
 typedef struct rn_value rn_value;
 struct tmpl_ctx;
 
@@ -76,13 +99,21 @@ struct rn_value {
     const char *tname;
     struct rn_value *methods;
     union {
-        bool b;
-        int64_t i;
-        double f;
+        /* Scalars: the value, and in the third word (free for them) the
+         * source text a reader kept (RN_F_SRC_TEXT, RN_F_SRC_TAG), so
+         * keeping it costs no node any space. */
         struct {
-            const char *ptr; /* arena-owned, NUL-terminated */
-            size_t len;
-        } s;
+            union {
+                bool b;
+                int64_t i;
+                double f;
+                struct {
+                    const char *ptr; /* arena-owned, NUL-terminated */
+                    size_t len;
+                } s;
+            };
+            const char *src; /* arena-owned, NUL-terminated, or NULL */
+        };
         struct {
             rn_value **items;
             size_t len, cap;

@@ -19,6 +19,11 @@
  *
  * Before parsing, the input is checked as go-yaml's reader checks it:
  * valid UTF-8 and no control characters.
+ *
+ * With keep_source, each scalar also records how it was written (see
+ * yaml.h): the style in its flags, and, only when the writer could not
+ * print the value back the same way, the source text in the node's spare
+ * word, copied from the input by the token's marks.
  */
 #include "yaml.h"
 #include "yaml_scalar.h"
@@ -39,14 +44,19 @@ typedef struct anchor {
     char *name;
     rn_value *val;
     size_t nodes; /* nodes a copy of val costs */
+    size_t bytes; /* string bytes a copy of val costs */
 } anchor;
 
 typedef struct reader {
     rn_arena *a;
     const char *name;
+    const char *buf; /* the input, for source text */
     rn_yaml_mode mode;
+    bool keep_source;
     size_t max_nodes;
+    size_t max_alias_bytes;
     int max_depth;
+    int flow; /* depth of flow collections ([...], {...}) around */
     rn_error *err;
     struct fy_parser *fyp;
     /* First error libfyaml reported, parsed from its diagnostic text. */
@@ -56,6 +66,8 @@ typedef struct reader {
     anchor *anchors;
     size_t nanchors, capanchors;
     size_t nodes;
+    size_t bytes;       /* string bytes built so far, copies included */
+    size_t alias_bytes; /* of which aliases copied */
 } reader;
 
 /* ---- errors -------------------------------------------------------------- */
@@ -289,8 +301,8 @@ static rn_value *scalar_value(reader *r, const rn_yaml_scalar *sc,
     }
 }
 
-static int resolve_scalar(reader *r, struct fy_event *ev, rn_value **out,
-                          bool *is_merge)
+static int resolve_value(reader *r, struct fy_event *ev, rn_value **out,
+                         bool *is_merge)
 {
     struct fy_token *vt = ev->scalar.value;
     size_t len = 0;
@@ -312,6 +324,11 @@ static int resolve_scalar(reader *r, struct fy_event *ev, rn_value **out,
                 text[1] == '<';
     const char *st = short_tag(tag);
     if (!tag && style != FYSS_PLAIN) {
+        *out = rn_str(r->a, text, len);
+        return 0;
+    }
+    if (st && strcmp(st, "binary") == 0 && r->keep_source) {
+        /* Kept as written: the object passes through, undecoded. */
         *out = rn_str(r->a, text, len);
         return 0;
     }
@@ -365,6 +382,132 @@ static int resolve_scalar(reader *r, struct fy_event *ev, rn_value **out,
     return 0;
 }
 
+/* ---- source text (keep_source) ------------------------------------------- */
+
+/* The bytes of a token as written in the input; quoted scalars' marks
+ * leave the quotes out. */
+static const char *token_source(const reader *r, struct fy_token *t,
+                                size_t *len)
+{
+    const struct fy_mark *a = t ? fy_token_start_mark(t) : NULL;
+    const struct fy_mark *b = t ? fy_token_end_mark(t) : NULL;
+    if (!a || !b || b->input_pos < a->input_pos) {
+        *len = 0;
+        return "";
+    }
+    *len = b->input_pos - a->input_pos;
+    return r->buf + a->input_pos;
+}
+
+/* Printable ASCII only: a quoted scalar of these bytes (and no escapes)
+ * comes back from the writer exactly as written. */
+static bool plain_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7E ||
+            s[i] == '\\')
+            return false;
+    return true;
+}
+
+/* Does the writer print v's value as `body` reads? (Plain scalars.) */
+static bool prints_as(const rn_value *v, const char *body, size_t n)
+{
+    char tmp[32];
+    const char *want;
+    switch (v->kind) {
+    case RN_NULL:
+        want = "null";
+        break;
+    case RN_BOOL:
+        want = v->u.b ? "true" : "false";
+        break;
+    case RN_INT:
+        snprintf(tmp, sizeof tmp, "%lld", (long long)v->u.i);
+        want = tmp;
+        break;
+    case RN_STRING:
+        return true;
+    default:
+        return false; /* floats print in Go's shortest form: keep the text */
+    }
+    return strlen(want) == n && memcmp(want, body, n) == 0;
+}
+
+/* Records on v how the scalar of `ev` was written: its style in the
+ * flags, and its source text when the writer would print it otherwise. */
+static void keep_form(reader *r, struct fy_event *ev, rn_value *v)
+{
+    struct fy_token *vt = ev->scalar.value;
+    size_t blen, tlen = 0;
+    const char *body = token_source(r, vt, &blen);
+    const char *tag =
+        ev->scalar.tag ? token_source(r, ev->scalar.tag, &tlen) : NULL;
+    unsigned style;
+    switch (vt ? fy_token_scalar_style(vt) : FYSS_PLAIN) {
+    case FYSS_PLAIN:
+        style = RN_STYLE_PLAIN;
+        break;
+    case FYSS_SINGLE_QUOTED:
+        style = RN_STYLE_SINGLE;
+        break;
+    case FYSS_DOUBLE_QUOTED:
+        /* In flow collections (JSON) quotes are the syntax of every
+         * string, not a choice worth keeping. */
+        style = r->flow ? RN_STYLE_NONE : RN_STYLE_DOUBLE;
+        break;
+    default: /* block scalars: the writer picks literal for them */
+        style = RN_STYLE_NONE;
+        break;
+    }
+    v->flags |= style << RN_F_STYLE_SHIFT;
+    /* Text spread over lines is indented for where it stood: only a
+     * one-line scalar is printed verbatim. */
+    bool one_line = style != RN_STYLE_NONE && !memchr(body, '\n', blen);
+    bool verbatim;
+    if (tag)
+        verbatim = one_line;
+    else if (!one_line)
+        verbatim = false;
+    else if (style == RN_STYLE_PLAIN)
+        verbatim = !prints_as(v, body, blen);
+    else
+        verbatim = !plain_ascii(body, blen);
+    if (!verbatim && !tag)
+        return;
+    rn_buf b = RN_BUF_INIT;
+    if (tag)
+        rn_buf_append(&b, tag, tlen);
+    if (verbatim) {
+        char q = style == RN_STYLE_SINGLE   ? '\''
+                 : style == RN_STYLE_DOUBLE ? '"'
+                                            : 0;
+        if (tag && (blen || q))
+            rn_buf_putc(&b, ' ');
+        if (q)
+            rn_buf_putc(&b, q);
+        rn_buf_append(&b, body, blen);
+        if (q)
+            rn_buf_putc(&b, q);
+    }
+    v->u.src = rn_arena_strndup(r->a, rn_buf_cstr(&b), b.len);
+    v->flags |= verbatim ? RN_F_SRC_TEXT : RN_F_SRC_TAG;
+    r->bytes += b.len;
+    rn_buf_free(&b);
+}
+
+static int resolve_scalar(reader *r, struct fy_event *ev, rn_value **out,
+                          bool *is_merge)
+{
+    if (resolve_value(r, ev, out, is_merge))
+        return -1;
+    if ((*out)->kind == RN_STRING)
+        r->bytes += (*out)->u.s.len;
+    if (r->keep_source)
+        keep_form(r, ev, *out);
+    return 0;
+}
+
 /* ---- anchors ------------------------------------------------------------- */
 
 /* Registers an anchor before its node is built (val NULL until then), so
@@ -385,7 +528,19 @@ static size_t anchor_define(reader *r, struct fy_token *tok)
     an->name = rn_arena_strndup(r->a, name ? name : "", name ? len : 0);
     an->val = NULL;
     an->nodes = 0;
+    an->bytes = 0;
     return r->nanchors - 1;
+}
+
+/* "32 MiB", "64 KiB" or "1000 bytes", for messages. */
+static void size_text(char *buf, size_t n, size_t bytes)
+{
+    if (bytes >= ((size_t)1 << 20) && bytes % ((size_t)1 << 20) == 0)
+        snprintf(buf, n, "%zu MiB", bytes >> 20);
+    else if (bytes >= 1024 && bytes % 1024 == 0)
+        snprintf(buf, n, "%zu KiB", bytes >> 10);
+    else
+        snprintf(buf, n, "%zu bytes", bytes);
 }
 
 static int expand_alias(reader *r, struct fy_event *ev, rn_value **out)
@@ -400,13 +555,31 @@ static int expand_alias(reader *r, struct fy_event *ev, rn_value **out)
         if (!an->val)
             return fail_at(r, m, "anchor '%.*s' value contains itself",
                            (int)len, name);
+        /* Each alias is a full copy of its anchor's value: bound what
+         * the copies add up to, in nodes and in bytes, before making
+         * one, so an alias bomb fails at once instead of exhausting
+         * memory. */
         if (r->nodes + an->nodes > r->max_nodes)
             return fail_at(r, m,
                            "alias *%.*s expands the document beyond %zu "
-                           "nodes (rn_yaml_limits.max_nodes); the input "
-                           "looks like an alias bomb",
+                           "nodes, which looks like an alias bomb (each "
+                           "alias is a full copy of its anchor's value); "
+                           "use fewer aliases",
                            (int)len, name, r->max_nodes);
+        if (r->alias_bytes + an->bytes > r->max_alias_bytes) {
+            char most[32], each[32];
+            size_text(most, sizeof most, r->max_alias_bytes);
+            size_text(each, sizeof each, an->bytes);
+            return fail_at(r, m,
+                           "alias *%.*s makes the aliases copy more than %s "
+                           "(%s each), which looks like an alias bomb (each "
+                           "alias is a full copy of its anchor's value); use "
+                           "fewer aliases of large values",
+                           (int)len, name, most, each);
+        }
         r->nodes += an->nodes;
+        r->bytes += an->bytes;
+        r->alias_bytes += an->bytes;
         /* Go decodes an alias afresh each time: a copy, not a share. */
         *out = rn_value_deepcopy(r->a, an->val);
         return 0;
@@ -431,8 +604,8 @@ static int count_node(reader *r, struct fy_event *ev)
 {
     if (++r->nodes > r->max_nodes)
         return fail_at(r, fy_event_start_mark(ev),
-                       "document has more than %zu nodes "
-                       "(rn_yaml_limits.max_nodes)",
+                       "the document has more than %zu nodes, the most "
+                       "allowed; split it into smaller documents",
                        r->max_nodes);
     return 0;
 }
@@ -463,6 +636,17 @@ static int key_string(reader *r, struct fy_event *ev, rn_value *k,
                       const char **key, size_t *keylen)
 {
     rn_buf b = RN_BUF_INIT;
+    if (r->keep_source && ev->type == FYET_SCALAR && k->kind != RN_STRING) {
+        /* A key that passes through keeps its text: 1.0 stays "1.0". */
+        size_t n = 0;
+        const char *t =
+            ev->scalar.value ? fy_token_get_text(ev->scalar.value, &n) : NULL;
+        if (t && n) {
+            *key = rn_arena_strndup(r->a, t, n);
+            *keylen = n;
+            return 0;
+        }
+    }
     switch (k->kind) {
     case RN_STRING:
         *key = k->u.s.ptr;
@@ -588,6 +772,12 @@ static int parse_mapping_entry(reader *r, struct fy_event *kev, int depth,
     size_t keylen = 0;
     if (key_string(r, kev, k, &key, &keylen))
         return -1;
+    /* The key's style rides on its value: pairs have no room for it. */
+    if (r->keep_source) {
+        unsigned ks = (k->flags & RN_F_STYLE) >> RN_F_STYLE_SHIFT;
+        v->flags =
+            (v->flags & ~(unsigned)RN_F_KEY_STYLE) | ks << RN_F_KEY_STYLE_SHIFT;
+    }
     long at = pair_index(map, key, keylen);
     if (at >= 0 && r->mode == RN_YAML_CORE && ks->lines[at] != 0)
         return fail_at(r, km,
@@ -629,12 +819,12 @@ static int parse_node(reader *r, struct fy_event *ev, int depth, rn_value **out,
         ev->type == FYET_SEQUENCE_START || ev->type == FYET_MAPPING_START;
     if (collection && depth > r->max_depth)
         return fail_at(r, fy_event_start_mark(ev),
-                       "nesting deeper than %d levels "
-                       "(rn_yaml_limits.max_depth)",
+                       "nesting deeper than %d levels, the most allowed; "
+                       "flatten the structure",
                        r->max_depth);
     if (ev->type == FYET_ALIAS)
         return expand_alias(r, ev, out);
-    size_t before = r->nodes;
+    size_t before = r->nodes, bytes_before = r->bytes;
     if (count_node(r, ev))
         return -1;
     struct fy_token *anchor_tok = NULL;
@@ -646,6 +836,8 @@ static int parse_node(reader *r, struct fy_event *ev, int depth, rn_value **out,
         anchor_tok = ev->mapping_start.anchor;
     size_t slot = anchor_tok ? anchor_define(r, anchor_tok) : 0;
     int rc;
+    int flow = collection && fy_event_get_node_style(ev) == FYNS_FLOW;
+    r->flow += flow;
     switch (ev->type) {
     case FYET_SCALAR:
         rc = resolve_scalar(r, ev, out, is_merge);
@@ -662,9 +854,11 @@ static int parse_node(reader *r, struct fy_event *ev, int depth, rn_value **out,
         return fail_at(r, fy_event_start_mark(ev), "unexpected %s event",
                        fy_event_type_get_text(ev->type));
     }
+    r->flow -= flow;
     if (rc == 0 && anchor_tok) {
         r->anchors[slot].val = *out;
         r->anchors[slot].nodes = r->nodes - before;
+        r->anchors[slot].bytes = r->bytes - bytes_before;
     }
     return rc;
 }
@@ -745,6 +939,8 @@ static void reader_init(reader *r, rn_arena *a, const char *name,
     r->max_depth =
         lim && lim->max_depth > 0 ? lim->max_depth : DEFAULT_MAX_DEPTH;
     r->max_nodes = lim && lim->max_nodes ? lim->max_nodes : DEFAULT_MAX_NODES;
+    r->max_alias_bytes = lim ? lim->max_alias_bytes : 0;
+    r->keep_source = lim && lim->keep_source;
 }
 
 /* Reads documents into `docs` (stop_after_first: only the first). */
@@ -756,9 +952,12 @@ static int read_stream(reader *r, const char *buf, size_t len,
         lim && lim->max_bytes ? lim->max_bytes : DEFAULT_MAX_BYTES;
     if (len > max_bytes)
         return fail_at(r, NULL,
-                       "input is %zu bytes, more than the %zu allowed "
-                       "(rn_yaml_limits.max_bytes)",
+                       "the input is %zu bytes, more than the %zu allowed; "
+                       "split it into smaller files",
                        len, max_bytes);
+    if (!r->max_alias_bytes)
+        r->max_alias_bytes = max_bytes;
+    r->buf = buf;
     if (check_input(r, buf, len))
         return -1;
     struct fy_diag *diag = NULL;
@@ -801,8 +1000,8 @@ int rn_yaml_parse(rn_arena *a, const char *buf, size_t len, const char *name,
         return -1;
     if (docs->u.list.len > 1) {
         rn_error_set(err,
-                     "%s: expected one YAML document, found %zu; split the "
-                     "stream or read it with rn_yaml_parse_stream",
+                     "%s: expected one YAML document, found %zu; remove "
+                     "the extra documents (each `---` line starts one)",
                      r.name, docs->u.list.len);
         return -1;
     }

@@ -16,8 +16,15 @@
  *                  strings. Used for MLflow objects and ResourceLists.
  *
  * Limits guard the readers against hostile input: total size, nesting
- * depth and alias expansion are bounded and exceeding them is an error with
- * the position.
+ * depth and alias expansion (in nodes and in bytes) are bounded and
+ * exceeding them is an error with the position.
+ *
+ * Keeping the source (keep_source): a reader of objects that only pass
+ * through (a KRM ResourceList) keeps, on each scalar, how it was written —
+ * plain or quoted, the text of numbers, booleans and nulls, tags — and
+ * rn_yaml_emit_doc() prints it so. Values keep their meaning, with one
+ * exception: a !!binary scalar keeps its base64 text instead of being
+ * decoded. Plain strings and canonical numbers cost one flag and no bytes.
  *
  * Writing: rn_yaml_emit_helm() prints exactly what Helm's toYaml prints
  * (sigs.k8s.io/yaml.Marshal: sorted keys, go-yaml v2 quoting, literal block
@@ -28,6 +35,7 @@
 #ifndef RN_YAML_H
 #define RN_YAML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -40,6 +48,10 @@ typedef struct rn_yaml_limits {
     size_t max_bytes; /* 0: default 64 MiB */
     int max_depth;    /* 0: default 256 */
     size_t max_nodes; /* 0: default 4 Mi nodes after alias expansion */
+    /* Bytes of strings and keys that aliases may copy in all; 0: the
+     * input limit (max_bytes or its default). */
+    size_t max_alias_bytes;
+    bool keep_source; /* keep how scalars were written (see above) */
 } rn_yaml_limits;
 
 /* One document. An empty document gives RN_NULL. More than one document is

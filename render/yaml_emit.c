@@ -15,7 +15,10 @@
  *
  * rn_yaml_emit_doc() uses the same machinery for manifests: keys in
  * insertion order, no folding, and strings quoted when either YAML 1.1 or
- * YAML 1.2 readers would take them for something else.
+ * YAML 1.2 readers would take them for something else — unless the value
+ * says how it was written (a reader's keep_source): then a kept source
+ * text is printed verbatim, a tag before the value, and a string or key
+ * in the style it had, where that style can hold it.
  */
 #include "yaml.h"
 #include "yaml_scalar.h"
@@ -646,7 +649,7 @@ static bool json_trip_fails(const char *s, size_t n)
     return false;
 }
 
-static void emit_string(emitter *e, const char *s, size_t n)
+static void emit_string(emitter *e, const char *s, size_t n, unsigned kept)
 {
     rn_buf tmp = RN_BUF_INIT, folded = RN_BUF_INIT;
     s = clean_utf8(s, n, &tmp, &n);
@@ -658,6 +661,12 @@ static void emit_string(emitter *e, const char *s, size_t n)
     enum style style;
     if (memchr(s, '\n', n))
         style = ST_LITERAL;
+    else if (kept == RN_STYLE_PLAIN)
+        style = ST_PLAIN; /* read back as written; quoted if it cannot be */
+    else if (kept == RN_STYLE_SINGLE)
+        style = ST_SINGLE;
+    else if (kept == RN_STYLE_DOUBLE)
+        style = ST_DOUBLE;
     else if (!needs_quotes(e, s, n))
         style = ST_PLAIN;
     else
@@ -806,6 +815,20 @@ static int sort_key_cmp(const void *x, const void *y)
 static int emit_node(emitter *e, const rn_value *v, bool root, bool seq,
                      bool map, bool simple_key);
 
+/* A scalar's source text, on one line, as the reader kept it. */
+static void write_verbatim(emitter *e, const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0)
+        return; /* a null written as nothing stays nothing */
+    if (!e->whitespace)
+        put(e, ' ');
+    for (size_t i = 0; i < n;)
+        write_char(e, (const unsigned char *)s, &i);
+    e->whitespace = false;
+    e->indention = false;
+}
+
 static void emit_empty(emitter *e, const char *open, const char *close)
 {
     write_indicator(e, open, true, true, false);
@@ -841,14 +864,17 @@ static bool simple_key_ok(const char *k, size_t n)
 
 static int emit_pair(emitter *e, const rn_pair *p)
 {
+    rn_value null;
+    memset(&null, 0, sizeof null);
+    const rn_value *val = p->val ? p->val : &null;
     rn_value key;
     memset(&key, 0, sizeof key);
     key.kind = RN_STRING;
     key.u.s.ptr = p->key;
     key.u.s.len = p->keylen;
-    rn_value null;
-    memset(&null, 0, sizeof null);
-    const rn_value *val = p->val ? p->val : &null;
+    /* The style of the key as written rides on the value. */
+    key.flags = ((val->flags & RN_F_KEY_STYLE) >> RN_F_KEY_STYLE_SHIFT)
+                << RN_F_STYLE_SHIFT;
     /* go-yaml also cannot read back a JSON key holding a raw NEL. */
     if (e->helm &&
         (json_trip_fails(p->key, p->keylen) || has_nel(p->key, p->keylen)))
@@ -911,6 +937,16 @@ static int emit_node(emitter *e, const rn_value *v, bool root, bool seq,
     e->sequence_context = seq;
     e->mapping_context = map;
     e->simple_key_context = simple_key;
+    unsigned kept = 0;
+    if (!e->helm && v->kind <= RN_STRING) {
+        if ((v->flags & RN_F_SRC_TEXT) && v->u.src) {
+            write_verbatim(e, v->u.src);
+            return 0;
+        }
+        if ((v->flags & RN_F_SRC_TAG) && v->u.src)
+            write_indicator(e, v->u.src, true, false, false);
+        kept = (v->flags & RN_F_STYLE) >> RN_F_STYLE_SHIFT;
+    }
     switch (v->kind) {
     case RN_NULL:
         emit_scalar(e, "null", 4, ST_PLAIN);
@@ -927,7 +963,7 @@ static int emit_node(emitter *e, const rn_value *v, bool root, bool seq,
     case RN_STRING:
         if (e->helm && json_trip_fails(v->u.s.ptr, v->u.s.len))
             return -1;
-        emit_string(e, v->u.s.ptr, v->u.s.len);
+        emit_string(e, v->u.s.ptr, v->u.s.len, kept);
         return 0;
     case RN_LIST:
         return emit_sequence(e, v);

@@ -204,6 +204,39 @@ static void test_deepcopy(void **state)
     assert_string_equal(kept->u.s.ptr, "gone");
 }
 
+/* How a reader saw a scalar written rides along with copies, in the
+ * scalar's spare word: no node grows, and the Go type is untouched. */
+static void test_source_form(void **state)
+{
+    rn_arena *a = *state;
+    /* The kept text shares the word lists and maps use for capacity. */
+    assert_true(sizeof(rn_value) <= 48);
+    rn_arena *other = rn_arena_new();
+    rn_value *f = rn_float(other, 1.0);
+    f->flags |= RN_F_SRC_TEXT | RN_STYLE_PLAIN << RN_F_STYLE_SHIFT;
+    f->u.src = rn_arena_strdup(other, "1.0");
+    rn_value *s = rn_strz(other, "foo");
+    s->flags |= RN_F_SRC_TAG | RN_STYLE_PLAIN << RN_F_KEY_STYLE_SHIFT;
+    s->u.src = rn_arena_strdup(other, "!custom");
+    rn_value *fc = rn_value_deepcopy(a, f), *sc = rn_value_deepcopy(a, s);
+    rn_arena_free(other);
+    assert_true(fc->u.f == 1.0);
+    assert_string_equal(fc->u.src, "1.0");
+    assert_int_equal(fc->flags & RN_F_STYLE,
+                     RN_STYLE_PLAIN << RN_F_STYLE_SHIFT);
+    assert_string_equal(sc->u.s.ptr, "foo");
+    assert_string_equal(sc->u.src, "!custom");
+    assert_int_equal(sc->flags & RN_F_KEY_STYLE,
+                     RN_STYLE_PLAIN << RN_F_KEY_STYLE_SHIFT);
+    /* Neither the kept form nor its absence changes equality or type. */
+    assert_true(rn_value_equal(fc, rn_float(a, 1.0)));
+    assert_true(rn_value_equal(sc, rn_strz(a, "foo")));
+    assert_string_equal(rn_value_type_name(fc), "float64");
+    /* Values built by constructors carry nothing. */
+    assert_null(rn_int(a, 1)->u.src);
+    assert_null(rn_value_deepcopy(a, rn_strz(a, "x"))->u.src);
+}
+
 static void test_equal(void **state)
 {
     rn_arena *a = *state;
@@ -312,6 +345,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map_sorted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_value_at, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deepcopy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_source_form, setup, teardown),
         cmocka_unit_test_setup_teardown(test_equal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truthy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_type_names, setup, teardown),

@@ -251,10 +251,10 @@ static void test_limits(void **state)
                                    NULL, &v, &err),
                      -1);
     assert_non_null(strstr(err.msg, "bomb.yaml:"));
-    assert_non_null(strstr(err.msg, "rn_yaml_limits.max_nodes"));
+    assert_non_null(strstr(err.msg, "nodes, which looks like an alias bomb"));
     rn_buf_free(&b);
 
-    rn_yaml_limits small = {0, 0, 10};
+    rn_yaml_limits small = {.max_nodes = 10};
     const char *s = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]";
     rn_error_clear(&err);
     assert_int_equal(
@@ -262,7 +262,7 @@ static void test_limits(void **state)
         -1);
     assert_non_null(strstr(err.msg, "more than 10 nodes"));
 
-    rn_yaml_limits shallow = {0, 3, 0};
+    rn_yaml_limits shallow = {.max_depth = 3};
     s = "a: {b: {c: 1}}";
     rn_error_clear(&err);
     assert_int_equal(
@@ -272,7 +272,7 @@ static void test_limits(void **state)
     assert_int_equal(
         rn_yaml_parse(a, s, strlen(s), "x", RN_YAML_HELM, &shallow, &v, &err),
         -1);
-    assert_non_null(strstr(err.msg, "rn_yaml_limits.max_depth"));
+    assert_non_null(strstr(err.msg, "nesting deeper than 3 levels"));
 
     /* The default depth limit stops deeply nested input. */
     rn_buf deep = RN_BUF_INIT;
@@ -284,12 +284,12 @@ static void test_limits(void **state)
                      -1);
     rn_buf_free(&deep);
 
-    rn_yaml_limits tiny = {8, 0, 0};
+    rn_yaml_limits tiny = {.max_bytes = 8};
     rn_error_clear(&err);
     s = "a: 123456789";
     assert_int_equal(
         rn_yaml_parse(a, s, strlen(s), "x", RN_YAML_HELM, &tiny, &v, &err), -1);
-    assert_non_null(strstr(err.msg, "rn_yaml_limits.max_bytes"));
+    assert_non_null(strstr(err.msg, "more than the 8 allowed"));
 }
 
 typedef struct emit_case {
@@ -637,6 +637,181 @@ static void test_emit_doc(void **state)
     rn_buf_free(&b);
 }
 
+/* Reads `in` with keep_source and prints it as a manifest. */
+static const char *keep_roundtrip(rn_arena *a, const char *in, rn_value **v)
+{
+    rn_yaml_limits lim = {.keep_source = true};
+    rn_error err;
+    rn_error_clear(&err);
+    if (rn_yaml_parse(a, in, strlen(in), "x", RN_YAML_CORE, &lim, v, &err))
+        fail_msg("parse of [%s] failed: %s", in, err.msg);
+    rn_buf b = RN_BUF_INIT;
+    assert_int_equal(rn_yaml_emit_doc(&b, *v), 0);
+    const char *s = rn_arena_strdup(a, rn_buf_cstr(&b));
+    rn_buf_free(&b);
+    return s;
+}
+
+/* Objects that pass through print as they were written. */
+static void test_keep_source(void **state)
+{
+    rn_arena *a = *state;
+    static const char in[] = "a: 1.0\n"
+                             "b: 1e3\n"
+                             "c: 0x1F\n"
+                             "d: 1.10\n"
+                             "e: 12345678901234567890\n"
+                             "f: -9223372036854775809\n"
+                             "g: !custom foo\n"
+                             "h: !!binary aGVsbG8=\n"
+                             "i: \"0755\"\n"
+                             "j: 'yes'\n"
+                             "k: \"on\"\n"
+                             "l: 'null'\n"
+                             "m: \"~\"\n"
+                             "n:\n"
+                             "o: ~\n"
+                             "p: True\n"
+                             "q: !!str 12\n"
+                             "r: \"a\\tb\\u00e9\"\n"
+                             "s: 'it''s'\n"
+                             "t: yes\n"
+                             "u: 2024-01-02\n"
+                             "v: 7\n"
+                             "w: -0\n"
+                             "x: !!null\n"
+                             "1.0: float key\n"
+                             "'y': single key\n"
+                             "\"z\": double key\n"
+                             "on: plain key\n";
+    rn_value *v;
+    assert_string_equal(keep_roundtrip(a, in, &v), in);
+    /* The values keep their meaning. */
+    const rn_value *x = rn_map_getz(v, "a");
+    assert_int_equal(x->kind, RN_FLOAT);
+    assert_true(x->u.f == 1.0);
+    x = rn_map_getz(v, "c");
+    assert_int_equal(x->kind, RN_INT);
+    assert_int_equal(x->u.i, 31);
+    assert_int_equal(rn_map_getz(v, "o")->kind, RN_NULL);
+    assert_int_equal(rn_map_getz(v, "p")->kind, RN_BOOL);
+    assert_string_equal(rn_map_getz(v, "g")->u.s.ptr, "foo");
+    assert_string_equal(rn_map_getz(v, "j")->u.s.ptr, "yes");
+    /* !!binary stays base64 text: the object is not ours to decode. */
+    assert_string_equal(rn_map_getz(v, "h")->u.s.ptr, "aGVsbG8=");
+    assert_non_null(rn_map_getz(v, "1.0"));
+    /* Plain strings and canonical numbers keep no text. */
+    assert_null(rn_map_getz(v, "t")->u.src);
+    assert_null(rn_map_getz(v, "v")->u.src);
+    assert_null(rn_map_getz(v, "s")->u.src);
+
+    /* Without keep_source the writer chooses, as before. */
+    rn_error err;
+    const char *plain = "a: 1.0\nb: !t 0x1F\nn:\n";
+    assert_int_equal(rn_yaml_parse(a, plain, strlen(plain), "x", RN_YAML_CORE,
+                                   NULL, &v, &err),
+                     0);
+    rn_buf b = RN_BUF_INIT;
+    assert_int_equal(rn_yaml_emit_doc(&b, v), 0);
+    assert_string_equal(rn_buf_cstr(&b), "a: 1\nb: \"0x1F\"\n\"n\": null\n");
+    rn_buf_free(&b);
+}
+
+/* Multi-line scalars, flow collections and JSON, aliases, and the
+ * Helm-compatible writer, which ignores what was kept. */
+static void test_keep_source_forms(void **state)
+{
+    rn_arena *a = *state;
+    rn_value *v;
+    assert_string_equal(keep_roundtrip(a,
+                                       "bin: !!binary |\n"
+                                       "  aGVsbG8gd29y\n"
+                                       "  bGQ=\n"
+                                       "tagged: !t |-\n"
+                                       "  two\n"
+                                       "  lines\n"
+                                       "folded: >\n"
+                                       "  one\n"
+                                       "  line\n",
+                                       &v),
+                        "bin: !!binary |\n"
+                        "  aGVsbG8gd29y\n"
+                        "  bGQ=\n"
+                        "tagged: !t |-\n"
+                        "  two\n"
+                        "  lines\n"
+                        "folded: |\n"
+                        "  one line\n");
+    /* JSON: numbers keep their text; quotes, which every JSON string
+     * has, are left to the writer. */
+    assert_string_equal(
+        keep_roundtrip(a,
+                       "{\"a\": 1.0, \"b\": \"x\", \"c\": \"0755\", "
+                       "\"d\": [1e3, \"\\u00e9\", true], \"1.5\": 2}",
+                       &v),
+        "a: 1.0\nb: x\nc: \"0755\"\nd:\n- 1e3\n- \xC3\xA9\n- true\n"
+        "\"1.5\": 2\n");
+    /* YAML flow collections keep plain and single-quoted styles. */
+    assert_string_equal(keep_roundtrip(a, "l: [0o17, 'q', x]\n", &v),
+                        "l:\n- 0o17\n- 'q'\n- x\n");
+    /* Aliases copy what was kept, under their own keys' styles. */
+    assert_string_equal(keep_roundtrip(a, "a: &x 1.50\n'b': *x\n", &v),
+                        "a: 1.50\n'b': 1.50\n");
+    /* toYaml is Helm's, whatever the reader kept. */
+    rn_buf b = RN_BUF_INIT;
+    keep_roundtrip(a, "a: 1.0\nb: 'x'\nc: !t y\n", &v);
+    assert_int_equal(rn_yaml_emit_helm(&b, v), 0);
+    assert_string_equal(rn_buf_cstr(&b), "a: 1\nb: x\nc: \"y\"");
+    rn_buf_free(&b);
+}
+
+/* Aliases are bounded by the bytes they copy, not only by nodes: many
+ * aliases of one large scalar fail at once. */
+static void test_alias_bytes(void **state)
+{
+    rn_arena *a = *state;
+    rn_buf b = RN_BUF_INIT;
+    rn_buf_puts(&b, "big: &big ");
+    for (int i = 0; i < 64 * 1024; i++)
+        rn_buf_putc(&b, 'x');
+    rn_buf_puts(&b, "\nrefs:\n");
+    size_t head = b.len;
+    for (int i = 0; i < 20; i++)
+        rn_buf_puts(&b, "- *big\n");
+    rn_yaml_limits lim = {.max_bytes = 1 << 20};
+    rn_error err;
+    rn_value *v;
+    rn_error_clear(&err);
+    assert_int_equal(rn_yaml_parse(a, b.data, b.len, "big.yaml", RN_YAML_CORE,
+                                   &lim, &v, &err),
+                     -1);
+    assert_non_null(strstr(err.msg, "big.yaml:"));
+    assert_non_null(strstr(err.msg, "alias *big makes the aliases copy more "
+                                    "than 1 MiB (64 KiB each)"));
+    /* Within the budget (15 copies) the same document reads. */
+    rn_error_clear(&err);
+    assert_int_equal(rn_yaml_parse(a, b.data, head + 15 * 7, "big.yaml",
+                                   RN_YAML_CORE, &lim, &v, &err),
+                     0);
+    assert_int_equal(rn_map_getz(v, "refs")->u.list.len, 15);
+    /* An explicit budget wins over the input limit. */
+    lim.max_alias_bytes = 64 * 1024;
+    assert_int_equal(rn_yaml_parse(a, b.data, head + 2 * 7, "big.yaml",
+                                   RN_YAML_HELM, &lim, &v, &err),
+                     -1);
+    rn_buf_free(&b);
+
+    /* A stream is not one document; the message says what to do. */
+    rn_error_clear(&err);
+    assert_int_equal(rn_yaml_parse(a, "a: 1\n---\nb: 2\n", 14, "two.yaml",
+                                   RN_YAML_CORE, NULL, &v, &err),
+                     -1);
+    assert_string_equal(err.msg,
+                        "two.yaml: expected one YAML document, found 2; "
+                        "remove the extra documents (each `---` line starts "
+                        "one)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -651,6 +826,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_emit_nested, setup, teardown),
         cmocka_unit_test_setup_teardown(test_emit_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_emit_doc, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keep_source, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keep_source_forms, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_alias_bytes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
