@@ -38,6 +38,7 @@ struct rn_openapi {
     bool nullable;
     bool preserve;   /* x-kubernetes-preserve-unknown-fields */
     bool addl_any;   /* additionalProperties: true */
+    bool addl_none;  /* additionalProperties: false */
     int format_bits; /* 32 or 64 for int32/int64, else 0 */
     bool has_min, has_max;
     double min, max;
@@ -195,9 +196,10 @@ static int compile_object(cctx *c, const rn_value *s, const char *path,
         qsort(n->props, n->nprops, sizeof *n->props, cmp_prop);
     }
     const rn_value *addl = rn_map_getz(s, "additionalProperties");
-    if (addl && addl->kind == RN_BOOL)
+    if (addl && addl->kind == RN_BOOL) {
         n->addl_any = addl->u.b;
-    else if (addl && addl->kind == RN_MAP) {
+        n->addl_none = !addl->u.b;
+    } else if (addl && addl->kind == RN_MAP) {
         const char *ap = rn_arena_printf(c->a, "%s.additionalProperties", path);
         if (compile(c, addl, ap, &n->addl) < 0)
             return -1;
@@ -525,7 +527,10 @@ static int unknown_field(vctx *c, const rn_openapi *s, const char *key)
 
 static int check_object(vctx *c, const rn_openapi *s, const rn_value *v)
 {
-    bool closed = !s->preserve && !s->addl_any && (s->nprops || s->addl);
+    /* An object schema with neither properties nor additionalProperties
+     * takes any fields (the suite's static check keeps spec free of it). */
+    bool closed =
+        !s->preserve && !s->addl_any && (s->nprops || s->addl || s->addl_none);
     for (size_t i = 0; i < v->u.map.len; i++) {
         const rn_pair *p = &v->u.map.pairs[i];
         const rn_openapi *ps = rn_openapi_property(s, p->key);
