@@ -296,9 +296,10 @@ int rn_openapi_compile(rn_arena *a, const rn_value *schema, rn_openapi **out,
 
 const rn_openapi *rn_openapi_property(const rn_openapi *s, const char *name)
 {
+    if (!s || !s->nprops)
+        return NULL;
     prop key = {name, strlen(name), NULL};
-    const prop *p =
-        s ? bsearch(&key, s->props, s->nprops, sizeof key, cmp_prop) : NULL;
+    const prop *p = bsearch(&key, s->props, s->nprops, sizeof key, cmp_prop);
     return p ? p->schema : NULL;
 }
 
