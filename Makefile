@@ -80,7 +80,9 @@ $(B)/%.o: %.c $(wildcard render/*.h krmfn/*.h reconciler/*.h) | $(B)/gen
 $(B)/gen:
 	@mkdir -p $@
 
-$(B)/librender.a: $(RENDER_OBJ)
+# The CRD's schema is part of the library: mlflow.c checks objects against
+# it (config/crd stays the single source of the MLflow API's types).
+$(B)/librender.a: $(RENDER_OBJ) $(B)/gen/crd_embed.o
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
@@ -95,6 +97,15 @@ $(B)/gen/chart_embed.c: $(B)/embed $(CHART_FILES)
 	$(Q)mv $@.tmp $@
 
 $(B)/gen/chart_embed.o: $(B)/gen/chart_embed.c
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+CRD := config/crd/mlflow.opendatahub.io_mlflows.yaml
+$(B)/gen/crd_embed.c: $(B)/embed $(CRD)
+	@mkdir -p $(dir $@)
+	$(Q)$(B)/embed -n rn_mlflow_crd $(CRD) > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(B)/gen/crd_embed.o: $(B)/gen/crd_embed.c
 	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BIN)/krmfn: $(KRMFN_OBJ) $(B)/gen/chart_embed.o $(B)/librender.a

@@ -16,7 +16,8 @@ RENDER_SRC := $(sort $(wildcard render/*.c))
 KRM_SRC := krmfn/io.c $(sort $(wildcard krmfn/krm_*.c)) krmfn/cmd_function.c
 CHART_FILES := $(shell find charts/mlflow -type f | LC_ALL=C sort)
 # Everything but the entry point is built with -fsanitize=fuzzer-no-link.
-OBJ := $(patsubst %.c,$(B)/%.o,$(RENDER_SRC) $(KRM_SRC)) $(B)/chart_embed.o
+OBJ := $(patsubst %.c,$(B)/%.o,$(RENDER_SRC) $(KRM_SRC)) $(B)/chart_embed.o \
+	$(B)/crd_embed.o
 
 .PHONY: all run
 # Keep the objects between runs (they are intermediate to make).
@@ -36,6 +37,13 @@ $(B)/chart_embed.c: $(B)/embed $(CHART_FILES)
 	mv $@.tmp $@
 
 $(B)/chart_embed.o: $(B)/chart_embed.c
+	$(CLANG) $(CFLAGS) -c -o $@ $<
+
+$(B)/crd_embed.c: $(B)/embed config/crd/mlflow.opendatahub.io_mlflows.yaml
+	$(B)/embed -n rn_mlflow_crd config/crd/mlflow.opendatahub.io_mlflows.yaml > $@.tmp
+	mv $@.tmp $@
+
+$(B)/crd_embed.o: $(B)/crd_embed.c
 	$(CLANG) $(CFLAGS) -c -o $@ $<
 
 # The endpoints' request parser stands alone.

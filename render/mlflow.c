@@ -6,13 +6,25 @@
  * sees a value its schema would reject with a values path the user never
  * wrote), apply the cross-field rules the CRD's CEL rules state, then build
  * the values. Errors carry the spec path; warnings are plain sentences.
+ *
+ * The type check has two layers. The fields the mapping reads are checked
+ * here first, with messages that say more than a schema can (a quantity,
+ * a DNS name, an empty string); then the whole spec is checked against the
+ * CRD's own schema (openapi.h), which covers the embedded Kubernetes types
+ * the mapping passes through whole (security contexts, affinity,
+ * tolerations, ...) and refuses unknown fields. So nothing renders that
+ * the API server would refuse for its type, and a failure leaves no half
+ * output: every check runs before the values are built.
  */
 #include "mlflow.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "yaml.h"
 
 #define DEFAULT_BACKEND "sqlite:////mlflow/mlflow.db"
 #define DEFAULT_ARTIFACTS "file:///mlflow/artifacts"
@@ -66,39 +78,7 @@ static void warn(mctx *c, const char *fmt, ...)
 /* A short, quoted rendering of a value for "got ..." in messages. */
 static const char *describe(mctx *c, const rn_value *v)
 {
-    switch (v->kind) {
-    case RN_NULL:
-        return "null";
-    case RN_BOOL:
-        return v->u.b ? "true" : "false";
-    case RN_INT:
-        return rn_arena_printf(c->a, "%lld", (long long)v->u.i);
-    case RN_FLOAT:
-        return rn_arena_printf(c->a, "%g", v->u.f);
-    case RN_LIST:
-        return "a list";
-    case RN_MAP:
-        return "an object";
-    case RN_FUNC:
-        return "a function";
-    case RN_STRING:
-        break;
-    }
-    rn_buf b = RN_BUF_INIT;
-    rn_buf_putc(&b, '"');
-    for (size_t i = 0; i < v->u.s.len && i < 64; i++) {
-        unsigned char ch = (unsigned char)v->u.s.ptr[i];
-        if (ch == '"' || ch == '\\')
-            rn_buf_printf(&b, "\\%c", ch);
-        else if (ch < 0x20 || ch == 0x7f)
-            rn_buf_printf(&b, "\\x%02x", ch);
-        else
-            rn_buf_putc(&b, (char)ch);
-    }
-    rn_buf_puts(&b, v->u.s.len > 64 ? "\"..." : "\"");
-    const char *s = rn_arena_strdup(c->a, rn_buf_cstr(&b));
-    rn_buf_free(&b);
-    return s;
+    return rn_openapi_describe(c->a, v);
 }
 
 /* ---- reading the spec -------------------------------------------------- */
@@ -307,18 +287,8 @@ static int check_resources(mctx *c, const char *path, const rn_value *res)
 
 static int check_storage(mctx *c, const rn_value *st)
 {
-    static const char *const used[] = {"accessModes", "resources",
-                                       "storageClassName", NULL};
     if (want_kind(c, "spec.storage", st, RN_MAP) < 0)
         return -1;
-    for (size_t i = 0; i < st->u.map.len; i++) {
-        const char *key = st->u.map.pairs[i].key;
-        size_t k = 0;
-        while (used[k] && strcmp(used[k], key) != 0)
-            k++;
-        if (!used[k])
-            warn(c, "spec.storage.%s is not supported and is ignored", key);
-    }
     const rn_value *modes = has(st, "accessModes");
     if (modes) {
         if (want_kind(c, "spec.storage.accessModes", modes, RN_LIST) < 0)
@@ -346,14 +316,11 @@ static int check_storage(mctx *c, const rn_value *st)
     }
     const rn_value *res = has(st, "resources");
     if (res) {
-        static const char *const rkeys[] = {"requests", "limits", NULL};
+        static const char *const rkeys[] = {"requests", NULL};
         static const char *const qkeys[] = {"storage", NULL};
         if (want_kind(c, "spec.storage.resources", res, RN_MAP) < 0 ||
             want_keys(c, "spec.storage.resources", res, rkeys) < 0)
             return -1;
-        if (has(res, "limits"))
-            warn(c, "spec.storage.resources.limits is not supported and is "
-                    "ignored");
         const rn_value *req = has(res, "requests");
         if (req) {
             const char *p = "spec.storage.resources.requests";
@@ -512,32 +479,10 @@ static int check_tolerations(mctx *c, const rn_value *list)
     return 0;
 }
 
-/* Every spec field's type; unknown fields are reported and ignored, as the
- * API server prunes them. */
+/* The type of every spec field the mapping reads; unknown fields are left
+ * to the schema (check_schema). */
 static int check_spec(mctx *c)
 {
-    static const char *const known[] = {"image",
-                                        "replicas",
-                                        "resources",
-                                        "serviceAccountName",
-                                        "storage",
-                                        "backendStoreUri",
-                                        "backendStoreUriFrom",
-                                        "registryStoreUri",
-                                        "registryStoreUriFrom",
-                                        "artifactsDestination",
-                                        "defaultArtifactRoot",
-                                        "serveArtifacts",
-                                        "workers",
-                                        "env",
-                                        "envFrom",
-                                        "podLabels",
-                                        "podSecurityContext",
-                                        "securityContext",
-                                        "nodeSelector",
-                                        "tolerations",
-                                        "affinity",
-                                        NULL};
     static const char *const uris[] = {"backendStoreUri", "registryStoreUri",
                                        "artifactsDestination",
                                        "defaultArtifactRoot"};
@@ -546,14 +491,6 @@ static int check_spec(mctx *c)
     const rn_value *s = c->spec, *v;
     if (!s)
         return 0;
-    for (size_t i = 0; i < s->u.map.len; i++) {
-        const char *key = s->u.map.pairs[i].key;
-        size_t k = 0;
-        while (known[k] && strcmp(known[k], key) != 0)
-            k++;
-        if (!known[k])
-            warn(c, "spec.%s is not a field of MLflow and is ignored", key);
-    }
     if ((v = has(s, "image")) && check_image(c, v) < 0)
         return -1;
     if ((v = has(s, "replicas")) &&
@@ -606,6 +543,70 @@ static int check_spec(mctx *c)
             want_kind(c, path2(c, "spec", maps[i]), v, RN_MAP) < 0)
             return -1;
     return 0;
+}
+
+/* ---- the CRD's schema -------------------------------------------------- */
+
+/* Compiled once per process (pthread_once: the reconciler's workers render
+ * concurrently) and never changed or freed afterwards. */
+static struct {
+    pthread_once_t once;
+    rn_arena *arena;
+    const rn_openapi *spec;
+    rn_error err;
+} crd_schema = {.once = PTHREAD_ONCE_INIT};
+
+static void compile_crd_schema(void)
+{
+    rn_error *err = &crd_schema.err;
+    rn_arena *a = crd_schema.arena = rn_arena_new();
+    rn_value *crd;
+    rn_openapi *root;
+    if (rn_yaml_parse(a, rn_mlflow_crd, rn_mlflow_crd_len, "the MLflow CRD",
+                      RN_YAML_CORE, NULL, &crd, err) < 0)
+        return;
+    const rn_value *versions = rn_value_at(crd, "spec.versions");
+    const rn_value *schema = NULL;
+    for (size_t i = 0; versions && versions->kind == RN_LIST &&
+                       i < versions->u.list.len && !schema;
+         i++) {
+        const rn_value *v = versions->u.list.items[i];
+        const rn_value *name = has(v, "name");
+        if (name && name->kind == RN_STRING && strcmp(name->u.s.ptr, "v1") == 0)
+            schema = rn_value_at(v, "schema.openAPIV3Schema");
+    }
+    if (!schema) {
+        rn_error_set(err, "the MLflow CRD has no openAPIV3Schema for v1");
+        return;
+    }
+    if (rn_openapi_compile(a, schema, &root, err) < 0)
+        return;
+    crd_schema.spec = rn_openapi_property(root, "spec");
+    if (!crd_schema.spec)
+        rn_error_set(err, "the MLflow CRD's schema has no spec");
+}
+
+const rn_openapi *rn_mlflow_spec_schema(rn_error *err)
+{
+    pthread_once(&crd_schema.once, compile_crd_schema);
+    if (!crd_schema.spec && err)
+        rn_error_set(err, "%s", crd_schema.err.msg);
+    return crd_schema.spec;
+}
+
+/* The spec against the CRD's schema: what the API server would refuse for
+ * its type, and unknown fields. */
+static int check_schema(mctx *c)
+{
+    if (!c->spec)
+        return 0;
+    rn_error why;
+    rn_error_clear(&why);
+    const rn_openapi *s = rn_mlflow_spec_schema(&why);
+    if (!s)
+        return fail_at(c, "", "the MLflow CRD built into this program: %s",
+                       why.msg);
+    return rn_openapi_validate(c->a, s, c->spec, "spec", c->err);
 }
 
 /* ---- rules ------------------------------------------------------------- */
@@ -932,7 +933,7 @@ int rn_mlflow_values(rn_arena *a, const rn_value *cr, const rn_mlflow_opts *o,
     bool plain = strcmp(name, "mlflow") == 0;
     c.base = plain ? "mlflow" : rn_arena_printf(a, "mlflow-%s", name);
     c.prefix = rn_arena_printf(a, "/%s", c.base);
-    if (check_spec(&c) < 0 || check_rules(&c) < 0)
+    if (check_spec(&c) < 0 || check_schema(&c) < 0 || check_rules(&c) < 0)
         return -1;
     add_warnings(&c);
     c.values = rn_map_new(a, 24);

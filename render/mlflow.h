@@ -22,6 +22,7 @@
 
 #include "arena.h"
 #include "error.h"
+#include "openapi.h"
 #include "value.h"
 
 /* Defaults of the operator and the function. */
@@ -74,5 +75,16 @@ int rn_mlflow_values(rn_arena *a, const rn_value *cr, const rn_mlflow_opts *o,
                      rn_value **values, rn_value **warnings,
                      const char **release, const char **namespace,
                      rn_error *err);
+
+/* The MLflow CRD (config/crd/mlflow.opendatahub.io_mlflows.yaml), compiled
+ * into the library at build time: its openAPIV3Schema is the spec's type
+ * check, so the CRD is the single source of the API's types. */
+extern const char rn_mlflow_crd[];
+extern const size_t rn_mlflow_crd_len;
+
+/* The schema of spec in the embedded CRD, compiled on first use and then
+ * shared (read-only) by every render and thread of the process. NULL, with
+ * the reason in err when err is not NULL, if it does not compile. */
+const rn_openapi *rn_mlflow_spec_schema(rn_error *err);
 
 #endif

@@ -11,8 +11,9 @@
 #     type (which the renderer renders too);
 #   * one object per MLflow rule is refused with the rule's message,
 #     and `krmfn render` refuses the same object at the same field path;
-#   * objects with wrong types or values are refused with the field path;
-#     where the renderer checks that field itself, it refuses them too;
+#   * objects with wrong types or values, and unknown fields, are refused
+#     with the field path, and `krmfn render` (which checks the spec against
+#     the CRD's schema compiled into it) refuses them at the same path;
 #   * `kubectl get mlflow` shows Ready and Replicas from the status.
 #
 # TAP output; exit status 1 when a test failed. Needs python3 with PyYAML.
@@ -252,9 +253,8 @@ spec: {serveArtifacts: true, storage: {}}
 Y
 refused name-not-dns-label "metadata.name must be a DNS label" metadata.name
 
-# Wrong types and values: the apiserver names the field. The renderer passes
-# the embedded core/v1 types through to the Deployment whole ("-": the
-# apiserver is the one to check those); the rest it checks itself.
+# Wrong types and values: the apiserver names the field, and so does the
+# renderer, for its own fields and the embedded core/v1 types alike.
 OK='serveArtifacts: true, storage: {}'
 spec_case replicas-string "{$OK, replicas: two}"
 refused replicas-string spec.replicas spec.replicas
@@ -265,15 +265,16 @@ refused workers-zero spec.workers spec.workers
 spec_case pull-policy-sometimes "{$OK, image: {imagePullPolicy: Sometimes}}"
 refused pull-policy-sometimes spec.image.imagePullPolicy spec.image.imagePullPolicy
 spec_case run-as-user-string "{$OK, podSecurityContext: {runAsUser: root}}"
-refused run-as-user-string spec.podSecurityContext.runAsUser -
+refused run-as-user-string spec.podSecurityContext.runAsUser spec.podSecurityContext.runAsUser
 spec_case capabilities-string "{$OK, securityContext: {capabilities: ALL}}"
-refused capabilities-string spec.securityContext.capabilities -
+refused capabilities-string spec.securityContext.capabilities spec.securityContext.capabilities
 spec_case seccomp-type-bogus "{$OK, securityContext: {seccompProfile: {type: Bogus}}}"
-refused seccomp-type-bogus spec.securityContext.seccompProfile.type -
+refused seccomp-type-bogus spec.securityContext.seccompProfile.type spec.securityContext.seccompProfile.type
 spec_case node-affinity-number "{$OK, affinity: {nodeAffinity: 5}}"
-refused node-affinity-number spec.affinity.nodeAffinity -
+refused node-affinity-number spec.affinity.nodeAffinity spec.affinity.nodeAffinity
 spec_case node-selector-operator-bogus "{$OK, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: k, operator: Near}]}]}}}}"
-refused node-selector-operator-bogus "operator: Unsupported value" -
+NS_OP=spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator
+refused node-selector-operator-bogus "$NS_OP: Unsupported value" "$NS_OP"
 spec_case secret-key-ref-number "{$OK, env: [{name: A, valueFrom: {secretKeyRef: 3}}]}"
 refused secret-key-ref-number "spec.env[0].valueFrom.secretKeyRef" "spec.env[0].valueFrom.secretKeyRef"
 spec_case value-from-two-sources "{$OK, env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}, fieldRef: {fieldPath: metadata.name}}}]}"
@@ -281,13 +282,32 @@ refused value-from-two-sources "valueFrom must hold exactly one of" "spec.env[0]
 spec_case env-from-no-source "{$OK, envFrom: [{prefix: X_}]}"
 refused env-from-no-source "an envFrom entry must hold one of secretRef, configMapRef" "spec.envFrom[0]"
 spec_case toleration-operator-bogus "{$OK, tolerations: [{key: k, operator: Bogus}]}"
-refused toleration-operator-bogus spec.tolerations[0].operator -
+refused toleration-operator-bogus spec.tolerations[0].operator spec.tolerations[0].operator
 spec_case toleration-effect-bogus "{$OK, tolerations: [{key: k, effect: Sometimes}]}"
-refused toleration-effect-bogus spec.tolerations[0].effect -
+refused toleration-effect-bogus spec.tolerations[0].effect spec.tolerations[0].effect
 spec_case storage-size-not-quantity "{serveArtifacts: true, storage: {resources: {requests: {storage: lots}}}}"
 refused storage-size-not-quantity spec.storage.resources.requests.storage spec.storage.resources.requests.storage
 spec_case cpu-not-quantity "{$OK, resources: {limits: {cpu: lots}}}"
 refused cpu-not-quantity spec.resources.limits.cpu spec.resources.limits.cpu
+spec_case sysctl-without-value "{$OK, podSecurityContext: {sysctls: [{name: net.core.somaxconn}]}}"
+refused sysctl-without-value "spec.podSecurityContext.sysctls[0].value: Required value" "spec.podSecurityContext.sysctls[0].value"
+spec_case seccomp-without-type "{$OK, securityContext: {seccompProfile: {}}}"
+refused seccomp-without-type "spec.securityContext.seccompProfile.type: Required value" spec.securityContext.seccompProfile.type
+spec_case toleration-seconds-string "{$OK, tolerations: [{operator: Exists, tolerationSeconds: soon}]}"
+refused toleration-seconds-string "spec.tolerations[0].tolerationSeconds" "spec.tolerations[0].tolerationSeconds"
+spec_case value-from-field-path-number "{$OK, env: [{name: A, valueFrom: {fieldRef: {fieldPath: metadata.name, apiVersion: 1}}}]}"
+refused value-from-field-path-number "spec.env[0].valueFrom.fieldRef.apiVersion" "spec.env[0].valueFrom.fieldRef.apiVersion"
+spec_case pod-labels-number "{$OK, podLabels: {tier: 3}}"
+refused pod-labels-number "spec.podLabels.tier" "spec.podLabels.tier"
+
+# Unknown fields: kubectl's strict field validation refuses them, and so
+# does the renderer (a typo must not render the default silently).
+spec_case replicas-typo "{$OK, replica: 3}"
+refused replicas-typo 'unknown field "spec.replica"' spec.replica
+spec_case storage-unknown-field "{serveArtifacts: true, storage: {volumeMode: Block}}"
+refused storage-unknown-field 'unknown field "spec.storage.volumeMode"' spec.storage.volumeMode
+spec_case seccomp-unknown-field "{$OK, securityContext: {seccompProfile: {type: RuntimeDefault, profile: x}}}"
+refused seccomp-unknown-field 'unknown field "spec.securityContext.seccompProfile.profile"' spec.securityContext.seccompProfile.profile
 
 # --- printer columns ---------------------------------------------------------------
 columns() {

@@ -273,13 +273,15 @@ static void test_spec_shape(void **state)
            "required unless spec.serveArtifacts");
 }
 
-static void test_unknown_field_warns(void **state)
+/* A typo must not render the default: unknown fields are refused, as
+ * `kubectl apply` (strict field validation) refuses them. */
+static void test_unknown_field_refused(void **state)
 {
     run *r = *state;
     map(r, MINIMAL "  replica: 3\n");
-    ok(r);
-    warned(r, "spec.replica is not a field of MLflow");
-    int_at(r, "replicaCount", 1);
+    failed(r, "spec.replica", "unknown field (did you mean replicas?)");
+    map(r, MINIMAL "  tlsSecret: x\n");
+    failed(r, "spec.tlsSecret", "unknown field");
 }
 
 /* ---- image, replicas, workers ------------------------------------------ */
@@ -413,18 +415,19 @@ static void test_storage(void **state)
     failed(r, "spec.storage", "must be an object, got true");
 }
 
-static void test_storage_partial_support_warns(void **state)
+static void test_storage_partial_support(void **state)
 {
     run *r = *state;
     map(r, SERVED "  storage:\n"
-                  "    accessModes: [ReadWriteOncePod, ReadWriteOnce]\n"
-                  "    volumeMode: Filesystem\n"
-                  "    resources: {limits: {storage: 5Gi}}\n");
+                  "    accessModes: [ReadWriteOncePod, ReadWriteOnce]\n");
     ok(r);
     str_at(r, "storage.accessMode", "ReadWriteOncePod");
     warned(r, "only the first access mode (ReadWriteOncePod) is used");
-    warned(r, "spec.storage.volumeMode is not supported");
-    warned(r, "spec.storage.resources.limits is not supported");
+    /* The CRD's storage has no other fields. */
+    map(r, SERVED "  storage: {volumeMode: Filesystem}\n");
+    failed(r, "spec.storage.volumeMode", "unknown field");
+    map(r, SERVED "  storage: {resources: {limits: {storage: 5Gi}}}\n");
+    failed(r, "spec.storage.resources.limits", "unknown field");
 }
 
 static void test_no_storage(void **state)
@@ -828,13 +831,13 @@ int main(void)
         T(test_name_rules),
         T(test_modes_and_namespace),
         T(test_spec_shape),
-        T(test_unknown_field_warns),
+        T(test_unknown_field_refused),
         T(test_image),
         T(test_replicas),
         T(test_replicas_on_one_node_warns),
         T(test_workers),
         T(test_storage),
-        T(test_storage_partial_support_warns),
+        T(test_storage_partial_support),
         T(test_no_storage),
         T(test_pod_local_defaults_warn),
         T(test_rule_default_artifact_root),
