@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 enum {
     T_OBJECT = 1 << 0,
     T_ARRAY = 1 << 1,
@@ -435,18 +437,9 @@ static int check_number(vctx *c, const rn_openapi *s, const rn_value *v)
     return 0;
 }
 
-static size_t utf8_chars(const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            k++;
-    return k;
-}
-
 static int check_string(vctx *c, const rn_openapi *s, const rn_value *v)
 {
-    size_t n = utf8_chars(v->u.s.ptr, v->u.s.len);
+    size_t n = rn_utf8_count(v->u.s.ptr, v->u.s.len);
     if (s->min_len == 1 && n == 0)
         return fail(c, "must not be empty (omit the field instead)");
     if (s->min_len >= 0 && n < (size_t)s->min_len)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gofmt.h"
+#include "utf8.h"
 
 typedef struct vctx {
     rn_arena *a;
@@ -108,15 +109,6 @@ static bool json_equal(const rn_value *x, const rn_value *y)
         return true;
     }
     return rn_value_equal(x, y);
-}
-
-static size_t utf8_len(const char *s, size_t n)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            count++;
-    return count;
 }
 
 static bool regex_match(const char *pattern, const char *s, size_t n)
@@ -225,7 +217,7 @@ static void check_string(vctx *c, const rn_value *s, const rn_value *v,
 {
     if (v->kind != RN_STRING)
         return;
-    size_t n = utf8_len(v->u.s.ptr, v->u.s.len);
+    size_t n = rn_utf8_count(v->u.s.ptr, v->u.s.len);
     rn_value *m;
     if ((m = rn_map_getz(s, "minLength")) && is_num(m) && n < num(m))
         problem(c, path, "length must be >= %g, but got %zu", num(m), n);

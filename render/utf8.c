@@ -66,3 +66,12 @@ void rn_utf8_put(rn_buf *b, int64_t r)
     char enc[4];
     rn_buf_append(b, enc, rn_utf8_encode(enc, r));
 }
+
+size_t rn_utf8_count(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            k++;
+    return k;
+}

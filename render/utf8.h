@@ -23,4 +23,8 @@ size_t rn_utf8_encode(char *out, int64_t r);
 /* utf8.AppendRune onto a buffer. */
 void rn_utf8_put(rn_buf *b, int64_t r);
 
+/* How many characters n bytes of UTF-8 hold: the bytes that are not
+ * continuation bytes (what JSON Schema's minLength and maxLength count). */
+size_t rn_utf8_count(const char *s, size_t n);
+
 #endif

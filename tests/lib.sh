@@ -54,6 +54,19 @@ tap_diag() {
 	fi
 }
 
+# check NAME CMD... — one TAP line from CMD's exit status; when it fails,
+# the last 30 lines of its output (stdout and stderr) as diagnostics.
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		tap_ok "$name"
+	else
+		tap_not_ok "$name"
+		printf '%s\n' "$out" | tail -n 30 | tap_diag
+	fi
+}
+
 # tap_summary SUITE — closing comment line with the counts.
 tap_summary() {
 	printf '# %s: %d passed, %d failed\n' "$1" "$TAP_PASS" "$TAP_FAIL"

@@ -21,19 +21,6 @@ mkdir -p "$work/path"
 ln -s "$KRMFN" "$work/path/krmfn"
 export PATH="$work/path:$PATH"
 
-# check NAME COMMAND... — ok when the command succeeds; its output as
-# diagnostics otherwise.
-check() {
-    local name=$1
-    shift
-    if out=$("$@" 2>&1); then
-        tap_ok "$name"
-    else
-        tap_not_ok "$name"
-        printf '%s\n' "$out" | tail -25 | tap_diag
-    fi
-}
-
 have_kustomize() { [ -x "$KUSTOMIZE" ]; }
 have_kpt() { [ -x "$KPT" ]; }
 

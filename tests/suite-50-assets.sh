@@ -38,18 +38,6 @@ export KUBECACHEDIR=$WORK/kube-cache
 cleanup() { rm -rf "$WORK"; }
 trap cleanup EXIT
 
-# check NAME CMD... — one TAP line from the exit status of CMD; its output
-# becomes diagnostics when it fails.
-check() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		tap_ok "$name"
-	else
-		tap_not_ok "$name"
-		printf '%s\n' "$out" | head -n 30 | tap_diag
-	fi
-}
 
 # report CMD... — CMD prints "PASS<TAB>name" / "FAIL<TAB>name<TAB>why"
 # lines (the Python checker); each becomes a TAP line.

@@ -30,18 +30,6 @@ export KUBECACHEDIR=$WORK/kube-cache
 cleanup() { rm -rf "$WORK"; }
 trap cleanup EXIT
 
-# check NAME CMD... — one TAP line from the exit status of CMD; its output
-# becomes diagnostics when it fails.
-check() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		tap_ok "$name"
-	else
-		tap_not_ok "$name"
-		printf '%s\n' "$out" | head -n 30 | tap_diag
-	fi
-}
 
 if ! command -v "$KUBECTL" >/dev/null || ! (. tests/envtest/controlplane.sh && cp_have_tools); then
 	tap_skip "MLflow CRD against a control plane" \
