@@ -33,6 +33,7 @@ COPY charts/ charts/
 COPY render/ render/
 COPY krmfn/ krmfn/
 COPY reconciler/ reconciler/
+COPY config/crd/ config/crd/
 RUN make build OPT="-O2" EXTRA_CFLAGS="-fstack-protector-strong" \
  && test -x bin/krmfn && test -x bin/reconciler \
  && strip bin/krmfn bin/reconciler \

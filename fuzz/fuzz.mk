@@ -39,9 +39,13 @@ $(B)/chart_embed.c: $(B)/embed $(CHART_FILES)
 $(B)/chart_embed.o: $(B)/chart_embed.c
 	$(CLANG) $(CFLAGS) -c -o $@ $<
 
-$(B)/crd_embed.c: $(B)/embed config/crd/mlflow.opendatahub.io_mlflows.yaml
-	$(B)/embed -n rn_mlflow_crd config/crd/mlflow.opendatahub.io_mlflows.yaml > $@.tmp
-	mv $@.tmp $@
+# The CRD's schema as JSON, as the main build writes it.
+$(B)/crd_embed.c: $(B)/embed FORCE
+	$(MAKE) --no-print-directory build/release/gen/crd_schema.json
+	$(B)/embed -n rn_mlflow_crd_schema build/release/gen/crd_schema.json > $@.tmp
+	cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+
+FORCE:
 
 $(B)/crd_embed.o: $(B)/crd_embed.c
 	$(CLANG) $(CFLAGS) -c -o $@ $<

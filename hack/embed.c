@@ -7,7 +7,8 @@
  *
  *        embed -n NAME FILE > x.c   one file as `const char NAME[]` (NUL
  *        terminated) and `const size_t NAME_len`, its length; the MLflow
- *        CRD is embedded so (rn_mlflow_crd in render/mlflow.h).
+ *        CRD's schema is embedded so (rn_mlflow_crd_schema in
+ *        render/mlflow.h).
  */
 #include <stdio.h>
 #include <stdlib.h>

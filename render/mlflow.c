@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
 #include "yaml.h"
 
 #define DEFAULT_BACKEND "sqlite:////mlflow/mlflow.db"
@@ -560,25 +561,11 @@ static void compile_crd_schema(void)
 {
     rn_error *err = &crd_schema.err;
     rn_arena *a = crd_schema.arena = rn_arena_new();
-    rn_value *crd;
+    rn_value *schema;
     rn_openapi *root;
-    if (rn_yaml_parse(a, rn_mlflow_crd, rn_mlflow_crd_len, "the MLflow CRD",
-                      RN_YAML_CORE, NULL, &crd, err) < 0)
+    if (rn_json_parse(a, rn_mlflow_crd_schema, rn_mlflow_crd_schema_len,
+                      "the MLflow CRD's schema", false, &schema, err) < 0)
         return;
-    const rn_value *versions = rn_value_at(crd, "spec.versions");
-    const rn_value *schema = NULL;
-    for (size_t i = 0; versions && versions->kind == RN_LIST &&
-                       i < versions->u.list.len && !schema;
-         i++) {
-        const rn_value *v = versions->u.list.items[i];
-        const rn_value *name = has(v, "name");
-        if (name && name->kind == RN_STRING && strcmp(name->u.s.ptr, "v1") == 0)
-            schema = rn_value_at(v, "schema.openAPIV3Schema");
-    }
-    if (!schema) {
-        rn_error_set(err, "the MLflow CRD has no openAPIV3Schema for v1");
-        return;
-    }
     if (rn_openapi_compile(a, schema, &root, err) < 0)
         return;
     crd_schema.spec = rn_openapi_property(root, "spec");

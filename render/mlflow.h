@@ -76,11 +76,12 @@ int rn_mlflow_values(rn_arena *a, const rn_value *cr, const rn_mlflow_opts *o,
                      const char **release, const char **namespace,
                      rn_error *err);
 
-/* The MLflow CRD (config/crd/mlflow.opendatahub.io_mlflows.yaml), compiled
- * into the library at build time: its openAPIV3Schema is the spec's type
- * check, so the CRD is the single source of the API's types. */
-extern const char rn_mlflow_crd[];
-extern const size_t rn_mlflow_crd_len;
+/* The openAPIV3Schema of the MLflow CRD's v1
+ * (config/crd/mlflow.opendatahub.io_mlflows.yaml), as JSON, compiled into
+ * the library at build time (hack/crd2json.c): the spec's type check, so
+ * the CRD is the single source of the API's types. */
+extern const char rn_mlflow_crd_schema[];
+extern const size_t rn_mlflow_crd_schema_len;
 
 /* The schema of spec in the embedded CRD, compiled on first use and then
  * shared (read-only) by every render and thread of the process. NULL, with

@@ -844,6 +844,20 @@ fi
 # --- Dockerfile -----------------------------------------------------------------
 report "${PY[@]}" dockerfile Dockerfile .dockerignore
 
+# The build stage sees only what .dockerignore lets in and the Dockerfile
+# copies: `make build` must find every file it reads there (make -n stops
+# at a prerequisite that is missing).
+docker_context_builds() {
+	local d=$WORK/context src
+	rm -rf "$d" && mkdir -p "$d" || return 1
+	for src in $(sed -n 's/^COPY \([^-][^ ]*\) .*/\1/p' Dockerfile); do
+		grep -qx "!${src%/}/\?" .dockerignore || { echo ".dockerignore keeps $src out"; return 1; }
+		mkdir -p "$d/$(dirname "${src%/}")" && cp -r "${src%/}" "$d/$(dirname "${src%/}")/" || return 1
+	done
+	make -n -C "$d" build B=build/context BIN=build/context/bin >/dev/null
+}
+check "Dockerfile: the build stage's files are all make build needs" docker_context_builds
+
 # The runtime root filesystem, laid out as the Dockerfile does, then run.
 rootfs_check() {
 	local r=$WORK/rootfs
