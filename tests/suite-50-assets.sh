@@ -666,8 +666,9 @@ def cmd_dockerfile(path, ignore):
         for op, r in s["ops"]:
             if op == "COPY" and "--from" not in r:
                 for src in r.split()[:-1]:
-                    top = src.rstrip("/").split("/")[0]
-                    if not os.path.exists(src) or top not in allowed:
+                    parts = src.rstrip("/").split("/")
+                    let_in = any("/".join(parts[:i]) in allowed for i in range(1, len(parts) + 1))
+                    if not os.path.exists(src) or not let_in:
                         bad.append(src)
     out(not bad, "Dockerfile: every COPY source exists and .dockerignore lets it in", bad)
 
