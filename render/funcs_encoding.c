@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "funcs_int.h"
+#include "regex_cache.h"
 
 /* --- base64 --- */
 
@@ -278,7 +279,8 @@ RN_FN(rn_fn_adler32sum)
 /* --- regular expressions --- */
 
 struct rn_fn_regex {
-    pcre2_code *code;
+    pcre2_code *code; /* shared through the cache unless owned */
+    bool owned;
     pcre2_match_data *md;
     int groups;
 };
@@ -288,10 +290,10 @@ rn_fn_regex *rn_fn_regex_compile(rn_arena *a, const char *pat, size_t len,
 {
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, len,
-                                     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
-                                         PCRE2_DOLLAR_ENDONLY,
-                                     &ec, &eo, NULL);
+    bool owned;
+    pcre2_code *code = rn_regex_compile(
+        pat, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY,
+        &ec, &eo, &owned);
     if (!code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -301,6 +303,7 @@ rn_fn_regex *rn_fn_regex_compile(rn_arena *a, const char *pat, size_t len,
     }
     rn_fn_regex *re = rn_arena_alloc(a, sizeof *re);
     re->code = code;
+    re->owned = owned;
     re->md = pcre2_match_data_create_from_pattern(code, NULL);
     uint32_t cap = 0;
     pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &cap);
@@ -313,7 +316,8 @@ void rn_fn_regex_free(rn_fn_regex *re)
     if (!re)
         return;
     pcre2_match_data_free(re->md);
-    pcre2_code_free(re->code);
+    if (re->owned)
+        pcre2_code_free(re->code);
 }
 
 int rn_fn_regex_groups(const rn_fn_regex *re)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gofmt.h"
+#include "regex_cache.h"
 #include "utf8.h"
 
 typedef struct vctx {
@@ -115,14 +116,16 @@ static bool regex_match(const char *pattern, const char *s, size_t n)
 {
     int ec;
     PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF, &ec, &off, NULL);
+    bool owned;
+    pcre2_code *re = rn_regex_compile(pattern, strlen(pattern), PCRE2_UTF, &ec,
+                                      &off, &owned);
     if (!re)
         return true; /* a broken pattern is the schema's problem */
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
     int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
     pcre2_match_data_free(md);
-    pcre2_code_free(re);
+    if (owned)
+        pcre2_code_free(re);
     return rc >= 0;
 }
 

@@ -174,6 +174,17 @@ static void pop_indent(emitter *e)
 
 /* ---- scalars ------------------------------------------------------------- */
 
+/* Bytes that are never an indicator, a blank or a break, and are
+ * printable: a scalar made only of them (and not starting with '-' or
+ * '.', which can open "---" or "...") needs none of the checks below. */
+static bool quiet_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+           c == '/' || c == '=' || c == '+' || c == '(' || c == ')' ||
+           c == ';' || c == '~' || c == '$' || c == '^';
+}
+
 static void analyze(const unsigned char *v, size_t n, analysis *an)
 {
     memset(an, 0, sizeof *an);
@@ -181,6 +192,16 @@ static void analyze(const unsigned char *v, size_t n, analysis *an)
         an->block_plain_allowed = true;
         an->single_quoted_allowed = true;
         return;
+    }
+    if (v[0] != '-' && v[0] != '.') {
+        size_t i = 0;
+        while (i < n && quiet_byte(v[i]))
+            i++;
+        if (i == n) {
+            an->flow_plain_allowed = an->block_plain_allowed = true;
+            an->single_quoted_allowed = an->block_allowed = true;
+            return;
+        }
     }
     bool block_ind = false, flow_ind = false, line_breaks = false;
     bool special = false, leading_space = false, leading_break = false;
