@@ -15,12 +15,12 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "funcs_int.h"
-#include "regex_cache.h"
 
 /* --- base64 --- */
 
@@ -278,8 +278,13 @@ RN_FN(rn_fn_adler32sum)
 
 /* --- regular expressions --- */
 
+/* Go's regexp on PCRE2: UTF-8 (invalid bytes match nothing), $ only at
+ * the very end. */
+#define REGEX_OPTIONS                                                          \
+    (PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY)
+
 struct rn_fn_regex {
-    pcre2_code *code; /* shared through the cache unless owned */
+    pcre2_code *code; /* freed with the regex unless shared (not owned) */
     bool owned;
     pcre2_match_data *md;
     int groups;
@@ -290,10 +295,8 @@ rn_fn_regex *rn_fn_regex_compile(rn_arena *a, const char *pat, size_t len,
 {
     int ec;
     PCRE2_SIZE eo;
-    bool owned;
-    pcre2_code *code = rn_regex_compile(
-        pat, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY,
-        &ec, &eo, &owned);
+    pcre2_code *code =
+        pcre2_compile((PCRE2_SPTR)pat, len, REGEX_OPTIONS, &ec, &eo, NULL);
     if (!code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -303,7 +306,7 @@ rn_fn_regex *rn_fn_regex_compile(rn_arena *a, const char *pat, size_t len,
     }
     rn_fn_regex *re = rn_arena_alloc(a, sizeof *re);
     re->code = code;
-    re->owned = owned;
+    re->owned = true;
     re->md = pcre2_match_data_create_from_pattern(code, NULL);
     uint32_t cap = 0;
     pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &cap);
@@ -696,6 +699,51 @@ typedef struct semver {
     "(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?"
 #define SV_OPS "=||!=|>|<|>=|=>|<=|=<|~|~>|\\^"
 
+/* The grammar's patterns, as Masterminds/semver compiles them once at
+ * start: compiled on first use, then read-only and shared by every render
+ * and thread (a compiled pattern is not written while matching; each
+ * match brings its own match data). Compiling them for every semver call
+ * cost more than the rest of a render's version handling. */
+enum { SV_RE_VERSION, SV_RE_CONSTRAINT, SV_RE_RANGE, SV_RE_VALID, SV_RE_FIND };
+static const char *const sv_patterns[] = {
+    [SV_RE_VERSION] = "^" SV_LOOSE "$",
+    [SV_RE_CONSTRAINT] = "^\\s*(" SV_OPS ")\\s*(" SV_CV ")\\s*$",
+    [SV_RE_RANGE] = "\\s*(" SV_CV ")\\s+-\\s+(" SV_CV ")\\s*",
+    [SV_RE_VALID] = "^(\\s*(" SV_OPS ")\\s*(" SV_CV
+                    ")\\s*)((?:\\s+|,\\s*)(" SV_OPS ")\\s*(" SV_CV ")\\s*)*$",
+    [SV_RE_FIND] = "(" SV_OPS ")\\s*(" SV_CV ")",
+};
+static pcre2_code *sv_codes[sizeof sv_patterns / sizeof *sv_patterns];
+static pthread_once_t sv_once = PTHREAD_ONCE_INIT;
+
+static void sv_compile(void)
+{
+    for (size_t i = 0; i < sizeof sv_patterns / sizeof *sv_patterns; i++) {
+        int ec;
+        PCRE2_SIZE eo;
+        sv_codes[i] =
+            pcre2_compile((PCRE2_SPTR)sv_patterns[i], PCRE2_ZERO_TERMINATED,
+                          REGEX_OPTIONS, &ec, &eo, NULL);
+    }
+}
+
+/* One of the patterns above, with match data of its own; NULL only when
+ * PCRE2 could not compile it (out of memory). */
+static rn_fn_regex *sv_regex(rn_arena *a, int which)
+{
+    pthread_once(&sv_once, sv_compile);
+    if (!sv_codes[which])
+        return NULL;
+    rn_fn_regex *re = rn_arena_alloc(a, sizeof *re);
+    re->code = sv_codes[which];
+    re->owned = false;
+    re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    uint32_t cap = 0;
+    pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &cap);
+    re->groups = (int)cap;
+    return re;
+}
+
 static bool all_in(const char *s, size_t n, const char *set)
 {
     for (size_t i = 0; i < n; i++)
@@ -753,8 +801,7 @@ static const char *sv_parse(rn_arena *a, const char *s, size_t n, semver *v)
     if (n > 256)
         return "version string is too long (max 256 bytes)";
     const char *err;
-    rn_fn_regex *re =
-        rn_fn_regex_compile(a, "^" SV_LOOSE "$", strlen(SV_LOOSE) + 2, &err);
+    rn_fn_regex *re = sv_regex(a, SV_RE_VERSION);
     long ov[2 * 10];
     bool m = re && rn_fn_regex_exec(re, s, n, 0, ov);
     rn_fn_regex_free(re);
@@ -864,8 +911,7 @@ static bool is_x(const char *s, size_t n)
 /* parseConstraint for one "op version" piece. */
 static const char *sv_con_parse(rn_arena *a, const char *s, size_t n, sv_con *c)
 {
-    const char *pat = "^\\s*(" SV_OPS ")\\s*(" SV_CV ")\\s*$", *err;
-    rn_fn_regex *re = rn_fn_regex_compile(a, pat, strlen(pat), &err);
+    rn_fn_regex *re = sv_regex(a, SV_RE_CONSTRAINT);
     long ov[2 * 20];
     bool m = re && rn_fn_regex_exec(re, s, n, 0, ov);
     rn_fn_regex_free(re);
@@ -985,8 +1031,7 @@ static bool sv_check(const sv_con *c, const semver *v, bool include_pre)
 /* rewriteRange: "a - b" becomes ">= a, <= b ". */
 static char *sv_rewrite_range(rn_arena *a, const char *s, size_t n)
 {
-    const char *pat = "\\s*(" SV_CV ")\\s+-\\s+(" SV_CV ")\\s*", *err;
-    rn_fn_regex *re = rn_fn_regex_compile(a, pat, strlen(pat), &err);
+    rn_fn_regex *re = sv_regex(a, SV_RE_RANGE);
     rn_buf b = RN_BUF_INIT;
     rn_buf_append(&b, "", 0);
     long ov[2 * 24];
@@ -1012,12 +1057,8 @@ static const char *sv_constraint_check(rn_arena *a, const char *cs, size_t cn,
     if (cn > 512)
         return "constraint string is too long (max 512 bytes)";
     char *c = sv_rewrite_range(a, cs, cn);
-    const char *vpat =
-        "^(\\s*(" SV_OPS ")\\s*(" SV_CV ")\\s*)((?:\\s+|,\\s*)(" SV_OPS
-        ")\\s*(" SV_CV ")\\s*)*$";
-    const char *fpat = "(" SV_OPS ")\\s*(" SV_CV ")", *err;
-    rn_fn_regex *valid = rn_fn_regex_compile(a, vpat, strlen(vpat), &err);
-    rn_fn_regex *find = rn_fn_regex_compile(a, fpat, strlen(fpat), &err);
+    rn_fn_regex *valid = sv_regex(a, SV_RE_VALID);
+    rn_fn_regex *find = sv_regex(a, SV_RE_FIND);
     long ov[2 * 40];
     const char *res = NULL;
     int groups = 1;

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "gofmt.h"
-#include "regex_cache.h"
 #include "utf8.h"
 
 typedef struct vctx {
@@ -116,16 +115,14 @@ static bool regex_match(const char *pattern, const char *s, size_t n)
 {
     int ec;
     PCRE2_SIZE off;
-    bool owned;
-    pcre2_code *re = rn_regex_compile(pattern, strlen(pattern), PCRE2_UTF, &ec,
-                                      &off, &owned);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF, &ec, &off, NULL);
     if (!re)
         return true; /* a broken pattern is the schema's problem */
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
     int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
     pcre2_match_data_free(md);
-    if (owned)
-        pcre2_code_free(re);
+    pcre2_code_free(re);
     return rc >= 0;
 }
 
