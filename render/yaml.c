@@ -28,6 +28,7 @@
 #include "yaml.h"
 #include "yaml_scalar.h"
 
+#include <ctype.h>
 #include <libfyaml.h>
 #include <math.h>
 #include <stdio.h>
@@ -434,6 +435,16 @@ static bool prints_as(const rn_value *v, const char *body, size_t n)
     return strlen(want) == n && memcmp(want, body, n) == 0;
 }
 
+/* A tag written with a named handle (`!e!foo`) means something only under
+ * its document's %TAG line, which the output does not carry. */
+static bool named_handle(const char *tag, size_t n)
+{
+    size_t i = 1;
+    while (i < n && (isalnum((unsigned char)tag[i]) || tag[i] == '-'))
+        i++;
+    return n > 1 && tag[0] == '!' && i > 1 && i < n && tag[i] == '!';
+}
+
 /* Records on v how the scalar of `ev` was written: its style in the
  * flags, and its source text when the writer would print it otherwise. */
 static void keep_form(reader *r, struct fy_event *ev, rn_value *v)
@@ -476,8 +487,14 @@ static void keep_form(reader *r, struct fy_event *ev, rn_value *v)
     if (!verbatim && !tag)
         return;
     rn_buf b = RN_BUF_INIT;
-    if (tag)
+    if (tag && named_handle(tag, tlen)) {
+        /* The verbatim form of the resolved tag stands on its own. */
+        size_t rlen;
+        const char *full = fy_token_get_text(ev->scalar.tag, &rlen);
+        rn_buf_printf(&b, "!<%.*s>", (int)rlen, full);
+    } else if (tag) {
         rn_buf_append(&b, tag, tlen);
+    }
     if (verbatim) {
         char q = style == RN_STYLE_SINGLE   ? '\''
                  : style == RN_STYLE_DOUBLE ? '"'
@@ -772,9 +789,14 @@ static int parse_mapping_entry(reader *r, struct fy_event *kev, int depth,
     size_t keylen = 0;
     if (key_string(r, kev, k, &key, &keylen))
         return -1;
-    /* The key's style rides on its value: pairs have no room for it. */
+    /* The key's style rides on its value: pairs have no room for it. A
+     * tag on the key is not kept, so neither is its style: `!!str 1`
+     * must come out quoted, not as the number 1. */
     if (r->keep_source) {
-        unsigned ks = (k->flags & RN_F_STYLE) >> RN_F_STYLE_SHIFT;
+        bool tagged = (k->flags & RN_F_SRC_TAG) ||
+                      ((k->flags & RN_F_SRC_TEXT) && k->u.src[0] == '!');
+        unsigned ks = tagged ? RN_STYLE_NONE
+                             : (k->flags & RN_F_STYLE) >> RN_F_STYLE_SHIFT;
         v->flags =
             (v->flags & ~(unsigned)RN_F_KEY_STYLE) | ks << RN_F_KEY_STYLE_SHIFT;
     }
