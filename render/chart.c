@@ -230,21 +230,11 @@ static rn_value *sanitize(rn_arena *a, const rn_value *v)
     return out;
 }
 
-/* A Chart.yaml scalar read into a Go string field: sigs.k8s.io/yaml
- * writes ints as ints and floats as float32s ("1.20" is "1.2"). */
-static int string_field(rn_arena *a, rn_value *md, const char *key,
-                        rn_error *err)
+rn_value *rn_chart_string(rn_arena *a, const rn_value *v, bool sanitized)
 {
-    rn_value *v = rn_map_getz(md, key);
-    if (!v)
-        return 0;
     rn_buf b = RN_BUF_INIT;
     rn_buf_append(&b, "", 0);
-    switch (v->kind) {
-    case RN_NULL:
-        rn_map_del(md, key, strlen(key));
-        rn_buf_free(&b);
-        return 0;
+    switch (v ? v->kind : RN_NULL) {
     case RN_STRING:
         rn_buf_append(&b, v->u.s.ptr, v->u.s.len);
         break;
@@ -255,20 +245,39 @@ static int string_field(rn_arena *a, rn_value *md, const char *key,
         rn_buf_printf(&b, "%lld", (long long)v->u.i);
         break;
     case RN_FLOAT:
-        if (v->u.f == (double)(int64_t)v->u.f && v->u.f > -9.2e18 &&
-            v->u.f < 9.2e18)
+        /* Helm's reading made every number a float64; the whole ones were
+         * mostly ints in the file, which sigs.k8s.io/yaml writes in full
+         * (a whole float literal such as 1000000.0 would be "1e+06"). */
+        if (v->u.f > -9.2e18 && v->u.f < 9.2e18 &&
+            v->u.f == (double)(int64_t)v->u.f)
             rn_buf_printf(&b, "%lld", (long long)v->u.f);
         else
             rn_gofmt_float32(&b, (float)v->u.f, 'g', -1);
         break;
     default:
         rn_buf_free(&b);
-        return rn_error_set(err, "Chart.yaml: %s must be a string, not a %s",
-                            key, v->kind == RN_MAP ? "mapping" : "list");
+        return NULL;
     }
     rn_value *s = rn_str(a, rn_buf_cstr(&b), b.len);
     rn_buf_free(&b);
-    rn_map_setz(a, md, key, sanitize(a, s));
+    return sanitized ? sanitize(a, s) : s;
+}
+
+static int string_field(rn_arena *a, rn_value *md, const char *key,
+                        rn_error *err)
+{
+    rn_value *v = rn_map_getz(md, key);
+    if (!v)
+        return 0;
+    if (v->kind == RN_NULL) {
+        rn_map_del(md, key, strlen(key));
+        return 0;
+    }
+    rn_value *s = rn_chart_string(a, v, true);
+    if (!s)
+        return rn_error_set(err, "Chart.yaml: %s must be a string, not a %s",
+                            key, v->kind == RN_MAP ? "mapping" : "list");
+    rn_map_setz(a, md, key, s);
     return 0;
 }
 

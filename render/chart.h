@@ -48,6 +48,14 @@ typedef struct rn_chart {
 /* Parses the chart's templates into c->templates (done by the loaders). */
 int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err);
 
+/* A Chart.yaml scalar read into a Go string field of Helm's chart
+ * metadata: sigs.k8s.io/yaml writes ints as ints and floats as float32s
+ * ("1.20" is "1.2"), then, when `sanitized`,
+ * Helm's sanitizeString (white space becomes ' ', unprintable runes go),
+ * which Metadata.Validate applies to every field but the annotations.
+ * NULL for a null, a list or a mapping. */
+rn_value *rn_chart_string(rn_arena *a, const rn_value *v, bool sanitized);
+
 /* The chart compiled into the binary (generated at build time). */
 extern const rn_chart_file rn_embedded_chart[];
 extern const size_t rn_embedded_chart_count;

@@ -718,17 +718,10 @@ static void json_field(rn_buf *b, const char *key, const rn_value *v)
     rn_json_emit_go(b, v);
 }
 
-static rn_value *go_string(rn_arena *a, const rn_value *v)
+static rn_value *go_string(rn_arena *a, const rn_value *v, bool sanitized)
 {
-    if (v && v->kind == RN_STRING)
-        return rn_str(a, v->u.s.ptr, v->u.s.len);
-    if (!v || v->kind == RN_NULL || v->kind == RN_LIST || v->kind == RN_MAP)
-        return rn_str(a, "", 0);
-    rn_buf b = RN_BUF_INIT;
-    rn_gofmt_value(&b, v);
-    rn_value *s = rn_str(a, rn_buf_cstr(&b), b.len);
-    rn_buf_free(&b);
-    return s;
+    rn_value *s = rn_chart_string(a, v, sanitized);
+    return s ? s : rn_str(a, "", 0);
 }
 
 static rn_value *string_list(rn_arena *a, const rn_value *v)
@@ -738,7 +731,7 @@ static rn_value *string_list(rn_arena *a, const rn_value *v)
     if (!v || v->kind != RN_LIST || v->u.list.len == 0)
         return go_nil(a, l, "[]string");
     for (size_t i = 0; i < v->u.list.len; i++)
-        rn_list_push(a, l, go_string(a, v->u.list.items[i]));
+        rn_list_push(a, l, go_string(a, v->u.list.items[i], true));
     return l;
 }
 
@@ -751,7 +744,7 @@ static rn_value *maintainer(rn_arena *a, const rn_value *v)
     rn_buf_append(&json, "", 0);
     for (size_t i = 0; i < 3; i++) {
         rn_value *s = go_string(
-            a, v && v->kind == RN_MAP ? rn_map_getz(v, f[i][0]) : NULL);
+            a, v && v->kind == RN_MAP ? rn_map_getz(v, f[i][0]) : NULL, true);
         rn_map_setz(a, m, f[i][1], s);
         json_field(&json, f[i][0], s);
     }
@@ -782,7 +775,7 @@ static rn_value *annotations(rn_arena *a, const rn_value *v)
         return go_nil(a, m, "map[string]string");
     for (size_t i = 0; i < v->u.map.len; i++)
         rn_map_set(a, m, v->u.map.pairs[i].key, v->u.map.pairs[i].keylen,
-                   go_string(a, v->u.map.pairs[i].val));
+                   go_string(a, v->u.map.pairs[i].val, false));
     return m;
 }
 
@@ -819,7 +812,7 @@ static rn_value *make_chart(rn_arena *a, const rn_chart *c)
         rn_value *v;
         switch (fields[i].kind) {
         case 's':
-            v = go_string(a, raw);
+            v = go_string(a, raw, true);
             break;
         case 'l':
             v = string_list(a, raw);
