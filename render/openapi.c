@@ -80,9 +80,17 @@ const char *rn_openapi_describe(rn_arena *a, const rn_value *v)
     case RN_STRING:
         break;
     }
+    /* At most 64 bytes, cut before a continuation byte so no character
+     * is split. */
+    size_t n = v->u.s.len;
+    if (n > 64) {
+        n = 64;
+        while (n > 0 && ((unsigned char)v->u.s.ptr[n] & 0xC0) == 0x80)
+            n--;
+    }
     rn_buf b = RN_BUF_INIT;
     rn_buf_putc(&b, '"');
-    for (size_t i = 0; i < v->u.s.len && i < 64; i++) {
+    for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)v->u.s.ptr[i];
         if (ch == '"' || ch == '\\')
             rn_buf_printf(&b, "\\%c", ch);
@@ -450,12 +458,20 @@ static int check_string(vctx *c, const rn_openapi *s, const rn_value *v)
                     (long long)s->max_len, n);
     if (!s->pattern)
         return 0;
+    /* Match memory from malloc, not from the pattern's allocator: that
+     * is the shared schema's arena, which PCRE2 before 10.41 would use for
+     * its match frames, from every thread at once. */
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    if (!md)
+    pcre2_match_context *mc = pcre2_match_context_create(NULL);
+    if (!md || !mc) {
+        pcre2_match_data_free(md);
+        pcre2_match_context_free(mc);
         return fail(c, "out of memory");
+    }
     int rc = pcre2_match(s->pattern, (PCRE2_SPTR)v->u.s.ptr, v->u.s.len, 0, 0,
-                         md, NULL);
+                         md, mc);
     pcre2_match_data_free(md);
+    pcre2_match_context_free(mc);
     if (rc < 0)
         return fail(c, "must match %s, got %s", s->pattern_src, describe(c, v));
     return 0;
@@ -568,21 +584,30 @@ static int check_array(vctx *c, const rn_openapi *s, const rn_value *v)
  * the first branch's complaint. */
 static int check_any_of(vctx *c, const rn_openapi *s, const rn_value *v)
 {
+    /* The complaint worth reporting comes from the first branch that takes
+     * the value's type (a string that fails the string branch's pattern is
+     * not "must be an integer"); with none, the types all branches take. */
     unsigned types = 0;
+    bool have = false;
     rn_error first;
     rn_error_clear(&first);
     for (size_t i = 0; i < s->nany_of; i++) {
         rn_error scratch;
         rn_error_clear(&scratch);
-        vctx sub = {c->a, i ? &scratch : &first, RN_BUF_INIT};
+        vctx sub = {c->a, &scratch, RN_BUF_INIT};
         rn_buf_puts(&sub.path, rn_buf_cstr(&c->path));
         int rc = check(&sub, s->any_of[i], v);
         rn_buf_free(&sub.path);
         if (rc == 0)
             return 0;
         types |= s->any_of[i]->types;
+        bool takes = !s->any_of[i]->types || type_ok(s->any_of[i]->types, v);
+        if (!have && (takes || i + 1 == s->nany_of)) {
+            first = scratch;
+            have = takes;
+        }
     }
-    if (types && !type_ok(types, v))
+    if (!have && types && !type_ok(types, v))
         return fail(c, "must be %s, got %s", type_words(c, types),
                     describe(c, v));
     *c->err = first;

@@ -314,8 +314,10 @@ static void test_int_or_string(void **state)
             "must match ^[0-9]+(Mi|Gi)?$, got \"lots\"");
     refused(r, "{any: 5}", "spec.any",
             "must be a string or true or false, got 5");
-    /* The type fits a branch: the first branch's own complaint. */
-    refused(r, "{any: abc}", "spec.any", "must be true or false, got \"abc\"");
+    /* The type fits a branch: that branch's own complaint, not the type
+     * of a branch the value was never meant for. */
+    refused(r, "{any: abc}", "spec.any",
+            "must be at most 2 characters long, got 3");
 }
 
 /* ---- compiling ----------------------------------------------------------- */
