@@ -99,11 +99,10 @@ static void end_top(scan *s, unsigned char c);
 static void begin_string(scan *s, unsigned char c);
 static void in_string(scan *s, unsigned char c);
 
-static void push(scan *s, unsigned char state, step_fn next)
+static void push(scan *s, unsigned char c, unsigned char state, step_fn next)
 {
     if (s->depth >= JSON_MAX_DEPTH) {
-        s->err = "exceeded max depth";
-        s->step = NULL;
+        fail(s, c, "exceeded max depth");
         return;
     }
     s->stack[s->depth++] = state;
@@ -379,10 +378,10 @@ static void begin_value(scan *s, unsigned char c)
         return;
     switch (c) {
     case '{':
-        push(s, PARSE_OBJECT_KEY, begin_string_or_empty);
+        push(s, c, PARSE_OBJECT_KEY, begin_string_or_empty);
         return;
     case '[':
-        push(s, PARSE_ARRAY_VALUE, begin_value_or_empty);
+        push(s, c, PARSE_ARRAY_VALUE, begin_value_or_empty);
         return;
     case '"':
         s->step = in_string;
