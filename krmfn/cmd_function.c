@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "krm.h"
+#include "openapi.h"
 #include "yaml.h"
 
 const char cmd_function_usage[] =
@@ -283,7 +284,7 @@ static void run_items(krm_run *run, const krm_settings *s,
             krm_result(run->res, KRM_ERROR, NULL,
                        rn_arena_printf(run->a, "items[%zu]", i),
                        "items[%zu] is not an object but %s", i,
-                       rn_value_kind_name(it));
+                       rn_openapi_describe(run->a, it));
         else if (render && !keep_item(run, it))
             continue;
         krm_run_pass(run, it);

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "krm.h"
+#include "openapi.h"
 #include "yaml.h"
 
 #define MAX_FILES 4096
@@ -425,7 +426,8 @@ static void render_doc(krm_run *run, const krm_settings *s, const rn_value *d,
     const rn_value *items = d->kind == RN_MAP ? krm_list_items(d) : NULL;
     if (d->kind != RN_MAP) {
         krm_result(run->res, KRM_ERROR, NULL, NULL,
-                   "%s is not an object but %s", where, rn_value_kind_name(d));
+                   "%s is not an object but %s", where,
+                   rn_openapi_describe(run->a, d));
     } else if (krm_is_mlflow(d)) {
         krm_run_mlflow(run, s, d, false);
     } else if (items && depth < 2) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "krm.h"
+#include "openapi.h"
 
 typedef enum check {
     CK_MODE,
@@ -248,9 +249,9 @@ int krm_settings_set(rn_arena *a, krm_settings *s, const char *key,
     else if (val->kind == RN_BOOL && k->ck == CK_BOOL)
         v = val->u.b ? "true" : "false";
     else {
-        snprintf(why, whylen, "must be a string%s, not %s",
+        snprintf(why, whylen, "must be a string%s, got %s",
                  k->ck == CK_BOOL ? " or a boolean" : "",
-                 rn_value_kind_name(val));
+                 rn_openapi_describe(a, val));
         return -1;
     }
     if (strlen(v) != (val->kind == RN_STRING ? val->u.s.len : strlen(v))) {
@@ -352,8 +353,8 @@ size_t krm_settings_from_config(rn_arena *a, krm_settings *s,
         return 0;
     if (fncfg->kind != RN_MAP) {
         krm_result(res, KRM_ERROR, NULL, "functionConfig",
-                   "functionConfig must be an object, not %s",
-                   rn_value_kind_name(fncfg));
+                   "functionConfig must be an object, got %s",
+                   rn_openapi_describe(a, fncfg));
         return 1;
     }
     if (krm_is_mlflow(fncfg))
@@ -368,8 +369,8 @@ size_t krm_settings_from_config(rn_arena *a, krm_settings *s,
     if (!map || map->kind == RN_NULL)
         return nerr;
     if (map->kind != RN_MAP) {
-        krm_result(res, KRM_ERROR, fncfg, where, "must be a mapping, not %s",
-                   rn_value_kind_name(map));
+        krm_result(res, KRM_ERROR, fncfg, where, "must be a mapping, got %s",
+                   rn_openapi_describe(a, map));
         return nerr + 1;
     }
     return nerr + apply_map(a, s, map, fncfg, where, res);
