@@ -361,11 +361,14 @@ static int expand_files(rn_arena *a, const render_args *o, file_list *l)
         add_file(a, l, "-");
     for (int i = 0; i < o->nfiles; i++) {
         struct stat st;
-        if (strcmp(o->files[i], "-") != 0 && stat(o->files[i], &st) == 0 &&
-            S_ISDIR(st.st_mode)) {
+        bool named =
+            strcmp(o->files[i], "-") != 0 && stat(o->files[i], &st) == 0;
+        if (named && S_ISDIR(st.st_mode)) {
             if (walk_dir(a, o->files[i], l, &seen, 0) < 0)
                 return -1;
-        } else {
+        } else if (!named || !seen_before(a, &seen, &st)) {
+            /* A file named and also found in a directory named is read
+             * once, as a file reached through several links is. */
             add_file(a, l, o->files[i]);
         }
     }

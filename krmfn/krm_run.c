@@ -402,9 +402,9 @@ static int check_identity(krm_run *r, const rn_value *obj)
     const rn_value *first = rn_map_getz(r->rendered_names, name);
     if (first) {
         krm_result(r->res, KRM_ERROR, obj, "metadata.name",
-                   "another MLflow named \"%s\" is rendered already%s%s; "
+                   "an earlier MLflow object%s%s is named \"%s\" too; "
                    "MLflow names must be unique",
-                   name, first->u.s.len ? " from " : "", first->u.s.ptr);
+                   first->u.s.len ? " in " : "", first->u.s.ptr, name);
         return -1;
     }
     const char *file = source_path(obj);

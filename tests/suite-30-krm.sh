@@ -77,7 +77,10 @@ render_symlinks() {
     (cd "$d" && timeout 5 "$KRMFN" render . >"$work/links.out" &&
         timeout 5 "$KRMFN" render --discover . >"$work/links.found") || return 1
     [ "$(grep -c '^kind: Deployment$' "$work/links.out")" = 1 ] &&
-        [ "$(cat "$work/links.found")" = a/mlflow.yaml ]
+        [ "$(cat "$work/links.found")" = a/mlflow.yaml ] || return 1
+    # Named on the command line and found in a directory named too.
+    (cd "$d" && timeout 5 "$KRMFN" render a/mlflow.yaml a >"$work/links2.out") || return 1
+    [ "$(grep -c '^kind: Deployment$' "$work/links2.out")" = 1 ]
 }
 
 render_too_many_files() {
