@@ -40,7 +40,7 @@ measure() {
 
 row() { # label helm_us helm_rss ours_us ours_rss
     awk -v l="$1" -v hu="$2" -v hr="$3" -v ou="$4" -v or="$5" 'BEGIN {
-        printf "| %-36s | %9.1f ms | %7.1f MB | %8.2f ms | %6.1f MB | %6.1fx | %6.1fx |\n",
+        printf "| %-38s | %9.1f ms | %7.1f MB | %8.2f ms | %6.1f MB | %6.1fx | %6.1fx |\n",
             l, hu/1000, hr/1024, ou/1000, or/1024, hu/ou, hr/or }'
 }
 

@@ -10,8 +10,8 @@ HELM=${HELM:?set HELM to the pinned helm binary}
 KRMFN=${KRMFN:-bin/krmfn}
 . hack/bench-lib.sh
 
-echo "| workload                             | helm time    | helm RSS   | krmfn time  | krmfn RSS | faster | smaller |"
-echo "|--------------------------------------|--------------|------------|-------------|-----------|--------|---------|"
+echo "| workload                               | helm time    | helm RSS   | krmfn time  | krmfn RSS | faster | smaller |"
+echo "|----------------------------------------|--------------|------------|-------------|-----------|--------|---------|"
 read -r hu hr <<<"$(measure "$HELM" template mlflow charts/mlflow)"
 read -r ou or <<<"$(measure "$KRMFN" template mlflow charts/mlflow)"
 row "template (chart defaults)" "$hu" "$hr" "$ou" "$or"
@@ -38,6 +38,14 @@ read -r hu hr <<<"$(measure "$HELM" template mlflow charts/mlflow -f "$work/valu
 read -r ou or <<<"$(measure "$KRMFN" template mlflow charts/mlflow -f "$work/values.yaml" -n team-a)"
 row "template (route, console link)" "$hu" "$hr" "$ou" "$or"
 template_targets "(route, console link)" "$hu" "$hr" "$ou" "$or"
+
+# The sample MLflow object (config/samples/mlflow_v1_mlflow.yaml): the
+# values it maps to (krmfn render --values), rendered by each.
+"$KRMFN" render --values config/samples/mlflow_v1_mlflow.yaml >"$work/sample.yaml"
+read -r hu hr <<<"$(measure "$HELM" template mlflow charts/mlflow -f "$work/sample.yaml" -n opendatahub)"
+read -r ou or <<<"$(measure "$KRMFN" template mlflow charts/mlflow -f "$work/sample.yaml" -n opendatahub)"
+row "template (the sample MLflow's values)" "$hu" "$hr" "$ou" "$or"
+template_targets "(the sample MLflow's values)" "$hu" "$hr" "$ou" "$or"
 
 # The function adds its own rows.
 KRMFN=$KRMFN RUNS=$RUNS hack/bench-krm.sh

@@ -134,6 +134,9 @@ typedef struct krm_run {
      * cluster-scoped, so a name twice would render the same objects
      * twice. RN_MAP name -> "Kind/name" of the first. */
     rn_value *rendered_names;
+    /* `render --values`: print the Helm values each MLflow object maps
+     * to (with the release and namespace), not the objects. */
+    bool values_only;
 } krm_run;
 
 /* Loads the chart of `s` (compiled in or s->chart_dir) into `a`. */

@@ -74,6 +74,10 @@ static const char usage[] =
     "                               $ARGOCD_APP_NAMESPACE; options win\n"
     "       --discover              print the files holding MLflow objects\n"
     "                               and render nothing (Argo CD discovery)\n"
+    "       --values                print, per MLflow object, the Helm\n"
+    "                               values it maps to, headed by the\n"
+    "                               `helm template` command that renders\n"
+    "                               the same objects from the chart\n"
     "       -h, --help              print this help and exit\n"
     "       --version               print the version and exit\n"
     "\n"
@@ -112,7 +116,7 @@ typedef struct render_args {
     const char *files[MAX_FILES];
     int nfiles;
     const char *values[NFLAGS]; /* per flag, NULL when not given */
-    bool argocd, discover;
+    bool argocd, discover, show_values;
 } render_args;
 
 /* "--flag V", "--flag=V"; boolean flags also bare ("--http-route"). */
@@ -159,6 +163,10 @@ static int parse_args(int argc, char **argv, render_args *o)
         }
         if (strcmp(a, "--discover") == 0) {
             o->discover = true;
+            continue;
+        }
+        if (strcmp(a, "--values") == 0) {
+            o->show_values = true;
             continue;
         }
         int r = match_flag(argc, argv, &i, o);
@@ -438,7 +446,7 @@ static void render_doc(krm_run *run, const krm_settings *s, const rn_value *d,
             render_doc(run, s, items->u.list.items[i],
                        rn_arena_printf(run->a, "%s items[%zu]", where, i),
                        depth + 1);
-    } else {
+    } else if (!run->values_only) {
         krm_run_pass(run, d);
     }
 }
@@ -524,6 +532,7 @@ int cmd_render(int argc, char **argv)
     rn_buf out = RN_BUF_INIT;
     krm_run run;
     krm_run_init(&run, a, NULL, chart, &out, true);
+    run.values_only = o.show_values;
     size_t errors = 0;
     for (size_t i = 0; rc == 0 && i < files.len; i++)
         errors += render_file(&run, &s, files.paths[i]);

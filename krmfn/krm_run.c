@@ -412,6 +412,29 @@ static int check_identity(krm_run *r, const rn_value *obj)
     return 0;
 }
 
+/* The values document of `render --values`: what `helm template` needs
+ * to render the same objects from the chart. */
+static int emit_values(krm_run *r, rn_arena *ta, const krm_settings *s,
+                       const rn_value *obj, rn_error *err)
+{
+    rn_value *values, *warns;
+    const char *release, *ns;
+    if (rn_mlflow_values(ta, obj, &s->opts, &values, &warns, &release, &ns,
+                         err) < 0)
+        return -1;
+    rn_buf doc = RN_BUF_INIT;
+    rn_buf_printf(&doc,
+                  "# MLflow %s: helm template %s %s --namespace %s -f "
+                  "<this document>\n",
+                  krm_str_at(obj, "metadata.name"), release,
+                  s->chart_dir ? s->chart_dir : "charts/mlflow", ns);
+    rn_yaml_emit_helm(&doc, values);
+    rn_buf_putc(&doc, '\n');
+    emit_text(r, rn_buf_cstr(&doc), doc.len);
+    rn_buf_free(&doc);
+    return 0;
+}
+
 int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
                    bool strip_fn)
 {
@@ -432,8 +455,15 @@ int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
         rc = krm_load_chart(ta, &mine, &own, &err);
         chart = rc == 0 ? own : NULL;
     }
-    if (rc == 0)
+    if (rc == 0 && r->values_only) {
+        rc = emit_values(r, ta, &mine, obj, &err);
+        if (rc == 0) {
+            rn_arena_free(ta);
+            return 0;
+        }
+    } else if (rc == 0) {
         rc = rn_render_mlflow(ta, chart, obj, &mine.opts, &objs, &warns, &err);
+    }
     if (rc < 0) {
         /* A chart the object's own annotation names, that failed to
          * load. */
