@@ -51,7 +51,7 @@ RECON_OBJ := $(patsubst %.c,$(B)/%.o,$(RECON_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 CHART_FILES := $(shell find charts/mlflow -type f 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: help build deps test unit unit-bins update-golden bench clean fmt demo \
+.PHONY: help build deps test unit unit-bins update-golden manifests bench clean fmt demo \
 	fuzz
 
 help: ## Show this help
@@ -168,6 +168,13 @@ unit: ## Build and run the cmocka unit tests only
 
 update-golden: build ## Rewrite snapshot expectations (review the diff!)
 	tests/snapshot.sh --update
+
+# The CRD's embedded Kubernetes types come from the pinned kube-apiserver's
+# OpenAPI (hack/crd-embed.py rewrites the marked blocks; suite-52 checks
+# they are current).
+manifests: deps tools-control-plane ## Regenerate the CRD's embedded Kubernetes schemas from the pinned kube-apiserver (review the diff!)
+	ETCD=$(ETCD) KUBE_APISERVER=$(KUBE_APISERVER) tests/envtest/controlplane.sh run -- \
+	  sh -c 'kubectl get --raw /openapi/v3/api/v1 | hack/crd-embed.py --crd $(CRD) -'
 
 bench: deps tools build ## Measure krmfn against helm on this machine
 	HELM=$(HELM) KUSTOMIZE=$(KUSTOMIZE) ETCD=$(ETCD) KUBE_APISERVER=$(KUBE_APISERVER) \

@@ -26,7 +26,7 @@ Usage:
       with TYPE's schema, indented like the BEGIN line; --check only says
       whether the file is up to date (exit status 1 when it is not).
 OPENAPI.json may be "-" for standard input. To regenerate the CRD against
-the pinned kube-apiserver:
+the pinned kube-apiserver, `make manifests`, which runs:
   tests/envtest/controlplane.sh run -- sh -c 'kubectl get --raw /openapi/v3/api/v1 |
       hack/crd-embed.py --crd config/crd/mlflow.opendatahub.io_mlflows.yaml -'
 
