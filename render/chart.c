@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "funcs.h"
+#include "funcs_int.h"
 #include "gofmt.h"
 #include "json.h"
 #include "unicode_class.h"
@@ -200,14 +201,6 @@ static const rn_chart_file *find(const rn_chart_file *files, size_t n,
     return NULL;
 }
 
-/* unicode.IsSpace. */
-static bool go_space(int32_t r)
-{
-    return (r >= '\t' && r <= '\r') || r == ' ' || r == 0x85 || r == 0xA0 ||
-           r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 ||
-           r == 0x2029 || r == 0x202F || r == 0x205F || r == 0x3000;
-}
-
 /* Helm's sanitizeString: white space becomes ' ', unprintable runes go. */
 static rn_value *sanitize(rn_arena *a, const rn_value *v)
 {
@@ -218,7 +211,7 @@ static rn_value *sanitize(rn_arena *a, const rn_value *v)
     while (n) {
         int w;
         int32_t r = rn_utf8_rune(p, n, &w);
-        if (go_space(r))
+        if (rn_fn_uni_is_space(r))
             rn_buf_putc(&b, ' ');
         else if (rn_unicode_is_print((uint32_t)r))
             rn_utf8_put(&b, r);
