@@ -479,13 +479,19 @@ static int check_string(vctx *c, const rn_openapi *s, const rn_value *v)
 
 static int check(vctx *c, const rn_openapi *s, const rn_value *v);
 
+/* Append `.key` to the path (no dot at its start). */
+static void path_key(vctx *c, const char *key)
+{
+    rn_buf_printf(&c->path, "%s%s", c->path.len ? "." : "", key);
+}
+
 /* Check v as the child `key` (object) or `[index]` (list) of the path. */
 static int check_child(vctx *c, const rn_openapi *s, const rn_value *v,
                        const char *key, size_t index)
 {
     size_t len = c->path.len;
     if (key)
-        rn_buf_printf(&c->path, "%s%s", len ? "." : "", key);
+        path_key(c, key);
     else
         rn_buf_printf(&c->path, "[%zu]", index);
     int rc = check(c, s, v);
@@ -528,8 +534,7 @@ static int unknown_field(vctx *c, const rn_openapi *s, const char *key)
         if (d < best_d)
             best = s->props[i].name, best_d = d;
     }
-    size_t len = c->path.len;
-    rn_buf_printf(&c->path, "%s%s", len ? "." : "", key);
+    path_key(c, key);
     if (best)
         return fail(c, "unknown field (did you mean %s?)", best);
     return fail(c, "unknown field");
@@ -557,8 +562,7 @@ static int check_object(vctx *c, const rn_openapi *s, const rn_value *v)
     for (size_t i = 0; i < s->nrequired; i++) {
         const rn_value *x = rn_map_getz(v, s->required[i]);
         if (!x || x->kind == RN_NULL) {
-            size_t len = c->path.len;
-            rn_buf_printf(&c->path, "%s%s", len ? "." : "", s->required[i]);
+            path_key(c, s->required[i]);
             return fail(c, "is required");
         }
     }
@@ -623,27 +627,26 @@ static int check(vctx *c, const rn_openapi *s, const rn_value *v)
                     describe(c, v));
     if (s->enums && check_enum(c, s, v) < 0)
         return -1;
+    int rc = 0;
     switch (v->kind) {
     case RN_INT:
     case RN_FLOAT:
-        if (check_number(c, s, v) < 0)
-            return -1;
+        rc = check_number(c, s, v);
         break;
     case RN_STRING:
-        if (check_string(c, s, v) < 0)
-            return -1;
+        rc = check_string(c, s, v);
         break;
     case RN_MAP:
-        if (check_object(c, s, v) < 0)
-            return -1;
+        rc = check_object(c, s, v);
         break;
     case RN_LIST:
-        if (check_array(c, s, v) < 0)
-            return -1;
+        rc = check_array(c, s, v);
         break;
     default:
         break;
     }
+    if (rc < 0)
+        return -1;
     return s->nany_of ? check_any_of(c, s, v) : 0;
 }
 
