@@ -290,6 +290,20 @@ struct rn_fn_regex {
     int groups;
 };
 
+/* A compiled pattern as a regex with match data of its own; owned says
+ * whether freeing the regex frees the pattern. */
+static rn_fn_regex *regex_wrap(rn_arena *a, pcre2_code *code, bool owned)
+{
+    rn_fn_regex *re = rn_arena_alloc(a, sizeof *re);
+    re->code = code;
+    re->owned = owned;
+    re->md = pcre2_match_data_create_from_pattern(code, NULL);
+    uint32_t cap = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &cap);
+    re->groups = (int)cap;
+    return re;
+}
+
 rn_fn_regex *rn_fn_regex_compile(rn_arena *a, const char *pat, size_t len,
                                  const char **errmsg)
 {
@@ -304,14 +318,7 @@ rn_fn_regex *rn_fn_regex_compile(rn_arena *a, const char *pat, size_t len,
                                   (const char *)msg, (int)len, pat);
         return NULL;
     }
-    rn_fn_regex *re = rn_arena_alloc(a, sizeof *re);
-    re->code = code;
-    re->owned = true;
-    re->md = pcre2_match_data_create_from_pattern(code, NULL);
-    uint32_t cap = 0;
-    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &cap);
-    re->groups = (int)cap;
-    return re;
+    return regex_wrap(a, code, true);
 }
 
 void rn_fn_regex_free(rn_fn_regex *re)
@@ -732,16 +739,7 @@ static void sv_compile(void)
 static rn_fn_regex *sv_regex(rn_arena *a, int which)
 {
     pthread_once(&sv_once, sv_compile);
-    if (!sv_codes[which])
-        return NULL;
-    rn_fn_regex *re = rn_arena_alloc(a, sizeof *re);
-    re->code = sv_codes[which];
-    re->owned = false;
-    re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
-    uint32_t cap = 0;
-    pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &cap);
-    re->groups = (int)cap;
-    return re;
+    return sv_codes[which] ? regex_wrap(a, sv_codes[which], false) : NULL;
 }
 
 static bool all_in(const char *s, size_t n, const char *set)
