@@ -331,6 +331,17 @@ static size_t unknown_fields(const rn_value *fncfg, const char *where,
     return nerr;
 }
 
+/* Where a functionConfig holds its keys: "data" of a v1 ConfigMap, else
+ * "spec". */
+static const char *config_section(const rn_value *fncfg)
+{
+    const char *kind = krm_str_at(fncfg, "kind");
+    const char *av = krm_str_at(fncfg, "apiVersion");
+    bool cm =
+        kind && av && strcmp(kind, "ConfigMap") == 0 && strcmp(av, "v1") == 0;
+    return cm ? "data" : "spec";
+}
+
 const char *krm_settings_field(rn_arena *a, const rn_value *fncfg,
                                const char *key)
 {
@@ -339,11 +350,7 @@ const char *krm_settings_field(rn_arena *a, const rn_value *fncfg,
     if (krm_is_mlflow(fncfg))
         return rn_arena_printf(a, "metadata.annotations[%s%s]",
                                KRM_ANNOTATION_PREFIX, key);
-    const char *kind = krm_str_at(fncfg, "kind");
-    const char *av = krm_str_at(fncfg, "apiVersion");
-    bool cm =
-        kind && av && strcmp(kind, "ConfigMap") == 0 && strcmp(av, "v1") == 0;
-    return rn_arena_printf(a, "%s.%s", cm ? "data" : "spec", key);
+    return rn_arena_printf(a, "%s.%s", config_section(fncfg), key);
 }
 
 size_t krm_settings_from_config(rn_arena *a, krm_settings *s,
@@ -359,11 +366,7 @@ size_t krm_settings_from_config(rn_arena *a, krm_settings *s,
     }
     if (krm_is_mlflow(fncfg))
         return krm_settings_from_annotations(a, s, fncfg, res);
-    const char *kind = krm_str_at(fncfg, "kind");
-    const char *av = krm_str_at(fncfg, "apiVersion");
-    bool cm =
-        kind && av && strcmp(kind, "ConfigMap") == 0 && strcmp(av, "v1") == 0;
-    const char *where = cm ? "data" : "spec";
+    const char *where = config_section(fncfg);
     size_t nerr = unknown_fields(fncfg, where, res);
     const rn_value *map = rn_map_getz(fncfg, where);
     if (!map || map->kind == RN_NULL)
