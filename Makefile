@@ -92,8 +92,8 @@ $(B)/librender-core.a: $(RENDER_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(B)/crd2json: hack/crd2json.c $(B)/librender-core.a
-	$(Q)$(CC) $(CFLAGS_ALL) -Irender -o $@ $^ $(LDLIBS_ALL)
+$(B)/crd2json: hack/crd2json.c $(B)/krmfn/io.o $(B)/librender-core.a
+	$(Q)$(CC) $(CFLAGS_ALL) -Ikrmfn -o $@ $^ $(LDLIBS_ALL)
 
 # The chart is compiled into the binary so the function needs no files.
 $(B)/embed: hack/embed.c

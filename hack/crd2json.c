@@ -7,41 +7,16 @@
  * Prints spec.versions[name=VERSION].schema.openAPIV3Schema, or fails
  * naming what is missing.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "cli.h"
 #include "json.h"
 #include "yaml.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *more = realloc(buf, cap *= 2);
-            if (!more)
-                free(buf);
-            buf = more;
-        }
-    }
-    if (!buf || ferror(f)) {
-        fprintf(stderr, "crd2json: cannot read %s\n", path);
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
 
 int main(int argc, char **argv)
 {
@@ -50,9 +25,11 @@ int main(int argc, char **argv)
         return 2;
     }
     size_t len;
-    char *text = slurp(argv[1], &len);
-    if (!text)
+    char *text = cli_read_file(argv[1], SIZE_MAX, &len);
+    if (!text) {
+        fprintf(stderr, "crd2json: %s: %s\n", argv[1], strerror(errno));
         return 1;
+    }
     rn_arena *a = rn_arena_new();
     rn_error err;
     rn_error_clear(&err);
