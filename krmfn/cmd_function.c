@@ -127,20 +127,6 @@ static int parse_args(int argc, char **argv, fn_args *o)
     return 0;
 }
 
-/* The alias budget grows with the input: a document without aliases has
- * at most about one node per byte, so anything far beyond that is
- * expansion. A billion-laughs document fails after a few thousand
- * copies instead of gigabytes. Items that pass through keep their
- * scalars as written. */
-static rn_yaml_limits input_limits(size_t len)
-{
-    rn_yaml_limits lim = {.max_bytes = KRM_MAX_INPUT_BYTES,
-                          .max_depth = KRM_MAX_DEPTH,
-                          .max_nodes = (size_t)64 * 1024 + len,
-                          .keep_source = true};
-    return lim;
-}
-
 static void print_header(rn_buf *out)
 {
     rn_buf_puts(out, "apiVersion: " KRM_API_VERSION "\nkind: ResourceList\n");
@@ -360,7 +346,7 @@ int krm_function(const char *buf, size_t len, const char *chart_dir,
     rn_error err;
     rn_error_clear(&err);
     rn_value *root = NULL;
-    rn_yaml_limits lim = input_limits(len);
+    rn_yaml_limits lim = krm_input_limits(len, true);
     int rc;
     if (parse_one(a, buf, len, &lim, &root, &err) < 0) {
         /* Input that names itself a ResourceList gets a result; anything

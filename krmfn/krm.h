@@ -26,6 +26,7 @@
 #include "error.h"
 #include "mlflow.h"
 #include "value.h"
+#include "yaml.h"
 
 #define KRM_API_VERSION "config.kubernetes.io/v1"
 #define KRM_MLFLOW_API_VERSION "mlflow.opendatahub.io/v1"
@@ -42,6 +43,21 @@
 /* Hostile-input bounds. */
 #define KRM_MAX_INPUT_BYTES ((size_t)32 << 20)
 #define KRM_MAX_DEPTH 128
+
+/* The reader's limits for an input of `len` bytes. The alias budget grows
+ * with the input: a document without aliases has at most about one node
+ * per byte, so anything far beyond that is expansion. A billion-laughs
+ * document fails after a few thousand copies instead of gigabytes.
+ * `keep_source`: objects that pass through keep their scalars as
+ * written. */
+static inline rn_yaml_limits krm_input_limits(size_t len, bool keep_source)
+{
+    rn_yaml_limits lim = {.max_bytes = KRM_MAX_INPUT_BYTES,
+                          .max_depth = KRM_MAX_DEPTH,
+                          .max_nodes = (size_t)64 * 1024 + len,
+                          .keep_source = keep_source};
+    return lim;
+}
 
 /* ---- results ------------------------------------------------------------- */
 

@@ -411,10 +411,7 @@ static int read_stream(rn_arena *a, const char *path, rn_value **docs)
     }
     rn_error err;
     rn_error_clear(&err);
-    rn_yaml_limits lim = {.max_bytes = KRM_MAX_INPUT_BYTES,
-                          .max_depth = KRM_MAX_DEPTH,
-                          .max_nodes = (size_t)64 * 1024 + len,
-                          .keep_source = true};
+    rn_yaml_limits lim = krm_input_limits(len, true);
     int rc =
         rn_yaml_parse_stream(a, buf, len, name, RN_YAML_CORE, &lim, docs, &err);
     free(buf);
@@ -491,9 +488,7 @@ static int discover(rn_arena *a, const file_list *files)
         char *buf = cli_read_file(files->paths[i], KRM_MAX_INPUT_BYTES, &len);
         if (!buf)
             continue;
-        rn_yaml_limits lim = {.max_bytes = KRM_MAX_INPUT_BYTES,
-                              .max_depth = KRM_MAX_DEPTH,
-                              .max_nodes = (size_t)64 * 1024 + len};
+        rn_yaml_limits lim = krm_input_limits(len, false);
         int rc = rn_yaml_parse_stream(a, buf, len, files->paths[i],
                                       RN_YAML_CORE, &lim, &docs, &err);
         free(buf);
