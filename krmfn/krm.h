@@ -164,8 +164,6 @@ void krm_run_init(krm_run *r, rn_arena *a, krm_results *res,
 /* Pass one object through unchanged. An MLflow of another version, or a
  * List holding MLflow objects, gets a warning: neither is rendered. */
 void krm_run_pass(krm_run *r, const rn_value *obj);
-/* An MLflow kind of another apiVersion (v1alpha1, ...). */
-bool krm_is_other_mlflow(const rn_value *obj);
 /* A `kind: List` (what `kubectl get -o yaml` prints) or a ResourceList:
  * its items, or NULL. */
 const rn_value *krm_list_items(const rn_value *obj);

@@ -92,7 +92,8 @@ static void emit(krm_run *r, const rn_value *obj)
     rn_buf_free(&doc);
 }
 
-bool krm_is_other_mlflow(const rn_value *obj)
+/* An MLflow kind of another apiVersion (v1alpha1, ...). */
+static bool is_other_mlflow(const rn_value *obj)
 {
     const char *av = krm_str_at(obj, "apiVersion");
     const char *kind = krm_str_at(obj, "kind");
@@ -117,7 +118,7 @@ const rn_value *krm_list_items(const rn_value *obj)
 /* What passes through but looks like it was meant to be rendered. */
 static void pass_warnings(krm_run *r, const rn_value *obj)
 {
-    if (krm_is_other_mlflow(obj)) {
+    if (is_other_mlflow(obj)) {
         krm_result(r->res, KRM_WARNING, obj, "apiVersion",
                    "only " KRM_MLFLOW_API_VERSION " MLflow objects are "
                    "rendered; this one passes through unchanged");
@@ -126,7 +127,7 @@ static void pass_warnings(krm_run *r, const rn_value *obj)
     const rn_value *items = krm_list_items(obj);
     for (size_t i = 0; items && i < items->u.list.len; i++) {
         const rn_value *it = items->u.list.items[i];
-        if (krm_is_mlflow(it) || krm_is_other_mlflow(it))
+        if (krm_is_mlflow(it) || is_other_mlflow(it))
             krm_result(r->res, KRM_WARNING, obj,
                        rn_arena_printf(r->a, "items[%zu]", i),
                        "%s inside a %s is not rendered; make it an item of "
