@@ -113,8 +113,8 @@ int krm_settings_set(rn_arena *a, krm_settings *s, const char *key,
 size_t krm_settings_from_config(rn_arena *a, krm_settings *s,
                                 const rn_value *fncfg, krm_results *res);
 /* Where `key` is set in a functionConfig ("data.chart", "spec.chart" or
- * the generator's annotation), for a result's field.path; NULL when
- * there is no functionConfig. */
+ * the generator's annotation) or in an MLflow object (its annotation),
+ * for a result's field.path; NULL when there is no functionConfig. */
 const char *krm_settings_field(rn_arena *a, const rn_value *fncfg,
                                const char *key);
 /* Overlay the krmfn annotations of one MLflow object. */

@@ -470,8 +470,7 @@ int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
          * load. */
         const char *field = err.field;
         if (own_chart && !chart)
-            field = rn_arena_printf(ta, "metadata.annotations[%schart]",
-                                    KRM_ANNOTATION_PREFIX);
+            field = krm_settings_field(ta, obj, "chart");
         krm_result(r->res, KRM_ERROR, obj, field, "%s", err.msg);
         rn_arena_free(ta);
         return -1;
