@@ -456,15 +456,10 @@ int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
         rc = krm_load_chart(ta, &mine, &own, &err);
         chart = rc == 0 ? own : NULL;
     }
-    if (rc == 0 && r->values_only) {
-        rc = emit_values(r, ta, &mine, obj, &err);
-        if (rc == 0) {
-            rn_arena_free(ta);
-            return 0;
-        }
-    } else if (rc == 0) {
-        rc = rn_render_mlflow(ta, chart, obj, &mine.opts, &objs, &warns, &err);
-    }
+    if (rc == 0)
+        rc = r->values_only ? emit_values(r, ta, &mine, obj, &err)
+                            : rn_render_mlflow(ta, chart, obj, &mine.opts,
+                                               &objs, &warns, &err);
     if (rc < 0) {
         /* A chart the object's own annotation names, that failed to
          * load. */
@@ -474,6 +469,10 @@ int krm_run_mlflow(krm_run *r, const krm_settings *s, const rn_value *obj,
         krm_result(r->res, KRM_ERROR, obj, field, "%s", err.msg);
         rn_arena_free(ta);
         return -1;
+    }
+    if (r->values_only) {
+        rn_arena_free(ta);
+        return 0;
     }
     for (size_t i = 0; warns && i < warns->u.list.len; i++) {
         const rn_value *w = warns->u.list.items[i];
