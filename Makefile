@@ -12,11 +12,13 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 include $(ROOT)/hack/tools.mk
 include $(ROOT)/hack/curl.mk
 include $(ROOT)/hack/deploy.mk
+include $(ROOT)/hack/e2e.mk
 
 CC ?= cc
 DEB_PACKAGES := build-essential pkg-config cmake curl libfyaml-dev libjansson-dev \
 	libcmocka-dev libpcre2-dev libssl-dev \
-	clang clang-format libclang-rt-14-dev valgrind hyperfine time python3-yaml
+	clang clang-format libclang-rt-14-dev valgrind hyperfine time python3-yaml \
+	postgresql iproute2 util-linux openssl
 
 PKGS := libfyaml jansson libpcre2-8 libcrypto
 CSTD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -154,13 +156,13 @@ unit-bins: $(UNIT_BIN)
 # --- tests -------------------------------------------------------------------
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-test: deps tools ## Install what is missing, build, run every suite
+test: deps tools tools-e2e ## Install what is missing, build, run every suite
 	@$(MAKE) --no-print-directory build unit-bins $(B)/krmfn-dynamic
 	@$(MAKE) --no-print-directory B=build/asan BIN=build/asan/bin OPT="-O1 -g" \
 	  EXTRA_CFLAGS="$(ASAN_FLAGS)" KRMFN_LIBS="$(LDLIBS_ALL)" build unit-bins
 	@HELM=$(HELM) KUSTOMIZE=$(KUSTOMIZE) ETCD=$(ETCD) \
 	  KUBE_APISERVER=$(KUBE_APISERVER) KUBE_CONTROLLER_MANAGER=$(KUBE_CONTROLLER_MANAGER) \
-	  tests/run.sh
+	  MLFLOW_VENV=$(MLFLOW_VENV) S3_VENV=$(S3_VENV) tests/run.sh
 
 unit: ## Build and run the cmocka unit tests only
 	@$(MAKE) --no-print-directory unit-bins

@@ -11,13 +11,19 @@
 #                                                 with KUBECONFIG set, tear down
 # After cp_start:
 #   CP_DIR                  the temporary directory (logs: $CP_DIR/*.log)
-#   CP_SERVER               https://127.0.0.1:<port>
+#   CP_SERVER               https://$CP_ADDRESS:<port>
 #   CP_ADMIN_KUBECONFIG     system:masters
 #   CP_OPERATOR_KUBECONFIG  user "mlflow-operator" (bind it to a role)
 #   CP_OPERATOR_USER        that user name
 # CP_DEFER_KCM=1: cp_start leaves kube-controller-manager to a later
 # cp_start_controller_manager, e.g. after installing CRDs (its garbage
 # collector learns about new kinds only every 30 s).
+# CP_PODS=1: a control plane that runs pods (with tests/e2e/podrunner.py as
+# the node): the ServiceAccount admission plugin on, and the controllers
+# that pods need (deployment, replicaset, endpoints, service-account tokens,
+# the root CA ConfigMap, volume binding). CP_ADDRESS (default 127.0.0.1)
+# is the address the API server listens on and advertises, e.g. a bridge
+# address that pods in their own network namespaces reach.
 # Binaries come from $ETCD, $KUBE_APISERVER, $KUBE_CONTROLLER_MANAGER, or
 # the tools cache when those are unset.
 
@@ -26,6 +32,7 @@ _cp_tools=${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-krm/tools
 : "${KUBE_APISERVER:=$_cp_tools/kube-v1.36.3/kube-apiserver}"
 : "${KUBE_CONTROLLER_MANAGER:=$_cp_tools/kube-v1.36.3/kube-controller-manager}"
 CP_OPERATOR_USER=mlflow-operator
+: "${CP_ADDRESS:=127.0.0.1}"
 
 cp_have_tools() {
     [ -x "$ETCD" ] && [ -x "$KUBE_APISERVER" ]
@@ -70,7 +77,7 @@ _cp_certs() {
         -keyout "$d/ca.key" -out "$d/ca.crt" -days 2 -subj /CN=envtest-ca \
         2>/dev/null || return 1
     cp_sign "$d/server.key" "$d/server.crt" kube-apiserver \
-        IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc || return 1
+        "IP:127.0.0.1,IP:$CP_ADDRESS,IP:10.0.0.1,DNS:localhost,DNS:kubernetes.default.svc" || return 1
     openssl genrsa -out "$d/sa.key" 2048 2>/dev/null || return 1
     openssl rsa -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null || return 1
     CP_ADMIN_TOKEN=$(openssl rand -hex 24)
@@ -134,7 +141,7 @@ cp_start_apiserver() {
     local pki=$CP_DIR/pki
     "$KUBE_APISERVER" \
         --etcd-servers "http://127.0.0.1:$CP_ETCD_PORT" \
-        --bind-address 127.0.0.1 --advertise-address 127.0.0.1 \
+        --bind-address "$CP_ADDRESS" --advertise-address "$CP_ADDRESS" \
         --secure-port "$CP_PORT" --cert-dir "$CP_DIR/cert" \
         --tls-cert-file "$pki/server.crt" --tls-private-key-file "$pki/server.key" \
         --client-ca-file "$pki/ca.crt" \
@@ -145,7 +152,7 @@ cp_start_apiserver() {
         --service-account-signing-key-file "$pki/sa.key" \
         --service-cluster-ip-range 10.0.0.0/16 \
         --allow-privileged=true \
-        --disable-admission-plugins ServiceAccount \
+        $([ -n "${CP_PODS:-}" ] || echo --disable-admission-plugins ServiceAccount) \
         >>"$CP_DIR/kube-apiserver.log" 2>&1 &
     CP_APISERVER_PID=$!
     _cp_wait_http "$CP_SERVER/readyz" 90 "$CP_APISERVER_PID" --cacert "$pki/ca.crt" \
@@ -175,9 +182,19 @@ cp_stop_apiserver() {
 
 cp_start_controller_manager() {
     [ -x "$KUBE_CONTROLLER_MANAGER" ] || return 0
+    local ctrls=garbage-collector-controller,namespace-controller pods=()
+    if [ -n "${CP_PODS:-}" ]; then
+        ctrls+=,deployment-controller,replicaset-controller,job-controller
+        ctrls+=,endpoints-controller,endpointslice-controller
+        ctrls+=,serviceaccount-controller,serviceaccount-token-controller
+        ctrls+=,root-ca-certificate-publisher-controller
+        ctrls+=,persistentvolume-binder-controller
+        pods=(--service-account-private-key-file "$CP_DIR/pki/sa.key"
+            --root-ca-file "$CP_DIR/pki/ca.crt")
+    fi
     "$KUBE_CONTROLLER_MANAGER" \
         --kubeconfig "$CP_ADMIN_KUBECONFIG" \
-        --controllers garbage-collector-controller,namespace-controller \
+        --controllers "$ctrls" "${pods[@]}" \
         --leader-elect=false --secure-port 0 \
         --use-service-account-credentials=false \
         >>"$CP_DIR/kube-controller-manager.log" 2>&1 &
@@ -206,7 +223,7 @@ cp_start() {
     done
     for try in 1 2 3; do
         CP_PORT=$(_cp_free_port)
-        CP_SERVER=https://127.0.0.1:$CP_PORT
+        CP_SERVER=https://$CP_ADDRESS:$CP_PORT
         _cp_kubeconfig "$CP_ADMIN_KUBECONFIG" envtest-admin "$CP_ADMIN_TOKEN"
         _cp_kubeconfig "$CP_OPERATOR_KUBECONFIG" "$CP_OPERATOR_USER" "$CP_OPERATOR_TOKEN"
         cp_start_apiserver 2>>"$CP_DIR/start.log" && break

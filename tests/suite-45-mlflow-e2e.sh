@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# tests/suite-45-mlflow-e2e.sh — the real MLflow server, started from the
+# manifests the operator applies, used by the real MLflow client.
+#
+# Everything is real and local: etcd, kube-apiserver and kube-controller-
+# manager (deployments, replicasets, endpoint slices, service-account tokens,
+# volume binding; tests/envtest/controlplane.sh with CP_PODS=1), bin/reconciler
+# under its shipped RBAC, tests/e2e/podrunner.py as the node (pods as local
+# processes in their own network and mount namespaces), MLflow and the
+# Kubeflow kubernetes-auth plugin from PyPI (hack/e2e.mk), Debian's
+# PostgreSQL, and moto's S3 server. The pods live on a bridge of their own
+# (10.244.0.0/24); the API server, PostgreSQL and S3 listen on its address.
+#
+# Needs root (network namespaces, mounts). Prints TAP; exits non-zero when a
+# test failed. CP_KEEP=1 keeps the logs (pods' logs: $CP_DIR/node/logs).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. tests/envtest/controlplane.sh
+. tests/envtest/lib.sh
+
+RECONCILER=${RECONCILER:-bin/reconciler}
+_tools=${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-krm/tools
+MLFLOW_VENV=${MLFLOW_VENV:-$(ls -d "$_tools"/mlflow-venv-* 2>/dev/null | tail -1)}
+S3_VENV=${S3_VENV:-$(ls -d "$_tools"/s3-venv-* 2>/dev/null | tail -1)}
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+BRIDGE=mlkrm0
+HOST_IP=10.244.0.1
+CIDR=$HOST_IP/24
+NS=opendatahub
+PY=$MLFLOW_VENV/bin/python
+E2E=tests/e2e
+
+missing=()
+cp_have_tools || missing+=("control plane binaries (make tools)")
+[ -x "$KUBE_CONTROLLER_MANAGER" ] || missing+=("kube-controller-manager (make tools)")
+[ -f "$MLFLOW_VENV/.done" ] || missing+=("the MLflow runtime (make tools-e2e)")
+[ -f "$S3_VENV/.done" ] || missing+=("the S3 server (make tools-e2e)")
+[ -x "$PG_BIN/initdb" ] || missing+=("PostgreSQL (make deps)")
+[ -x "$RECONCILER" ] || missing+=("$RECONCILER (make build)")
+[ "$(id -u)" = 0 ] || missing+=("root (network namespaces and mounts)")
+if [ ${#missing[@]} -gt 0 ]; then
+    t_notok "the end-to-end suite has what it needs" "${missing[@]}"
+    exit 1
+fi
+
+# --- the network, PostgreSQL and S3 -------------------------------------------
+E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mlflow-e2e.XXXXXX")
+PG_PID= S3_PID= NODE_PID=
+on_exit() {
+    local v
+    for v in ${!OP_PID_*}; do [ -n "${!v}" ] && kill -9 "${!v}" 2>/dev/null; done
+    [ -n "$NODE_PID" ] && _cp_kill "$NODE_PID" 30
+    if [ "$T_FAILS" -gt 0 ] && [ -n "${CP_DIR:-}" ]; then
+        for f in "$CP_DIR"/op-*.log "$E2E_DIR"/node.log "$E2E_DIR"/node/logs/*.log; do
+            [ -f "$f" ] || continue
+            echo "# --- last lines of $(basename "$f")"
+            tail -25 "$f" | sed 's/^/#   /'
+        done
+    fi
+    cp_stop
+    [ -n "$S3_PID" ] && _cp_kill "$S3_PID" 5
+    [ -d "$E2E_DIR/pg" ] && su postgres -s /bin/sh -c "'$PG_BIN/pg_ctl' -D '$E2E_DIR/pg' -m fast -w stop" >/dev/null 2>&1
+    python3 "$E2E/podrunner.py" net-down --bridge "$BRIDGE" --cidr "$CIDR"
+    if [ -n "${CP_KEEP:-}" ]; then echo "# e2e files kept in $E2E_DIR" >&2; else rm -rf "$E2E_DIR"; fi
+}
+trap on_exit EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+python3 "$E2E/podrunner.py" net-up --bridge "$BRIDGE" --cidr "$CIDR" ||
+    { t_notok "the pod network ($BRIDGE, $CIDR) is set up"; exit 1; }
+
+free_port() { CP_DIR=$E2E_DIR _cp_free_port; }
+
+PG_PORT=$(free_port)
+PG_PASSWORD=$(openssl rand -hex 16)
+start_postgres() {
+    # PostgreSQL runs as its own user, in directories of its own.
+    mkdir -p "$E2E_DIR/pg" "$E2E_DIR/pgrun"
+    chown postgres: "$E2E_DIR/pg" "$E2E_DIR/pgrun"
+    chmod o+x "$E2E_DIR"
+    (umask 077 && printf '%s\n' "$PG_PASSWORD" >"$E2E_DIR/pgrun/pwfile") &&
+        chown postgres: "$E2E_DIR/pgrun/pwfile"
+    su postgres -s /bin/sh -c "'$PG_BIN/initdb' -D '$E2E_DIR/pg' -U postgres -A scram-sha-256 \
+        --pwfile='$E2E_DIR/pgrun/pwfile' -E UTF8 --locale=C.UTF-8" >"$E2E_DIR/initdb.log" 2>&1 || return 1
+    echo "host all all $HOST_IP/24 scram-sha-256" >>"$E2E_DIR/pg/pg_hba.conf"
+    su postgres -s /bin/sh -c "'$PG_BIN/pg_ctl' -D '$E2E_DIR/pg' -l '$E2E_DIR/pgrun/postgres.log' -w \
+        -o \"-h $HOST_IP -p $PG_PORT -k '$E2E_DIR/pgrun'\" start" >/dev/null 2>&1 || return 1
+    PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
+        -c "CREATE ROLE mlflow LOGIN PASSWORD '$PG_PASSWORD'" -c "CREATE DATABASE mlflow OWNER mlflow" \
+        >/dev/null
+}
+S3_PORT=$(free_port)
+start_s3() {
+    "$S3_VENV/bin/moto_server" -H "$HOST_IP" -p "$S3_PORT" >"$E2E_DIR/s3.log" 2>&1 &
+    S3_PID=$!
+    eventually 30 curl -fsS -o /dev/null "http://$HOST_IP:$S3_PORT/" || return 1
+    AWS_ACCESS_KEY_ID=e2e AWS_SECRET_ACCESS_KEY=e2e-secret "$PY" -c '
+import sys, boto3
+boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1").create_bucket(Bucket="mlflow-artifacts")
+' "http://$HOST_IP:$S3_PORT"
+}
+if start_postgres; then t_ok "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') is up on $HOST_IP:$PG_PORT"; else
+    t_notok "PostgreSQL starts" "$(tail -5 "$E2E_DIR"/initdb.log "$E2E_DIR"/pgrun/postgres.log 2>/dev/null)"
+    exit 1
+fi
+if start_s3; then t_ok "the S3 server (moto $("$S3_VENV/bin/pip" show moto 2>/dev/null | awk '/^Version/{print $2}')) is up with a bucket"; else
+    t_notok "the S3 server starts" "$(tail -5 "$E2E_DIR/s3.log")"
+    exit 1
+fi
+
+# --- the control plane, the node, the operator ---------------------------------
+CP_PODS=1 CP_ADDRESS=$HOST_IP
+if ! CP_DEFER_KCM=1 cp_start; then
+    t_notok "the control plane starts"
+    exit 1
+fi
+install_rbac() {
+    k kustomize config/rbac | sed "s/namespace: system\$/namespace: $NS/" |
+        k apply -n "$NS" -f - >/dev/null || return 1
+    eventually 30 k get serviceaccount default -n "$NS" || return 1
+    CP_OPERATOR_KUBECONFIG=$CP_DIR/operator-sa.kubeconfig
+    _cp_kubeconfig "$CP_OPERATOR_KUBECONFIG" mlflow-operator \
+        "$(k create token mlflow-operator -n "$NS" --duration 2h)"
+}
+k apply -f config/crd/mlflow.opendatahub.io_mlflows.yaml >/dev/null &&
+    k create namespace "$NS" >/dev/null &&
+    k create namespace team-a >/dev/null && k create namespace team-b >/dev/null &&
+    k wait --for condition=established --timeout=30s crd/mlflows.mlflow.opendatahub.io >/dev/null &&
+    cp_start_controller_manager && install_rbac
+if [ $? -eq 0 ]; then t_ok "CRD, namespaces, the operator's RBAC; kube-controller-manager runs"; else
+    t_notok "CRD, namespaces and RBAC installed"
+    echo "Bail out! nothing to test without them"
+    exit 1
+fi
+
+printf '%s\n' "$CP_ADMIN_TOKEN" >"$E2E_DIR/node.token"
+python3 "$E2E/podrunner.py" run --server "$CP_SERVER" --token-file "$E2E_DIR/node.token" \
+    --ca "$CP_DIR/pki/ca.crt" --node node-1 --state "$E2E_DIR/node" \
+    --bridge "$BRIDGE" --cidr "$CIDR" \
+    --runtime "quay.io/opendatahub/mlflow:*=$MLFLOW_VENV:1001" 2>"$E2E_DIR/node.log" &
+NODE_PID=$!
+t_check "the node registers and is Ready" eventually 30 eval '
+    [ "$(jp node node-1 "{.status.conditions[?(@.type==\"Ready\")].status}")" = True ]'
+
+# The serving certificates, as cert-manager would issue them: one CA, one
+# certificate per Service name.
+mkdir -p "$E2E_DIR/tls"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -keyout "$E2E_DIR/tls/ca.key" -out "$E2E_DIR/tls/ca.crt" -subj /CN=mlflow-e2e-ca 2>/dev/null
+serving_cert() { # SERVICE SECRET
+    local d=$E2E_DIR/tls
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$d/$1.key" -out "$d/$1.csr" -subj "/CN=$1.$NS.svc" 2>/dev/null &&
+        openssl x509 -req -in "$d/$1.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+            -days 2 -out "$d/$1.crt" 2>/dev/null \
+            -extfile <(printf 'subjectAltName=DNS:%s.%s.svc,DNS:%s.%s.svc.cluster.local\n' "$1" "$NS" "$1" "$NS") &&
+        k create secret tls "$2" -n "$NS" --cert "$d/$1.crt" --key "$d/$1.key" >/dev/null
+}
+serving_cert mlflow mlflow-tls && serving_cert mlflow-remote mlflow-remote-tls &&
+    k create secret generic mlflow-db -n "$NS" \
+        --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/mlflow" >/dev/null &&
+    k create secret generic mlflow-s3 -n "$NS" --from-literal AWS_ACCESS_KEY_ID=e2e \
+        --from-literal AWS_SECRET_ACCESS_KEY=e2e-secret --from-literal AWS_DEFAULT_REGION=us-east-1 \
+        --from-literal "MLFLOW_S3_ENDPOINT_URL=http://$HOST_IP:$S3_PORT" >/dev/null
+t_check "serving certificates and the database and S3 Secrets created" [ $? -eq 0 ]
+
+HP=$(free_port)
+MP=$(free_port)
+op_start() {
+    start_operator main --namespace "$NS" \
+        --health-probe-bind-address "127.0.0.1:$HP" --metrics-bind-address "127.0.0.1:$MP" \
+        --metrics-secure=false
+}
+op_start
+t_check "the operator becomes ready" eventually 30 curl -fsS "http://127.0.0.1:$HP/readyz"
+
+# --- two MLflow servers ------------------------------------------------------------
+k apply -f - >/dev/null <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: mlflow}
+spec:
+  serveArtifacts: true
+  storage:
+    resources: {requests: {storage: 1Gi}}
+---
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: remote}
+spec:
+  serveArtifacts: true
+  backendStoreUriFrom:
+    secretKeyRef: {name: mlflow-db, key: uri}
+  artifactsDestination: s3://mlflow-artifacts/
+  envFrom:
+    - secretRef: {name: mlflow-s3}
+Y
+t_check "two MLflow objects applied (PVC + SQLite; PostgreSQL + S3)" [ $? -eq 0 ]
+
+available() { # MLFLOW DEPLOYMENT: Available=True and the Deployment's own count agrees
+    [ "$(cond "$1" Available status)" = True ] &&
+        [ "$(jp deployment "$2" '{.status.readyReplicas}' -n "$NS")" = 1 ]
+}
+t_check "mlflow (SQLite on its claim): Available=True from the real Deployment controller" \
+    eventually 240 available mlflow mlflow
+t_check "remote (PostgreSQL, S3): Available=True from the real Deployment controller" \
+    eventually 240 available remote mlflow-remote
+if [ "$T_FAILS" -gt 0 ]; then
+    echo "Bail out! the MLflow servers did not become available"
+    exit 1
+fi
+t_check "the claim was bound by the volume binder" eval '
+    [ "$(jp pvc mlflow-pvc "{.status.phase}" -n "$NS")" = Bound ]'
+
+endpoint() { # SERVICE: the ready endpoint address of the Service (EndpointSlice)
+    k get endpointslices -n "$NS" -l "kubernetes.io/service-name=$1" \
+        -o 'jsonpath={.items[0].endpoints[?(@.conditions.ready==true)].addresses[0]}'
+}
+t_check "each Service's EndpointSlice lists its ready pod" eval '
+    [ -n "$(endpoint mlflow)" ] && [ -n "$(endpoint mlflow-remote)" ] &&
+    [ "$(endpoint mlflow)" != "$(endpoint mlflow-remote)" ]'
+
+# --- users -------------------------------------------------------------------------
+# alice may do everything MLflow checks in team-a; bob has a valid token
+# and no MLflow permission.
+k apply -f - >/dev/null <<'Y'
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: alice, namespace: team-a}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: bob, namespace: team-a}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: mlflow-user, namespace: team-a}
+rules:
+  - apiGroups: [mlflow.kubeflow.org]
+    resources: ["*"]
+    verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: alice-mlflow, namespace: team-a}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: mlflow-user}
+subjects:
+  - {kind: ServiceAccount, name: alice, namespace: team-a}
+Y
+ALICE=$(k create token alice -n team-a --duration 1h)
+BOB=$(k create token bob -n team-a --duration 1h)
+t_check "users alice (RBAC in team-a) and bob (none) have tokens" [ -n "$ALICE" ] && [ -n "$BOB" ]
+
+client() { # SERVICE PREFIX PHASE [ARGS...]: the MLflow client checks (TAP)
+    local svc=$1 prefix=$2 phase=$3
+    shift 3
+    ALICE_TOKEN=$ALICE BOB_TOKEN=$BOB "$PY" "$E2E/client_check.py" \
+        --url "https://$svc.$NS.svc:8443$prefix" --resolve "$svc.$NS.svc=$(endpoint "$svc")" \
+        --ca "$E2E_DIR/tls/ca.crt" --workspace team-a --phase "$phase" \
+        --state "$E2E_DIR/client-$svc.json" "$@"
+}
+client_tap() { # runs client, renumbers its TAP lines into ours
+    local line
+    while IFS= read -r line; do
+        case $line in
+        "ok "*) t_ok "${line#ok * - }" ;;
+        "not ok "*) t_notok "${line#not ok * - }" ;;
+        *) echo "$line" ;;
+        esac
+    done < <(client "$@" 2>&1)
+}
+
+client_tap mlflow /mlflow write --artifact-store mlflow-artifacts
+client_tap mlflow-remote /mlflow-remote write --artifact-store s3 \
+    --s3 "http://$HOST_IP:$S3_PORT" --s3-bucket mlflow-artifacts
+t_check "PostgreSQL holds the run the client logged" eval '
+    PGPASSWORD=$PG_PASSWORD psql -h $HOST_IP -p $PG_PORT -U mlflow -d mlflow -Atc \
+        "select count(*) from runs where name = '"'e2e-run'"'" | grep -qx 1'
+
+# --- restarts keep the data -----------------------------------------------------------
+pod_of() { k get pods -n "$NS" -l "app.kubernetes.io/instance=$1" -o 'jsonpath={.items[*].metadata.uid}'; }
+for inst in mlflow remote; do
+    dep=mlflow
+    [ "$inst" = mlflow ] || dep=mlflow-$inst
+    old=$(pod_of "$inst")
+    k delete pods -n "$NS" -l "app.kubernetes.io/instance=$inst" --wait=false >/dev/null
+    t_check "$inst: a deleted pod is replaced by the ReplicaSet and becomes ready" eventually 240 eval '
+        new=$(pod_of '"$inst"'); [ -n "$new" ] && [ "$new" != "'"$old"'" ] && available '"$inst $dep"
+done
+client_tap mlflow /mlflow read
+client_tap mlflow-remote /mlflow-remote read
+
+stop_operator main
+t_check "the operator stops on SIGTERM" [ "$STOP_RC" = 0 ]
+op_start
+t_check "after the operator restarts, both stay Available and the pods are not replaced" eval '
+    eventually 30 curl -fsS "http://127.0.0.1:$HP/readyz" && sleep 3 &&
+    available mlflow mlflow && available remote mlflow-remote'
+client_tap mlflow /mlflow read
+
+echo "# mlflow-e2e: $((T_N - T_FAILS)) passed, $T_FAILS failed"
+[ "$T_FAILS" -eq 0 ]
