@@ -36,6 +36,7 @@ cp_have_tools || missing+=("control plane binaries (make tools)")
 [ -f "$MLFLOW_VENV/.done" ] || missing+=("the MLflow runtime (make tools-e2e)")
 [ -f "$S3_VENV/.done" ] || missing+=("the S3 server (make tools-e2e)")
 [ -x "$PG_BIN/initdb" ] || missing+=("PostgreSQL (make deps)")
+[ -x /usr/bin/chromium ] || missing+=("Chromium (make deps)")
 [ -x "$RECONCILER" ] || missing+=("$RECONCILER (make build)")
 [ "$(id -u)" = 0 ] || missing+=("root (network namespaces and mounts)")
 if [ ${#missing[@]} -gt 0 ]; then
@@ -271,32 +272,57 @@ client_tap() { # runs client, renumbers its TAP lines into ours
     done < <(client "$@" 2>&1)
 }
 
-client_tap mlflow /mlflow write --artifact-store mlflow-artifacts
+# The HTTPRoute each instance gets on OpenShift, rendered by the same
+# library: the client checks that every kind of request, rewritten as the
+# route says, reaches the real server.
+for inst in mlflow remote; do
+    k get mlflow "$inst" -o yaml | bin/krmfn render --http-route - >"$E2E_DIR/route-$inst.yaml"
+done
+client_tap mlflow /mlflow write --artifact-store mlflow-artifacts --route "$E2E_DIR/route-mlflow.yaml"
 client_tap mlflow-remote /mlflow-remote write --artifact-store s3 \
-    --s3 "http://$HOST_IP:$S3_PORT" --s3-bucket mlflow-artifacts
+    --s3 "http://$HOST_IP:$S3_PORT" --s3-bucket mlflow-artifacts --route "$E2E_DIR/route-remote.yaml"
+ui_tap() { # SERVICE PREFIX: the UI in headless Chromium (TAP, renumbered)
+    local line
+    while IFS= read -r line; do
+        case $line in
+        "ok "*) t_ok "${line#ok * - }" ;;
+        "not ok "*) t_notok "${line#not ok * - }" ;;
+        *) echo "$line" ;;
+        esac
+    done < <(ALICE_TOKEN=$ALICE "$PY" "$E2E/ui_check.py" --url "https://$1.$NS.svc:8443$2" \
+        --resolve "$1.$NS.svc=$(endpoint "$1")" --workspace team-a --expect-text e2e-experiment \
+        --screenshot "$E2E_DIR/ui-$1.png" 2>&1)
+}
+ui_tap mlflow /mlflow
+ui_tap mlflow-remote /mlflow-remote
 t_check "PostgreSQL holds the run the client logged" eval '
     PGPASSWORD=$PG_PASSWORD psql -h $HOST_IP -p $PG_PORT -U mlflow -d mlflow -Atc \
         "select count(*) from runs where name = '"'e2e-run'"'" | grep -qx 1'
 
 # --- restarts keep the data -----------------------------------------------------------
-pod_of() { k get pods -n "$NS" -l "app.kubernetes.io/instance=$1" -o 'jsonpath={.items[*].metadata.uid}'; }
+pod_of() { # DEPLOYMENT: the uids of its pods
+    k get pods -n "$NS" -l "app.kubernetes.io/instance=$1" -o 'jsonpath={.items[*].metadata.uid}'
+}
 for inst in mlflow remote; do
     dep=mlflow
     [ "$inst" = mlflow ] || dep=mlflow-$inst
-    old=$(pod_of "$inst")
-    k delete pods -n "$NS" -l "app.kubernetes.io/instance=$inst" --wait=false >/dev/null
+    old=$(pod_of "$dep")
+    k delete pods -n "$NS" -l "app.kubernetes.io/instance=$dep" --wait=false >/dev/null
     t_check "$inst: a deleted pod is replaced by the ReplicaSet and becomes ready" eventually 240 eval '
-        new=$(pod_of '"$inst"'); [ -n "$new" ] && [ "$new" != "'"$old"'" ] && available '"$inst $dep"
+        new=$(pod_of '"$dep"'); [ -n "'"$old"'" ] && [ -n "$new" ] && [ "$new" != "'"$old"'" ] &&
+        available '"$inst $dep"
 done
 client_tap mlflow /mlflow read
 client_tap mlflow-remote /mlflow-remote read
 
+pods_before="$(pod_of mlflow) $(pod_of mlflow-remote)"
 stop_operator main
 t_check "the operator stops on SIGTERM" [ "$STOP_RC" = 0 ]
 op_start
 t_check "after the operator restarts, both stay Available and the pods are not replaced" eval '
     eventually 30 curl -fsS "http://127.0.0.1:$HP/readyz" && sleep 3 &&
-    available mlflow mlflow && available remote mlflow-remote'
+    available mlflow mlflow && available remote mlflow-remote &&
+    [ "$(pod_of mlflow) $(pod_of mlflow-remote)" = "$pods_before" ]'
 client_tap mlflow /mlflow read
 
 echo "# mlflow-e2e: $((T_N - T_FAILS)) passed, $T_FAILS failed"

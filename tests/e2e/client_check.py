@@ -2,13 +2,14 @@
 """tests/e2e/client_check.py — the real MLflow client against a server the
 operator deployed. Prints TAP lines (renumbered by the suite).
 
---phase write: without a token the server answers 401, with bob's token
-(no RBAC) 403; with alice's token (RBAC on mlflow.kubeflow.org in the
-workspace's namespace) the client creates an experiment in the workspace,
-logs a run with parameters, metrics and an artifact, registers a model
-version, and reads all of it back; the UI under the static prefix serves
-its page and every script and stylesheet that page names. What was written
-is recorded in --state.
+--phase write: the UI under the static prefix serves its page and every
+script and stylesheet that page names; with alice's token (RBAC on
+mlflow.kubeflow.org in the workspace's namespace) the client creates an
+experiment in the workspace, logs a run with parameters, metrics and an
+artifact, registers a model version, and reads all of it back; then
+without a token, or with a forged one, the server answers 401, and 403 to
+bob's token (valid, no RBAC) and to alice in another namespace. What was
+written is recorded in --state.
 --phase read: everything recorded is still there, unchanged (after pod and
 operator restarts).
 
@@ -61,8 +62,11 @@ def resolve(mapping):
     socket.getaddrinfo = fake
 
 
-def http(url, token=None, ca=None, workspace=None):
-    req = urllib.request.Request(url)
+def http(url, token=None, ca=None, workspace=None, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method="GET" if data is None else "POST")
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
     if token:
         req.add_header("Authorization", "Bearer " + token)
     if workspace:
@@ -77,17 +81,26 @@ def http(url, token=None, ca=None, workspace=None):
         return 0, str(e).encode(), {}
 
 
-def auth_checks(a):
-    api = a.url + "/api/2.0/mlflow/experiments/search?max_results=10"
-    code, body, _ = http(api, None, a.ca, a.workspace)
-    tap(code == 401, "%s: a request without a token is refused with 401" % a.name, "got %d: %s" % (code, body[:200]))
-    code, body, _ = http(api, os.environ["BOB_TOKEN"], a.ca, a.workspace)
-    tap(code == 403, "%s: bob's token (no RBAC) is refused with 403" % a.name, "got %d: %s" % (code, body[:200]))
-    code, body, _ = http(api, os.environ["ALICE_TOKEN"], a.ca, a.workspace)
-    tap(code == 200, "%s: alice's token (RBAC in %s) is let in" % (a.name, a.workspace),
-        "got %d: %s" % (code, body[:300]))
-    code, body, _ = http(api, os.environ["ALICE_TOKEN"], a.ca, "team-b")
-    tap(code == 403, "%s: alice is refused in team-b, where she has no RBAC" % a.name,
+def auth_checks(a, state):
+    """Who gets in, once alice's experiment exists."""
+    api = a.url + "/api/2.0/mlflow/experiments"
+    get = api + "/get?experiment_id=" + state["experiment_id"]
+    alice, bob = os.environ["ALICE_TOKEN"], os.environ["BOB_TOKEN"]
+
+    def expect(name, want, code, body):
+        tap(code == want, "%s: %s" % (a.name, name), "got %d, want %d: %s" % (code, want, body[:300]))
+    expect("a request without a token is refused with 401", 401, *http(get, None, a.ca, a.workspace)[:2])
+    expect("a request with a forged token is refused with 401", 401,
+           *http(get, alice[:-8] + "AAAAAAAA", a.ca, a.workspace)[:2])
+    expect("bob's token (no RBAC) cannot read alice's experiment: 403", 403, *http(get, bob, a.ca, a.workspace)[:2])
+    expect("bob's token cannot create an experiment: 403", 403,
+           *http(api + "/create", bob, a.ca, a.workspace, {"name": "bob-was-here"})[:2])
+    expect("alice reads her experiment", 200, *http(get, alice, a.ca, a.workspace)[:2])
+    expect("alice cannot create an experiment in team-b, where she has no RBAC: 403", 403,
+           *http(api + "/create", alice, a.ca, "team-b", {"name": "alice-in-b"})[:2])
+    code, body, _ = http(api + "/search?max_results=100", bob, a.ca, a.workspace)
+    names = [e["name"] for e in json.loads(body or b"{}").get("experiments", [])] if code == 200 else None
+    tap(code in (200, 403) and not names, "%s: bob's experiment search shows him nothing" % a.name,
         "got %d: %s" % (code, body[:300]))
 
 
@@ -202,6 +215,47 @@ def artifact_store_check(a, state):
         check("%s: artifacts go through the server (mlflow-artifacts: URI)" % a.name, proxied)
 
 
+def route_target(route, path):
+    """The backend path an HTTPRoute sends PATH to, by the Gateway API's
+    rules: the longest matching PathPrefix (matched on whole segments)
+    wins, and a ReplacePrefixMatch rewrite replaces the matched prefix."""
+    best = None
+    for rule in route["spec"]["rules"]:
+        for m in rule.get("matches") or []:
+            pre = m["path"]["value"].rstrip("/")
+            if path == pre or path.startswith(pre + "/") or pre == "":
+                if best is None or len(pre) > len(best[0]):
+                    best = (pre, rule)
+    if best is None:
+        return None
+    pre, rule = best
+    for f in rule.get("filters") or []:
+        rw = (f.get("urlRewrite") or {}).get("path") or {}
+        if rw.get("type") == "ReplacePrefixMatch":
+            rest = path[len(pre):]
+            new = rw["replacePrefixMatch"].rstrip("/")
+            return (new + rest) if (new + rest).startswith("/") else "/" + new + rest
+    return path
+
+
+def route_checks(a, route_file):
+    """Each kind of request the UI and the client make through the gateway,
+    sent where the instance's HTTPRoute sends it, must reach the server."""
+    import yaml
+    with open(route_file) as f:
+        route = next(d for d in yaml.safe_load_all(f) if d and d.get("kind") == "HTTPRoute")
+    u = urllib.parse.urlsplit(a.url)
+    prefix, origin = u.path.rstrip("/"), "%s://%s" % (u.scheme, u.netloc)
+    alice = os.environ["ALICE_TOKEN"]
+    for path in ("/", "/health", "/api/2.0/mlflow/experiments/search?max_results=1",
+                 "/ajax-api/2.0/mlflow/experiments/search?max_results=1",
+                 "/api/2.0/mlflow-artifacts/artifacts?path="):
+        target = route_target(route, prefix + path)
+        code, body, _ = http(origin + target, alice, a.ca, a.workspace) if target else (0, b"no rule", {})
+        tap(code == 200, "%s: through the HTTPRoute, %s%s reaches the server (as %s)" % (a.name, prefix, path, target),
+            "got %d: %s" % (code, body[:200]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", required=True)
@@ -213,6 +267,7 @@ def main():
     ap.add_argument("--artifact-store", default="mlflow-artifacts")
     ap.add_argument("--s3")
     ap.add_argument("--s3-bucket")
+    ap.add_argument("--route", help="the instance's rendered HTTPRoute (YAML)")
     a = ap.parse_args()
     a.name = urllib.parse.urlsplit(a.url).hostname.split(".")[0]
     resolve(a.resolve)
@@ -225,11 +280,14 @@ def main():
     from mlflow import MlflowClient
     client = MlflowClient()
     if a.phase == "write":
-        auth_checks(a)
         ui_checks(a)
         state = write(a, mlflow, client)
+        if "experiment_id" in state:
+            auth_checks(a, state)
         if "run_id" in state:
             artifact_store_check(a, state)
+        if a.route:
+            route_checks(a, a.route)
     else:
         read(a, mlflow, client)
     return 0

@@ -116,7 +116,7 @@ class Api:
 
 def net_up(bridge, cidr):
     iface = ipaddress.ip_interface(cidr)
-    sh("ip", "link", "del", bridge, check=False)
+    net_down(bridge)  # what an interrupted run left
     sh("ip", "link", "add", bridge, "type", "bridge")
     sh("ip", "addr", "add", str(iface), "dev", bridge)
     sh("ip", "link", "set", bridge, "up")
@@ -147,6 +147,7 @@ class Network:
         ns = "%s-%d" % (self.bridge, n)
         host_if, pod_if = "%sh%d" % (self.bridge[:6], n), "%sp%d" % (self.bridge[:6], n)
         plen = self.iface.network.prefixlen
+        sh("ip", "netns", "del", ns, check=False)
         sh("ip", "netns", "add", ns)
         sh("ip", "link", "add", host_if, "type", "veth", "peer", "name", pod_if, "netns", ns)
         sh("ip", "link", "set", host_if, "master", self.bridge, "up")
@@ -315,6 +316,7 @@ class Pod:
         self.started_at = now()
         self.last_status = None
         self.message = None
+        self.failed_at = None
         self.thread = threading.Thread(target=self.main, daemon=True)
 
     # -- layout --
@@ -405,10 +407,12 @@ class Pod:
             self.message = str(e)
             log("pod cannot start", pod=self.ns + "/" + self.name, error=str(e))
             self.publish()
+            self.failed_at = time.monotonic()
         except Exception as e:  # noqa: BLE001 - a test tool reports and goes on
             self.message = "podrunner: %s" % e
             log("pod failed", pod=self.ns + "/" + self.name, error=repr(e))
             self.publish()
+            self.failed_at = time.monotonic()
 
     def stop(self, grace):
         self.stopping.set()
@@ -818,6 +822,11 @@ class Runner:
             if m.get("deletionTimestamp"):
                 self.delete(p)
                 continue
+            old = self.pods.get(uid)
+            if old and old.failed_at and time.monotonic() - old.failed_at > 3:
+                # A pod that could not start is set up again, as the
+                # kubelet retries (e.g. a claim that was not bound yet).
+                self.pods.pop(uid).stop(0)
             if uid not in self.pods and p.get("status", {}).get("phase") not in ("Succeeded", "Failed"):
                 pod = Pod(self, p)
                 self.pods[uid] = pod
