@@ -4,21 +4,29 @@
 # Suites speak TAP ("ok N - name" / "not ok N - name"): the cmocka unit
 # binaries (normal and sanitizer builds, CMOCKA_MESSAGE_OUTPUT=TAP) and every
 # executable tests/suite-*.sh in name order. The closing line counts them
-# all: "N passed, N failed". SUITES=unit runs the unit tests only.
+# all: "N passed, N failed". SUITES=unit runs the unit tests only; a suite
+# that runs longer than SUITE_TIMEOUT seconds (default 1200) fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 log=$(mktemp -d)/tap.log
 trap 'rm -rf "$(dirname "$log")"' EXIT
 suite_failures=0
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-1200}
 
 run_suite() { # name, command...
     local name=$1
     shift
     echo "# suite: $name"
-    local out rc
-    out=$("$@" 2>&1)
+    local out rc start
+    start=$SECONDS
+    # The output goes to a file, not a pipe: a process the suite left
+    # behind cannot hold the runner up. timeout ends a suite that hangs,
+    # with the processes it started (its process group).
+    timeout -k 30 "$SUITE_TIMEOUT" "$@" >"$log.suite" 2>&1
     rc=$?
+    [ "$rc" -eq 124 ] && echo "not ok - $name did not finish in $SUITE_TIMEOUT s" >>"$log.suite"
+    out=$(cat "$log.suite")
     # Show failures with the diagnostics that follow them (a few lines
     # each), and the suites' own summary comments.
     printf '%s\n' "$out" | tee -a "$log" | awk '
@@ -29,7 +37,7 @@ run_suite() { # name, command...
     local oks fails
     oks=$(printf '%s\n' "$out" | grep -cE '^ok ' || true)
     fails=$(printf '%s\n' "$out" | grep -cE '^not ok ' || true)
-    echo "# $name: $oks passed, $fails failed (exit $rc)"
+    echo "# $name: $oks passed, $fails failed (exit $rc, $((SECONDS - start)) s)"
     if [ "$rc" -ne 0 ] && [ "$fails" -eq 0 ]; then
         # A suite that died without saying which test failed still fails.
         printf '%s\n' "$out" | tail -20

@@ -256,7 +256,9 @@ t_check "users alice (RBAC in team-a) and bob (none) have tokens" [ -n "$ALICE" 
 client() { # SERVICE PREFIX PHASE [ARGS...]: the MLflow client checks (TAP)
     local svc=$1 prefix=$2 phase=$3
     shift 3
-    ALICE_TOKEN=$ALICE BOB_TOKEN=$BOB "$PY" "$E2E/client_check.py" \
+    # Bounded: the client retries a failing request for minutes by itself.
+    ALICE_TOKEN=$ALICE BOB_TOKEN=$BOB MLFLOW_HTTP_REQUEST_MAX_RETRIES=2 \
+        timeout -k 10 300 "$PY" "$E2E/client_check.py" \
         --url "https://$svc.$NS.svc:8443$prefix" --resolve "$svc.$NS.svc=$(endpoint "$svc")" \
         --ca "$E2E_DIR/tls/ca.crt" --workspace team-a --phase "$phase" \
         --state "$E2E_DIR/client-$svc.json" "$@"
@@ -270,6 +272,8 @@ client_tap() { # runs client, renumbers its TAP lines into ours
         *) echo "$line" ;;
         esac
     done < <(client "$@" 2>&1)
+    wait $! 2>/dev/null
+    [ $? -lt 124 ] || t_notok "the client ($*) finished in time"
 }
 
 # The HTTPRoute each instance gets on OpenShift, rendered by the same
@@ -289,9 +293,11 @@ ui_tap() { # SERVICE PREFIX: the UI in headless Chromium (TAP, renumbered)
         "not ok "*) t_notok "${line#not ok * - }" ;;
         *) echo "$line" ;;
         esac
-    done < <(ALICE_TOKEN=$ALICE "$PY" "$E2E/ui_check.py" --url "https://$1.$NS.svc:8443$2" \
+    done < <(ALICE_TOKEN=$ALICE timeout -k 10 180 "$PY" "$E2E/ui_check.py" --url "https://$1.$NS.svc:8443$2" \
         --resolve "$1.$NS.svc=$(endpoint "$1")" --workspace team-a --expect-text e2e-experiment \
         --screenshot "$E2E_DIR/ui-$1.png" 2>&1)
+    wait $! 2>/dev/null
+    [ $? -lt 124 ] || t_notok "the UI check ($1) finished in time"
 }
 ui_tap mlflow /mlflow
 ui_tap mlflow-remote /mlflow-remote

@@ -6,7 +6,7 @@
 # are the pinned upstream builds (see hack/tools.mk).
 #
 # Source it and call cp_start / cp_stop (cp_start installs an EXIT trap that
-# calls cp_stop), or run it directly:
+# calls cp_stop unless the caller has one), or run it directly:
 #   tests/envtest/controlplane.sh run -- CMD...   control plane up, run CMD
 #                                                 with KUBECONFIG set, tear down
 # After cp_start:
@@ -204,7 +204,9 @@ cp_start_controller_manager() {
 cp_start() {
     cp_have_tools || { echo "control plane binaries missing (run make tools)" >&2; return 1; }
     CP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/envtest.XXXXXX")
-    trap cp_stop EXIT
+    # A caller's own EXIT trap stays (it calls cp_stop itself); replacing it
+    # would leave whatever else it stops running.
+    [ -n "$(trap -p EXIT)" ] || trap cp_stop EXIT
     # A signal ends the script through exit, so the EXIT trap tears down.
     trap 'exit 143' TERM
     trap 'exit 130' INT
