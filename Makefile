@@ -53,7 +53,7 @@ RECON_OBJ := $(patsubst %.c,$(B)/%.o,$(RECON_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 CHART_FILES := $(shell find charts/mlflow -type f 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: help build deps test unit unit-bins update-golden manifests bench clean fmt demo \
+.PHONY: help build deps test unit unit-bins update-golden manifests bench clean fmt demo demo-live \
 	fuzz
 
 help: ## Show this help
@@ -185,6 +185,10 @@ bench: deps tools build ## Measure krmfn against helm on this machine
 
 demo: deps tools-kustomize $(BIN)/krmfn ## Render the samples without a cluster (krmfn render, kustomize)
 	@KUSTOMIZE=$(KUSTOMIZE) hack/demo.sh
+
+demo-live: deps tools tools-e2e build ## Run MLflow locally from the operator's manifests (root); prints the URLs and a token
+	@KUBE_APISERVER=$(KUBE_APISERVER) ETCD=$(ETCD) KUBE_CONTROLLER_MANAGER=$(KUBE_CONTROLLER_MANAGER) \
+	  MLFLOW_VENV=$(MLFLOW_VENV) S3_VENV=$(S3_VENV) E2E_LIVE=1 tests/suite-45-mlflow-e2e.sh
 
 fuzz: deps build ## Build the libFuzzer targets and run them briefly
 	$(MAKE) -f fuzz/fuzz.mk run

@@ -49,6 +49,7 @@ E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mlflow-e2e.XXXXXX")
 PG_PID= S3_PID= NODE_PID=
 on_exit() {
     local v
+    [ -n "${LIVE_PID:-}" ] && kill "$LIVE_PID" 2>/dev/null
     for v in ${!OP_PID_*}; do [ -n "${!v}" ] && kill -9 "${!v}" 2>/dev/null; done
     [ -n "$NODE_PID" ] && _cp_kill "$NODE_PID" 30
     if [ "$T_FAILS" -gt 0 ] && [ -n "${CP_DIR:-}" ]; then
@@ -304,6 +305,39 @@ ui_tap mlflow-remote /mlflow-remote
 t_check "PostgreSQL holds the run the client logged" eval '
     PGPASSWORD=$PG_PASSWORD psql -h $HOST_IP -p $PG_PORT -U mlflow -d mlflow -Atc \
         "select count(*) from runs where name = '"'e2e-run'"'" | grep -qx 1'
+
+# --- E2E_LIVE=1 (make demo-live): keep it running for a browser -----------------
+if [ "${E2E_LIVE:-}" = 1 ]; then
+    (umask 077 && printf '%s\n' "$ALICE" >"$E2E_DIR/alice.token")
+    m=$(endpoint mlflow)
+    r=$(endpoint mlflow-remote)
+    cat <<EOF
+#
+# MLflow is running; Ctrl-C stops everything.
+#   https://mlflow.$NS.svc:8443/mlflow/                (pod address $m)
+#   https://mlflow-remote.$NS.svc:8443/mlflow-remote/  (pod address $r)
+# CA certificate: $E2E_DIR/tls/ca.crt
+# alice's token:  $E2E_DIR/alice.token (workspace team-a)
+# kubeconfig:     $CP_ADMIN_KUBECONFIG
+#
+# curl --cacert $E2E_DIR/tls/ca.crt --resolve mlflow.$NS.svc:8443:$m \\
+#   -H "Authorization: Bearer \$(cat $E2E_DIR/alice.token)" -H "X-MLFLOW-WORKSPACE: team-a" \\
+#   'https://mlflow.$NS.svc:8443/mlflow/api/2.0/mlflow/experiments/search?max_results=10'
+#
+# chromium --host-resolver-rules="MAP mlflow.$NS.svc $m" \\
+#   --ignore-certificate-errors https://mlflow.$NS.svc:8443/mlflow/
+# The server wants alice's token on every request: send it as a Bearer
+# header (a header extension), or with the MLflow client:
+#   MLFLOW_TRACKING_TOKEN=\$(cat $E2E_DIR/alice.token) MLFLOW_WORKSPACE=team-a \\
+#   REQUESTS_CA_BUNDLE=$E2E_DIR/tls/ca.crt MLFLOW_TRACKING_URI=https://mlflow.$NS.svc:8443/mlflow ...
+#   (with mlflow.$NS.svc mapped to $m in /etc/hosts)
+EOF
+    while :; do # wait, unlike a foreground sleep, lets the traps run at once
+        sleep 3600 &
+        LIVE_PID=$!
+        wait "$LIVE_PID"
+    done
+fi
 
 # --- restarts keep the data -----------------------------------------------------------
 pod_of() { # DEPLOYMENT: the uids of its pods
