@@ -65,8 +65,7 @@ metadata:
 spec:
   serveArtifacts: true
   backendStoreUri: postgresql://db/mlflow
-  backendStoreUriFrom:
-    secretKeyRef: {name: db, key: uri}
+  backendStoreUriFrom: {name: db, key: uri}
 YAML
 if "$KRMFN" render "$out/bad.yaml" >"$out/bad.out" 2>"$out/bad.err"; then
     echo "  unexpected: the broken object rendered" >&2

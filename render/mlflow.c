@@ -337,28 +337,57 @@ static int check_storage(mctx *c, const rn_value *st)
     return opt_string(c, "spec.storage", st, "storageClassName", &cls);
 }
 
-/* backendStoreUriFrom / registryStoreUriFrom: a Secret key. */
+/* backendStoreUriFrom, registryStoreUriFrom, readReplicaBackendStoreUriFrom:
+ * a Secret key, written as a core/v1 SecretKeySelector {name, key,
+ * optional} (the Go operator's API), or in the deprecated wrapped form
+ * {secretKeyRef: {name, key, optional}} objects of earlier releases use;
+ * that one still renders, with a warning. */
 static int check_uri_from(mctx *c, const char *path, const rn_value *from)
 {
-    static const char *const keys[] = {"secretKeyRef", NULL};
+    static const char *const keys[] = {"name", "key", "optional",
+                                       "secretKeyRef", NULL};
     static const char *const ref_keys[] = {"name", "key", "optional", NULL};
-    const char *rpath = path2(c, path, "secretKeyRef");
     if (want_kind(c, path, from, RN_MAP) < 0 ||
         want_keys(c, path, from, keys) < 0)
         return -1;
     const rn_value *ref = has(from, "secretKeyRef");
-    if (!ref)
-        return fail_at(c, rpath, "is required");
-    const char *name, *key;
-    if (want_kind(c, rpath, ref, RN_MAP) < 0 ||
-        want_keys(c, rpath, ref, ref_keys) < 0 ||
-        opt_string(c, rpath, ref, "name", &name) < 0 ||
-        opt_string(c, rpath, ref, "key", &key) < 0)
-        return -1;
-    if (!name)
-        return fail_at(c, path2(c, rpath, "name"), "is required");
-    if (!key)
-        return fail_at(c, path2(c, rpath, "key"), "is required");
+    const char *rpath = path;
+    if (ref) {
+        if (has(from, "name") || has(from, "key") || has(from, "optional"))
+            return fail_at(c, path,
+                           "set name and key, or the deprecated "
+                           "secretKeyRef, not both");
+        rpath = path2(c, path, "secretKeyRef");
+        if (want_kind(c, rpath, ref, RN_MAP) < 0 ||
+            want_keys(c, rpath, ref, ref_keys) < 0)
+            return -1;
+        const rn_value *n = has(ref, "name"), *k = has(ref, "key");
+        warn(c,
+             "%s.secretKeyRef is deprecated; write the Secret key "
+             "directly: %s: {name: %s, key: %s}",
+             path, path + strlen("spec."),
+             n && n->kind == RN_STRING ? n->u.s.ptr : "...",
+             k && k->kind == RN_STRING ? k->u.s.ptr : "...");
+    } else {
+        ref = from;
+    }
+    for (size_t i = 0; i < 2; i++) {
+        const rn_value *v = has(ref, ref_keys[i]);
+        if (v && v->kind != RN_STRING)
+            return fail_at(c, path2(c, rpath, ref_keys[i]),
+                           "must be a string, got %s", describe(c, v));
+        if (!v || v->u.s.len == 0) {
+            /* The CRD's rule, and its message (the Go operator's). */
+            const char *f = rpath + strlen("spec.");
+            return fail_at(c, rpath,
+                           "%s.name and %s.key must be non-empty when %s "
+                           "is set",
+                           f, f, f);
+        }
+        if (strlen(v->u.s.ptr) != v->u.s.len)
+            return fail_at(c, path2(c, rpath, ref_keys[i]),
+                           "must not contain NUL bytes");
+    }
     const rn_value *opt = has(ref, "optional");
     return opt ? want_bool(c, path2(c, rpath, "optional"), opt) : 0;
 }
@@ -484,9 +513,9 @@ static int check_tolerations(mctx *c, const rn_value *list)
  * to the schema (check_schema). */
 static int check_spec(mctx *c)
 {
-    static const char *const uris[] = {"backendStoreUri", "registryStoreUri",
-                                       "artifactsDestination",
-                                       "defaultArtifactRoot"};
+    static const char *const uris[] = {
+        "backendStoreUri", "registryStoreUri", "readReplicaBackendStoreUri",
+        "artifactsDestination", "defaultArtifactRoot"};
     static const char *const maps[] = {"podSecurityContext", "securityContext",
                                        "affinity"};
     const rn_value *s = c->spec, *v;
@@ -514,7 +543,7 @@ static int check_spec(mctx *c)
     }
     if ((v = has(s, "storage")) && check_storage(c, v) < 0)
         return -1;
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < sizeof uris / sizeof *uris; i++)
         if ((v = has(s, uris[i])) &&
             want_string(c, path2(c, "spec", uris[i]), v) < 0)
             return -1;
@@ -523,6 +552,9 @@ static int check_spec(mctx *c)
         return -1;
     if ((v = has(s, "registryStoreUriFrom")) &&
         check_uri_from(c, "spec.registryStoreUriFrom", v) < 0)
+        return -1;
+    if ((v = has(s, "readReplicaBackendStoreUriFrom")) &&
+        check_uri_from(c, "spec.readReplicaBackendStoreUriFrom", v) < 0)
         return -1;
     if ((v = has(s, "serveArtifacts")) &&
         want_bool(c, "spec.serveArtifacts", v) < 0)
@@ -624,6 +656,7 @@ static int check_rules(mctx *c)
     bool storage = has(s, "storage") != NULL;
     const char *backend = str_of(s, "backendStoreUri");
     const char *registry = str_of(s, "registryStoreUri");
+    const char *replica = str_of(s, "readReplicaBackendStoreUri");
     const char *dest = str_of(s, "artifactsDestination");
     const char *root = str_of(s, "defaultArtifactRoot");
 
@@ -635,6 +668,11 @@ static int check_rules(mctx *c)
         return fail_at(c, "spec.registryStoreUriFrom",
                        "spec.registryStoreUri and spec.registryStoreUriFrom "
                        "are mutually exclusive; set only one");
+    if (replica && has(s, "readReplicaBackendStoreUriFrom"))
+        return fail_at(c, "spec.readReplicaBackendStoreUriFrom",
+                       "spec.readReplicaBackendStoreUri and "
+                       "spec.readReplicaBackendStoreUriFrom are mutually "
+                       "exclusive; set only one");
     if (!serve && !root)
         return fail_at(c, "spec.defaultArtifactRoot",
                        "is required unless spec.serveArtifacts is true "
@@ -652,6 +690,10 @@ static int check_rules(mctx *c)
                        "data would die with the pod)");
     if (!storage && local_uri(registry))
         return fail_at(c, "spec.registryStoreUri",
+                       "a sqlite:// or file:// URI needs spec.storage (the "
+                       "data would die with the pod)");
+    if (!storage && local_uri(replica))
+        return fail_at(c, "spec.readReplicaBackendStoreUri",
                        "a sqlite:// or file:// URI needs spec.storage (the "
                        "data would die with the pod)");
     if (!storage && starts(dest, "file://"))
@@ -761,16 +803,41 @@ static void values_storage(mctx *c)
         vstr(c, m, "storageClassName", cls);
 }
 
+/* A Secret key reference of the spec as the chart's EnvVarSource:
+ * {secretKeyRef: {name, key[, optional]}}, from either form. */
+static void vsecret(mctx *c, rn_value *map, const char *key)
+{
+    const rn_value *from = has(c->spec, key);
+    if (!from)
+        return;
+    const rn_value *ref = has(from, "secretKeyRef");
+    rn_value *sel = rn_map_new(c->a, 3);
+    static const char *const keys[] = {"name", "key", "optional"};
+    for (size_t i = 0; i < 3; i++) {
+        const rn_value *v = has(ref ? ref : from, keys[i]);
+        if (v)
+            rn_map_setz(c->a, sel, keys[i], rn_value_deepcopy(c->a, v));
+    }
+    rn_value *src = rn_map_new(c->a, 1);
+    rn_map_setz(c->a, src, "secretKeyRef", sel);
+    rn_map_setz(c->a, map, key, src);
+}
+
 static void values_mlflow(mctx *c)
 {
     static const char *const copied[] = {
-        "backendStoreUri",      "backendStoreUriFrom",  "registryStoreUri",
-        "registryStoreUriFrom", "artifactsDestination", "defaultArtifactRoot"};
+        "backendStoreUri", "registryStoreUri", "readReplicaBackendStoreUri",
+        "artifactsDestination", "defaultArtifactRoot"};
+    static const char *const secrets[] = {"backendStoreUriFrom",
+                                          "registryStoreUriFrom",
+                                          "readReplicaBackendStoreUriFrom"};
     const rn_value *serve = has(c->spec, "serveArtifacts");
     const rn_value *workers = has(c->spec, "workers");
     rn_value *m = vmap(c, c->values, "mlflow");
-    for (size_t i = 0; i < 6; i++)
+    for (size_t i = 0; i < sizeof copied / sizeof *copied; i++)
         vcopy(c, m, copied[i], copied[i]);
+    for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++)
+        vsecret(c, m, secrets[i]);
     rn_map_setz(c->a, m, "serveArtifacts", rn_bool(c->a, serve && serve->u.b));
     rn_map_setz(c->a, m, "workers", rn_int(c->a, workers ? workers->u.i : 1));
     /* Behind the gateway the route checks hosts; each instance is served

@@ -203,7 +203,7 @@ t_check "storage off: the warning about pod-local data is in the status" eval '
     [ -n "$(cond mlflow Degraded message)" ]'
 
 # --- invalid specs -----------------------------------------------------------
-bad_spec="{serveArtifacts: true, backendStoreUri: 'postgresql://alice:s3cretpw@db/mlflow', backendStoreUriFrom: {secretKeyRef: {name: db, key: uri}}}"
+bad_spec="{serveArtifacts: true, backendStoreUri: 'postgresql://alice:s3cretpw@db/mlflow', backendStoreUriFrom: {name: db, key: uri}}"
 out=$(mlflow_apply bad "$bad_spec" 2>&1)
 t_check "an invalid spec is refused by the CRD's CEL rules" eval 'echo "$out" | has "mutually exclusive"'
 k patch crd mlflows.mlflow.opendatahub.io --type json \

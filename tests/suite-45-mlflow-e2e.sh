@@ -192,8 +192,7 @@ kind: MLflow
 metadata: {name: remote}
 spec:
   serveArtifacts: true
-  backendStoreUriFrom:
-    secretKeyRef: {name: mlflow-db, key: uri}
+  backendStoreUriFrom: {name: mlflow-db, key: uri}
   artifactsDestination: s3://mlflow-artifacts/
   envFrom:
     - secretRef: {name: mlflow-s3}

@@ -460,11 +460,13 @@ def mlflow_problems(d):
     for f in ("defaultArtifactRoot", "artifactsDestination"):
         if str(s.get(f, "")).startswith("file://") and not serve:
             bad.append("a file:// %s needs serveArtifacts" % f)
-    for a, b in (("backendStoreUri", "backendStoreUriFrom"), ("registryStoreUri", "registryStoreUriFrom")):
+    for a, b in (("backendStoreUri", "backendStoreUriFrom"), ("registryStoreUri", "registryStoreUriFrom"),
+                 ("readReplicaBackendStoreUri", "readReplicaBackendStoreUriFrom")):
         if a in s and b in s:
             bad.append("%s and %s are mutually exclusive" % (a, b))
-        if b in s and not (s[b].get("secretKeyRef", {}).get("name") and s[b]["secretKeyRef"].get("key")):
-            bad.append("%s needs secretKeyRef name and key" % b)
+        # The shipped assets show the documented form, a SecretKeySelector.
+        if b in s and not (s[b].get("name") and s[b].get("key")) or "secretKeyRef" in s.get(b, {}):
+            bad.append("%s needs name and key (a SecretKeySelector, not the deprecated secretKeyRef)" % b)
     for f, schemes in (("backendStoreUri", ("sqlite://", "file://")),
                        ("registryStoreUri", ("sqlite://", "file://")),
                        ("artifactsDestination", ("file://",))):
@@ -525,7 +527,7 @@ def cmd_samples(sdir):
              and not any(k in s for k in ("backendStoreUri", "backendStoreUriFrom", "artifactsDestination"))]
     out(local, "samples: one keeps database and artifacts on local storage (a claim)")
     remote = [fn for fn, s in ml
-              if s.get("backendStoreUriFrom", {}).get("secretKeyRef")
+              if s.get("backendStoreUriFrom", {}).get("name")
               and str(s.get("artifactsDestination", "")).startswith("s3://")
               and any(e.get("valueFrom", {}).get("secretKeyRef") for e in s.get("env", []))
               and "storage" not in s]
@@ -534,7 +536,7 @@ def cmd_samples(sdir):
     wanted = set()
     for fn, s in ml:
         if fn in remote:
-            wanted.add(s["backendStoreUriFrom"]["secretKeyRef"]["name"])
+            wanted.add(s["backendStoreUriFrom"]["name"])
             wanted |= {e["valueFrom"]["secretKeyRef"]["name"] for e in s.get("env", [])
                        if e.get("valueFrom", {}).get("secretKeyRef")}
     out(wanted and wanted <= secrets, "samples: the Secrets the remote sample reads are shown",

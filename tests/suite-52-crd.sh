@@ -168,8 +168,28 @@ spec:
     - {configMapRef: {name: c, optional: true}}
   nodeSelector: {kubernetes.io/os: linux}
 Y
+mkcase secret-references <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: remote}
+spec:
+  serveArtifacts: true
+  artifactsDestination: s3://bucket/artifacts
+  backendStoreUriFrom: {name: mlflow-db, key: backend-store-uri, optional: false}
+  registryStoreUriFrom: {name: mlflow-db, key: registry-store-uri}
+  readReplicaBackendStoreUriFrom: {name: mlflow-db, key: read-replica-backend-store-uri}
+Y
+mkcase secret-reference-deprecated-form <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: legacy}
+spec:
+  serveArtifacts: true
+  artifactsDestination: s3://bucket/artifacts
+  backendStoreUriFrom: {secretKeyRef: {name: mlflow-db, key: uri}}
+Y
 renders() { "$KRMFN" render "$1" >/dev/null; }
-for n in name-40 every-embedded-type; do
+for n in name-40 every-embedded-type secret-references secret-reference-deprecated-form; do
 	check "accepted: $n" "${ADMIN[@]}" apply --server-side --dry-run=server -f "$WORK/cases/$n.yaml"
 	check "renders: $n" renders "$WORK/cases/$n.yaml"
 done
@@ -205,7 +225,8 @@ spec_case() {
 		mkcase "$1"
 }
 PG='backendStoreUri: "postgresql://db/mlflow"'
-SECRET='{secretKeyRef: {name: db, key: uri}}'
+SECRET='{name: db, key: uri}'
+LEGACY='{secretKeyRef: {name: db, key: uri}}'
 
 # The MLflow rules, one broken at a time.
 spec_case root-required "{$PG}"
@@ -218,9 +239,25 @@ spec_case backend-exclusive "{serveArtifacts: true, storage: {}, $PG, backendSto
 refused backend-exclusive "backendStoreUri and backendStoreUriFrom are mutually exclusive" spec.backendStoreUriFrom
 spec_case registry-exclusive "{serveArtifacts: true, storage: {}, registryStoreUri: \"postgresql://db/reg\", registryStoreUriFrom: $SECRET}"
 refused registry-exclusive "registryStoreUri and registryStoreUriFrom are mutually exclusive" spec.registryStoreUriFrom
+spec_case replica-exclusive "{serveArtifacts: true, storage: {}, readReplicaBackendStoreUri: \"postgresql://reader/mlflow\", readReplicaBackendStoreUriFrom: $SECRET}"
+refused replica-exclusive "readReplicaBackendStoreUri and readReplicaBackendStoreUriFrom are mutually exclusive" spec.readReplicaBackendStoreUriFrom
+# The Secret references: a SecretKeySelector with a name and a key (the Go
+# operator's rule and message), or the deprecated wrapper alone.
+for f in backendStoreUriFrom registryStoreUriFrom readReplicaBackendStoreUriFrom; do
+	spec_case "$f-empty-name" "{serveArtifacts: true, storage: {}, $f: {name: \"\", key: uri}}"
+	refused "$f-empty-name" "$f.name and $f.key must be non-empty when $f is set" "spec.$f"
+	spec_case "$f-no-key" "{serveArtifacts: true, storage: {}, $f: {name: db}}"
+	refused "$f-no-key" "$f.name and $f.key must be non-empty when $f is set" "spec.$f"
+	spec_case "$f-both-forms" "{serveArtifacts: true, storage: {}, $f: {name: db, key: uri, secretKeyRef: {name: db, key: uri}}}"
+	refused "$f-both-forms" "set name and key, or the deprecated secretKeyRef, not both" "spec.$f"
+done
+spec_case selector-unknown-field "{serveArtifacts: true, storage: {}, backendStoreUriFrom: {name: db, key: uri, namespace: other}}"
+refused selector-unknown-field 'unknown field "spec.backendStoreUriFrom.namespace"' spec.backendStoreUriFrom.namespace
 for scheme in sqlite file; do
 	spec_case "$scheme-backend-needs-storage" "{serveArtifacts: true, artifactsDestination: \"s3://bucket/a\", backendStoreUri: \"$scheme:////mlflow/db\"}"
 	refused "$scheme-backend-needs-storage" "a sqlite:// or file:// backendStoreUri needs storage" spec.backendStoreUri
+	spec_case "$scheme-replica-needs-storage" "{serveArtifacts: true, artifactsDestination: \"s3://bucket/a\", $PG, readReplicaBackendStoreUri: \"$scheme:////mlflow/db\"}"
+	refused "$scheme-replica-needs-storage" "a sqlite:// or file:// readReplicaBackendStoreUri needs storage" spec.readReplicaBackendStoreUri
 	spec_case "$scheme-registry-needs-storage" "{serveArtifacts: true, artifactsDestination: \"s3://bucket/a\", $PG, registryStoreUri: \"$scheme:////mlflow/reg\"}"
 	refused "$scheme-registry-needs-storage" "a sqlite:// or file:// registryStoreUri needs storage" spec.registryStoreUri
 done

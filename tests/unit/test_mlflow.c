@@ -470,7 +470,7 @@ static void test_pod_local_defaults_warn(void **state)
            "spec:\n"
            "  serveArtifacts: false\n"
            "  defaultArtifactRoot: s3://b/r\n"
-           "  backendStoreUriFrom: {secretKeyRef: {name: db, key: uri}}\n");
+           "  backendStoreUriFrom: {name: db, key: uri}\n");
     ok(r);
     no_warnings(r);
 }
@@ -524,20 +524,25 @@ static void test_rule_backend_exclusive(void **state)
     run *r = *state;
     map(r, MINIMAL
         "  backendStoreUri: postgresql://db/m\n"
-        "  backendStoreUriFrom: {secretKeyRef: {name: db, key: uri}}\n");
+        "  backendStoreUriFrom: {name: db, key: uri}\n");
     failed(r, "spec.backendStoreUriFrom",
            "spec.backendStoreUri and spec.backendStoreUriFrom are mutually "
            "exclusive");
     map(r,
         MINIMAL "  registryStoreUri: postgresql://db/r\n"
-                "  registryStoreUriFrom: {secretKeyRef: {name: db, key: r}}\n");
+                "  registryStoreUriFrom: {name: db, key: r}\n");
     failed(r, "spec.registryStoreUriFrom",
            "spec.registryStoreUri and spec.registryStoreUriFrom are mutually "
            "exclusive");
+    map(r, MINIMAL "  readReplicaBackendStoreUri: postgresql://reader/m\n"
+                   "  readReplicaBackendStoreUriFrom: {name: db, key: r}\n");
+    failed(r, "spec.readReplicaBackendStoreUriFrom",
+           "spec.readReplicaBackendStoreUri and "
+           "spec.readReplicaBackendStoreUriFrom are mutually exclusive");
     /* A null is not a value. */
     map(r, MINIMAL
         "  backendStoreUri: null\n"
-        "  backendStoreUriFrom: {secretKeyRef: {name: db, key: uri}}\n");
+        "  backendStoreUriFrom: {name: db, key: uri}\n");
     ok(r);
     absent(r, "mlflow.backendStoreUri");
 }
@@ -565,6 +570,12 @@ static void test_rule_local_stores_need_storage(void **state)
              head);
     map(r, buf);
     failed(r, "spec.registryStoreUri", "needs spec.storage");
+    snprintf(buf, sizeof buf,
+             "%s  backendStoreUri: postgresql://db/m\n"
+             "  readReplicaBackendStoreUri: sqlite:////mlflow/m.db\n",
+             head);
+    map(r, buf);
+    failed(r, "spec.readReplicaBackendStoreUri", "needs spec.storage");
     map(r, "metadata: {name: mlflow}\n"
            "spec: {serveArtifacts: true, backendStoreUri: 'postgresql://db/m',"
            " artifactsDestination: 'file:///mlflow/a'}\n");
@@ -579,35 +590,94 @@ static void test_rule_local_stores_need_storage(void **state)
     str_at(r, "mlflow.registryStoreUri", "file:///mlflow/registry");
 }
 
+/* The chart's EnvVarSource for a spec's Secret reference: {secretKeyRef:
+ * <the selector>}. */
+static void secret_at(run *r, const char *path, const char *want_yaml)
+{
+    rn_value *want;
+    rn_error perr;
+    rn_error_clear(&perr);
+    if (rn_yaml_parse(r->a, want_yaml, strlen(want_yaml), "want.yaml",
+                      RN_YAML_CORE, NULL, &want, &perr) != 0)
+        fail_msg("expectation does not parse: %s", perr.msg);
+    const rn_value *got = at(r, path);
+    if (!got)
+        fail_msg("%s is missing", path);
+    if (!rn_value_equal(got, want))
+        fail_msg("%s is not %s", path, want_yaml);
+}
+
 static void test_store_uris(void **state)
 {
     run *r = *state;
-    map(r, MINIMAL "  backendStoreUriFrom:\n"
-                   "    secretKeyRef: {name: db, key: uri, optional: false}\n"
+    /* The Go operator's form: a SecretKeySelector written directly. */
+    map(r, MINIMAL "  backendStoreUriFrom: {name: db, key: uri, optional: "
+                   "false}\n"
                    "  registryStoreUri: postgresql://db/registry\n");
     ok(r);
-    const rn_value *from = at(r, "mlflow.backendStoreUriFrom");
-    assert_non_null(from);
-    assert_true(
-        rn_value_equal(from, rn_value_at(r->cr, "spec.backendStoreUriFrom")));
+    no_warnings(r);
+    secret_at(r, "mlflow.backendStoreUriFrom",
+              "secretKeyRef: {name: db, key: uri, optional: false}");
     absent(r, "mlflow.backendStoreUri");
     str_at(r, "mlflow.registryStoreUri", "postgresql://db/registry");
     /* The registry follows the backend in the chart: nothing set here. */
-    map(r, MINIMAL
-        "  backendStoreUriFrom: {secretKeyRef: {name: db, key: uri}}\n");
+    map(r, MINIMAL "  backendStoreUriFrom: {name: db, key: uri}\n");
     ok(r);
     absent(r, "mlflow.registryStoreUri");
     absent(r, "mlflow.registryStoreUriFrom");
+    absent(r, "mlflow.readReplicaBackendStoreUriFrom");
+    /* All three references, each to its own value. */
+    map(r, MINIMAL "  backendStoreUriFrom: {name: db, key: uri}\n"
+                   "  registryStoreUriFrom: {name: reg, key: r}\n"
+                   "  readReplicaBackendStoreUriFrom: {name: db, key: ro}\n");
+    ok(r);
+    secret_at(r, "mlflow.registryStoreUriFrom",
+              "secretKeyRef: {name: reg, key: r}");
+    secret_at(r, "mlflow.readReplicaBackendStoreUriFrom",
+              "secretKeyRef: {name: db, key: ro}");
+    map(r, MINIMAL "  readReplicaBackendStoreUri: postgresql://reader/m\n");
+    ok(r);
+    str_at(r, "mlflow.readReplicaBackendStoreUri", "postgresql://reader/m");
 
-    map(r, MINIMAL "  backendStoreUriFrom: {secretKeyRef: {name: db}}\n");
-    failed(r, "spec.backendStoreUriFrom.secretKeyRef.key", "is required");
-    map(r, MINIMAL "  backendStoreUriFrom: {secretKeyRef: {key: uri}}\n");
-    failed(r, "spec.backendStoreUriFrom.secretKeyRef.name", "is required");
+    /* The deprecated wrapped form of earlier releases still maps to the
+     * same values, with a warning that names the field. */
+    map(r, MINIMAL "  backendStoreUriFrom:\n"
+                   "    secretKeyRef: {name: db, key: uri, optional: false}\n");
+    ok(r);
+    secret_at(r, "mlflow.backendStoreUriFrom",
+              "secretKeyRef: {name: db, key: uri, optional: false}");
+    assert_int_equal(r->warnings->u.list.len, 1);
+    warned(r, "spec.backendStoreUriFrom.secretKeyRef is deprecated");
+    map(r, MINIMAL "  registryStoreUriFrom: {secretKeyRef: {name: db}}\n");
+    failed(r, "spec.registryStoreUriFrom.secretKeyRef",
+           "registryStoreUriFrom.secretKeyRef.name and "
+           "registryStoreUriFrom.secretKeyRef.key must be non-empty");
+
+    /* Both forms at once, or half a selector: refused at the field, with
+     * the CRD rule's message. */
+    map(r, MINIMAL "  backendStoreUriFrom: {name: db, key: uri, "
+                   "secretKeyRef: {name: db, key: uri}}\n");
+    failed(r, "spec.backendStoreUriFrom",
+           "set name and key, or the deprecated secretKeyRef, not both");
+    map(r, MINIMAL "  backendStoreUriFrom: {name: db}\n");
+    failed(r, "spec.backendStoreUriFrom",
+           "backendStoreUriFrom.name and backendStoreUriFrom.key must be "
+           "non-empty when backendStoreUriFrom is set");
+    map(r, MINIMAL "  registryStoreUriFrom: {name: '', key: uri}\n");
+    failed(r, "spec.registryStoreUriFrom",
+           "registryStoreUriFrom.name and registryStoreUriFrom.key must be "
+           "non-empty when registryStoreUriFrom is set");
+    map(r, MINIMAL "  readReplicaBackendStoreUriFrom: {}\n");
+    failed(r, "spec.readReplicaBackendStoreUriFrom", "must be non-empty");
+    map(r, MINIMAL "  backendStoreUriFrom: {name: db, key: 7}\n");
+    failed(r, "spec.backendStoreUriFrom.key", "must be a string, got 7");
     map(r, MINIMAL
         "  backendStoreUriFrom: {configMapKeyRef: {name: c, key: k}}\n");
     failed(r, "spec.backendStoreUriFrom.configMapKeyRef", "unknown field");
-    map(r, MINIMAL "  backendStoreUriFrom: {}\n");
-    failed(r, "spec.backendStoreUriFrom.secretKeyRef", "is required");
+    map(r, MINIMAL "  registryStoreUriFrom: {name: db, key: k, "
+                   "optional: 'no'}\n");
+    failed(r, "spec.registryStoreUriFrom.optional",
+           "must be true or false, got \"no\"");
     map(r, MINIMAL "  registryStoreUriFrom: {secretKeyRef: {name: db, key: k, "
                    "optional: 'no'}}\n");
     failed(r, "spec.registryStoreUriFrom.secretKeyRef.optional",

@@ -85,6 +85,7 @@ value to fix.
 {{- $m := .Values.mlflow -}}
 {{- $backend := $m.backendStoreUri | default "" -}}
 {{- $registry := $m.registryStoreUri | default "" -}}
+{{- $replica := $m.readReplicaBackendStoreUri | default "" -}}
 {{- $root := $m.defaultArtifactRoot | default "" -}}
 {{- $dest := $m.artifactsDestination | default "" -}}
 {{- $suffix := .Values.resourceSuffix | default "" -}}
@@ -93,6 +94,9 @@ value to fix.
 {{- end -}}
 {{- if and $registry $m.registryStoreUriFrom -}}
 {{- fail "mlflow.registryStoreUri and mlflow.registryStoreUriFrom are mutually exclusive: set only one" -}}
+{{- end -}}
+{{- if and $replica $m.readReplicaBackendStoreUriFrom -}}
+{{- fail "mlflow.readReplicaBackendStoreUri and mlflow.readReplicaBackendStoreUriFrom are mutually exclusive: set only one" -}}
 {{- end -}}
 {{- if not (or $m.serveArtifacts $root) -}}
 {{- fail "mlflow.defaultArtifactRoot is required when mlflow.serveArtifacts is false (clients write artifacts there directly)" -}}
@@ -109,6 +113,9 @@ value to fix.
 {{- end -}}
 {{- if or (hasPrefix "sqlite://" $registry) (hasPrefix "file://" $registry) -}}
 {{- fail "mlflow.registryStoreUri: a sqlite:// or file:// URI needs storage.enabled=true (the data would die with the pod)" -}}
+{{- end -}}
+{{- if or (hasPrefix "sqlite://" $replica) (hasPrefix "file://" $replica) -}}
+{{- fail "mlflow.readReplicaBackendStoreUri: a sqlite:// or file:// URI needs storage.enabled=true (the data would die with the pod)" -}}
 {{- end -}}
 {{- if hasPrefix "file://" $dest -}}
 {{- fail "mlflow.artifactsDestination: a file:// destination needs storage.enabled=true (the artifacts would die with the pod)" -}}
