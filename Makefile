@@ -176,7 +176,9 @@ update-golden: build ## Rewrite snapshot expectations (review the diff!)
 # they are current).
 manifests: deps tools-control-plane ## Regenerate the CRD's embedded Kubernetes schemas from the pinned kube-apiserver (review the diff!)
 	ETCD=$(ETCD) KUBE_APISERVER=$(KUBE_APISERVER) tests/envtest/controlplane.sh run -- \
-	  sh -c 'kubectl get --raw /openapi/v3/api/v1 | hack/crd-embed.py --crd $(CRD) -'
+	  sh -c 't=$$(mktemp) && kubectl get --raw /openapi/v3/apis/networking.k8s.io/v1 >$$t && \
+	    kubectl get --raw /openapi/v3/api/v1 | hack/crd-embed.py --crd $(CRD) --also $$t - ; \
+	    rc=$$?; rm -f $$t; exit $$rc'
 
 bench: deps tools build ## Measure krmfn against helm on this machine
 	HELM=$(HELM) KUSTOMIZE=$(KUSTOMIZE) ETCD=$(ETCD) KUBE_APISERVER=$(KUBE_APISERVER) \

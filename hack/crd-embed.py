@@ -16,7 +16,7 @@ controller-gen embeds them in a CRD:
     of a structural CRD (anyOf integer/string, x-kubernetes-int-or-string);
   * union hints (x-kubernetes-unions) have no place in a CRD and are dropped.
 
-Usage:
+Usage (--also OPENAPI.json, repeatable, adds another API group's types):
   crd-embed.py OPENAPI.json TYPE [--omit FIELD,...]
       print the inlined schema of TYPE (e.g. io.k8s.api.core.v1.Affinity)
   crd-embed.py --crd CRD.yaml [--check] OPENAPI.json
@@ -27,8 +27,10 @@ Usage:
       whether the file is up to date (exit status 1 when it is not).
 OPENAPI.json may be "-" for standard input. To regenerate the CRD against
 the pinned kube-apiserver, `make manifests`, which runs:
-  tests/envtest/controlplane.sh run -- sh -c 'kubectl get --raw /openapi/v3/api/v1 |
-      hack/crd-embed.py --crd config/crd/mlflow.opendatahub.io_mlflows.yaml -'
+  tests/envtest/controlplane.sh run -- sh -c '
+      kubectl get --raw /openapi/v3/apis/networking.k8s.io/v1 >networking.json &&
+      kubectl get --raw /openapi/v3/api/v1 | hack/crd-embed.py \
+          --crd config/crd/mlflow.opendatahub.io_mlflows.yaml --also networking.json -'
 
 Needs python3 with PyYAML only.
 """
@@ -209,6 +211,9 @@ def main():
     ap.add_argument("--check", action="store_true",
                     help="with --crd: only check the file is up to date")
     ap.add_argument("--omit", default="", help="FIELD,... to leave out of TYPE")
+    ap.add_argument("--also", action="append", default=[], metavar="OPENAPI.json",
+                    help="another group's OpenAPI v3 document whose types are "
+                         "looked up too (e.g. /openapi/v3/apis/networking.k8s.io/v1)")
     ap.add_argument("openapi", help="OpenAPI v3 JSON document, or - for stdin")
     ap.add_argument("type", nargs="?", help="the type to print (without --crd)")
     a = ap.parse_args()
@@ -218,6 +223,10 @@ def main():
         src = sys.stdin if a.openapi == "-" else open(a.openapi)
         with src:
             inliner = Inliner(json.load(src))
+        for path in a.also:
+            with open(path) as f:
+                more = Inliner(json.load(f)).schemas
+            inliner.schemas = {**more, **inliner.schemas}
         if not a.crd:
             omit = [f for f in a.omit.split(",") if f]
             print("\n".join(emit(inliner.inline(a.type, omit), 0)))

@@ -286,6 +286,8 @@ static int check_resources(mctx *c, const char *path, const rn_value *res)
     return 0;
 }
 
+/* spec.storage, a core/v1 PersistentVolumeClaimSpec: the fields the
+ * mapping reads; the schema checks the rest. */
 static int check_storage(mctx *c, const rn_value *st)
 {
     if (want_kind(c, "spec.storage", st, RN_MAP) < 0)
@@ -309,32 +311,19 @@ static int check_storage(mctx *c, const rn_value *st)
                                "ReadWriteMany or ReadWriteOncePod, got %s",
                                describe(c, m));
         }
-        if (modes->u.list.len > 1)
-            warn(c,
-                 "spec.storage.accessModes: only the first access mode "
-                 "(%s) is used",
-                 modes->u.list.items[0]->u.s.ptr);
     }
     const rn_value *res = has(st, "resources");
-    if (res) {
-        static const char *const rkeys[] = {"requests", NULL};
-        static const char *const qkeys[] = {"storage", NULL};
-        if (want_kind(c, "spec.storage.resources", res, RN_MAP) < 0 ||
-            want_keys(c, "spec.storage.resources", res, rkeys) < 0)
+    if (res && check_resources(c, "spec.storage.resources", res) < 0)
+        return -1;
+    static const char *const strs[] = {"storageClassName", "volumeMode",
+                                       "volumeName",
+                                       "volumeAttributesClassName"};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
+        const char *v;
+        if (opt_string(c, "spec.storage", st, strs[i], &v) < 0)
             return -1;
-        const rn_value *req = has(res, "requests");
-        if (req) {
-            const char *p = "spec.storage.resources.requests";
-            if (want_kind(c, p, req, RN_MAP) < 0 ||
-                want_keys(c, p, req, qkeys) < 0)
-                return -1;
-            const rn_value *size = has(req, "storage");
-            if (size && want_quantity(c, path2(c, p, "storage"), size) < 0)
-                return -1;
-        }
     }
-    const char *cls;
-    return opt_string(c, "spec.storage", st, "storageClassName", &cls);
+    return 0;
 }
 
 /* backendStoreUriFrom, registryStoreUriFrom, readReplicaBackendStoreUriFrom:
@@ -424,7 +413,10 @@ static int check_ref(mctx *c, const char *path, const rn_value *ref,
 static int check_value_from(mctx *c, const char *path, const rn_value *vf)
 {
     static const char *const keys[] = {"secretKeyRef", "configMapKeyRef",
-                                       "fieldRef", "resourceFieldRef", NULL};
+                                       "fieldRef",     "resourceFieldRef",
+                                       "fileKeyRef",   NULL};
+    static const char *const file_ref[] = {"volumeName", "path", "key",
+                                           "optional", NULL};
     static const char *const key_ref[] = {"name", "key", "optional", NULL};
     static const char *const field_ref[] = {"apiVersion", "fieldPath", NULL};
     static const char *const res_ref[] = {"containerName", "resource",
@@ -434,7 +426,8 @@ static int check_value_from(mctx *c, const char *path, const rn_value *vf)
     if (vf->u.map.len != 1)
         return fail_at(c, path,
                        "must hold exactly one of secretKeyRef, "
-                       "configMapKeyRef, fieldRef, resourceFieldRef");
+                       "configMapKeyRef, fieldRef, resourceFieldRef, "
+                       "fileKeyRef");
     const char *kind = vf->u.map.pairs[0].key;
     const rn_value *ref = vf->u.map.pairs[0].val;
     const char *p = path2(c, path, kind);
@@ -442,6 +435,12 @@ static int check_value_from(mctx *c, const char *path, const rn_value *vf)
         return check_ref(c, p, ref, field_ref, "fieldPath");
     if (strcmp(kind, "resourceFieldRef") == 0)
         return check_ref(c, p, ref, res_ref, "resource");
+    if (strcmp(kind, "fileKeyRef") == 0) {
+        for (size_t i = 0; i < 3; i++)
+            if (!has(ref, file_ref[i]) && ref->kind == RN_MAP)
+                return fail_at(c, path2(c, p, file_ref[i]), "is required");
+        return check_ref(c, p, ref, file_ref, "key");
+    }
     return check_ref(c, p, ref, key_ref, "key");
 }
 
@@ -460,6 +459,18 @@ static int check_env(mctx *c, const rn_value *env)
             return fail_at(c, path2(c, p, "name"), "is required");
         if (opt_string(c, p, e, "name", &name) < 0)
             return -1;
+        /* The CRD's rules, with the Go operator's messages. */
+        if (strcmp(name, "MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE") == 0)
+            return fail_at(c, path2(c, p, "name"),
+                           "setting the %s environment variable is not "
+                           "allowed",
+                           name);
+        if (strcmp(name, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION") == 0)
+            return fail_at(c, path2(c, p, "name"),
+                           "setting the %s environment variable is not "
+                           "allowed; the operator manages job execution "
+                           "lifecycle",
+                           name);
         /* An empty value is a value: "" is what the variable holds. */
         const rn_value *v = has(e, "value");
         if (v && v->kind != RN_STRING)
@@ -506,6 +517,204 @@ static int check_tolerations(mctx *c, const rn_value *list)
         if (want_kind(c, rn_arena_printf(c->a, "spec.tolerations[%zu]", i),
                       list->u.list.items[i], RN_MAP) < 0)
             return -1;
+    return 0;
+}
+
+/* Label values (podLabels, nodeSelector): strings of at most 63
+ * characters, the CRD's rule and message. */
+static int want_label_map(mctx *c, const char *path, const rn_value *v)
+{
+    if (want_string_map(c, path, v) < 0)
+        return -1;
+    for (size_t i = 0; i < v->u.map.len; i++)
+        if (v->u.map.pairs[i].val->u.s.len > 63)
+            return fail_at(c, path2(c, path, v->u.map.pairs[i].key),
+                           "label values must be 63 characters or less");
+    return 0;
+}
+
+static int check_tmp(mctx *c, const rn_value *t)
+{
+    static const char *const keys[] = {"sizeLimit", NULL};
+    const rn_value *v;
+    if (want_kind(c, "spec.temporaryStorage", t, RN_MAP) < 0 ||
+        want_keys(c, "spec.temporaryStorage", t, keys) < 0)
+        return -1;
+    if ((v = has(t, "sizeLimit")))
+        return want_quantity(c, "spec.temporaryStorage.sizeLimit", v);
+    return 0;
+}
+
+/* extraAllowedOrigins: at most 64 origins, scheme://host[:port] (or a
+ * pattern with '*', which the server matches as a glob). */
+static int check_origins(mctx *c, const rn_value *list)
+{
+    if (want_kind(c, "spec.extraAllowedOrigins", list, RN_LIST) < 0)
+        return -1;
+    if (list->u.list.len > 64)
+        return fail_at(c, "spec.extraAllowedOrigins",
+                       "must have at most 64 items, got %zu", list->u.list.len);
+    for (size_t i = 0; i < list->u.list.len; i++) {
+        const rn_value *o = list->u.list.items[i];
+        const char *p =
+            rn_arena_printf(c->a, "spec.extraAllowedOrigins[%zu]", i);
+        if (want_string(c, p, o) < 0)
+            return -1;
+        const char *sep = strstr(o->u.s.ptr, "://");
+        if (strcmp(o->u.s.ptr, "*") != 0 &&
+            (!sep || sep == o->u.s.ptr || !sep[3] || strchr(sep + 3, '/') ||
+             strchr(o->u.s.ptr, ',') || strchr(o->u.s.ptr, ' ')))
+            return fail_at(c, p,
+                           "must be an origin, scheme://host[:port] "
+                           "(no path, no comma), got %s",
+                           describe(c, o));
+    }
+    return 0;
+}
+
+/* A label key: [prefix/]name, the prefix a DNS subdomain, the name at
+ * most 63 of [A-Za-z0-9-_.] starting and ending with an alphanumeric. */
+static bool is_label_name(const char *s, size_t n, bool empty_ok)
+{
+    if (n == 0)
+        return empty_ok;
+    if (n > 63)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                     (ch >= '0' && ch <= '9');
+        if (!alnum && ((i == 0 || i == n - 1) || !strchr("-_.", ch)))
+            return false;
+    }
+    return true;
+}
+
+static bool is_label_key(mctx *c, const char *k)
+{
+    const char *slash = strchr(k, '/');
+    if (!slash)
+        return is_label_name(k, strlen(k), false);
+    const char *prefix = rn_arena_printf(c->a, "%.*s", (int)(slash - k), k);
+    return is_dns_name(prefix, 253, true) &&
+           is_label_name(slash + 1, strlen(slash + 1), false);
+}
+
+/* A meta/v1 LabelSelector the workspace provider can take as a string. */
+static int check_selector(mctx *c, const char *path, const rn_value *sel)
+{
+    if (want_kind(c, path, sel, RN_MAP) < 0)
+        return -1;
+    const rn_value *ml = has(sel, "matchLabels");
+    const char *mpath = path2(c, path, "matchLabels");
+    if (ml && want_string_map(c, mpath, ml) < 0)
+        return -1;
+    for (size_t i = 0; ml && i < ml->u.map.len; i++) {
+        const char *k = ml->u.map.pairs[i].key;
+        const rn_value *v = ml->u.map.pairs[i].val;
+        if (!is_label_key(c, k))
+            return fail_at(c, path2(c, mpath, k), "is not a valid label key");
+        if (!is_label_name(v->u.s.ptr, v->u.s.len, true))
+            return fail_at(c, path2(c, mpath, k),
+                           "is not a valid label value, got %s",
+                           describe(c, v));
+    }
+    const rn_value *me = has(sel, "matchExpressions");
+    if (me && want_kind(c, path2(c, path, "matchExpressions"), me, RN_LIST) < 0)
+        return -1;
+    for (size_t i = 0; me && i < me->u.list.len; i++) {
+        const rn_value *e = me->u.list.items[i];
+        const char *p =
+            rn_arena_printf(c->a, "%s.matchExpressions[%zu]", path, i);
+        const char *key, *op;
+        if (want_kind(c, p, e, RN_MAP) < 0 ||
+            opt_string(c, p, e, "key", &key) < 0 ||
+            opt_string(c, p, e, "operator", &op) < 0)
+            return -1;
+        if (!key || !is_label_key(c, key))
+            return fail_at(c, path2(c, p, "key"),
+                           key ? "is not a valid label key" : "is required");
+        if (!op)
+            return fail_at(c, path2(c, p, "operator"), "is required");
+        bool set = strcmp(op, "In") == 0 || strcmp(op, "NotIn") == 0;
+        if (!set && strcmp(op, "Exists") != 0 &&
+            strcmp(op, "DoesNotExist") != 0)
+            return fail_at(c, path2(c, p, "operator"),
+                           "must be In, NotIn, Exists or DoesNotExist, got "
+                           "\"%s\"",
+                           op);
+        const rn_value *vals = has(e, "values");
+        size_t n = vals && vals->kind == RN_LIST ? vals->u.list.len : 0;
+        if (vals && want_kind(c, path2(c, p, "values"), vals, RN_LIST) < 0)
+            return -1;
+        if (set && n == 0)
+            return fail_at(c, path2(c, p, "values"),
+                           "must be non-empty when operator is %s", op);
+        if (!set && n > 0)
+            return fail_at(c, path2(c, p, "values"),
+                           "must be empty when operator is %s", op);
+        for (size_t j = 0; j < n; j++) {
+            const rn_value *v = vals->u.list.items[j];
+            const char *vp = rn_arena_printf(c->a, "%s.values[%zu]", p, j);
+            if (v->kind != RN_STRING)
+                return fail_at(c, vp, "must be a string, got %s",
+                               describe(c, v));
+            if (!is_label_name(v->u.s.ptr, v->u.s.len, true))
+                return fail_at(c, vp, "is not a valid label value, got %s",
+                               describe(c, v));
+        }
+    }
+    return 0;
+}
+
+/* resourceClaims: each names exactly one of resourceClaimName and
+ * resourceClaimTemplateName (the CRD's rule and message). */
+static int check_claims(mctx *c, const rn_value *list)
+{
+    if (want_kind(c, "spec.resourceClaims", list, RN_LIST) < 0)
+        return -1;
+    for (size_t i = 0; i < list->u.list.len; i++) {
+        const rn_value *e = list->u.list.items[i];
+        const char *p = rn_arena_printf(c->a, "spec.resourceClaims[%zu]", i);
+        if (want_kind(c, p, e, RN_MAP) < 0)
+            return -1;
+        const rn_value *a = has(e, "resourceClaimName");
+        const rn_value *b = has(e, "resourceClaimTemplateName");
+        bool ha = a && a->kind == RN_STRING && a->u.s.len;
+        bool hb = b && b->kind == RN_STRING && b->u.s.len;
+        if (ha == hb)
+            return fail_at(c, p,
+                           "each resourceClaims entry must set exactly one "
+                           "non-empty value: resourceClaimName or "
+                           "resourceClaimTemplateName");
+    }
+    return 0;
+}
+
+/* networkPolicy(Additional)EgressRules: at most 32, each with a port or a
+ * destination (the CRD's rule and message). */
+static int check_egress(mctx *c, const char *field, const rn_value *list)
+{
+    const char *path = path2(c, "spec", field);
+    if (want_kind(c, path, list, RN_LIST) < 0)
+        return -1;
+    if (list->u.list.len > 32)
+        return fail_at(c, path, "must have at most 32 items, got %zu",
+                       list->u.list.len);
+    for (size_t i = 0; i < list->u.list.len; i++) {
+        const rn_value *r = list->u.list.items[i];
+        const char *p = rn_arena_printf(c->a, "%s[%zu]", path, i);
+        if (want_kind(c, p, r, RN_MAP) < 0)
+            return -1;
+        const rn_value *ports = has(r, "ports"), *to = has(r, "to");
+        bool hp = ports && ports->kind == RN_LIST && ports->u.list.len;
+        bool ht = to && to->kind == RN_LIST && to->u.list.len;
+        if (!hp && !ht)
+            return fail_at(c, p,
+                           "each %s entry must specify at least one port or "
+                           "one destination",
+                           field);
+    }
     return 0;
 }
 
@@ -563,11 +772,28 @@ static int check_spec(mctx *c)
         return -1;
     if ((v = has(s, "envFrom")) && check_env_from(c, v) < 0)
         return -1;
-    if ((v = has(s, "podLabels")) &&
-        want_string_map(c, "spec.podLabels", v) < 0)
+    if ((v = has(s, "podLabels")) && want_label_map(c, "spec.podLabels", v) < 0)
         return -1;
     if ((v = has(s, "nodeSelector")) &&
-        want_string_map(c, "spec.nodeSelector", v) < 0)
+        want_label_map(c, "spec.nodeSelector", v) < 0)
+        return -1;
+    if ((v = has(s, "podAnnotations")) &&
+        want_string_map(c, "spec.podAnnotations", v) < 0)
+        return -1;
+    if ((v = has(s, "temporaryStorage")) && check_tmp(c, v) < 0)
+        return -1;
+    if ((v = has(s, "extraAllowedOrigins")) && check_origins(c, v) < 0)
+        return -1;
+    if ((v = has(s, "workspaceLabelSelector")) &&
+        check_selector(c, "spec.workspaceLabelSelector", v) < 0)
+        return -1;
+    if ((v = has(s, "resourceClaims")) && check_claims(c, v) < 0)
+        return -1;
+    if ((v = has(s, "networkPolicyEgressRules")) &&
+        check_egress(c, "networkPolicyEgressRules", v) < 0)
+        return -1;
+    if ((v = has(s, "networkPolicyAdditionalEgressRules")) &&
+        check_egress(c, "networkPolicyAdditionalEgressRules", v) < 0)
         return -1;
     if ((v = has(s, "tolerations")) && check_tolerations(c, v) < 0)
         return -1;
@@ -777,30 +1003,83 @@ static void values_image(mctx *c, const rn_mlflow_opts *o)
         vstr(c, m, "imagePullPolicy", policy);
 }
 
+/* A quantity as the chart's string; a bare number in YAML is a count. */
+static const char *quantity_str(mctx *c, const rn_value *q)
+{
+    if (q->kind == RN_INT)
+        return rn_arena_printf(c->a, "%lld", (long long)q->u.i);
+    if (q->kind == RN_FLOAT)
+        return rn_arena_printf(c->a, "%.17g", q->u.f);
+    return q->u.s.ptr;
+}
+
 static void values_storage(mctx *c)
 {
+    static const char *const passed[] = {
+        "accessModes",  "volumeMode",
+        "volumeName",   "volumeAttributesClassName",
+        "selector",     "dataSource",
+        "dataSourceRef"};
     const rn_value *st = has(c->spec, "storage");
     rn_value *m = vmap(c, c->values, "storage");
     rn_map_setz(c->a, m, "enabled", rn_bool(c->a, st != NULL));
     if (!st)
         return;
-    const rn_value *modes = has(st, "accessModes");
     const rn_value *size = rn_value_at(st, "resources.requests.storage");
+    const rn_value *limit = rn_value_at(st, "resources.limits.storage");
     const char *cls = str_of(st, "storageClassName");
-    vstr(c, m, "accessMode",
-         modes && modes->u.list.len ? modes->u.list.items[0]->u.s.ptr
-                                    : "ReadWriteOnce");
-    /* The chart wants a string; a bare number in YAML is a byte count. */
-    if (size && size->kind == RN_STRING)
-        vstr(c, m, "size", size->u.s.ptr);
-    else if (size && size->kind == RN_INT)
-        vstr(c, m, "size", rn_arena_printf(c->a, "%lld", (long long)size->u.i));
-    else if (size && size->kind == RN_FLOAT)
-        vstr(c, m, "size", rn_arena_printf(c->a, "%.17g", size->u.f));
-    else
-        vstr(c, m, "size", "2Gi");
+    vstr(c, m, "size", size ? quantity_str(c, size) : "2Gi");
+    if (limit)
+        vstr(c, m, "sizeLimit", quantity_str(c, limit));
     if (cls)
         vstr(c, m, "storageClassName", cls);
+    /* One mode is the chart's accessMode; several, its accessModes. */
+    const rn_value *modes = has(st, "accessModes");
+    size_t nmodes = modes ? modes->u.list.len : 0;
+    vstr(c, m, "accessMode",
+         nmodes ? modes->u.list.items[0]->u.s.ptr : "ReadWriteOnce");
+    for (size_t i = nmodes > 1 ? 0 : 1; i < sizeof passed / sizeof *passed;
+         i++) {
+        const rn_value *v = has(st, passed[i]);
+        if (v)
+            rn_map_setz(c->a, m, passed[i], rn_value_deepcopy(c->a, v));
+    }
+}
+
+/* A LabelSelector as the label-selector string the Kubernetes API (and so
+ * the workspace provider) reads: "k=v,k in (a,b),k notin (c),k,!k". */
+static const char *selector_string(mctx *c, const rn_value *sel)
+{
+    rn_buf b = RN_BUF_INIT;
+    const rn_value *ml = has(sel, "matchLabels");
+    const rn_value *me = has(sel, "matchExpressions");
+    for (size_t i = 0; ml && i < ml->u.map.len; i++)
+        rn_buf_printf(&b, "%s%s=%s", b.len ? "," : "", ml->u.map.pairs[i].key,
+                      ml->u.map.pairs[i].val->u.s.ptr);
+    for (size_t i = 0; me && i < me->u.list.len; i++) {
+        const rn_value *e = me->u.list.items[i];
+        const char *key = str_of(e, "key"), *op = str_of(e, "operator");
+        const rn_value *vals = has(e, "values");
+        if (b.len)
+            rn_buf_puts(&b, ",");
+        if (strcmp(op, "Exists") == 0) {
+            rn_buf_puts(&b, key);
+            continue;
+        }
+        if (strcmp(op, "DoesNotExist") == 0) {
+            rn_buf_printf(&b, "!%s", key);
+            continue;
+        }
+        rn_buf_printf(&b, "%s %s (", key,
+                      strcmp(op, "In") == 0 ? "in" : "notin");
+        for (size_t j = 0; j < vals->u.list.len; j++)
+            rn_buf_printf(&b, "%s%s", j ? "," : "",
+                          vals->u.list.items[j]->u.s.ptr);
+        rn_buf_puts(&b, ")");
+    }
+    const char *out = rn_strz(c->a, b.data ? b.data : "")->u.s.ptr;
+    rn_buf_free(&b);
+    return out;
 }
 
 /* A Secret key reference of the spec as the chart's EnvVarSource:
@@ -846,6 +1125,36 @@ static void values_mlflow(mctx *c)
     rn_list_push(c->a, hosts, rn_strz(c->a, "*"));
     rn_map_setz(c->a, m, "allowedHosts", hosts);
     vstr(c, m, "staticPrefix", c->prefix);
+    const rn_value *sel = has(c->spec, "workspaceLabelSelector");
+    if (sel)
+        vstr(c, m, "workspaceLabelSelector", selector_string(c, sel));
+}
+
+/* The origin (scheme://host[:port]) of an absolute URL, or NULL. */
+static const char *origin_of(mctx *c, const char *url)
+{
+    const char *sep = url ? strstr(url, "://") : NULL;
+    if (!sep || sep == url || !sep[3])
+        return NULL;
+    size_t n = (size_t)(sep + 3 - url) + strcspn(sep + 3, "/?#");
+    return rn_arena_printf(c->a, "%.*s", (int)n, url);
+}
+
+/* CORS: the chart allows the Service's own names; the operator and the
+ * function add the gateway's URL, then the user's extraAllowedOrigins. */
+static void values_origins(mctx *c, const rn_mlflow_opts *o)
+{
+    rn_value *list = rn_list_new(c->a, 2);
+    const char *gw = origin_of(c, o->mlflow_url);
+    if (gw)
+        rn_list_push(c->a, list, rn_strz(c->a, gw));
+    const rn_value *extra = has(c->spec, "extraAllowedOrigins");
+    for (size_t i = 0; extra && i < extra->u.list.len; i++)
+        rn_list_push(c->a, list,
+                     rn_value_deepcopy(c->a, extra->u.list.items[i]));
+    if (list->u.list.len)
+        rn_map_setz(c->a, vmap(c, c->values, "mlflow"), "corsAllowedOrigins",
+                    list);
 }
 
 static int values_route_and_link(mctx *c, const rn_mlflow_opts *o, bool rhoai)
@@ -886,9 +1195,11 @@ static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
                          const char *name)
 {
     static const char *const passed[] = {"resources",
+                                         "resourceClaims",
                                          "env",
                                          "envFrom",
                                          "podLabels",
+                                         "podAnnotations",
                                          "podSecurityContext",
                                          "securityContext",
                                          "nodeSelector",
@@ -917,6 +1228,14 @@ static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
     values_mlflow(c);
     for (size_t i = 0; i < sizeof passed / sizeof *passed; i++)
         vcopy(c, v, passed[i], passed[i]);
+    const rn_value *tmp = rn_value_at(c->spec, "temporaryStorage.sizeLimit");
+    if (tmp && tmp->kind != RN_NULL)
+        vstr(c, vmap(c, v, "temporaryStorage"), "sizeLimit",
+             quantity_str(c, tmp));
+    vcopy(c, vmap(c, v, "networkPolicy"), "egress", "networkPolicyEgressRules");
+    vcopy(c, vmap(c, v, "networkPolicy"), "additionalEgress",
+          "networkPolicyAdditionalEgressRules");
+    values_origins(c, o);
 }
 
 /* ---- entry ------------------------------------------------------------- */

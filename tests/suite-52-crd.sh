@@ -92,9 +92,10 @@ check "CRD: the schema is structural" structural
 
 embedded_current() {
 	"${ADMIN[@]}" get --raw /openapi/v3/api/v1 >"$WORK/core-v1.json" &&
-		hack/crd-embed.py --check --crd "$CRD" "$WORK/core-v1.json"
+		"${ADMIN[@]}" get --raw /openapi/v3/apis/networking.k8s.io/v1 >"$WORK/networking-v1.json" &&
+		hack/crd-embed.py --check --crd "$CRD" --also "$WORK/networking-v1.json" "$WORK/core-v1.json"
 }
-check "CRD: embedded core/v1 schemas match this kube-apiserver's OpenAPI (hack/crd-embed.py --check)" \
+check "CRD: embedded core/v1 and networking/v1 schemas match this kube-apiserver's OpenAPI (hack/crd-embed.py --check)" \
 	embedded_current
 
 # --- accepted --------------------------------------------------------------------
@@ -188,8 +189,47 @@ spec:
   artifactsDestination: s3://bucket/artifacts
   backendStoreUriFrom: {secretKeyRef: {name: mlflow-db, key: uri}}
 Y
+# Every field the Go operator's API has that the core types above do not
+# cover, in the shapes its documentation shows.
+mkcase go-operator-fields <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: mlflow}
+spec:
+  serveArtifacts: true
+  artifactsDestination: s3://bucket/artifacts
+  backendStoreUriFrom: {name: mlflow-db-credentials, key: backend-store-uri}
+  readReplicaBackendStoreUri: postgresql://reader.example.com/mlflow
+  storage:
+    accessModes: [ReadWriteOnce]
+    resources: {requests: {storage: 10Gi}, limits: {storage: 20Gi}}
+    storageClassName: fast-ssd
+    volumeMode: Filesystem
+    selector: {matchLabels: {tier: fast}}
+    dataSource: {apiGroup: snapshot.storage.k8s.io, kind: VolumeSnapshot, name: nightly}
+  temporaryStorage: {sizeLimit: 2Gi}
+  extraAllowedOrigins: ["https://my-app.example.com", "https://jupyter.example.com:8888"]
+  workspaceLabelSelector:
+    matchLabels: {opendatahub.io/dashboard: "true"}
+    matchExpressions: [{key: team, operator: In, values: [a, b]}]
+  podAnnotations: {prometheus.io/scrape: "true"}
+  resourceClaims:
+    - {name: shared-gpu, resourceClaimTemplateName: shared-gpu-template}
+  resources:
+    claims: [{name: shared-gpu, request: gpu}]
+  networkPolicyEgressRules:
+    - ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]
+    - ports: [{protocol: TCP, port: 443}]
+      to: [{ipBlock: {cidr: 10.0.0.0/8}}]
+  networkPolicyAdditionalEgressRules:
+    - ports: [{protocol: TCP, port: 15432}]
+  env:
+    - {name: AWS_DEFAULT_REGION, value: us-east-1}
+    - name: FROM_FILE
+      valueFrom: {fileKeyRef: {volumeName: tmp, path: vars.env, key: FROM_FILE}}
+Y
 renders() { "$KRMFN" render "$1" >/dev/null; }
-for n in name-40 every-embedded-type secret-references secret-reference-deprecated-form; do
+for n in name-40 every-embedded-type secret-references secret-reference-deprecated-form go-operator-fields; do
 	check "accepted: $n" "${ADMIN[@]}" apply --server-side --dry-run=server -f "$WORK/cases/$n.yaml"
 	check "renders: $n" renders "$WORK/cases/$n.yaml"
 done
@@ -329,10 +369,43 @@ refused pod-labels-number "spec.podLabels.tier" "spec.podLabels.tier"
 # does the renderer (a typo must not render the default silently).
 spec_case replicas-typo "{$OK, replica: 3}"
 refused replicas-typo 'unknown field "spec.replica"' spec.replica
-spec_case storage-unknown-field "{serveArtifacts: true, storage: {volumeMode: Block}}"
-refused storage-unknown-field 'unknown field "spec.storage.volumeMode"' spec.storage.volumeMode
+spec_case storage-unknown-field "{serveArtifacts: true, storage: {size: 2Gi}}"
+refused storage-unknown-field 'unknown field "spec.storage.size"' spec.storage.size
 spec_case seccomp-unknown-field "{$OK, securityContext: {seccompProfile: {type: RuntimeDefault, profile: x}}}"
 refused seccomp-unknown-field 'unknown field "spec.securityContext.seccompProfile.profile"' spec.securityContext.seccompProfile.profile
+
+# The Go operator's rules on its newer fields, with its messages.
+spec_case env-security-middleware "{$OK, env: [{name: MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE, value: \"true\"}]}"
+refused env-security-middleware "setting the MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE environment variable is not allowed" "spec.env[0].name"
+spec_case env-job-execution "{$OK, env: [{name: A, value: a}, {name: MLFLOW_SERVER_ENABLE_JOB_EXECUTION, value: \"true\"}]}"
+refused env-job-execution "setting the MLFLOW_SERVER_ENABLE_JOB_EXECUTION environment variable is not allowed; the operator manages job execution lifecycle" "spec.env[1].name"
+spec_case egress-empty-rule "{$OK, networkPolicyEgressRules: [{ports: []}]}"
+refused egress-empty-rule "each networkPolicyEgressRules entry must specify at least one port or one destination" "spec.networkPolicyEgressRules[0]"
+spec_case additional-egress-empty-rule "{$OK, networkPolicyAdditionalEgressRules: [{}]}"
+refused additional-egress-empty-rule "each networkPolicyAdditionalEgressRules entry must specify at least one port or one destination" "spec.networkPolicyAdditionalEgressRules[0]"
+spec_case egress-bad-protocol "{$OK, networkPolicyEgressRules: [{ports: [{protocol: QUIC, port: 443}]}]}"
+refused egress-bad-protocol "spec.networkPolicyEgressRules[0].ports[0].protocol" "spec.networkPolicyEgressRules[0].ports[0].protocol"
+spec_case resource-claim-both "{$OK, resourceClaims: [{name: g, resourceClaimName: a, resourceClaimTemplateName: b}]}"
+refused resource-claim-both "each resourceClaims entry must set exactly one non-empty value: resourceClaimName or resourceClaimTemplateName" "spec.resourceClaims[0]"
+spec_case resource-claim-neither "{$OK, resourceClaims: [{name: g}]}"
+refused resource-claim-neither "each resourceClaims entry must set exactly one non-empty value" "spec.resourceClaims[0]"
+spec_case pod-label-64 "{$OK, podLabels: {tier: \"$(printf '%064d' 0)\"}}"
+refused pod-label-64 "label values must be 63 characters or less" spec.podLabels.tier
+spec_case node-selector-64 "{$OK, nodeSelector: {tier: \"$(printf '%064d' 0)\"}}"
+refused node-selector-64 "label values must be 63 characters or less" spec.nodeSelector.tier
+spec_case origins-65 "{$OK, extraAllowedOrigins: [$(for i in $(seq 65); do printf '"https://o%d.example.com",' "$i"; done)]}"
+refused origins-65 "spec.extraAllowedOrigins: Too many: 65: must have at most 64 items" spec.extraAllowedOrigins
+spec_case tmp-not-quantity "{$OK, temporaryStorage: {sizeLimit: lots}}"
+refused tmp-not-quantity spec.temporaryStorage.sizeLimit spec.temporaryStorage.sizeLimit
+spec_case selector-bad-operator "{$OK, workspaceLabelSelector: {matchExpressions: [{key: a, operator: Near}]}}"
+# A LabelSelector's operator is a free string to the API server; the
+# renderer refuses what the workspace provider could not read.
+check "refused by krmfn render (the API server takes any operator): selector-bad-operator" \
+	refused_by_render "$WORK/cases/selector-bad-operator.yaml" "spec.workspaceLabelSelector.matchExpressions[0].operator"
+spec_case file-key-ref-no-path "{$OK, env: [{name: F, valueFrom: {fileKeyRef: {volumeName: tmp, key: F}}}]}"
+refused file-key-ref-no-path "spec.env[0].valueFrom.fileKeyRef.path: Required value" "spec.env[0].valueFrom.fileKeyRef.path"
+spec_case storage-volume-mode-number "{serveArtifacts: true, storage: {volumeMode: 3}}"
+refused storage-volume-mode-number spec.storage.volumeMode spec.storage.volumeMode
 
 # --- printer columns ---------------------------------------------------------------
 columns() {

@@ -409,25 +409,227 @@ static void test_storage(void **state)
     failed(r, "spec.storage.accessModes", "must be a list");
     map(r, SERVED "  storage: {storageClassName: 5}\n");
     failed(r, "spec.storage.storageClassName", "must be a string, got 5");
-    map(r, SERVED "  storage: {resources: {requests: {cpu: 1}}}\n");
-    failed(r, "spec.storage.resources.requests.cpu", "unknown field");
+    map(r, SERVED "  storage: {resources: {requests: {storage: 1Gi}, "
+                  "claims: 3}}\n");
+    failed(r, "spec.storage.resources.claims", "must be a list");
     map(r, SERVED "  storage: true\n");
     failed(r, "spec.storage", "must be an object, got true");
 }
 
-static void test_storage_partial_support(void **state)
+/* The whole PersistentVolumeClaimSpec, as the Go operator's API has it. */
+static void test_storage_full_spec(void **state)
 {
     run *r = *state;
     map(r, SERVED "  storage:\n"
-                  "    accessModes: [ReadWriteOncePod, ReadWriteOnce]\n");
+                  "    accessModes: [ReadWriteOncePod, ReadWriteOnce]\n"
+                  "    resources: {requests: {storage: 5Gi}, limits: {storage: "
+                  "8Gi}}\n"
+                  "    volumeMode: Filesystem\n"
+                  "    volumeName: pv-1\n"
+                  "    volumeAttributesClassName: gold\n"
+                  "    selector: {matchLabels: {tier: fast}}\n"
+                  "    dataSource: {kind: PersistentVolumeClaim, name: old}\n"
+                  "    dataSourceRef: {kind: PersistentVolumeClaim, name: "
+                  "old}\n");
     ok(r);
+    no_warnings(r);
+    /* Several modes go to the chart whole; the first is its accessMode. */
     str_at(r, "storage.accessMode", "ReadWriteOncePod");
-    warned(r, "only the first access mode (ReadWriteOncePod) is used");
-    /* The CRD's storage has no other fields. */
-    map(r, SERVED "  storage: {volumeMode: Filesystem}\n");
-    failed(r, "spec.storage.volumeMode", "unknown field");
-    map(r, SERVED "  storage: {resources: {limits: {storage: 5Gi}}}\n");
-    failed(r, "spec.storage.resources.limits", "unknown field");
+    const rn_value *modes = at(r, "storage.accessModes");
+    assert_non_null(modes);
+    assert_int_equal(modes->u.list.len, 2);
+    str_at(r, "storage.size", "5Gi");
+    str_at(r, "storage.sizeLimit", "8Gi");
+    str_at(r, "storage.volumeMode", "Filesystem");
+    str_at(r, "storage.volumeName", "pv-1");
+    str_at(r, "storage.volumeAttributesClassName", "gold");
+    str_at(r, "storage.selector.matchLabels.tier", "fast");
+    str_at(r, "storage.dataSource.name", "old");
+    str_at(r, "storage.dataSourceRef.kind", "PersistentVolumeClaim");
+    /* One mode: only accessMode. */
+    map(r, SERVED "  storage: {accessModes: [ReadWriteMany]}\n");
+    ok(r);
+    str_at(r, "storage.accessMode", "ReadWriteMany");
+    absent(r, "storage.accessModes");
+    absent(r, "storage.sizeLimit");
+    /* Still no field the type lacks. */
+    map(r, SERVED "  storage: {volumeMode: Filesystem, size: 2Gi}\n");
+    failed(r, "spec.storage.size", "unknown field");
+    map(r, SERVED "  storage: {volumeMode: 3}\n");
+    failed(r, "spec.storage.volumeMode", "must be a string, got 3");
+    map(r, SERVED "  storage: {dataSource: {name: old}}\n");
+    failed(r, "spec.storage.dataSource.kind", "");
+}
+
+static void test_pod_fields(void **state)
+{
+    run *r = *state;
+    map(r, MINIMAL "  podAnnotations: {prometheus.io/scrape: 'true'}\n"
+                   "  temporaryStorage: {sizeLimit: 2Gi}\n"
+                   "  resourceClaims:\n"
+                   "    - {name: gpu, resourceClaimTemplateName: gpu-t}\n"
+                   "    - {name: shared, resourceClaimName: claim-1}\n"
+                   "  resources: {claims: [{name: gpu}]}\n");
+    ok(r);
+    no_warnings(r);
+    const rn_value *ann =
+        rn_map_getz(at(r, "podAnnotations"), "prometheus.io/scrape");
+    assert_non_null(ann);
+    assert_string_equal(ann->u.s.ptr, "true");
+    str_at(r, "temporaryStorage.sizeLimit", "2Gi");
+    assert_int_equal(at(r, "resourceClaims")->u.list.len, 2);
+    /* Unset: the chart's 1Gi. */
+    map(r, MINIMAL);
+    ok(r);
+    absent(r, "temporaryStorage");
+    absent(r, "podAnnotations");
+    map(r, MINIMAL "  temporaryStorage: {sizeLimit: 1073741824}\n");
+    ok(r);
+    str_at(r, "temporaryStorage.sizeLimit", "1073741824");
+    map(r, MINIMAL "  temporaryStorage: {sizeLimit: lots}\n");
+    failed(r, "spec.temporaryStorage.sizeLimit", "must be a quantity");
+    map(r, MINIMAL "  temporaryStorage: {size: 1Gi}\n");
+    failed(r, "spec.temporaryStorage.size", "unknown field");
+    map(r, MINIMAL "  podAnnotations: {a: 1}\n");
+    failed(r, "spec.podAnnotations.a", "must be a string, got 1");
+    map(r, MINIMAL "  resourceClaims: [{name: gpu}]\n");
+    failed(r, "spec.resourceClaims[0]",
+           "each resourceClaims entry must set exactly one non-empty value: "
+           "resourceClaimName or resourceClaimTemplateName");
+    map(r, MINIMAL "  resourceClaims: [{name: gpu, resourceClaimName: a, "
+                   "resourceClaimTemplateName: b}]\n");
+    failed(r, "spec.resourceClaims[0]", "exactly one non-empty value");
+    map(r, MINIMAL "  resourceClaims: [{name: gpu, resourceClaimName: ''}]\n");
+    failed(r, "spec.resourceClaims[0]", "exactly one non-empty value");
+    /* Label values: 63 characters at most (the CRD's rule). */
+    char buf[512];
+    snprintf(buf, sizeof buf, MINIMAL "  podLabels: {tier: \"%064d\"}\n", 0);
+    map(r, buf);
+    failed(r, "spec.podLabels.tier",
+           "label values must be 63 characters or less");
+    snprintf(buf, sizeof buf, MINIMAL "  nodeSelector: {tier: \"%063d\"}\n", 0);
+    map(r, buf);
+    ok(r);
+}
+
+static void test_env_rules(void **state)
+{
+    run *r = *state;
+    map(r, MINIMAL "  env: [{name: MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE, "
+                   "value: 'true'}]\n");
+    failed(r, "spec.env[0].name",
+           "setting the MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE environment "
+           "variable is not allowed");
+    map(r, MINIMAL "  env: [{name: A, value: a}, {name: "
+                   "MLFLOW_SERVER_ENABLE_JOB_EXECUTION, value: 'true'}]\n");
+    failed(r, "spec.env[1].name",
+           "setting the MLFLOW_SERVER_ENABLE_JOB_EXECUTION environment "
+           "variable is not allowed; the operator manages job execution "
+           "lifecycle");
+    /* fileKeyRef, the fifth EnvVarSource. */
+    map(r, MINIMAL "  env: [{name: F, valueFrom: {fileKeyRef: {volumeName: "
+                   "tmp, path: e.env, key: F, optional: true}}}]\n");
+    ok(r);
+    const rn_value *path =
+        rn_value_at(at(r, "env")->u.list.items[0], "valueFrom.fileKeyRef.path");
+    assert_non_null(path);
+    assert_string_equal(path->u.s.ptr, "e.env");
+    map(r, MINIMAL "  env: [{name: F, valueFrom: {fileKeyRef: {volumeName: "
+                   "tmp, key: F}}}]\n");
+    failed(r, "spec.env[0].valueFrom.fileKeyRef.path", "is required");
+}
+
+static void test_origins_and_workspaces(void **state)
+{
+    run *r = *state;
+    rn_mlflow_opts o = {.mlflow_url = "https://gw.example.com/some/path"};
+    map_opts(r,
+             MINIMAL "  extraAllowedOrigins: ['https://app.example.com', "
+                     "'https://*.example.org:8443']\n"
+                     "  workspaceLabelSelector:\n"
+                     "    matchLabels: {mlflow: enabled, "
+                     "example.com/team: a}\n"
+                     "    matchExpressions:\n"
+                     "      - {key: stage, operator: In, values: [dev, qa]}\n"
+                     "      - {key: stage, operator: NotIn, values: [prod]}\n"
+                     "      - {key: owner, operator: Exists}\n"
+                     "      - {key: legacy, operator: DoesNotExist}\n",
+             &o);
+    ok(r);
+    /* The gateway's origin (no path), then the user's. */
+    const rn_value *origins = at(r, "mlflow.corsAllowedOrigins");
+    assert_non_null(origins);
+    assert_int_equal(origins->u.list.len, 3);
+    assert_string_equal(origins->u.list.items[0]->u.s.ptr,
+                        "https://gw.example.com");
+    assert_string_equal(origins->u.list.items[2]->u.s.ptr,
+                        "https://*.example.org:8443");
+    str_at(r, "mlflow.workspaceLabelSelector",
+           "mlflow=enabled,example.com/team=a,stage in (dev,qa),"
+           "stage notin (prod),owner,!legacy");
+    /* No gateway, no extras: the chart's own defaults only. */
+    map(r, MINIMAL);
+    ok(r);
+    absent(r, "mlflow.corsAllowedOrigins");
+    absent(r, "mlflow.workspaceLabelSelector");
+
+    map(r, MINIMAL "  extraAllowedOrigins: ['https://a.example.com/path']\n");
+    failed(r, "spec.extraAllowedOrigins[0]", "must be an origin");
+    map(r, MINIMAL "  extraAllowedOrigins: ['a.example.com']\n");
+    failed(r, "spec.extraAllowedOrigins[0]", "must be an origin");
+    map(r, MINIMAL "  extraAllowedOrigins: ['https://a,https://b']\n");
+    failed(r, "spec.extraAllowedOrigins[0]", "no comma");
+    map(r, MINIMAL "  workspaceLabelSelector: {matchExpressions: [{key: a, "
+                   "operator: In}]}\n");
+    failed(r, "spec.workspaceLabelSelector.matchExpressions[0].values",
+           "must be non-empty when operator is In");
+    map(r, MINIMAL "  workspaceLabelSelector: {matchExpressions: [{key: a, "
+                   "operator: Exists, values: [x]}]}\n");
+    failed(r, "spec.workspaceLabelSelector.matchExpressions[0].values",
+           "must be empty when operator is Exists");
+    map(r, MINIMAL "  workspaceLabelSelector: {matchExpressions: [{key: a, "
+                   "operator: Near}]}\n");
+    failed(r, "spec.workspaceLabelSelector.matchExpressions[0].operator",
+           "must be In, NotIn, Exists or DoesNotExist");
+    /* Nothing that would change the selector's meaning gets through. */
+    map(r, MINIMAL "  workspaceLabelSelector: {matchLabels: {a: 'b,c=d'}}\n");
+    failed(r, "spec.workspaceLabelSelector.matchLabels.a",
+           "is not a valid label value");
+    map(r, MINIMAL "  workspaceLabelSelector: {matchLabels: {'a b': c}}\n");
+    failed(r, "spec.workspaceLabelSelector.matchLabels.a b",
+           "is not a valid label key");
+    map(r, MINIMAL "  workspaceLabelSelector: {matchExpressions: [{key: a, "
+                   "operator: In, values: ['x)']}]}\n");
+    failed(r, "spec.workspaceLabelSelector.matchExpressions[0].values[0]",
+           "is not a valid label value");
+}
+
+static void test_egress_rules(void **state)
+{
+    run *r = *state;
+    map(r, MINIMAL "  networkPolicyEgressRules:\n"
+                   "    - ports: [{protocol: UDP, port: 53}]\n"
+                   "    - to: [{ipBlock: {cidr: 10.0.0.0/8}}]\n"
+                   "  networkPolicyAdditionalEgressRules:\n"
+                   "    - ports: [{protocol: TCP, port: 15432}]\n");
+    ok(r);
+    assert_int_equal(at(r, "networkPolicy.egress")->u.list.len, 2);
+    assert_int_equal(at(r, "networkPolicy.additionalEgress")->u.list.len, 1);
+    map(r, MINIMAL "  networkPolicyAdditionalEgressRules: [{ports: []}]\n");
+    failed(r, "spec.networkPolicyAdditionalEgressRules[0]",
+           "each networkPolicyAdditionalEgressRules entry must specify at "
+           "least one port or one destination");
+    map(r, MINIMAL "  networkPolicyEgressRules: [{}]\n");
+    failed(r, "spec.networkPolicyEgressRules[0]",
+           "each networkPolicyEgressRules entry must specify");
+    char buf[2048] = MINIMAL "  networkPolicyEgressRules:\n";
+    for (int i = 0; i < 33; i++)
+        strcat(buf, "    - ports: [{port: 1}]\n");
+    map(r, buf);
+    failed(r, "spec.networkPolicyEgressRules", "at most 32 items, got 33");
+    map(r, MINIMAL "  networkPolicyEgressRules: [{ports: [{port: 1, "
+                   "protocol: QUIC}]}]\n");
+    failed(r, "spec.networkPolicyEgressRules[0].ports[0].protocol", "");
 }
 
 static void test_no_storage(void **state)
@@ -522,15 +724,13 @@ static void test_rule_file_artifacts_need_serving(void **state)
 static void test_rule_backend_exclusive(void **state)
 {
     run *r = *state;
-    map(r, MINIMAL
-        "  backendStoreUri: postgresql://db/m\n"
-        "  backendStoreUriFrom: {name: db, key: uri}\n");
+    map(r, MINIMAL "  backendStoreUri: postgresql://db/m\n"
+                   "  backendStoreUriFrom: {name: db, key: uri}\n");
     failed(r, "spec.backendStoreUriFrom",
            "spec.backendStoreUri and spec.backendStoreUriFrom are mutually "
            "exclusive");
-    map(r,
-        MINIMAL "  registryStoreUri: postgresql://db/r\n"
-                "  registryStoreUriFrom: {name: db, key: r}\n");
+    map(r, MINIMAL "  registryStoreUri: postgresql://db/r\n"
+                   "  registryStoreUriFrom: {name: db, key: r}\n");
     failed(r, "spec.registryStoreUriFrom",
            "spec.registryStoreUri and spec.registryStoreUriFrom are mutually "
            "exclusive");
@@ -540,9 +740,8 @@ static void test_rule_backend_exclusive(void **state)
            "spec.readReplicaBackendStoreUri and "
            "spec.readReplicaBackendStoreUriFrom are mutually exclusive");
     /* A null is not a value. */
-    map(r, MINIMAL
-        "  backendStoreUri: null\n"
-        "  backendStoreUriFrom: {name: db, key: uri}\n");
+    map(r, MINIMAL "  backendStoreUri: null\n"
+                   "  backendStoreUriFrom: {name: db, key: uri}\n");
     ok(r);
     absent(r, "mlflow.backendStoreUri");
 }
@@ -907,7 +1106,11 @@ int main(void)
         T(test_replicas_on_one_node_warns),
         T(test_workers),
         T(test_storage),
-        T(test_storage_partial_support),
+        T(test_storage_full_spec),
+        T(test_pod_fields),
+        T(test_env_rules),
+        T(test_origins_and_workspaces),
+        T(test_egress_rules),
         T(test_no_storage),
         T(test_pod_local_defaults_warn),
         T(test_rule_default_artifact_root),

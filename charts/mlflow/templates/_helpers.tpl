@@ -81,6 +81,33 @@ the values the user set, not the chart's fallbacks: the default SQLite file
 without storage still renders (NOTES.txt warns). Each failure names the
 value to fix.
 */}}
+{{/*
+The origins allowed to send state-changing cross-origin requests: the
+Service under each of its DNS names, with and without its port, then
+mlflow.corsAllowedOrigins (a list, or a comma-separated string). MLflow
+itself always allows localhost.
+*/}}
+{{- define "mlflow.corsAllowedOrigins" -}}
+{{- $name := include "mlflow.name" . -}}
+{{- $ns := include "mlflow.namespace" . -}}
+{{- $port := .Values.service.port | int -}}
+{{- $origins := list -}}
+{{- range list $name (printf "%s.%s" $name $ns) (printf "%s.%s.svc" $name $ns) (printf "%s.%s.svc.cluster.local" $name $ns) -}}
+{{- $origins = append $origins (printf "https://%s" .) -}}
+{{- $origins = append $origins (printf "https://%s:%d" . $port) -}}
+{{- end -}}
+{{- $extra := .Values.mlflow.corsAllowedOrigins -}}
+{{- if kindIs "string" $extra -}}
+{{- $extra = splitList "," $extra -}}
+{{- end -}}
+{{- range $extra -}}
+{{- with trim . -}}
+{{- $origins = append $origins . -}}
+{{- end -}}
+{{- end -}}
+{{- join "," $origins -}}
+{{- end -}}
+
 {{- define "mlflow.validate" -}}
 {{- $m := .Values.mlflow -}}
 {{- $backend := $m.backendStoreUri | default "" -}}
@@ -119,6 +146,11 @@ value to fix.
 {{- end -}}
 {{- if hasPrefix "file://" $dest -}}
 {{- fail "mlflow.artifactsDestination: a file:// destination needs storage.enabled=true (the artifacts would die with the pod)" -}}
+{{- end -}}
+{{- end -}}
+{{- range .Values.env -}}
+{{- if has .name (list "MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE" "MLFLOW_SERVER_ENABLE_JOB_EXECUTION") -}}
+{{- fail (printf "env: setting %s is not allowed (the chart manages it)" .name) -}}
 {{- end -}}
 {{- end -}}
 {{- if gt (len $suffix) 41 -}}
