@@ -87,10 +87,16 @@ start_postgres() {
         --pwfile='$E2E_DIR/pgrun/pwfile' -E UTF8 --locale=C.UTF-8" >"$E2E_DIR/initdb.log" 2>&1 || return 1
     echo "host all all $HOST_IP/24 scram-sha-256" >>"$E2E_DIR/pg/pg_hba.conf"
     su postgres -s /bin/sh -c "'$PG_BIN/pg_ctl' -D '$E2E_DIR/pg' -l '$E2E_DIR/pgrun/postgres.log' -w \
-        -o \"-h $HOST_IP -p $PG_PORT -k '$E2E_DIR/pgrun'\" start" >/dev/null 2>&1 || return 1
+        -o \"-h $HOST_IP -p $PG_PORT -k '$E2E_DIR/pgrun' -c log_connections=on\" start" >/dev/null 2>&1 ||
+        return 1
+    # mlflow owns the database; mlflow_reader, the read replica's role, may
+    # only read what mlflow creates.
     PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
         -c "CREATE ROLE mlflow LOGIN PASSWORD '$PG_PASSWORD'" -c "CREATE DATABASE mlflow OWNER mlflow" \
-        >/dev/null
+        -c "CREATE ROLE mlflow_reader LOGIN PASSWORD '$PG_PASSWORD'" >/dev/null &&
+        PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U mlflow -d mlflow -q -v ON_ERROR_STOP=1 \
+            -c "GRANT USAGE ON SCHEMA public TO mlflow_reader" \
+            -c "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO mlflow_reader" >/dev/null
 }
 S3_PORT=$(free_port)
 start_s3() {
@@ -128,6 +134,7 @@ install_rbac() {
 k apply -f config/crd/mlflow.opendatahub.io_mlflows.yaml >/dev/null &&
     k create namespace "$NS" >/dev/null &&
     k create namespace team-a >/dev/null && k create namespace team-b >/dev/null &&
+    k create namespace team-c >/dev/null &&
     k wait --for condition=established --timeout=30s crd/mlflows.mlflow.opendatahub.io >/dev/null &&
     cp_start_controller_manager && install_rbac
 if [ $? -eq 0 ]; then t_ok "CRD, namespaces, the operator's RBAC; kube-controller-manager runs"; else
@@ -161,7 +168,8 @@ serving_cert() { # SERVICE SECRET
 }
 serving_cert mlflow mlflow-tls && serving_cert mlflow-remote mlflow-remote-tls &&
     k create secret generic mlflow-db -n "$NS" \
-        --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/mlflow" >/dev/null &&
+        --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/mlflow" \
+        --from-literal "reader=postgresql://mlflow_reader:$PG_PASSWORD@$HOST_IP:$PG_PORT/mlflow" >/dev/null &&
     k create secret generic mlflow-s3 -n "$NS" --from-literal AWS_ACCESS_KEY_ID=e2e \
         --from-literal AWS_SECRET_ACCESS_KEY=e2e-secret --from-literal AWS_DEFAULT_REGION=us-east-1 \
         --from-literal "MLFLOW_S3_ENDPOINT_URL=http://$HOST_IP:$S3_PORT" >/dev/null
@@ -193,9 +201,17 @@ metadata: {name: remote}
 spec:
   serveArtifacts: true
   backendStoreUriFrom: {name: mlflow-db, key: uri}
+  # A read-only role of the same database as the read replica: reads go
+  # through it, and a write sent there would fail.
+  readReplicaBackendStoreUriFrom: {name: mlflow-db, key: reader}
   artifactsDestination: s3://mlflow-artifacts/
   envFrom:
     - secretRef: {name: mlflow-s3}
+  extraAllowedOrigins: ["https://app.example.com"]
+  workspaceLabelSelector:
+    matchLabels: {mlflow-e2e/workspace: "true"}
+  podAnnotations: {mlflow-e2e/annotated: "yes"}
+  temporaryStorage: {sizeLimit: 512Mi}
 Y
 t_check "two MLflow objects applied (PVC + SQLite; PostgreSQL + S3)" [ $? -eq 0 ]
 
@@ -248,7 +264,23 @@ metadata: {name: alice-mlflow, namespace: team-a}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: mlflow-user}
 subjects:
   - {kind: ServiceAccount, name: alice, namespace: team-a}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: mlflow-user, namespace: team-c}
+rules:
+  - apiGroups: [mlflow.kubeflow.org]
+    resources: ["*"]
+    verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: alice-mlflow, namespace: team-c}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: mlflow-user}
+subjects:
+  - {kind: ServiceAccount, name: alice, namespace: team-a}
 Y
+k label namespace team-a team-b mlflow-e2e/workspace=true >/dev/null
 ALICE=$(k create token alice -n team-a --duration 1h)
 BOB=$(k create token bob -n team-a --duration 1h)
 t_check "users alice (RBAC in team-a) and bob (none) have tokens" [ -n "$ALICE" ] && [ -n "$BOB" ]
@@ -304,6 +336,52 @@ ui_tap mlflow-remote /mlflow-remote
 t_check "PostgreSQL holds the run the client logged" eval '
     PGPASSWORD=$PG_PASSWORD psql -h $HOST_IP -p $PG_PORT -U mlflow -d mlflow -Atc \
         "select count(*) from runs where name = '"'e2e-run'"'" | grep -qx 1'
+
+# --- the Go operator's newer fields, as the real server takes them ----------------
+api() { # SERVICE PREFIX WORKSPACE ORIGIN GET|POST: "<body> <status>" of a search
+    local svc=$1 ip query=
+    ip=$(endpoint "$svc")
+    [ "$5" = GET ] && query='?max_results=1'
+    curl -sS --max-time 20 --cacert "$E2E_DIR/tls/ca.crt" --resolve "$svc.$NS.svc:8443:$ip" \
+        -H "Authorization: Bearer $ALICE" -H "X-MLFLOW-WORKSPACE: $3" ${4:+-H "Origin: $4"} \
+        -H 'Content-Type: application/json' -X "$5" ${query:--d '{"max_results": 1}'} \
+        -w ' %{http_code}' "https://$svc.$NS.svc:8443$2/api/2.0/mlflow/experiments/search$query" 2>&1
+}
+code_is() { # WANT ARGS...: the status api ARGS answers is WANT
+    local want=$1 out
+    shift
+    out=$(api "$@")
+    [ "${out##* }" = "$want" ] || { echo "got: $out"; return 1; }
+}
+# CORS: a browser on another origin may not change anything (MLflow answers
+# 403 to a state-changing request from an origin it does not allow); the
+# Service's own name and extraAllowedOrigins may.
+R=(mlflow-remote /mlflow-remote team-a)
+t_check "CORS: a POST from an unknown origin is refused (403)" \
+    code_is 403 "${R[@]}" https://evil.example.com POST
+t_check "CORS: a POST from an origin in extraAllowedOrigins is served" \
+    code_is 200 "${R[@]}" https://app.example.com POST
+t_check "CORS: a POST from the Service's own origin is served" \
+    code_is 200 "${R[@]}" "https://mlflow-remote.$NS.svc:8443" POST
+t_check "CORS: the same POST without an Origin (not a browser) is served" \
+    code_is 200 "${R[@]}" "" POST
+t_check "CORS: on the other instance, the first instance's extra origin is refused" \
+    code_is 403 mlflow /mlflow team-a https://app.example.com POST
+# workspaceLabelSelector: only the labelled namespace is a workspace of the
+# remote instance; alice has the same RBAC in team-a and team-c.
+t_check "workspaceLabelSelector: team-a (labelled) is a workspace of mlflow-remote" \
+    code_is 200 mlflow-remote /mlflow-remote team-a "" GET
+t_check "workspaceLabelSelector: team-c (unlabelled) is not a workspace of mlflow-remote (404)" \
+    code_is 404 mlflow-remote /mlflow-remote team-c "" GET
+t_check "workspaceLabelSelector: without a selector, team-c is a workspace of mlflow" \
+    code_is 200 mlflow /mlflow team-c "" GET
+remote_pod() { k get pods -n "$NS" -l app.kubernetes.io/instance=mlflow-remote -o "jsonpath=$1"; }
+t_check "podAnnotations reach the pod, temporaryStorage sizes its /tmp" eval '
+    [ "$(remote_pod "{.items[0].metadata.annotations.mlflow-e2e/annotated}")" = yes ] &&
+    [ "$(remote_pod "{.items[0].spec.volumes[?(@.name==\"tmp\")].emptyDir.sizeLimit}")" = 512Mi ]'
+t_check "the read replica: the server connected to it as its read-only role, and every write above reached the primary" eval '
+    [ "$(remote_pod "{.items[0].spec.containers[0].env[?(@.name==\"MLFLOW_READ_REPLICA_BACKEND_STORE_URI\")].valueFrom.secretKeyRef.key}")" = reader ] &&
+    grep -q "connection authorized: user=mlflow_reader database=mlflow" "$E2E_DIR/pgrun/postgres.log"'
 
 # --- E2E_LIVE=1 (make demo-live): keep it running for a browser -----------------
 if [ "${E2E_LIVE:-}" = 1 ]; then
