@@ -131,7 +131,8 @@ install_rbac() {
     _cp_kubeconfig "$CP_OPERATOR_KUBECONFIG" mlflow-operator \
         "$(k create token mlflow-operator -n "$NS" --duration 2h)"
 }
-k apply -f config/crd/mlflow.opendatahub.io_mlflows.yaml >/dev/null &&
+k apply -f config/crd/mlflow.opendatahub.io_mlflows.yaml \
+    -f config/crd/mlflow.kubeflow.org_mlflowconfigs.yaml >/dev/null &&
     k create namespace "$NS" >/dev/null &&
     k create namespace team-a >/dev/null && k create namespace team-b >/dev/null &&
     k create namespace team-c >/dev/null &&
@@ -375,6 +376,48 @@ t_check "workspaceLabelSelector: team-c (unlabelled) is not a workspace of mlflo
     code_is 404 mlflow-remote /mlflow-remote team-c "" GET
 t_check "workspaceLabelSelector: without a selector, team-c is a workspace of mlflow" \
     code_is 200 mlflow /mlflow team-c "" GET
+# MLflowConfig (the CRD we ship): a workspace's own artifact bucket, read by
+# the server under the ClusterRole "mlflow" (its MLflowConfig and the one
+# Secret it may read), for experiments created after it.
+k apply -f - >/dev/null <<'Y'
+apiVersion: v1
+kind: Secret
+metadata: {name: mlflow-artifact-connection, namespace: team-a}
+stringData: {AWS_S3_BUCKET: team-a-artifacts}
+---
+apiVersion: mlflow.kubeflow.org/v1
+kind: MLflowConfig
+metadata: {name: mlflow, namespace: team-a}
+spec: {artifactRootSecret: mlflow-artifact-connection, artifactRootPath: e2e}
+Y
+override_location() { # a new experiment's artifact location, through the server
+    local ip out
+    ip=$(endpoint mlflow-remote)
+    out=$(curl -sS --max-time 20 --cacert "$E2E_DIR/tls/ca.crt" \
+        --resolve "mlflow-remote.$NS.svc:8443:$ip" -H "Authorization: Bearer $ALICE" \
+        -H "X-MLFLOW-WORKSPACE: team-a" -H 'Content-Type: application/json' \
+        -d "{\"name\": \"override-$RANDOM$RANDOM\"}" \
+        "https://mlflow-remote.$NS.svc:8443/mlflow-remote/api/2.0/mlflow/experiments/create") || return 1
+    local id=${out#*\"experiment_id\": \"}
+    id=${id%%\"*}
+    curl -sS --max-time 20 --cacert "$E2E_DIR/tls/ca.crt" \
+        --resolve "mlflow-remote.$NS.svc:8443:$ip" -H "Authorization: Bearer $ALICE" \
+        -H "X-MLFLOW-WORKSPACE: team-a" \
+        "https://mlflow-remote.$NS.svc:8443/mlflow-remote/api/2.0/mlflow/experiments/get?experiment_id=$id"
+}
+t_check "MLflowConfig: a new experiment in team-a goes to the bucket its MLflowConfig names" \
+    eventually 60 eval 'override_location | grep -q "\"artifact_location\": \"s3://team-a-artifacts/e2e"'
+t_check "MLflowConfig: the server could list and watch it (no permission error in its log)" eval '
+    ! grep -h "Permission denied listing" "$E2E_DIR"/node/logs/*mlflow-remote*.log'
+MLFLOWCONFIG_BAD=$(k apply --dry-run=server -f - 2>&1 <<'Y'
+apiVersion: mlflow.kubeflow.org/v1
+kind: MLflowConfig
+metadata: {name: mlflow, namespace: team-b}
+spec: {artifactRootSecret: mlflow-artifact-connection, artifactRootPath: ../team-a}
+Y
+)
+t_check "MLflowConfig: a path escaping the bucket prefix is refused" \
+    grep -q "artifactRootPath must not contain a .. segment" <<<"$MLFLOWCONFIG_BAD"
 remote_pod() { k get pods -n "$NS" -l app.kubernetes.io/instance=mlflow-remote -o "jsonpath=$1"; }
 t_check "podAnnotations reach the pod, temporaryStorage sizes its /tmp" eval '
     [ "$(remote_pod "{.items[0].metadata.annotations.mlflow-e2e/annotated}")" = yes ] &&

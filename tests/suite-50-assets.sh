@@ -259,7 +259,7 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
     for r in chart_clusterrole_rules(chart):
         for g in r.get("apiGroups", []):
             for res in r.get("resources", []):
-                miss = allows(crules, g, res, r.get("verbs", []))
+                miss = allows(crules, g, res, r.get("verbs", []), r.get("resourceNames"))
                 if miss:
                     bad.append("%s/%s %s" % (g, res, ",".join(sorted(miss))))
     out(not bad, t("the operator holds what ClusterRole mlflow grants (so it may create and bind it)"),
