@@ -354,7 +354,8 @@ typedef struct reconcile_state {
     json_t *retained;
     json_t *warnings;
     char url[512];
-    strmap *desired; /* apply keys rendered this time */
+    char address[512]; /* the Service's in-cluster URL */
+    strmap *desired;   /* apply keys rendered this time */
     int writes;
 } reconcile_state;
 
@@ -376,10 +377,21 @@ static json_t *cached(owned_kind *k, const json_t *obj)
     return o;
 }
 
+/* status.address.url: the Service's in-cluster URL under the instance's
+ * prefix; status.url: the gateway's when one is configured, else that. */
 static void set_url(reconcile_state *s, const json_t *svc)
 {
     const char *name = str_at(svc, "metadata", "name");
     const char *base = s->c->o.render.mlflow_url;
+    json_t *port = json_object_get(
+        json_array_get(json_object_get(json_object_get(svc, "spec"), "ports"),
+                       0),
+        "port");
+    snprintf(s->address, sizeof s->address, "https://%s.%s.svc:%lld/%s", name,
+             str_at(svc, "metadata", "namespace"),
+             json_is_integer(port) ? (long long)json_integer_value(port)
+                                   : 8443LL,
+             name);
     if (base && *base) {
         size_t n = strlen(base);
         while (n && base[n - 1] == '/')
@@ -387,15 +399,7 @@ static void set_url(reconcile_state *s, const json_t *svc)
         snprintf(s->url, sizeof s->url, "%.*s/%s", (int)n, base, name);
         return;
     }
-    json_t *port = json_object_get(
-        json_array_get(json_object_get(json_object_get(svc, "spec"), "ports"),
-                       0),
-        "port");
-    snprintf(s->url, sizeof s->url, "https://%s.%s.svc:%lld/%s", name,
-             str_at(svc, "metadata", "namespace"),
-             json_is_integer(port) ? (long long)json_integer_value(port)
-                                   : 8443LL,
-             name);
+    snprintf(s->url, sizeof s->url, "%s", s->address);
 }
 
 static void apply_all(reconcile_state *s, json_t *objs)
@@ -578,6 +582,7 @@ static int write_status(reconcile_state *s)
         .warnings = warns,
         .retained = s->retained,
         .url = s->url[0] ? s->url : NULL,
+        .address = s->address[0] ? s->address : NULL,
         .now = now,
     };
     json_t *st = status_compute(&in);

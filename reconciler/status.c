@@ -196,6 +196,9 @@ json_t *status_compute(const status_input *in)
     json_object_set_new(st, "observedGeneration", json_integer(gen));
     if (in->url)
         json_object_set_new(st, "url", json_string(in->url));
+    if (in->address)
+        json_object_set_new(st, "address",
+                            json_pack("{s:s}", "url", in->address));
     if (in->deployment) {
         json_t *r = json_object_get(json_object_get(in->deployment, "spec"),
                                     "replicas");

@@ -17,7 +17,8 @@
  *                      (ProgressDeadlineExceeded)
  *                False Reconciled (the message carries warnings and kept
  *                      claims, if any)
- * plus observedGeneration, url, replicas, readyReplicas, retainedClaims.
+ * plus observedGeneration, url, address.url, replicas, readyReplicas,
+ * retainedClaims.
  * Every message passes through log_redact: no credentials in a status.
  */
 #ifndef RC_STATUS_H
@@ -42,6 +43,7 @@ typedef struct status_input {
     const struct json_t *warnings;   /* array of strings, or NULL */
     const struct json_t *retained;   /* array of claim names, or NULL */
     const char *url;                 /* or NULL */
+    const char *address;             /* status.address.url, or NULL */
     const char *now;                 /* RFC 3339, for transitions */
 } status_input;
 

@@ -122,11 +122,12 @@ uid=$(jp mlflow mlflow '{.metadata.uid}')
 [ "$(jp deployment mlflow '{.metadata.ownerReferences[0].uid}' -n "$NS")" = "$uid" ] || bad+=("owner uid")
 if [ ${#bad[@]} -eq 0 ]; then t_ok "create: every object exists with the right owner references"; else t_notok "create: every object exists with the right owner references" "${bad[@]}"; fi
 
-t_check "status: not available yet, observedGeneration 1, URL" eventually 10 eval '
+t_check "status: not available yet, observedGeneration 1, URL, the Service's in-cluster address" eventually 10 eval '
     [ "$(cond mlflow Available status)" = False ] &&
     [ "$(cond mlflow Available reason)" = DeploymentNotReady ] &&
     [ "$(jp mlflow mlflow "{.status.observedGeneration}")" = 1 ] &&
-    [ "$(jp mlflow mlflow "{.status.url}")" = https://gateway.example.com/mlflow ]'
+    [ "$(jp mlflow mlflow "{.status.url}")" = https://gateway.example.com/mlflow ] &&
+    [ "$(jp mlflow mlflow "{.status.address.url}")" = "https://mlflow.$NS.svc:8443/mlflow" ]'
 
 mark_ready mlflow "$NS"
 t_check "Deployment ready -> Available=True (DeploymentReady)" eventually 10 eval '

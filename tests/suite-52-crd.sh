@@ -418,7 +418,10 @@ Y
 	"${ADMIN[@]}" patch mlflows.mlflow.opendatahub.io columns --subresource=status --type=merge -p \
 		'{"status":{"observedGeneration":1,"replicas":2,"readyReplicas":1,"url":"https://gw.example/mlflow-columns",
 		  "conditions":[{"type":"Available","status":"False","reason":"MinimumReplicasUnavailable","observedGeneration":1,
-		                 "lastTransitionTime":"2026-01-01T00:00:00Z","message":"1 of 2 ready"}]}}' >/dev/null || return 1
+		                 "lastTransitionTime":"2026-01-01T00:00:00Z","message":"1 of 2 ready"},
+		                {"type":"Progressing","status":"True","reason":"DeploymentProgressing","observedGeneration":1,
+		                 "lastTransitionTime":"2026-01-01T00:00:00Z","message":"1 of 2 ready"}],
+		  "address":{"url":"https://mlflow-columns.opendatahub.svc:8443/mlflow-columns"}}}' >/dev/null || return 1
 	local out
 	out=$("${ADMIN[@]}" get mlflow columns) || return 1
 	printf '%s\n' "$out"
@@ -426,14 +429,14 @@ Y
 import sys
 head, row = [l.split() for l in sys.argv[1].splitlines()[:2]]
 got = dict(zip(head, row))
-want = {"NAME": "columns", "READY": "1", "REPLICAS": "2", "AVAILABLE": "False",
+want = {"NAME": "columns", "READY": "1", "REPLICAS": "2", "AVAILABLE": "False", "PROGRESSING": "True",
         "URL": "https://gw.example/mlflow-columns"}
 bad = {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v}
 if bad or "AGE" not in head:
     sys.exit("columns (got, want): %s; header %s" % (bad, head))
 PY
 }
-check "printer columns: kubectl get mlflow shows Ready, Replicas, Available and URL from the status" columns
+check "printer columns: kubectl get mlflow shows Ready, Replicas, Available, Progressing and URL from the status (and takes status.address)" columns
 wide_reason() {
 	local out
 	out=$("${ADMIN[@]}" get mlflow columns -o wide) || return 1

@@ -81,6 +81,7 @@ static void test_conditions(void **state)
                        .deployment = ready,
                        .warnings = warn,
                        .url = "https://x/mlflow-m",
+                       .address = "https://mlflow-m.ns.svc:8443/mlflow-m",
                        .now = "2026-01-01T00:00:00Z"};
     json_t *st = status_compute(&in);
     assert_string_equal(field(st, "Available", "status"), "True");
@@ -105,6 +106,9 @@ static void test_conditions(void **state)
                      1);
     assert_string_equal(json_string_value(json_object_get(st, "url")),
                         "https://x/mlflow-m");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(st, "address"), "url")),
+                        "https://mlflow-m.ns.svc:8443/mlflow-m");
     assert_null(json_object_get(st, "retainedClaims"));
     json_decref(st);
 
