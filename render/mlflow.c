@@ -789,6 +789,21 @@ static int check_spec(mctx *c)
         return -1;
     if ((v = has(s, "resourceClaims")) && check_claims(c, v) < 0)
         return -1;
+    if ((v = has(s, "caBundleConfigMap"))) {
+        static const char *const keys[] = {"name", NULL};
+        const char *name;
+        if (want_kind(c, "spec.caBundleConfigMap", v, RN_MAP) < 0 ||
+            want_keys(c, "spec.caBundleConfigMap", v, keys) < 0 ||
+            opt_string(c, "spec.caBundleConfigMap", v, "name", &name) < 0)
+            return -1;
+        if (!name)
+            return fail_at(c, "spec.caBundleConfigMap.name", "is required");
+        if (!is_dns_name(name, 253, true))
+            return fail_at(c, "spec.caBundleConfigMap.name",
+                           "must be a DNS subdomain (a ConfigMap's name), "
+                           "got \"%s\"",
+                           name);
+    }
     if ((v = has(s, "networkPolicyEgressRules")) &&
         check_egress(c, "networkPolicyEgressRules", v) < 0)
         return -1;
@@ -1232,6 +1247,9 @@ static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
     if (tmp && tmp->kind != RN_NULL)
         vstr(c, vmap(c, v, "temporaryStorage"), "sizeLimit",
              quantity_str(c, tmp));
+    const char *ca = str_of(has(c->spec, "caBundleConfigMap"), "name");
+    if (ca)
+        vstr(c, vmap(c, v, "caBundle"), "configMapName", ca);
     vcopy(c, vmap(c, v, "networkPolicy"), "egress", "networkPolicyEgressRules");
     vcopy(c, vmap(c, v, "networkPolicy"), "additionalEgress",
           "networkPolicyAdditionalEgressRules");

@@ -167,9 +167,29 @@ serving_cert() { # SERVICE SECRET
             -extfile <(printf 'subjectAltName=DNS:%s.%s.svc,DNS:%s.%s.svc.cluster.local\n' "$1" "$NS" "$1" "$NS") &&
         k create secret tls "$2" -n "$NS" --cert "$d/$1.crt" --key "$d/$1.key" >/dev/null
 }
+# PostgreSQL serves TLS too, with a certificate of the same CA for its
+# address: the remote instance connects with sslmode=verify-full, which only
+# works when the server trusts that CA (caBundleConfigMap).
+pg_tls() {
+    local d=$E2E_DIR/tls
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$d/pg.key" -out "$d/pg.csr" -subj "/CN=$HOST_IP" 2>/dev/null &&
+        openssl x509 -req -in "$d/pg.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+            -days 2 -out "$d/pg.crt" -extfile <(printf 'subjectAltName=IP:%s\n' "$HOST_IP") 2>/dev/null &&
+        cp "$d/pg.crt" "$d/pg.key" "$E2E_DIR/pgrun/" && chown postgres "$E2E_DIR/pgrun/pg.crt" "$E2E_DIR/pgrun/pg.key" &&
+        chmod 600 "$E2E_DIR/pgrun/pg.key" &&
+        PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
+            -c "ALTER SYSTEM SET ssl_cert_file = '$E2E_DIR/pgrun/pg.crt'" \
+            -c "ALTER SYSTEM SET ssl_key_file = '$E2E_DIR/pgrun/pg.key'" \
+            -c "ALTER SYSTEM SET ssl = on" -c "ALTER SYSTEM SET log_line_prefix = 'host=%h '" \
+            -c "SELECT pg_reload_conf()" >/dev/null &&
+        eventually 10 eval 'PGPASSWORD=$PG_PASSWORD psql "host=$HOST_IP port=$PG_PORT user=mlflow dbname=mlflow sslmode=verify-full sslrootcert=$d/ca.crt" -Atc "select 1" >/dev/null 2>&1'
+}
+t_check "PostgreSQL serves TLS with a certificate of the e2e CA (verify-full from the host)" pg_tls
 serving_cert mlflow mlflow-tls && serving_cert mlflow-remote mlflow-remote-tls &&
+    k create configmap e2e-ca -n "$NS" --from-file "ca.crt=$E2E_DIR/tls/ca.crt" >/dev/null &&
     k create secret generic mlflow-db -n "$NS" \
-        --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/mlflow" \
+        --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/mlflow?sslmode=verify-full" \
         --from-literal "reader=postgresql://mlflow_reader:$PG_PASSWORD@$HOST_IP:$PG_PORT/mlflow" >/dev/null &&
     k create secret generic mlflow-s3 -n "$NS" --from-literal AWS_ACCESS_KEY_ID=e2e \
         --from-literal AWS_SECRET_ACCESS_KEY=e2e-secret --from-literal AWS_DEFAULT_REGION=us-east-1 \
@@ -213,6 +233,7 @@ spec:
     matchLabels: {mlflow-e2e/workspace: "true"}
   podAnnotations: {mlflow-e2e/annotated: "yes"}
   temporaryStorage: {sizeLimit: 512Mi}
+  caBundleConfigMap: {name: e2e-ca}
 Y
 t_check "two MLflow objects applied (PVC + SQLite; PostgreSQL + S3)" [ $? -eq 0 ]
 
@@ -405,6 +426,9 @@ override_location() { # a new experiment's artifact location, through the server
         -H "X-MLFLOW-WORKSPACE: team-a" \
         "https://mlflow-remote.$NS.svc:8443/mlflow-remote/api/2.0/mlflow/experiments/get?experiment_id=$id"
 }
+t_check "caBundleConfigMap: the server reached PostgreSQL over verified TLS (sslmode=verify-full, the CA from the ConfigMap)" eval '
+    grep -q "^host=$(endpoint mlflow-remote) .*connection authorized: user=mlflow database=mlflow.*SSL enabled" \
+        "$E2E_DIR/pgrun/postgres.log"'
 t_check "MLflowConfig: a new experiment in team-a goes to the bucket its MLflowConfig names" \
     eventually 60 eval 'override_location | grep -q "\"artifact_location\": \"s3://team-a-artifacts/e2e"'
 t_check "MLflowConfig: the server could list and watch it (no permission error in its log)" eval '

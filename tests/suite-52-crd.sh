@@ -65,6 +65,42 @@ PY
 }
 check "CRD: no part of spec is free-form" not_free_form
 
+# --- the Go operator's API ---------------------------------------------------------
+# testdata/go-operator-api.yaml lists every field of the Go operator's
+# MLflowSpec and MLflowStatus with its JSON type: each must be ours with the
+# same type, except the ones it names as missing, which must be exactly the
+# ones not here yet.
+go_api() {
+	python3 - "$CRD" testdata/go-operator-api.yaml <<'PY'
+import sys, yaml
+crd = yaml.safe_load(open(sys.argv[1]))
+want = yaml.safe_load(open(sys.argv[2]))
+root = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]
+bad, missing = [], {"spec": [], "status": []}
+def typ(s):
+    return "integer-or-string" if s.get("x-kubernetes-int-or-string") else s.get("type")
+for part in ("spec", "status"):
+    props = root[part]["properties"]
+    for field, t in want[part].items():
+        if field not in props:
+            missing[part].append(field)
+        elif typ(props[field]) != t:
+            bad.append("%s.%s: %s, the Go operator's is %s" % (part, field, typ(props[field]), t))
+    extra = set(want["missing"][part]) ^ set(missing[part])
+    if extra:
+        bad.append("%s: missing %s, the fixture says %s" % (part, sorted(missing[part]), sorted(want["missing"][part])))
+for field, subs in want["nested"].items():
+    s = root["spec"]["properties"].get(field) or root["status"]["properties"].get(field)
+    for sub in subs:
+        if sub not in (s or {}).get("properties", {}):
+            bad.append("%s.%s is missing" % (field, sub))
+print("# not here yet: spec %s, status %s" % (", ".join(missing["spec"]), ", ".join(missing["status"])))
+if bad:
+    sys.exit("\n".join(bad))
+PY
+}
+check "CRD: every field of the Go operator's MLflowSpec/MLflowStatus, same JSON types (testdata/go-operator-api.yaml)" go_api
+
 # --- the control plane -----------------------------------------------------------
 . tests/envtest/controlplane.sh
 if ! cp_start >"$WORK/cp.log" 2>&1; then
@@ -208,6 +244,7 @@ spec:
     selector: {matchLabels: {tier: fast}}
     dataSource: {apiGroup: snapshot.storage.k8s.io, kind: VolumeSnapshot, name: nightly}
   temporaryStorage: {sizeLimit: 2Gi}
+  caBundleConfigMap: {name: my-ca-bundle}
   extraAllowedOrigins: ["https://my-app.example.com", "https://jupyter.example.com:8888"]
   workspaceLabelSelector:
     matchLabels: {opendatahub.io/dashboard: "true"}

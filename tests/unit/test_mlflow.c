@@ -512,6 +512,23 @@ static void test_pod_fields(void **state)
     ok(r);
 }
 
+static void test_ca_bundle(void **state)
+{
+    run *r = *state;
+    map(r, MINIMAL "  caBundleConfigMap: {name: my-ca}\n");
+    ok(r);
+    str_at(r, "caBundle.configMapName", "my-ca");
+    map(r, MINIMAL);
+    ok(r);
+    absent(r, "caBundle");
+    map(r, MINIMAL "  caBundleConfigMap: {}\n");
+    failed(r, "spec.caBundleConfigMap.name", "is required");
+    map(r, MINIMAL "  caBundleConfigMap: {name: My_CA}\n");
+    failed(r, "spec.caBundleConfigMap.name", "must be a DNS subdomain");
+    map(r, MINIMAL "  caBundleConfigMap: {name: ca, key: x}\n");
+    failed(r, "spec.caBundleConfigMap.key", "unknown field");
+}
+
 static void test_env_rules(void **state)
 {
     run *r = *state;
@@ -1108,6 +1125,7 @@ int main(void)
         T(test_storage),
         T(test_storage_full_spec),
         T(test_pod_fields),
+        T(test_ca_bundle),
         T(test_env_rules),
         T(test_origins_and_workspaces),
         T(test_egress_rules),
