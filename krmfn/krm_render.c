@@ -61,6 +61,12 @@ static const char usage[] =
     "       --gateway-namespace NS  the Gateway's namespace\n"
     "       --console-link[=BOOL]   render the ConsoleLink (needs\n"
     "                               --mlflow-url)\n"
+    "       --metrics[=BOOL]        serve Prometheus metrics at /metrics\n"
+    "                               (the image needs\n"
+    "                               prometheus-flask-exporter)\n"
+    "       --service-monitor[=BOOL]\n"
+    "                               render a ServiceMonitor (needs\n"
+    "                               --metrics)\n"
     "       --mlflow-url URL        base URL of the gateway, https://host\n"
     "       --section-title TEXT    console application menu section\n"
     "       --keep-mlflow[=BOOL]    print the MLflow objects too\n"
@@ -104,6 +110,8 @@ static const flag_def flags[] = {
     {"gateway-name", "gatewayName", false},
     {"gateway-namespace", "gatewayNamespace", false},
     {"console-link", "consoleLink", true},
+    {"metrics", "metrics", true},
+    {"service-monitor", "serviceMonitor", true},
     {"mlflow-url", "mlflowUrl", false},
     {"section-title", "sectionTitle", false},
     {"keep-mlflow", "keepMLflow", true},

@@ -38,6 +38,8 @@ static const key_def keys[] = {
     {"gatewayNamespace", CK_LABEL},
     {"httpRoute", CK_BOOL},
     {"consoleLink", CK_BOOL},
+    {"metrics", CK_BOOL},
+    {"serviceMonitor", CK_BOOL},
     {"mlflowUrl", CK_URL},
     {"sectionTitle", CK_TEXT},
     {"keepMLflow", CK_BOOL},
@@ -219,6 +221,10 @@ static void store(rn_arena *a, krm_settings *s, const key_def *k, const char *v)
         s->opts.http_route = b;
     else if (strcmp(k->key, "consoleLink") == 0)
         s->opts.console_link = b;
+    else if (strcmp(k->key, "metrics") == 0)
+        s->opts.metrics = b;
+    else if (strcmp(k->key, "serviceMonitor") == 0)
+        s->opts.service_monitor = b;
     else if (strcmp(k->key, "mlflowUrl") == 0)
         s->opts.mlflow_url = c;
     else if (strcmp(k->key, "sectionTitle") == 0)

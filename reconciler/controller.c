@@ -49,6 +49,8 @@ static const owned_kind kind_table[] = {
     {"networking.k8s.io/v1", "NetworkPolicy", false, false, false, "", NULL},
     {"gateway.networking.k8s.io/v1", "HTTPRoute", true, false, false, "", NULL},
     {"console.openshift.io/v1", "ConsoleLink", true, false, false, "", NULL},
+    {"monitoring.coreos.com/v1", "ServiceMonitor", true, false, false, "",
+     NULL},
 };
 #define NKINDS (sizeof kind_table / sizeof kind_table[0])
 
@@ -325,6 +327,7 @@ static int render_objects(controller *c, const json_t *mlflow, rn_arena *a,
     rn_mlflow_opts o = c->o.render;
     o.http_route = served(c, "HTTPRoute");
     o.console_link = served(c, "ConsoleLink");
+    o.service_monitor = o.metrics && served(c, "ServiceMonitor");
     rn_value *objects = NULL, *warnings = NULL;
     if (rn_render_mlflow(a, c->o.chart, cr, &o, &objects, &warnings, err) < 0)
         return -1;

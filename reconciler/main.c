@@ -39,6 +39,7 @@ typedef struct flags {
     const char *lease_id, *lease_ns, *chart_dir, *log_level;
     const char *cert_dir, *cert_name, *cert_key;
     bool leader_elect, metrics_secure;
+    bool metrics; /* MLFLOW_METRICS: the servers expose /metrics */
     int lease_s, renew_s, retry_s, resync_s, discovery_s, workers;
     int watch_timeout_s;
 } flags;
@@ -91,7 +92,9 @@ static void usage(FILE *f)
         "\n"
         "Environment: MLFLOW_IMAGE, GATEWAY_NAME, GATEWAY_NAMESPACE, "
         "MLFLOW_URL,\n"
-        "SECTION_TITLE, POD_NAMESPACE, POD_NAME.\n",
+        "SECTION_TITLE, POD_NAMESPACE, POD_NAME; MLFLOW_METRICS=true starts "
+        "the\nservers with Prometheus metrics (and a ServiceMonitor where "
+        "that API is\nserved).\n",
         f);
 }
 
@@ -273,6 +276,18 @@ static const char *env_or(const char *name, const char *dflt)
     return v && *v ? v : dflt;
 }
 
+/* An environment switch: unset or "" is false, else "true" or "false". */
+static int env_bool(const char *name, bool *out)
+{
+    const char *v = env_or(name, "false");
+    if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+        fprintf(stderr, "reconciler: %s: true or false, not \"%s\"\n", name, v);
+        return -1;
+    }
+    *out = strcmp(v, "true") == 0;
+    return 0;
+}
+
 /* POD_NAME or the host name, plus randomness: two processes on one host
  * are still two candidates. */
 static void make_identity(char *buf, size_t n)
@@ -401,6 +416,7 @@ static int run(app *ap, kube_config *cfg, const rn_chart *chart)
                    .gateway_name = env_or("GATEWAY_NAME", NULL),
                    .gateway_namespace = env_or("GATEWAY_NAMESPACE", NULL),
                    .mlflow_url = env_or("MLFLOW_URL", NULL),
+                   .metrics = f->metrics,
                    .section_title = env_or("SECTION_TITLE", NULL)},
         .namespace = ns,
         .identity = identity,
@@ -437,7 +453,8 @@ static int run(app *ap, kube_config *cfg, const rn_chart *chart)
 int main(int argc, char **argv)
 {
     app ap = {0};
-    if (parse_flags(argc, argv, &ap.f) < 0)
+    if (parse_flags(argc, argv, &ap.f) < 0 ||
+        env_bool("MLFLOW_METRICS", &ap.f.metrics) < 0)
         return 2;
     /* Before any thread: the signals go to the signal thread only, and
      * jansson's hash seed is set once. */

@@ -1181,6 +1181,16 @@ static int values_route_and_link(mctx *c, const rn_mlflow_opts *o, bool rhoai)
     if (o->gateway_namespace && *o->gateway_namespace)
         vstr(c, r, "gatewayNamespace", o->gateway_namespace);
 
+    if (o->metrics) { /* the chart's defaults are off */
+        rn_value *metrics = vmap(c, c->values, "metrics");
+        rn_map_setz(c->a, metrics, "enabled", rn_bool(c->a, true));
+        if (o->service_monitor)
+            rn_map_setz(c->a, vmap(c, metrics, "serviceMonitor"), "enabled",
+                        rn_bool(c->a, true));
+    } else if (o->service_monitor)
+        warn(c, "no ServiceMonitor: metrics are off, there is no /metrics "
+                "to scrape");
+
     rn_value *l = vmap(c, c->values, "consoleLink");
     bool link = o->console_link;
     const char *url = o->mlflow_url;

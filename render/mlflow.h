@@ -44,6 +44,10 @@ typedef struct rn_mlflow_opts {
     const char *gateway_name, *gateway_namespace;
     /* Render the HTTPRoute / the ConsoleLink. */
     bool http_route, console_link;
+    /* Start the server with Prometheus metrics at /metrics (the image
+     * needs prometheus-flask-exporter, as mlflow[prometheus] has it);
+     * with it, render a ServiceMonitor when service_monitor is set. */
+    bool metrics, service_monitor;
     /* Base URL of the gateway (https://host), the ConsoleLink's href is
      * this plus the instance's prefix. Without it no ConsoleLink is
      * rendered, with a warning. */

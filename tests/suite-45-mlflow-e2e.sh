@@ -132,7 +132,8 @@ install_rbac() {
         "$(k create token mlflow-operator -n "$NS" --duration 2h)"
 }
 k apply -f config/crd/mlflow.opendatahub.io_mlflows.yaml \
-    -f config/crd/mlflow.kubeflow.org_mlflowconfigs.yaml >/dev/null &&
+    -f config/crd/mlflow.kubeflow.org_mlflowconfigs.yaml \
+    -f tests/envtest/crds/servicemonitors.yaml >/dev/null &&
     k create namespace "$NS" >/dev/null &&
     k create namespace team-a >/dev/null && k create namespace team-b >/dev/null &&
     k create namespace team-c >/dev/null &&
@@ -198,6 +199,9 @@ t_check "serving certificates and the database and S3 Secrets created" [ $? -eq 
 
 HP=$(free_port)
 MP=$(free_port)
+# The servers' runtime has prometheus-flask-exporter: metrics on, and a
+# ServiceMonitor per instance since that API is served.
+export MLFLOW_METRICS=true
 op_start() {
     start_operator main --namespace "$NS" \
         --health-probe-bind-address "127.0.0.1:$HP" --metrics-bind-address "127.0.0.1:$MP" \
@@ -442,6 +446,30 @@ Y
 )
 t_check "MLflowConfig: a path escaping the bucket prefix is refused" \
     grep -q "artifactRootPath must not contain a .. segment" <<<"$MLFLOWCONFIG_BAD"
+# Prometheus metrics: served at /metrics without a token, counting the
+# requests the clients above made.
+metrics() { # SERVICE
+    curl -sS --max-time 20 --cacert "$E2E_DIR/tls/ca.crt" --resolve "$1.$NS.svc:8443:$(endpoint "$1")" \
+        "https://$1.$NS.svc:8443/metrics"
+}
+t_check "metrics: /metrics serves the server's Prometheus metrics, no token needed" eval '
+    metrics mlflow-remote | grep -q "^mlflow_http_request_total{"'
+# What Prometheus would do with the instance's ServiceMonitor: the named
+# Service port, scheme and path, the certificate verified for serverName.
+sm_scrape() { # INSTANCE
+    local j port scheme path sname target
+    j=$(k get servicemonitor "$1" -n "$NS" -o json) || return 1
+    read -r port scheme path sname < <(python3 -c '
+import json, sys
+e = json.load(sys.stdin)["spec"]["endpoints"][0]
+print(e["port"], e["scheme"], e["path"], e["tlsConfig"]["serverName"])' <<<"$j") || return 1
+    target=$(k get service "$1" -n "$NS" -o "jsonpath={.spec.ports[?(@.name==\"$port\")].port}")
+    [ -n "$target" ] || return 1
+    curl -sS --max-time 20 --cacert "$E2E_DIR/tls/ca.crt" --resolve "$sname:$target:$(endpoint "$1")" \
+        "$scheme://$sname:$target$path"
+}
+t_check "ServiceMonitor: the operator applies one per instance; its endpoint scrapes the server's metrics" eval '
+    sm_scrape mlflow-remote | grep -q "^mlflow_http_request_total{"'
 remote_pod() { k get pods -n "$NS" -l app.kubernetes.io/instance=mlflow-remote -o "jsonpath=$1"; }
 t_check "podAnnotations reach the pod, temporaryStorage sizes its /tmp" eval '
     [ "$(remote_pod "{.items[0].metadata.annotations.mlflow-e2e/annotated}")" = yes ] &&

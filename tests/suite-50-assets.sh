@@ -86,6 +86,7 @@ CHART_KINDS = {
     "ClusterRole": ("rbac.authorization.k8s.io", "clusterroles", True),
     "ClusterRoleBinding": ("rbac.authorization.k8s.io", "clusterrolebindings", True),
     "ConsoleLink": ("console.openshift.io", "consolelinks", True),
+    "ServiceMonitor": ("monitoring.coreos.com", "servicemonitors", False),
 }
 # What reconciling takes: read and watch, create and patch (server-side
 # apply), delete for pruning (never claims).
@@ -1199,6 +1200,11 @@ spec: {}
 apiVersion: console.openshift.io/v1
 kind: ConsoleLink
 metadata: {name: mlflow-probe}
+spec: {}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: mlflow-probe, namespace: $ns}
 spec: {}
 YAML
 }
