@@ -4,6 +4,7 @@
  */
 #include "controller.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -77,6 +78,10 @@ struct controller {
     atomic_bool stopping; /* watches and timer end */
     atomic_bool abort;    /* requests in flight are cut */
     atomic_bool ready;
+    /* MLflow uid -> "<Deployment uid>/<generation>" whose pods' version
+     * status.version holds (malloc'd strings). */
+    pthread_mutex_t versions_mu;
+    strmap *versions;
 };
 
 static const char *str_at(const json_t *o, const char *a, const char *b)
@@ -108,6 +113,9 @@ static void on_mlflow(void *ud, kw_type t, json_t *obj, json_t *old)
         char key[300];
         snprintf(key, sizeof key, "status/%s", str_at(obj, "metadata", "uid"));
         apply_memory_forget(c->mem, key);
+        pthread_mutex_lock(&c->versions_mu);
+        free(strmap_del(c->versions, str_at(obj, "metadata", "uid")));
+        pthread_mutex_unlock(&c->versions_mu);
     }
     if (t == KW_MODIFIED && old) {
         json_t *md = json_object_get(obj, "metadata"),
@@ -358,6 +366,7 @@ typedef struct reconcile_state {
     json_t *warnings;
     char url[512];
     char address[512]; /* the Service's in-cluster URL */
+    char version[64];  /* status.version */
     strmap *desired;   /* apply keys rendered this time */
     int writes;
 } reconcile_state;
@@ -571,6 +580,114 @@ static void events_for(reconcile_state *s, const json_t *old_st,
         post_event(s, "Normal", "DeploymentReady", str_at(na, "message", NULL));
 }
 
+typedef struct version_scan {
+    char version[64];
+    bool found;
+} version_scan;
+
+/* A version as the init container may write it: 1..63 of [0-9A-Za-z.+-]. */
+static bool plausible_version(const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n >= 64)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)v[i]) && !strchr(".+-", v[i]))
+            return false;
+    return true;
+}
+
+static int scan_pod(void *ud, json_t *pod)
+{
+    version_scan *v = ud;
+    if (!pod) { /* the list started again */
+        v->found = false;
+        return 0;
+    }
+    if (json_object_get(json_object_get(pod, "metadata"), "deletionTimestamp"))
+        return 0;
+    size_t i;
+    json_t *cs;
+    json_array_foreach(json_object_get(json_object_get(pod, "status"),
+                                       "initContainerStatuses"),
+                       i, cs)
+    {
+        if (strcmp(str_at(cs, "name", NULL), "version") != 0)
+            continue;
+        json_t *t = json_object_get(json_object_get(cs, "state"), "terminated");
+        const char *msg = str_at(t, "message", NULL);
+        if (json_integer_value(json_object_get(t, "exitCode")) == 0 &&
+            plausible_version(msg)) {
+            snprintf(v->version, sizeof v->version, "%s", msg);
+            v->found = true;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* status.version: what the init container "version" of the Deployment's
+ * pods wrote as its termination message. Read with one LIST of the pods
+ * once the Deployment's current generation has rolled out, and not again
+ * for that generation; until then the status keeps the version it had. */
+static void read_version(reconcile_state *s)
+{
+    controller *c = s->c;
+    snprintf(s->version, sizeof s->version, "%s",
+             str_at(json_object_get(s->mlflow, "status"), "version", NULL));
+    char msg[256];
+    if (!s->deployment ||
+        status_deployment(s->deployment, msg, sizeof msg) != DEP_READY)
+        return;
+    char seen[128];
+    snprintf(seen, sizeof seen, "%s/%lld",
+             str_at(s->deployment, "metadata", "uid"),
+             (long long)json_integer_value(json_object_get(
+                 json_object_get(s->deployment, "metadata"), "generation")));
+    pthread_mutex_lock(&c->versions_mu);
+    const char *had = strmap_get(c->versions, s->uid);
+    bool known = had && strcmp(had, seen) == 0;
+    pthread_mutex_unlock(&c->versions_mu);
+    if (known)
+        return;
+
+    rn_buf sel = RN_BUF_INIT, path = RN_BUF_INIT;
+    const char *k;
+    json_t *v;
+    json_object_foreach(
+        json_object_get(
+            json_object_get(json_object_get(s->deployment, "spec"), "selector"),
+            "matchLabels"),
+        k, v)
+    {
+        rn_buf_printf(&sel, "%s%s=%s", sel.len ? "," : "", k,
+                      json_string_value(v) ? json_string_value(v) : "");
+    }
+    rn_buf_printf(&path, "/api/v1/namespaces/%s/pods",
+                  str_at(s->deployment, "metadata", "namespace"));
+    kube_query_add(&path, "labelSelector", rn_buf_cstr(&sel));
+    version_scan scan = {{0}, false};
+    kube_err err;
+    kube_err_clear(&err);
+    char *rv = NULL;
+    int rc =
+        kube_list(s->w->kc, rn_buf_cstr(&path), 50, scan_pod, &scan, &rv, &err);
+    free(rv);
+    rn_buf_free(&sel);
+    rn_buf_free(&path);
+    if (rc < 0) {
+        log_msg(c->o.log, LOG_WARN, s->name, "status.version: %s", err.e.msg);
+        return; /* tried again on the next reconcile */
+    }
+    if (scan.found)
+        snprintf(s->version, sizeof s->version, "%s", scan.version);
+    /* A pod without the report (another chart, an image without python3)
+     * is not asked again for this generation either. */
+    pthread_mutex_lock(&c->versions_mu);
+    free(strmap_put(c->versions, s->uid, strdup(seen)));
+    pthread_mutex_unlock(&c->versions_mu);
+}
+
 static int write_status(reconcile_state *s)
 {
     controller *c = s->c;
@@ -586,6 +703,7 @@ static int write_status(reconcile_state *s)
         .retained = s->retained,
         .url = s->url[0] ? s->url : NULL,
         .address = s->address[0] ? s->address : NULL,
+        .version = s->version[0] ? s->version : NULL,
         .now = now,
     };
     json_t *st = status_compute(&in);
@@ -672,6 +790,7 @@ static r_result reconcile(controller *c, worker *w, const char *name)
         cached_deployment(&s, objs);
     }
     pthread_rwlock_unlock(&c->kinds_lock);
+    read_version(&s);
     int st_rc = write_status(&s);
     r_result r = s.failure == STATUS_RENDER_FAILED     ? R_PERMANENT
                  : s.failure != STATUS_OK || st_rc < 0 ? R_ERROR
@@ -864,6 +983,8 @@ static void free_all(controller *c)
     kube_client_free(c->kc);
     discovery_free(c->disc);
     pthread_rwlock_destroy(&c->kinds_lock);
+    strmap_free(c->versions, free);
+    pthread_mutex_destroy(&c->versions_mu);
     free(c);
 }
 
@@ -879,6 +1000,8 @@ controller *controller_start(const controller_opts *o, rn_error *err)
         c->o.discovery_s = 30;
     memcpy(c->kinds, kind_table, sizeof kind_table);
     pthread_rwlock_init(&c->kinds_lock, NULL);
+    pthread_mutex_init(&c->versions_mu, NULL);
+    c->versions = strmap_new();
     atomic_init(&c->stopping, false);
     atomic_init(&c->abort, false);
     atomic_init(&c->ready, false);

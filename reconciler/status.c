@@ -199,6 +199,8 @@ json_t *status_compute(const status_input *in)
     if (in->address)
         json_object_set_new(st, "address",
                             json_pack("{s:s}", "url", in->address));
+    if (in->version)
+        json_object_set_new(st, "version", json_string(in->version));
     if (in->deployment) {
         json_t *r = json_object_get(json_object_get(in->deployment, "spec"),
                                     "replicas");

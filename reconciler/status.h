@@ -17,8 +17,8 @@
  *                      (ProgressDeadlineExceeded)
  *                False Reconciled (the message carries warnings and kept
  *                      claims, if any)
- * plus observedGeneration, url, address.url, replicas, readyReplicas,
- * retainedClaims.
+ * plus observedGeneration, url, address.url, version, replicas,
+ * readyReplicas, retainedClaims.
  * Every message passes through log_redact: no credentials in a status.
  */
 #ifndef RC_STATUS_H
@@ -44,6 +44,7 @@ typedef struct status_input {
     const struct json_t *retained;   /* array of claim names, or NULL */
     const char *url;                 /* or NULL */
     const char *address;             /* status.address.url, or NULL */
+    const char *version;             /* status.version, or NULL */
     const char *now;                 /* RFC 3339, for transitions */
 } status_input;
 

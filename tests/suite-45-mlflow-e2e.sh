@@ -253,6 +253,17 @@ if [ "$T_FAILS" -gt 0 ]; then
     echo "Bail out! the MLflow servers did not become available"
     exit 1
 fi
+# status.version: what the pods' init container reported, the version of
+# the MLflow the server runs; kubectl shows it in the Version column.
+MLFLOW_VERSION=$("$PY" -c 'from importlib import metadata; print(metadata.version("mlflow"))')
+version_column() { # MLFLOW
+    k get mlflow "$1" | awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "VERSION") c = i }
+        NR == 2 && c { print $c }'
+}
+t_check "status.version is the MLflow the pods run ($MLFLOW_VERSION), shown as Version" eventually 30 eval '
+    [ "$(jp mlflow mlflow "{.status.version}")" = "$MLFLOW_VERSION" ] &&
+    [ "$(jp mlflow remote "{.status.version}")" = "$MLFLOW_VERSION" ] &&
+    [ "$(version_column remote)" = "$MLFLOW_VERSION" ]'
 t_check "the claim was bound by the volume binder" eval '
     [ "$(jp pvc mlflow-pvc "{.status.phase}" -n "$NS")" = Bound ]'
 

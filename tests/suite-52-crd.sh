@@ -458,7 +458,7 @@ Y
 		                 "lastTransitionTime":"2026-01-01T00:00:00Z","message":"1 of 2 ready"},
 		                {"type":"Progressing","status":"True","reason":"DeploymentProgressing","observedGeneration":1,
 		                 "lastTransitionTime":"2026-01-01T00:00:00Z","message":"1 of 2 ready"}],
-		  "address":{"url":"https://mlflow-columns.opendatahub.svc:8443/mlflow-columns"}}}' >/dev/null || return 1
+		  "address":{"url":"https://mlflow-columns.opendatahub.svc:8443/mlflow-columns"},"version":"3.17.2"}}' >/dev/null || return 1
 	local out
 	out=$("${ADMIN[@]}" get mlflow columns) || return 1
 	printf '%s\n' "$out"
@@ -467,13 +467,13 @@ import sys
 head, row = [l.split() for l in sys.argv[1].splitlines()[:2]]
 got = dict(zip(head, row))
 want = {"NAME": "columns", "READY": "1", "REPLICAS": "2", "AVAILABLE": "False", "PROGRESSING": "True",
-        "URL": "https://gw.example/mlflow-columns"}
+        "VERSION": "3.17.2", "URL": "https://gw.example/mlflow-columns"}
 bad = {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v}
 if bad or "AGE" not in head:
     sys.exit("columns (got, want): %s; header %s" % (bad, head))
 PY
 }
-check "printer columns: kubectl get mlflow shows Ready, Replicas, Available, Progressing and URL from the status (and takes status.address)" columns
+check "printer columns: kubectl get mlflow shows Ready, Replicas, Available, Progressing, Version and URL from the status (and takes status.address and status.version)" columns
 wide_reason() {
 	local out
 	out=$("${ADMIN[@]}" get mlflow columns -o wide) || return 1

@@ -24,7 +24,21 @@ for d in bin sbin lib lib32 lib64 libx32 usr etc opt root var home srv; do
 done
 mkdir -p "$root/proc" "$root/dev" "$root/tmp" "$root/sys" "$root/run"
 mount -t proc proc "$root/proc"
-mount --rbind /dev "$root/dev"
+# A /dev of its own, as container runtimes make it: the usual devices
+# bound from the host, so a file made here (the kubelet's
+# /dev/termination-log) never lands in the host's /dev.
+mount -t tmpfs -o mode=0755,nosuid podev "$root/dev"
+for n in null zero full random urandom tty; do
+    : >"$root/dev/$n"
+    mount --bind "/dev/$n" "$root/dev/$n"
+done
+mkdir -p "$root/dev/pts" "$root/dev/shm"
+mount --rbind /dev/pts "$root/dev/pts"
+mount -t tmpfs -o mode=1777,nosuid,nodev podshm "$root/dev/shm"
+ln -s /proc/self/fd "$root/dev/fd"
+ln -s /proc/self/fd/0 "$root/dev/stdin"
+ln -s /proc/self/fd/1 "$root/dev/stdout"
+ln -s /proc/self/fd/2 "$root/dev/stderr"
 mount -t tmpfs -o mode=1777 podtmp "$root/tmp"
 mount -t tmpfs -o mode=0755 podrun "$root/run"
 # The runtime lives under a private home on the host: open the way to it.

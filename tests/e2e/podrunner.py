@@ -463,7 +463,13 @@ class Pod:
                  cond("Ready", all_ready, "ContainersNotReady")]
         st = {"phase": "Running" if any_running else "Pending", "hostIP": self.r.host_ip,
               "hostIPs": [{"ip": self.r.host_ip}], "startTime": self.started_at,
-              "conditions": conds, "containerStatuses": cs, "qosClass": "BestEffort"}
+              "conditions": conds, "containerStatuses": cs,
+              # Set by the API server when the pod was created; immutable.
+              "qosClass": (self.obj.get("status") or {}).get("qosClass", "BestEffort")}
+        inits = [self.containers[c["name"]].init_state()
+                 for c in self.obj["spec"].get("initContainers") or [] if c["name"] in self.containers]
+        if inits:
+            st["initContainerStatuses"] = inits
         if self.ip:
             st.update(podIP=self.ip, podIPs=[{"ip": self.ip}])
         # Transition times change only with the status itself.
@@ -500,6 +506,7 @@ class Container:
         if rt is None:
             raise ConfigError("image %s: no local runtime (podrunner --runtime)" % spec["image"])
         self.rt = rt
+        self.termlog = os.path.join(pod.dir, "termination-%s" % self.name)
 
     def state(self):
         s = {"name": self.name, "ready": self.ready, "restartCount": self.restarts,
@@ -559,9 +566,14 @@ class Container:
         os.makedirs(root)
         os.makedirs(upper)
         table = os.path.join(p.dir, "mounts-%s" % self.name)
+        # The kubelet's termination message file, read when it exits.
+        open(self.termlog, "w").close()
+        os.chmod(self.termlog, 0o666)  # as the kubelet: any user may write it
         with open(table, "w") as f:
             for src, dst, mro in self.mounts(vols):
                 f.write("%s\t%s\t%s\n" % (src, dst, "ro" if mro else "rw"))
+            f.write("%s\t%s\trw\n" % (self.termlog, self.spec.get("terminationMessagePath")
+                                         or "/dev/termination-log"))
         cmd = [expand(a, env) for a in (self.spec.get("command") or self.rt["entrypoint"])]
         cmd += [expand(a, env) for a in self.spec.get("args") or []]
         workdir = self.spec.get("workingDir") or "/tmp"
@@ -590,8 +602,30 @@ class Container:
         self.start()
         rc = self.proc.wait()
         self.done_ok = rc == 0
-        self.last_exit = {"exitCode": rc, "reason": "Completed" if rc == 0 else "Error"}
+        self.last_exit = {"exitCode": rc, "reason": "Completed" if rc == 0 else "Error",
+                          "startedAt": self.started_at, "finishedAt": now()}
+        # As the kubelet: at most 4096 bytes of the file become the message.
+        try:
+            with open(self.termlog, "rb") as f:
+                msg = f.read(4096).decode("utf-8", "replace")
+        except OSError:
+            msg = ""
+        if msg:
+            self.last_exit["message"] = msg
         return self.done_ok
+
+    def init_state(self):
+        """An init container's status: terminated once it has run."""
+        s = {"name": self.name, "ready": self.done_ok, "restartCount": self.restarts,
+             "image": self.spec["image"], "imageID": "local://" + self.rt["dir"],
+             "containerID": "podrunner://%s/%s" % (self.pod.uid, self.name)}
+        if self.last_exit:
+            s["state"] = {"terminated": self.last_exit}
+        elif self.proc is not None:
+            s["state"] = {"running": {"startedAt": self.started_at}}
+        else:
+            s["state"] = {"waiting": {"reason": "PodInitializing"}}
+        return s
 
     def kill(self, grace):
         if self.proc is None or self.proc.poll() is not None:

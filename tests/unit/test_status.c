@@ -82,6 +82,7 @@ static void test_conditions(void **state)
                        .warnings = warn,
                        .url = "https://x/mlflow-m",
                        .address = "https://mlflow-m.ns.svc:8443/mlflow-m",
+                       .version = "3.17.2",
                        .now = "2026-01-01T00:00:00Z"};
     json_t *st = status_compute(&in);
     assert_string_equal(field(st, "Available", "status"), "True");
@@ -109,6 +110,8 @@ static void test_conditions(void **state)
     assert_string_equal(json_string_value(json_object_get(
                             json_object_get(st, "address"), "url")),
                         "https://mlflow-m.ns.svc:8443/mlflow-m");
+    assert_string_equal(json_string_value(json_object_get(st, "version")),
+                        "3.17.2");
     assert_null(json_object_get(st, "retainedClaims"));
     json_decref(st);
 
@@ -121,6 +124,7 @@ static void test_conditions(void **state)
     st = status_compute(&bad);
     assert_string_equal(field(st, "Degraded", "status"), "True");
     assert_string_equal(field(st, "Degraded", "reason"), "RenderFailed");
+    assert_null(json_object_get(st, "version")); /* none reported */
     assert_string_equal(
         field(st, "Degraded", "message"),
         "spec.backendStoreUri: postgresql://u:xxxxx@db/x is bad");
