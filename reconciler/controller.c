@@ -47,6 +47,7 @@ static const owned_kind kind_table[] = {
     {"v1", "PersistentVolumeClaim", false, false, false, "", NULL},
     {"v1", "Service", false, false, false, "", NULL},
     {"apps/v1", "Deployment", false, false, false, "", NULL},
+    {"batch/v1", "CronJob", false, false, false, "", NULL},
     {"networking.k8s.io/v1", "NetworkPolicy", false, false, false, "", NULL},
     {"gateway.networking.k8s.io/v1", "HTTPRoute", true, false, false, "", NULL},
     {"console.openshift.io/v1", "ConsoleLink", true, false, false, "", NULL},

@@ -18,11 +18,13 @@
  */
 #include "mlflow.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json.h"
 #include "yaml.h"
@@ -545,6 +547,182 @@ static int check_tmp(mctx *c, const rn_value *t)
     return 0;
 }
 
+/* One field of a standard cron schedule: comma-separated items, each "*"
+ * or "?" or N or N-M (N: a number in [lo, hi], or a name where `names`
+ * lists them), optionally followed by /STEP. */
+static bool cron_number(const char *s, size_t n, int lo, int hi,
+                        const char *const *names, int *out)
+{
+    if (n == 0)
+        return false;
+    if (names && isalpha((unsigned char)s[0])) {
+        for (int i = 0; names[i]; i++)
+            if (n == 3 && strncasecmp(s, names[i], 3) == 0) {
+                *out = lo + i;
+                return true;
+            }
+        return false;
+    }
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]) || v > 1000)
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return v >= lo && v <= hi;
+}
+
+static bool cron_field(const char *f, size_t n, int lo, int hi,
+                       const char *const *names)
+{
+    size_t i = 0;
+    while (i <= n) {
+        size_t j = i;
+        while (j < n && f[j] != ',')
+            j++;
+        const char *item = f + i;
+        size_t len = j - i, range = len;
+        const char *slash = memchr(item, '/', len);
+        if (slash) {
+            int step;
+            range = (size_t)(slash - item);
+            if (!cron_number(slash + 1, len - range - 1, 1, 1000, NULL, &step))
+                return false;
+        }
+        int a, b;
+        const char *dash = memchr(item, '-', range);
+        if (range == 1 && (item[0] == '*' || item[0] == '?'))
+            ;
+        else if (dash) {
+            if (!cron_number(item, (size_t)(dash - item), lo, hi, names, &a) ||
+                !cron_number(dash + 1, range - (size_t)(dash - item) - 1, lo,
+                             hi, names, &b) ||
+                a > b)
+                return false;
+        } else if (!cron_number(item, range, lo, hi, names, &a))
+            return false;
+        i = j + 1;
+    }
+    return true;
+}
+
+/* A CronJob schedule as Kubernetes parses it: five fields (minute, hour,
+ * day of month, month, day of week) or a descriptor such as @daily. */
+static const char *cron_problem(const char *s)
+{
+    static const char *const months[] = {"jan", "feb", "mar", "apr", "may",
+                                         "jun", "jul", "aug", "sep", "oct",
+                                         "nov", "dec", NULL};
+    static const char *const days[] = {"sun", "mon", "tue", "wed",
+                                       "thu", "fri", "sat", NULL};
+    static const struct {
+        int lo, hi;
+        const char *const *names;
+    } fields[5] = {{0, 59, NULL},
+                   {0, 23, NULL},
+                   {1, 31, NULL},
+                   {1, 12, months},
+                   {0, 6, days}};
+    static const char *const descriptors[] = {
+        "@yearly", "@annually", "@monthly", "@weekly",
+        "@daily",  "@midnight", "@hourly",  NULL};
+    if (strncmp(s, "TZ=", 3) == 0 || strncmp(s, "CRON_TZ=", 8) == 0)
+        return "must not name a time zone (TZ=, CRON_TZ=): the schedule "
+               "runs in the kube-controller-manager's zone";
+    if (s[0] == '@') {
+        for (int i = 0; descriptors[i]; i++)
+            if (strcmp(s, descriptors[i]) == 0)
+                return NULL;
+        if (strncmp(s, "@every ", 7) == 0 && s[7])
+            return NULL;
+        return "is not a cron descriptor (@yearly, @monthly, @weekly, "
+               "@daily, @hourly, @every DURATION)";
+    }
+    const char *p = s;
+    for (int f = 0; f < 5; f++) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        const char *start = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+        if (p == start)
+            return "needs five fields: minute hour day-of-month month "
+                   "day-of-week, e.g. \"0 2 * * 0\"";
+        if (!cron_field(start, (size_t)(p - start), fields[f].lo, fields[f].hi,
+                        fields[f].names))
+            return f == 0   ? "has a bad minute field (0-59)"
+                   : f == 1 ? "has a bad hour field (0-23)"
+                   : f == 2 ? "has a bad day-of-month field (1-31)"
+                   : f == 3 ? "has a bad month field (1-12 or JAN-DEC)"
+                            : "has a bad day-of-week field (0-6 or SUN-SAT)";
+    }
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p)
+        return "needs five fields: minute hour day-of-month month "
+               "day-of-week, e.g. \"0 2 * * 0\"";
+    return NULL;
+}
+
+/* #d#h#m#s, each part optional but in that order, each number possibly
+ * with a fraction; not empty (mlflow gc --older-than). */
+static bool is_gc_age(const char *s)
+{
+    static const char units[] = "dhms";
+    int next = 0;
+    if (!*s)
+        return false;
+    while (*s) {
+        const char *d = s;
+        while (isdigit((unsigned char)*s))
+            s++;
+        if (s == d)
+            return false;
+        if (*s == '.') {
+            const char *f = ++s;
+            while (isdigit((unsigned char)*s))
+                s++;
+            if (s == f)
+                return false;
+        }
+        const char *u = *s ? strchr(units + next, *s) : NULL;
+        if (!u)
+            return false;
+        next = (int)(u - units) + 1;
+        s++;
+    }
+    return true;
+}
+
+static int check_gc(mctx *c, const rn_value *gc)
+{
+    static const char *const keys[] = {"schedule", "olderThan", "resources",
+                                       NULL};
+    const char *schedule, *age, *why;
+    const rn_value *v;
+    if (want_kind(c, "spec.garbageCollection", gc, RN_MAP) < 0 ||
+        want_keys(c, "spec.garbageCollection", gc, keys) < 0 ||
+        opt_string(c, "spec.garbageCollection", gc, "schedule", &schedule) <
+            0 ||
+        opt_string(c, "spec.garbageCollection", gc, "olderThan", &age) < 0)
+        return -1;
+    if (!schedule || !*schedule)
+        return fail_at(c, "spec.garbageCollection.schedule",
+                       "is required: a cron schedule, e.g. \"0 2 * * 0\"");
+    if ((why = cron_problem(schedule)))
+        return fail_at(c, "spec.garbageCollection.schedule", "%s, got \"%s\"",
+                       why, schedule);
+    if (age && !is_gc_age(age))
+        return fail_at(c, "spec.garbageCollection.olderThan",
+                       "must be #d#h#m#s (e.g. \"30d\", \"7d12h\"), got \"%s\"",
+                       age);
+    if ((v = has(gc, "resources")) &&
+        check_resources(c, "spec.garbageCollection.resources", v) < 0)
+        return -1;
+    return 0;
+}
+
 /* extraAllowedOrigins: at most 64 origins, scheme://host[:port] (or a
  * pattern with '*', which the server matches as a glob). */
 static int check_origins(mctx *c, const rn_value *list)
@@ -804,6 +982,8 @@ static int check_spec(mctx *c)
                            "got \"%s\"",
                            name);
     }
+    if ((v = has(s, "garbageCollection")) && check_gc(c, v) < 0)
+        return -1;
     if ((v = has(s, "networkPolicyEgressRules")) &&
         check_egress(c, "networkPolicyEgressRules", v) < 0)
         return -1;
@@ -995,11 +1175,18 @@ static void vstr(mctx *c, rn_value *map, const char *key, const char *s)
 }
 
 /* Copy spec.<key> to values <map>.<vkey> when the user set it. */
-static void vcopy(mctx *c, rn_value *map, const char *vkey, const char *key)
+/* map[vkey] = a copy of from[key], when from has it. */
+static void vcopy_from(mctx *c, rn_value *map, const char *vkey,
+                       const rn_value *from, const char *key)
 {
-    const rn_value *v = has(c->spec, key);
+    const rn_value *v = has(from, key);
     if (v)
         rn_map_setz(c->a, map, vkey, rn_value_deepcopy(c->a, v));
+}
+
+static void vcopy(mctx *c, rn_value *map, const char *vkey, const char *key)
+{
+    vcopy_from(c, map, vkey, c->spec, key);
 }
 
 static const char *str_or(const char *s, const char *dflt)
@@ -1263,6 +1450,14 @@ static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
     vcopy(c, vmap(c, v, "networkPolicy"), "egress", "networkPolicyEgressRules");
     vcopy(c, vmap(c, v, "networkPolicy"), "additionalEgress",
           "networkPolicyAdditionalEgressRules");
+    const rn_value *gc = has(c->spec, "garbageCollection");
+    if (gc) {
+        rn_value *g = vmap(c, v, "garbageCollection");
+        rn_map_setz(c->a, g, "enabled", rn_bool(c->a, true));
+        vcopy_from(c, g, "schedule", gc, "schedule");
+        vcopy_from(c, g, "olderThan", gc, "olderThan");
+        vcopy_from(c, g, "resources", gc, "resources");
+    }
     values_origins(c, o);
 }
 

@@ -489,6 +489,51 @@ t_check "the read replica: the server connected to it as its read-only role, and
     [ "$(remote_pod "{.items[0].spec.containers[0].env[?(@.name==\"MLFLOW_READ_REPLICA_BACKEND_STORE_URI\")].valueFrom.secretKeyRef.key}")" = reader ] &&
     grep -q "connection authorized: user=mlflow_reader database=mlflow" "$E2E_DIR/pgrun/postgres.log"'
 
+# --- garbage collection: mlflow gc from the operator's CronJob ------------------------
+# OpenShift's service CA is in this ConfigMap in every namespace; here the
+# e2e CA that signed the serving certificates stands in for it.
+k create configmap openshift-service-ca.crt -n "$NS" --from-file "service-ca.crt=$E2E_DIR/tls/ca.crt" >/dev/null
+k patch mlflow remote --type merge \
+    -p '{"spec":{"garbageCollection":{"schedule":"0 3 * * *","olderThan":"30d"}}}' >/dev/null
+t_check "garbageCollection: the operator applies the CronJob, its ServiceAccount and ClusterRoleBinding" eventually 30 eval '
+    [ "$(jp cronjob mlflow-gc-remote "{.spec.schedule}" -n "$NS")" = "0 3 * * *" ] &&
+    [ "$(jp serviceaccount mlflow-gc-remote "{.metadata.name}" -n "$NS")" = mlflow-gc-remote ] &&
+    [ "$(jp clusterrolebinding mlflow-gc-remote "{.roleRef.name}")" = mlflow-gc ]'
+gc_client() { # PHASE
+    client_tap mlflow-remote /mlflow-remote "$1" --state "$E2E_DIR/gc-remote.json" \
+        --s3 "http://$HOST_IP:$S3_PORT" --s3-bucket mlflow-artifacts
+}
+gc_run() { # JOB: a Job made from the CronJob, run to completion by the Job controller
+    k create job "$1" --from=cronjob/mlflow-gc-remote -n "$NS" >/dev/null &&
+        k wait --for=condition=complete "job/$1" -n "$NS" --timeout=180s >/dev/null && return 0
+    tail -n 25 "$E2E_DIR"/node/logs/"${NS}_$1"-*_gc.log 2>/dev/null | sed 's/^/#   /'
+    return 1
+}
+# Back to the server's own artifact root in team-a (proxied, mlflow-artifacts:),
+# so the gc Job deletes the artifacts through the server.
+k delete mlflowconfig mlflow -n team-a >/dev/null
+t_check "without team-a's MLflowConfig, new experiments store artifacts through the server again" \
+    eventually 30 eval 'override_location | grep -q "\"artifact_location\": \"mlflow-artifacts:"'
+gc_client gc-prepare
+t_check "a Job from the gc CronJob (olderThan 30d) completes" gc_run gc-young
+gc_client gc-kept
+k patch mlflow remote --type json -p '[{"op":"remove","path":"/spec/garbageCollection/olderThan"}]' >/dev/null
+t_check "olderThan removed: the CronJob runs gc without it" eventually 30 eval '
+    ! jp cronjob mlflow-gc-remote "{.spec.jobTemplate.spec.template.spec.containers[0].args}" -n "$NS" |
+    grep -q older-than'
+t_check "a Job from the gc CronJob (all deleted) completes" gc_run gc-all
+gc_client gc-done
+t_check "the gc pods never become endpoints of the server's Service" eval '
+    ips=$(k get endpointslices -n "$NS" -l kubernetes.io/service-name=mlflow-remote -o "jsonpath={.items[*].endpoints[*].addresses[*]}") &&
+    gcip=$(k get pods -n "$NS" -l job-name=gc-all -o "jsonpath={.items[0].status.podIP}") &&
+    [ -n "$gcip" ] && [[ " $ips " != *" $gcip "* ]]'
+k patch mlflow remote --type json -p '[{"op":"remove","path":"/spec/garbageCollection"}]' >/dev/null
+t_check "garbageCollection removed: the CronJob, its account, binding and the ClusterRole mlflow-gc are pruned" eventually 30 eval '
+    [ -z "$(jp cronjob mlflow-gc-remote "{.metadata.name}" -n "$NS")" ] &&
+    [ -z "$(jp serviceaccount mlflow-gc-remote "{.metadata.name}" -n "$NS")" ] &&
+    [ -z "$(jp clusterrolebinding mlflow-gc-remote "{.metadata.name}")" ] &&
+    [ -z "$(jp clusterrole mlflow-gc "{.metadata.name}")" ]'
+
 # --- E2E_LIVE=1 (make demo-live): keep it running for a browser -----------------
 if [ "${E2E_LIVE:-}" = 1 ]; then
     (umask 077 && printf '%s\n' "$ALICE" >"$E2E_DIR/alice.token")

@@ -81,6 +81,7 @@ CHART_KINDS = {
     "Service": ("", "services", False),
     "PersistentVolumeClaim": ("", "persistentvolumeclaims", False),
     "Deployment": ("apps", "deployments", False),
+    "CronJob": ("batch", "cronjobs", False),
     "NetworkPolicy": ("networking.k8s.io", "networkpolicies", False),
     "HTTPRoute": ("gateway.networking.k8s.io", "httproutes", False),
     "ClusterRole": ("rbac.authorization.k8s.io", "clusterroles", True),
@@ -160,11 +161,18 @@ def chart_kinds(chart):
 
 
 def chart_clusterrole_rules(chart):
-    """The rules of the chart's ClusterRole "mlflow" (plain YAML there)."""
+    """The rules of the chart's shared ClusterRoles, "mlflow" and
+    "mlflow-gc" (plain YAML there, between template actions)."""
     with open(os.path.join(chart, "templates", "clusterrole.yaml")) as f:
         text = f.read()
-    text = text[text.index("\nrules:"):]
-    return yaml.safe_load(text)["rules"]
+    rules = []
+    for doc in text.split("\n---\n"):
+        if "\nrules:" not in doc:
+            continue
+        body = doc[doc.index("\nrules:"):]
+        body = "\n".join(l for l in body.splitlines() if not l.lstrip().startswith("{{"))
+        rules += yaml.safe_load(body)["rules"]
+    return rules
 
 
 def star_free(rule):
@@ -236,7 +244,7 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
         group, res, cluster = CHART_KINDS[kind]
         rules = crules if cluster else crules + nrules
         # The shared ClusterRole is the one object of its kind it writes.
-        names = ["mlflow"] if kind == "ClusterRole" else None
+        names = ["mlflow", "mlflow-gc"] if kind == "ClusterRole" else None
         miss = allows(rules, group, res, MANAGE_VERBS, names)
         if miss:
             bad.append("%s: %s" % (res, ",".join(sorted(miss))))
@@ -248,13 +256,17 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
     wide = allows(crules, "rbac.authorization.k8s.io", "clusterroles",
                   {"get", "create", "update", "patch", "delete"}, ["cluster-admin"])
     out(wide == {"get", "create", "update", "patch", "delete"},
-        t("RBAC lets the operator write no ClusterRole but mlflow"),
+        t("RBAC lets the operator write no ClusterRole but mlflow and mlflow-gc"),
         "granted on any ClusterRole: %s" % sorted({"get", "create", "update", "patch", "delete"} - wide))
     # It writes with server-side apply and merge patches: update (PUT) only
-    # for the Lease and the owner's finalizers (blockOwnerDeletion).
+    # for the Lease and the owner's finalizers (blockOwnerDeletion), and on
+    # mlflow.kubeflow.org experiments, which no API serves: a permission
+    # kubernetes-auth checks, held so the operator may grant it (mlflow-gc).
     upd = sorted("%s/%s" % (g, res) for g, res, v, n in grants(crules + nrules) if v == "update"
-                 and res not in ("leases", "mlflows/finalizers"))
-    out(not upd, t("RBAC grants update only on the Lease and mlflows/finalizers"), ", ".join(upd))
+                 and res not in ("leases", "mlflows/finalizers")
+                 and (g, res) != ("mlflow.kubeflow.org", "experiments"))
+    out(not upd, t("RBAC grants update only on the Lease, mlflows/finalizers and MLflow "
+                   "experiments (kubernetes-auth)"), ", ".join(upd))
 
     bad = []
     for r in chart_clusterrole_rules(chart):
@@ -263,7 +275,8 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
                 miss = allows(crules, g, res, r.get("verbs", []), r.get("resourceNames"))
                 if miss:
                     bad.append("%s/%s %s" % (g, res, ",".join(sorted(miss))))
-    out(not bad, t("the operator holds what ClusterRole mlflow grants (so it may create and bind it)"),
+    out(not bad, t("the operator holds what ClusterRoles mlflow and mlflow-gc grant (so it may "
+                   "create and bind them)"),
         "; ".join(bad))
 
     bad = []
@@ -1138,6 +1151,13 @@ stand_in_crds() {
 	stand_in_crd monitoring.coreos.com ServiceMonitor servicemonitors Namespaced
 }
 
+# chart_role_rules NAME: the rules of the chart's ClusterRole NAME, as
+# plain YAML (the lines after its "rules:" up to the next template action).
+chart_role_rules() {
+	awk -v n="$1" '$0 == "  name: " n { f = 1 } f && /^rules:/ { r = 1; next }
+		r && /^\{\{/ { exit } r' charts/mlflow/templates/clusterrole.yaml
+}
+
 # One object of every kind the operator manages, to apply as its service
 # account: the RBAC must let each through, including creating and binding
 # the ClusterRole mlflow (Kubernetes allows that only to an account that
@@ -1149,7 +1169,7 @@ apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: mlflow}
 rules:
-$(sed -n '/^rules:/,$p' charts/mlflow/templates/clusterrole.yaml | tail -n +2)
+$(chart_role_rules mlflow)
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -1206,6 +1226,24 @@ apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 metadata: {name: mlflow-probe, namespace: $ns}
 spec: {}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: mlflow-gc-probe, namespace: $ns}
+spec:
+  schedule: "0 2 * * 0"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: gc, image: quay.io/opendatahub/mlflow:master}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: mlflow-gc}
+rules:
+$(chart_role_rules mlflow-gc)
 YAML
 }
 

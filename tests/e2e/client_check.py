@@ -12,6 +12,13 @@ bob's token (valid, no RBAC) and to alice in another namespace. What was
 written is recorded in --state.
 --phase read: everything recorded is still there, unchanged (after pod and
 operator restarts).
+--phase gc-prepare: two runs with an artifact each in a new experiment; one
+is deleted (its lifecycle stage "deleted"), the other kept.
+--phase gc-kept: after a garbage collection whose olderThan the deleted run
+is younger than: both runs are still there.
+--phase gc-done: after a garbage collection that takes it: the deleted run
+is gone from the backend store, its artifact from the store; the kept run
+and its artifact are untouched.
 
 The Service's name resolves to the pod address given with --resolve, as
 cluster DNS would resolve it; TLS is verified against --ca.
@@ -215,6 +222,72 @@ def artifact_store_check(a, state):
         check("%s: artifacts go through the server (mlflow-artifacts: URI)" % a.name, proxied)
 
 
+def gc_prepare(a, mlflow, client):
+    state = {}
+
+    def runs():
+        exp = mlflow.create_experiment("e2e-gc")
+        for name in ("doomed", "kept"):
+            with mlflow.start_run(experiment_id=exp, run_name=name) as run:
+                with tempfile.TemporaryDirectory() as d:
+                    p = os.path.join(d, "%s.txt" % name)
+                    with open(p, "w") as f:
+                        f.write("the %s run's artifact\n" % name)
+                    mlflow.log_artifact(p)
+                state[name] = run.info.run_id
+        client.delete_run(state["doomed"])
+        return client.get_run(state["doomed"]).info.lifecycle_stage == "deleted"
+    check("%s: gc: two runs with an artifact each, one deleted" % a.name, runs)
+    with open(a.state, "w") as f:
+        json.dump(state, f)
+
+
+def gc_artifacts(client, run_id):
+    return [f.path for f in client.list_artifacts(run_id)]
+
+
+def s3_keys(a, run_id):
+    import boto3
+    s3 = boto3.client("s3", endpoint_url=a.s3, region_name="us-east-1",
+                      aws_access_key_id="e2e", aws_secret_access_key="e2e-secret")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=a.s3_bucket).get("Contents", [])]
+    return [k for k in keys if "/%s/artifacts/" % run_id in k]
+
+
+def gc_check(a, mlflow, client, done):
+    from mlflow.exceptions import MlflowException
+    with open(a.state) as f:
+        state = json.load(f)
+
+    def kept():
+        return (client.get_run(state["kept"]).info.lifecycle_stage == "active" and
+                gc_artifacts(client, state["kept"]) == ["kept.txt"] and
+                (not a.s3 or len(s3_keys(a, state["kept"])) == 1))
+    if not done:
+        def young():
+            return (client.get_run(state["doomed"]).info.lifecycle_stage == "deleted" and
+                    (not a.s3 or len(s3_keys(a, state["doomed"])) == 1))
+        check("%s: gc with olderThan: the run deleted moments ago stays, with its artifact" % a.name,
+              young)
+        check("%s: gc with olderThan: the kept run and its artifact stay" % a.name, kept)
+        return
+
+    def gone():
+        try:
+            client.get_run(state["doomed"])
+        except MlflowException as e:
+            return e.error_code == "RESOURCE_DOES_NOT_EXIST"
+        return False
+    check("%s: gc: the deleted run is gone from the backend store" % a.name, gone)
+    if a.s3:
+        def no_objects():
+            left = s3_keys(a, state["doomed"])
+            assert not left, left
+            return True
+        check("%s: gc: the deleted run's artifact is gone from the S3 bucket" % a.name, no_objects)
+    check("%s: gc: the kept run and its artifact are untouched" % a.name, kept)
+
+
 def route_target(route, path):
     """The backend path an HTTPRoute sends PATH to, by the Gateway API's
     rules: the longest matching PathPrefix (matched on whole segments)
@@ -262,7 +335,8 @@ def main():
     ap.add_argument("--resolve", action="append", default=[])
     ap.add_argument("--ca", required=True)
     ap.add_argument("--workspace", required=True)
-    ap.add_argument("--phase", choices=["write", "read"], required=True)
+    ap.add_argument("--phase", choices=["write", "read", "gc-prepare", "gc-kept", "gc-done"],
+                    required=True)
     ap.add_argument("--state", required=True)
     ap.add_argument("--artifact-store", default="mlflow-artifacts")
     ap.add_argument("--s3")
@@ -288,8 +362,12 @@ def main():
             artifact_store_check(a, state)
         if a.route:
             route_checks(a, a.route)
-    else:
+    elif a.phase == "read":
         read(a, mlflow, client)
+    elif a.phase == "gc-prepare":
+        gc_prepare(a, mlflow, client)
+    else:
+        gc_check(a, mlflow, client, a.phase == "gc-done")
     return 0
 
 

@@ -15,6 +15,12 @@ that runs the pods. This program is that node, for one Node object:
   mounted at their mount paths: emptyDir, persistentVolumeClaim, secret,
   configMap, and the projected service-account token (TokenRequest API),
   ca.crt and namespace, as the kubelet lays them out;
+- /etc/hosts names every Service (<name>.<namespace>.svc, .svc.cluster.local)
+  after a ready endpoint of it, as cluster DNS and the service proxy would
+  lead a connection there (there is no kube-proxy: a ClusterIP does not
+  route); it is written when the container starts;
+- restartPolicy Never and OnFailure end a container for good, and a pod
+  whose containers have all ended is Succeeded or Failed (Jobs complete);
 - the environment is resolved as the kubelet resolves it (value with $(VAR)
   references, secretKeyRef, configMapKeyRef, fieldRef, resourceFieldRef,
   envFrom with prefix, optional), with KUBERNETES_SERVICE_HOST/PORT naming
@@ -461,7 +467,11 @@ class Pod:
         conds = [cond("PodScheduled", True), cond("Initialized", init_ok, "ContainersNotInitialized"),
                  cond("ContainersReady", all_ready, "ContainersNotReady"),
                  cond("Ready", all_ready, "ContainersNotReady")]
-        st = {"phase": "Running" if any_running else "Pending", "hostIP": self.r.host_ip,
+        ended = [self.containers.get(c["name"]) for c in specs]
+        phase = "Running" if any_running else "Pending"
+        if ended and all(ct and ct.done for ct in ended):
+            phase = "Succeeded" if all(ct.last_exit["exitCode"] == 0 for ct in ended) else "Failed"
+        st = {"phase": phase, "hostIP": self.r.host_ip,
               "hostIPs": [{"ip": self.r.host_ip}], "startTime": self.started_at,
               "conditions": conds, "containerStatuses": cs,
               # Set by the API server when the pod was created; immutable.
@@ -500,6 +510,7 @@ class Container:
         self.last_exit = None
         self.waiting = "ContainerCreating"
         self.done_ok = False
+        self.done = False  # ended for good (restartPolicy Never/OnFailure)
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.supervise, daemon=True)
         rt = pod.r.runtime_for(spec["image"])
@@ -513,6 +524,9 @@ class Container:
              "image": self.spec["image"], "imageID": "local://" + self.rt["dir"],
              "containerID": "podrunner://%s/%s" % (self.pod.uid, self.name),
              "started": self.proc is not None}
+        if self.done:
+            s["state"] = {"terminated": self.last_exit}
+            return s
         if self.proc is not None and self.proc.poll() is None:
             s["state"] = {"running": {"startedAt": self.started_at}}
         else:
@@ -568,12 +582,16 @@ class Container:
         table = os.path.join(p.dir, "mounts-%s" % self.name)
         # The kubelet's termination message file, read when it exits.
         open(self.termlog, "w").close()
+        hosts = os.path.join(p.dir, "hosts-%s" % self.name)
+        with open(hosts, "w") as f:
+            f.write(p.r.hosts(p))
         os.chmod(self.termlog, 0o666)  # as the kubelet: any user may write it
         with open(table, "w") as f:
             for src, dst, mro in self.mounts(vols):
                 f.write("%s\t%s\t%s\n" % (src, dst, "ro" if mro else "rw"))
             f.write("%s\t%s\trw\n" % (self.termlog, self.spec.get("terminationMessagePath")
                                          or "/dev/termination-log"))
+            f.write("%s\t/etc/hosts\tro\n" % hosts)
         cmd = [expand(a, env) for a in (self.spec.get("command") or self.rt["entrypoint"])]
         cmd += [expand(a, env) for a in self.spec.get("args") or []]
         workdir = self.spec.get("workingDir") or "/tmp"
@@ -648,6 +666,7 @@ class Container:
 
     def supervise(self):
         backoff = 1
+        policy = self.pod.obj["spec"].get("restartPolicy", "Always")
         while not self.stopped.is_set():
             try:
                 self.start()
@@ -665,9 +684,12 @@ class Container:
             self.ready = False
             self.last_exit = {"exitCode": rc, "reason": reason or ("Completed" if rc == 0 else "Error"),
                               "finishedAt": now(), "startedAt": self.started_at}
+            log("container exited", pod=self.pod.name, container=self.name, rc=rc, reason=reason)
+            if policy == "Never" or (policy == "OnFailure" and rc == 0):
+                self.done = True
+                break
             self.restarts += 1
             self.waiting = "CrashLoopBackOff"
-            log("container exited", pod=self.pod.name, container=self.name, rc=rc, reason=reason)
             self.stopped.wait(backoff)
             backoff = min(backoff * 2, 10)
 
@@ -773,6 +795,31 @@ class Runner:
             if fnmatch.fnmatch(image, pat):
                 return rt
         return None
+
+    def hosts(self, pod):
+        """/etc/hosts of a container: localhost, the pod, and each Service
+        under its DNS names after one ready endpoint address."""
+        lines = ["127.0.0.1\tlocalhost", "::1\tlocalhost"]
+        if pod.ip:
+            lines.append("%s\t%s" % (pod.ip, pod.name))
+        try:
+            slices = self.api.get("/apis/discovery.k8s.io/v1/endpointslices").get("items", [])
+        except ApiError as e:
+            log("endpointslices unreadable", error=str(e))
+            slices = []
+        for es in slices:
+            m = es["metadata"]
+            svc = (m.get("labels") or {}).get("kubernetes.io/service-name")
+            ready = [e["addresses"][0] for e in es.get("endpoints") or []
+                     if (e.get("conditions") or {}).get("ready") and e.get("addresses")]
+            if not svc or not ready:
+                continue
+            ns = m["namespace"]
+            names = ["%s.%s.svc" % (svc, ns), "%s.%s.svc.cluster.local" % (svc, ns), "%s.%s" % (svc, ns)]
+            if ns == pod.ns:
+                names.append(svc)
+            lines.append("%s\t%s" % (ready[0], " ".join(names)))
+        return "\n".join(lines) + "\n"
 
     def claim_dir(self, ns, claim):
         pvc = self.api.get("/api/v1/namespaces/%s/persistentvolumeclaims/%s" % (ns, claim))

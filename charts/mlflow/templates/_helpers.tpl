@@ -153,7 +153,25 @@ itself always allows localhost.
 {{- fail (printf "env: setting %s is not allowed (the chart manages it)" .name) -}}
 {{- end -}}
 {{- end -}}
+{{- if and .Values.garbageCollection.enabled (not .Values.garbageCollection.schedule) -}}
+{{- fail "garbageCollection.schedule is required when garbageCollection.enabled (a cron schedule, e.g. \"0 2 * * 0\")" -}}
+{{- end -}}
 {{- if gt (len $suffix) 41 -}}
 {{- fail (printf "resourceSuffix: at most 41 characters, got %d (every generated name must fit 63)" (len $suffix)) -}}
 {{- end -}}
+{{- end -}}
+
+{{/* Name of the garbage collection CronJob, its ServiceAccount and its
+ClusterRoleBinding: mlflow-gc<resourceSuffix> (at most 52 characters, as a
+CronJob's name must be). */}}
+{{- define "mlflow.gcName" -}}
+{{- printf "mlflow-gc%s" (.Values.resourceSuffix | default "") -}}
+{{- end -}}
+
+{{/* Labels of the garbage collection objects and pods: the instance's, but
+another app.kubernetes.io/name and component, so the server's Service and
+selectors never pick a gc pod. */}}
+{{- define "mlflow.gcLabels" -}}
+{{- $own := dict "app" "mlflow-gc" "component" "mlflow-gc" "app.kubernetes.io/name" "mlflow-gc" "app.kubernetes.io/instance" .Release.Name "app.kubernetes.io/part-of" "mlflow" "app.kubernetes.io/component" "garbage-collection" "app.kubernetes.io/managed-by" .Release.Service -}}
+{{- toYaml (merge $own .Values.commonLabels) -}}
 {{- end -}}
