@@ -958,6 +958,9 @@ static int check_spec(mctx *c)
     if ((v = has(s, "podAnnotations")) &&
         want_string_map(c, "spec.podAnnotations", v) < 0)
         return -1;
+    if ((v = has(s, "serviceAccountAnnotations")) &&
+        want_string_map(c, "spec.serviceAccountAnnotations", v) < 0)
+        return -1;
     if ((v = has(s, "temporaryStorage")) && check_tmp(c, v) < 0)
         return -1;
     if ((v = has(s, "extraAllowedOrigins")) && check_origins(c, v) < 0)
@@ -1436,6 +1439,9 @@ static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
      * labels an explicitly named (shareable) account differently. */
     if (sa)
         vstr(c, vmap(c, v, "serviceAccount"), "name", sa);
+    if (has(c->spec, "serviceAccountAnnotations"))
+        vcopy(c, vmap(c, v, "serviceAccount"), "annotations",
+              "serviceAccountAnnotations");
     values_storage(c);
     values_mlflow(c);
     for (size_t i = 0; i < sizeof passed / sizeof *passed; i++)

@@ -236,6 +236,7 @@ spec:
   workspaceLabelSelector:
     matchLabels: {mlflow-e2e/workspace: "true"}
   podAnnotations: {mlflow-e2e/annotated: "yes"}
+  serviceAccountAnnotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::123456789012:role/mlflow-e2e"}
   temporaryStorage: {sizeLimit: 512Mi}
   caBundleConfigMap: {name: e2e-ca}
 Y
@@ -482,6 +483,22 @@ print(e["port"], e["scheme"], e["path"], e["tlsConfig"]["serverName"])' <<<"$j")
 t_check "ServiceMonitor: the operator applies one per instance; its endpoint scrapes the server's metrics" eval '
     sm_scrape mlflow-remote | grep -q "^mlflow_http_request_total{"'
 remote_pod() { k get pods -n "$NS" -l app.kubernetes.io/instance=mlflow-remote -o "jsonpath=$1"; }
+# caBundleConfigMap follows its ConfigMap: a second CA added to it reaches
+# the bundle file the server's libraries read, by the ca-bundle-watch
+# sidecar, with no restart. (The pod's emptyDir, read where the node keeps
+# it, stands in for kubectl exec cat.)
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -keyout "$E2E_DIR/tls/ca2.key" \
+    -out "$E2E_DIR/tls/ca2.crt" -subj /CN=mlflow-e2e-ca-2 2>/dev/null
+bundle_pod=$(remote_pod "{.items[0].metadata.uid}")
+k create configmap e2e-ca -n "$NS" --from-file "ca.crt=$E2E_DIR/tls/ca.crt" \
+    --from-file "ca2.crt=$E2E_DIR/tls/ca2.crt" --dry-run=client -o yaml | k replace -f - >/dev/null
+ca2_line=$(sed -n 2p "$E2E_DIR/tls/ca2.crt")
+t_check "caBundleConfigMap: a CA added to the ConfigMap reaches the server's bundle, no restart" eventually 90 eval '
+    grep -qF -- "$ca2_line" "$E2E_DIR/node/pods/$bundle_pod/volumes/ca-bundle/ca-bundle.crt" &&
+    grep -qF -- "$(sed -n 2p "$E2E_DIR/tls/ca.crt")" "$E2E_DIR/node/pods/$bundle_pod/volumes/ca-bundle/ca-bundle.crt" &&
+    [ "$(remote_pod "{.items[0].metadata.uid}")" = "$bundle_pod" ] &&
+    [ "$(remote_pod "{.items[0].status.containerStatuses[?(@.name==\"mlflow\")].restartCount}")" = 0 ]'
+
 t_check "podAnnotations reach the pod, temporaryStorage sizes its /tmp" eval '
     [ "$(remote_pod "{.items[0].metadata.annotations.mlflow-e2e/annotated}")" = yes ] &&
     [ "$(remote_pod "{.items[0].spec.volumes[?(@.name==\"tmp\")].emptyDir.sizeLimit}")" = 512Mi ]'
@@ -499,6 +516,10 @@ t_check "garbageCollection: the operator applies the CronJob, its ServiceAccount
     [ "$(jp cronjob mlflow-gc-remote "{.spec.schedule}" -n "$NS")" = "0 3 * * *" ] &&
     [ "$(jp serviceaccount mlflow-gc-remote "{.metadata.name}" -n "$NS")" = mlflow-gc-remote ] &&
     [ "$(jp clusterrolebinding mlflow-gc-remote "{.roleRef.name}")" = mlflow-gc ]'
+role_arn() { jp serviceaccount "$1" "{.metadata.annotations.eks\.amazonaws\.com/role-arn}" -n "$NS"; }
+t_check "serviceAccountAnnotations reach the server's and the gc Jobs' ServiceAccounts" eval '
+    [ "$(role_arn mlflow-remote-sa)" = arn:aws:iam::123456789012:role/mlflow-e2e ] &&
+    [ "$(role_arn mlflow-gc-remote)" = arn:aws:iam::123456789012:role/mlflow-e2e ]'
 gc_client() { # PHASE
     client_tap mlflow-remote /mlflow-remote "$1" --state "$E2E_DIR/gc-remote.json" \
         --s3 "http://$HOST_IP:$S3_PORT" --s3-bucket mlflow-artifacts
@@ -533,6 +554,30 @@ t_check "garbageCollection removed: the CronJob, its account, binding and the Cl
     [ -z "$(jp serviceaccount mlflow-gc-remote "{.metadata.name}" -n "$NS")" ] &&
     [ -z "$(jp clusterrolebinding mlflow-gc-remote "{.metadata.name}")" ] &&
     [ -z "$(jp clusterrole mlflow-gc "{.metadata.name}")" ]'
+
+# --- certificate rotation: the server serves a replaced certificate -----------------
+served_serial() { # SERVICE: the serial of the certificate the server presents
+    openssl s_client -connect "$(endpoint "$1"):8443" -servername "$1.$NS.svc" </dev/null 2>/dev/null |
+        openssl x509 -noout -serial 2>/dev/null
+}
+old_serial=$(served_serial mlflow-remote)
+rot_pod=$(remote_pod "{.items[0].metadata.uid}")
+serving_cert mlflow-remote mlflow-remote-tls-next &&
+    k get secret mlflow-remote-tls-next -n "$NS" -o json |
+    python3 -c 'import json, sys
+s = json.load(sys.stdin)
+print(json.dumps({"apiVersion": "v1", "kind": "Secret", "type": s["type"], "data": s["data"],
+                  "metadata": {"name": "mlflow-remote-tls", "namespace": s["metadata"]["namespace"]}}))' |
+    k replace -f - >/dev/null
+new_serial=$(openssl x509 -noout -serial -in "$E2E_DIR/tls/mlflow-remote.crt")
+t_check "TLS rotation: after the Secret is replaced the server presents the new certificate, same pod, no container restart" \
+    eventually 120 eval '
+    [ -n "$old_serial" ] && [ "$old_serial" != "$new_serial" ] &&
+    [ "$(served_serial mlflow-remote)" = "$new_serial" ] &&
+    [ "$(remote_pod "{.items[0].metadata.uid}")" = "$rot_pod" ] &&
+    [ "$(remote_pod "{.items[0].status.containerStatuses[?(@.name==\"mlflow\")].restartCount}")" = 0 ]'
+t_check "TLS rotation: the server is ready again" eventually 60 eval '
+    [ "$(remote_pod "{.items[0].status.containerStatuses[?(@.name==\"mlflow\")].ready}")" = true ]'
 
 # --- E2E_LIVE=1 (make demo-live): keep it running for a browser -----------------
 if [ "${E2E_LIVE:-}" = 1 ]; then

@@ -264,6 +264,11 @@ spec:
     - {name: AWS_DEFAULT_REGION, value: us-east-1}
     - name: FROM_FILE
       valueFrom: {fileKeyRef: {volumeName: tmp, path: vars.env, key: FROM_FILE}}
+  serviceAccountAnnotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::123456789012:role/mlflow-s3"}
+  garbageCollection:
+    schedule: "0 2 * * 0"
+    olderThan: 7d12h
+    resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {memory: 1Gi}}
 Y
 renders() { "$KRMFN" render "$1" >/dev/null; }
 for n in name-40 every-embedded-type secret-references secret-reference-deprecated-form go-operator-fields; do
@@ -318,6 +323,11 @@ spec_case registry-exclusive "{serveArtifacts: true, storage: {}, registryStoreU
 refused registry-exclusive "registryStoreUri and registryStoreUriFrom are mutually exclusive" spec.registryStoreUriFrom
 spec_case replica-exclusive "{serveArtifacts: true, storage: {}, readReplicaBackendStoreUri: \"postgresql://reader/mlflow\", readReplicaBackendStoreUriFrom: $SECRET}"
 refused replica-exclusive "readReplicaBackendStoreUri and readReplicaBackendStoreUriFrom are mutually exclusive" spec.readReplicaBackendStoreUriFrom
+# garbageCollection: a schedule is required, olderThan is #d#h#m#s.
+spec_case gc-no-schedule "{serveArtifacts: true, storage: {}, garbageCollection: {olderThan: 30d}}"
+refused gc-no-schedule "spec.garbageCollection.schedule: Required value" spec.garbageCollection.schedule
+spec_case gc-bad-age "{serveArtifacts: true, storage: {}, garbageCollection: {schedule: \"@daily\", olderThan: 2h3d}}"
+refused gc-bad-age "spec.garbageCollection.olderThan: Invalid value" spec.garbageCollection.olderThan
 # The Secret references: a SecretKeySelector with a name and a key (the Go
 # operator's rule and message), or the deprecated wrapper alone.
 for f in backendStoreUriFrom registryStoreUriFrom readReplicaBackendStoreUriFrom; do

@@ -19,6 +19,8 @@ that runs the pods. This program is that node, for one Node object:
   after a ready endpoint of it, as cluster DNS and the service proxy would
   lead a connection there (there is no kube-proxy: a ClusterIP does not
   route); it is written when the container starts;
+- a mounted secret or configMap follows its object, every few seconds, as
+  the kubelet's sync loop updates it (each changed file replaced whole);
 - restartPolicy Never and OnFailure end a container for good, and a pod
   whose containers have all ended is Succeeded or Failed (Jobs complete);
 - the environment is resolved as the kubelet resolves it (value with $(VAR)
@@ -362,6 +364,45 @@ class Pod:
             out[v["name"]] = d
         return out
 
+    def refresh_volumes(self):
+        """Secret and configMap volumes take their object's current data."""
+        store = Store(self.r.api, self.ns)
+        for v in self.obj["spec"].get("volumes") or []:
+            if "secret" not in v and "configMap" not in v:
+                continue
+            src = v.get("secret") or v["configMap"]
+            kind = "secrets" if "secret" in v else "configmaps"
+            d = os.path.join(self.dir, "volumes", v["name"])
+            try:
+                data = store.data(kind, src.get("secretName") or src.get("name"), True)
+            except (ApiError, ConfigError, OSError):
+                continue
+            if data is None:
+                continue  # gone: the kubelet keeps what it last wrote
+            files, modes = select_items(data, src.get("items"))
+            for rel, body in files.items():
+                path = os.path.join(d, rel)
+                try:
+                    with open(path, "rb") as f:
+                        if f.read() == body:
+                            continue
+                except OSError:
+                    pass
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path + ".tmp", "wb") as f:
+                    f.write(body)
+                os.chmod(path + ".tmp", modes.get(rel, src.get("defaultMode", 0o644)))
+                fsg = self.gid()
+                if fsg is not None:
+                    os.chown(path + ".tmp", 0, fsg)
+                os.replace(path + ".tmp", path)
+                log("volume updated", pod=self.ns + "/" + self.name, volume=v["name"], file=rel)
+            for root, _, names in os.walk(d):
+                for n in names:
+                    rel = os.path.relpath(os.path.join(root, n), d)
+                    if rel not in files:
+                        os.unlink(os.path.join(root, n))
+
     def projected(self, proj, store):
         files = {}
         for s in proj.get("sources") or []:
@@ -407,8 +448,12 @@ class Pod:
                 ct = Container(self, c)
                 self.containers[c["name"]] = ct
                 ct.thread.start()
+            ticks = 0
             while not self.stopping.wait(0.5):
                 self.publish()
+                ticks += 1
+                if ticks % 6 == 0:
+                    self.refresh_volumes()
         except ConfigError as e:
             self.message = str(e)
             log("pod cannot start", pod=self.ns + "/" + self.name, error=str(e))

@@ -4,10 +4,54 @@ collection CronJob share.
 */}}
 
 {{/*
-The CA bundle's init container: the image's CAs, then every .crt and .pem
-of the ConfigMap, joined into one file (the libraries each read one).
-For caBundle.configMapName.
+The CA bundle's join: the image's CAs, then every .crt and .pem of the
+ConfigMap, into one file (the libraries each read one), written whole
+(a temporary file renamed over it). With --watch SECONDS it joins again
+whenever the ConfigMap's files change (the kubelet updates a mounted
+ConfigMap within a minute or so): new TLS connections then trust the new
+set.
 */}}
+{{- define "mlflow.caBundleScript" -}}
+import glob, hashlib, os, ssl, sys, time
+system = [ssl.get_default_verify_paths().cafile,
+          "/etc/pki/tls/certs/ca-bundle.crt",
+          "/etc/ssl/certs/ca-certificates.crt"]
+out = "/etc/pki/mlflow/bundle/ca-bundle.crt"
+
+def sources():
+    parts = [p for p in system if p and os.path.isfile(p)][:1]
+    return parts + sorted(glob.glob("/etc/pki/mlflow/source/*.crt") +
+                          glob.glob("/etc/pki/mlflow/source/*.pem"))
+
+def join():
+    parts, text = sources(), ""
+    for p in parts:
+        with open(p) as f:
+            text += f.read().rstrip("\n") + "\n"
+    return parts, text
+
+parts, text = join()
+if len(sys.argv) < 3:
+    with open(out + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(out + ".tmp", out)
+    print("CA bundle: %d files" % len(parts), flush=True)
+    sys.exit(0)
+seen = hashlib.sha256(text.encode()).hexdigest()
+while True:
+    time.sleep(int(sys.argv[2]))
+    parts, text = join()
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    if digest != seen:
+        with open(out + ".tmp", "w") as f:
+            f.write(text)
+        os.replace(out + ".tmp", out)
+        seen = digest
+        print("CA bundle: %d files, joined again" % len(parts), flush=True)
+{{- end -}}
+
+{{/* The init container that joins the bundle before the server starts
+(for caBundle.configMapName). */}}
 {{- define "mlflow.caBundleInit" -}}
 - name: ca-bundle
   image: {{ include "mlflow.image" . | quote }}
@@ -18,18 +62,40 @@ For caBundle.configMapName.
     - python3
     - -c
     - |
-      import glob, os, ssl
-      system = [ssl.get_default_verify_paths().cafile,
-                "/etc/pki/tls/certs/ca-bundle.crt",
-                "/etc/ssl/certs/ca-certificates.crt"]
-      parts = [p for p in system if p and os.path.isfile(p)][:1]
-      parts += sorted(glob.glob("/etc/pki/mlflow/source/*.crt") +
-                      glob.glob("/etc/pki/mlflow/source/*.pem"))
-      with open("/etc/pki/mlflow/bundle/ca-bundle.crt", "w") as out:
-          for p in parts:
-              with open(p) as f:
-                  out.write(f.read().rstrip("\n") + "\n")
-      print("CA bundle: %d files" % len(parts))
+      {{- include "mlflow.caBundleScript" . | nindent 6 }}
+  {{- with .Values.securityContext }}
+  securityContext:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  volumeMounts:
+    - name: ca-bundle-source
+      mountPath: /etc/pki/mlflow/source
+      readOnly: true
+    - name: ca-bundle
+      mountPath: /etc/pki/mlflow/bundle
+{{- end -}}
+
+{{/* The server pod's sidecar that joins the bundle again when the
+ConfigMap changes. */}}
+{{- define "mlflow.caBundleWatch" -}}
+- name: ca-bundle-watch
+  image: {{ include "mlflow.image" . | quote }}
+  {{- with .Values.image.imagePullPolicy }}
+  imagePullPolicy: {{ . }}
+  {{- end }}
+  command:
+    - python3
+    - -c
+    - |
+      {{- include "mlflow.caBundleScript" . | nindent 6 }}
+    - --watch
+    - {{ .Values.caBundle.watchSeconds | int | quote }}
+  resources:
+    requests:
+      cpu: 5m
+      memory: 16Mi
+    limits:
+      memory: 64Mi
   {{- with .Values.securityContext }}
   securityContext:
     {{- toYaml . | nindent 4 }}
@@ -71,4 +137,61 @@ joined bundle. */}}
   {{- else }}
   value: {{ $m.backendStoreUri | default "sqlite:////mlflow/mlflow.db" | quote }}
   {{- end }}
+{{- end -}}
+
+{{/*
+The server's supervisor: it starts the command after it (mlflow server ...)
+and compares the serving certificate and key every SECONDS (its first
+argument); when the Secret's files change (the kubelet updates a mounted
+Secret within a minute or so of a rotation: the service CA, cert-manager,
+a manual replace) it stops the server gracefully and starts it again, in
+the same container, since the server reads them only when it starts.
+SIGTERM and SIGINT go to the server; the server's exit is the container's.
+*/}}
+{{- define "mlflow.tlsWatchScript" -}}
+import hashlib, signal, subprocess, sys, time
+interval, command = int(sys.argv[1]), sys.argv[2:]
+files = ("/etc/tls/private/tls.crt", "/etc/tls/private/tls.key")
+
+def digest():
+    h = hashlib.sha256()
+    for p in files:
+        try:
+            with open(p, "rb") as f:
+                h.update(f.read())
+        except OSError:
+            h.update(b"-")
+    return h.hexdigest()
+
+stopping = False
+server = None
+
+def forward(signum, frame):
+    global stopping
+    stopping = True
+    if server and server.poll() is None:
+        server.send_signal(signum)
+
+signal.signal(signal.SIGTERM, forward)
+signal.signal(signal.SIGINT, forward)
+while True:
+    seen = digest()
+    server = subprocess.Popen(command)
+    while True:
+        try:
+            rc = server.wait(timeout=interval)
+            sys.exit(rc)
+        except subprocess.TimeoutExpired:
+            pass
+        if not stopping and digest() != seen:
+            break
+    print("serving certificate changed: restarting the server", flush=True)
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    if stopping:
+        sys.exit(0)
 {{- end -}}
