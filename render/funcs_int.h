@@ -238,6 +238,16 @@ RN_FN(rn_fn_ceil);
 RN_FN(rn_fn_floor);
 RN_FN(rn_fn_round);
 
+/* funcs_random.c */
+RN_FN(rn_fn_randalpha);
+RN_FN(rn_fn_randalphanum);
+RN_FN(rn_fn_randnumeric);
+RN_FN(rn_fn_randascii);
+RN_FN(rn_fn_randbytes);
+RN_FN(rn_fn_randint);
+RN_FN(rn_fn_uuidv4);
+RN_FN(rn_fn_shuffle);
+
 /* funcs_encoding.c */
 RN_FN(rn_fn_b64enc);
 RN_FN(rn_fn_b64dec);

@@ -4,12 +4,13 @@
  * and rn_funcs_helm (Helm's additions, which override Sprig's names).
  *
  * Argument counts follow the Go signatures; -1 marks a variadic function.
- * Functions whose result depends on the clock, randomness or the host
- * (now, ago, uuidv4, randAlphaNum, genCA, getHostByName, ...) are absent on
- * purpose: a render is a pure function, so using them is a parse error
- * naming the function; the date functions work on fixed dates only (see
- * funcs_time.c). Also absent for now: the crypto functions, fromToml and
- * toYamlPretty.
+ * The random functions (randAlpha and its kin, randBytes, randInt, uuidv4,
+ * shuffle; funcs_random.c) draw real randomness, as Helm's do, so a chart
+ * that calls them renders differently each time (the MLflow chart calls
+ * none). Functions that read the clock or the host (now, ago,
+ * getHostByName) are absent on purpose: using one is a parse error naming
+ * it; the date functions work on fixed dates only (see funcs_time.c). Also
+ * absent for now: the crypto functions, fromToml and toYamlPretty.
  */
 #include "funcs.h"
 #include "funcs_int.h"
@@ -213,12 +214,21 @@ const tmpl_func_def rn_funcs_sprig[] = {
     {"mustRegexReplaceAllLiteral", rn_fn_regexreplaceallliteral, 3, 3},
     {"regexSplit", rn_fn_regexsplit, 3, 3},
     {"mustRegexSplit", rn_fn_regexsplit, 3, 3},
+    /* randomness */
+    {"randAlpha", rn_fn_randalpha, 1, 1},
+    {"randAlphaNum", rn_fn_randalphanum, 1, 1},
+    {"randNumeric", rn_fn_randnumeric, 1, 1},
+    {"randAscii", rn_fn_randascii, 1, 1},
+    {"randBytes", rn_fn_randbytes, 1, 1},
+    {"randInt", rn_fn_randint, 2, 2},
+    {"uuidv4", rn_fn_uuidv4, 0, 0},
+    {"shuffle", rn_fn_shuffle, 1, 1},
     {NULL, NULL, 0, 0},
 };
 
 /* Helm v3's functions (Sprig's GenericFuncMap minus env and expandenv,
- * plus Helm's own) that krmfn leaves out: they read the clock, draw
- * random numbers, make keys, ask the network, or are not written yet. */
+ * plus Helm's own) that krmfn leaves out: they read the clock, make keys,
+ * ask the network, or are not written yet. */
 const char *const rn_funcs_unsupported[] = {
     "ago",
     "bcrypt",
@@ -237,16 +247,8 @@ const char *const rn_funcs_unsupported[] = {
     "getHostByName",
     "htpasswd",
     "now",
-    "randAlpha",
-    "randAlphaNum",
-    "randAscii",
-    "randBytes",
-    "randInt",
-    "randNumeric",
     "randSeededNumeric",
-    "shuffle",
     "toYamlPretty",
-    "uuidv4",
     NULL,
 };
 
