@@ -162,7 +162,7 @@ test: deps tools tools-e2e ## Install what is missing, build, run every suite
 	  EXTRA_CFLAGS="$(ASAN_FLAGS)" KRMFN_LIBS="$(LDLIBS_ALL)" build unit-bins
 	@HELM=$(HELM) KUSTOMIZE=$(KUSTOMIZE) ETCD=$(ETCD) \
 	  KUBE_APISERVER=$(KUBE_APISERVER) KUBE_CONTROLLER_MANAGER=$(KUBE_CONTROLLER_MANAGER) \
-	  MLFLOW_VENV=$(MLFLOW_VENV) S3_VENV=$(S3_VENV) tests/run.sh
+	  MLFLOW_VENV=$(MLFLOW_VENV) S3_VENV=$(S3_VENV) MLFLOW_OLD_VENV=$(MLFLOW_OLD_VENV) tests/run.sh
 
 unit: ## Build and run the cmocka unit tests only
 	@$(MAKE) --no-print-directory unit-bins
@@ -190,7 +190,7 @@ demo: deps tools-kustomize $(BIN)/krmfn ## Render the samples without a cluster 
 
 demo-live: deps tools tools-e2e build ## Run MLflow locally from the operator's manifests (root); prints the URLs and a token
 	@KUBE_APISERVER=$(KUBE_APISERVER) ETCD=$(ETCD) KUBE_CONTROLLER_MANAGER=$(KUBE_CONTROLLER_MANAGER) \
-	  MLFLOW_VENV=$(MLFLOW_VENV) S3_VENV=$(S3_VENV) E2E_LIVE=1 tests/suite-45-mlflow-e2e.sh
+	  MLFLOW_VENV=$(MLFLOW_VENV) S3_VENV=$(S3_VENV) MLFLOW_OLD_VENV=$(MLFLOW_OLD_VENV) E2E_LIVE=1 tests/suite-45-mlflow-e2e.sh
 
 fuzz: deps build ## Build the libFuzzer targets and run them briefly
 	$(MAKE) -f fuzz/fuzz.mk run

@@ -48,6 +48,7 @@ static const owned_kind kind_table[] = {
     {"v1", "Service", false, false, false, "", NULL},
     {"apps/v1", "Deployment", false, false, false, "", NULL},
     {"batch/v1", "CronJob", false, false, false, "", NULL},
+    {"batch/v1", "Job", false, false, false, "", NULL},
     {"networking.k8s.io/v1", "NetworkPolicy", false, false, false, "", NULL},
     {"gateway.networking.k8s.io/v1", "HTTPRoute", true, false, false, "", NULL},
     {"console.openshift.io/v1", "ConsoleLink", true, false, false, "", NULL},
@@ -368,7 +369,9 @@ typedef struct reconcile_state {
     char url[512];
     char address[512]; /* the Service's in-cluster URL */
     char version[64];  /* status.version */
-    strmap *desired;   /* apply keys rendered this time */
+    status_migration migration;
+    char migration_msg[512];
+    strmap *desired; /* apply keys rendered this time */
     int writes;
 } reconcile_state;
 
@@ -467,6 +470,10 @@ static bool find_stale(void *ud, const char *key, json_t *obj)
 {
     prune_ctx *p = ud;
     if (apply_owned_by(obj, p->s->uid) == 0)
+        return true;
+    /* A finished migration Job stays for its logs until its
+     * ttlSecondsAfterFinished; the owner reference removes the rest. */
+    if (strcmp(str_at(obj, "kind", NULL), "Job") == 0)
         return true;
     char *k = apply_key(obj);
     if (!strmap_get(p->s->desired, k))
@@ -579,6 +586,152 @@ static void events_for(reconcile_state *s, const json_t *old_st,
     if (strcmp(str_at(na, "status", NULL), "True") == 0 &&
         strcmp(str_at(oa, "status", NULL), "True") != 0)
         post_event(s, "Normal", "DeploymentReady", str_at(na, "message", NULL));
+}
+
+/* ---- schema migration (spec.migration) -------------------------------
+ *
+ * The chart renders the Job mlflow-migrate[-name] (mlflow db upgrade).
+ * Here it is named after a key of what the schema depends on: the image
+ * and the store variables (and the generation, with mode Always). The
+ * Deployment records the key it was migrated for in the annotation
+ * MIGRATED_ANNOTATION. While they differ the Deployment is held at zero
+ * replicas; once its pods are gone the Job is applied, and when the Job
+ * has succeeded the Deployment gets its replicas back and the key. A
+ * failed Job leaves the server at zero and says so; deleting the Job runs
+ * it again. */
+#define MIGRATED_ANNOTATION "mlflow.opendatahub.io/migrated"
+
+static json_t *rendered(json_t *objs, const char *kind, size_t *at)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(objs, i, o)
+    {
+        if (strcmp(str_at(o, "kind", NULL), kind) == 0) {
+            if (at)
+                *at = i;
+            return o;
+        }
+    }
+    return NULL;
+}
+
+static json_t *env_named(json_t *container, const char *name)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(container, "env"), i, e)
+    {
+        if (strcmp(str_at(e, "name", NULL), name) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static const char *job_failure(const json_t *job)
+{
+    size_t i;
+    json_t *cnd;
+    json_array_foreach(
+        json_object_get(json_object_get(job, "status"), "conditions"), i, cnd)
+    {
+        if (strcmp(str_at(cnd, "type", NULL), "Failed") == 0 &&
+            strcmp(str_at(cnd, "status", NULL), "True") == 0)
+            return *str_at(cnd, "message", NULL) ? str_at(cnd, "message", NULL)
+                                                 : str_at(cnd, "reason", NULL);
+    }
+    return NULL;
+}
+
+static void plan_migration(reconcile_state *s, json_t *objs)
+{
+    controller *c = s->c;
+    size_t at = 0;
+    json_t *job = rendered(objs, "Job", &at);
+    json_t *dep = rendered(objs, "Deployment", NULL);
+    if (!job || !dep)
+        return;
+    json_t *spec = json_object_get(
+        json_object_get(json_object_get(dep, "spec"), "template"), "spec");
+    json_t *ctr = json_array_get(json_object_get(spec, "containers"), 0);
+    json_t *basis =
+        json_pack("{s:s,s:O?,s:O?}", "image", str_at(ctr, "image", NULL),
+                  "backend", env_named(ctr, "MLFLOW_BACKEND_STORE_URI"),
+                  "registry", env_named(ctr, "MLFLOW_REGISTRY_STORE_URI"));
+    const char *mode =
+        str_at(json_object_get(json_object_get(s->mlflow, "spec"), "migration"),
+               "mode", NULL);
+    if (strcmp(mode, "Always") == 0)
+        json_object_set_new(
+            basis, "generation",
+            json_incref(json_object_get(json_object_get(s->mlflow, "metadata"),
+                                        "generation")));
+    char hash[65], key[16], name[300];
+    apply_hash(basis, hash);
+    json_decref(basis);
+    snprintf(key, sizeof key, "%.10s", hash);
+    snprintf(name, sizeof name, "%s-%s", str_at(job, "metadata", "name"), key);
+    json_object_set_new(json_object_get(job, "metadata"), "name",
+                        json_string(name));
+
+    json_t *live = cached(find_kind(c, "apps/v1", "Deployment"), dep);
+    const char *done = str_at(
+        json_object_get(json_object_get(live, "metadata"), "annotations"),
+        MIGRATED_ANNOTATION, NULL);
+    json_t *md = json_object_get(dep, "metadata");
+    if (!json_object_get(md, "annotations"))
+        json_object_set_new(md, "annotations", json_object());
+    json_t *ann = json_object_get(md, "annotations");
+    if (strcmp(done, key) == 0) {
+        json_object_set_new(ann, MIGRATED_ANNOTATION, json_string(key));
+        json_array_remove(objs, at);
+        s->migration = MIGRATION_DONE;
+        snprintf(s->migration_msg, sizeof s->migration_msg,
+                 "the schema is current for %s", str_at(ctr, "image", NULL));
+        json_decref(live);
+        return;
+    }
+    json_t *lj = cached(find_kind(c, "batch/v1", "Job"), job);
+    json_int_t ok = json_integer_value(
+        json_object_get(json_object_get(lj, "status"), "succeeded"));
+    const char *why = job_failure(lj);
+    if (ok > 0) {
+        /* Replicas back, with the key; the Job stays in this apply. */
+        json_object_set_new(ann, MIGRATED_ANNOTATION, json_string(key));
+        s->migration = MIGRATION_DONE;
+        snprintf(s->migration_msg, sizeof s->migration_msg,
+                 "Job %s upgraded the schema for %s", name,
+                 str_at(ctr, "image", NULL));
+        log_msg(c->o.log, LOG_INFO, s->name, "migration %s succeeded", name);
+    } else {
+        json_object_set_new(json_object_get(dep, "spec"), "replicas",
+                            json_integer(0));
+        json_int_t pods = json_integer_value(
+            json_object_get(json_object_get(live, "status"), "replicas"));
+        if (why) {
+            s->migration = MIGRATION_FAILED;
+            snprintf(s->migration_msg, sizeof s->migration_msg,
+                     "Job %s failed (%s); the server stays at zero replicas. "
+                     "See its logs, fix the cause, then delete the Job to run "
+                     "it again",
+                     name, why);
+        } else if (live && pods > 0) {
+            s->migration = MIGRATION_RUNNING;
+            snprintf(s->migration_msg, sizeof s->migration_msg,
+                     "waiting for the server's %lld pod(s) to stop before "
+                     "Job %s upgrades the schema",
+                     (long long)pods, name);
+            json_array_remove(objs, at); /* not yet */
+        } else {
+            s->migration = MIGRATION_RUNNING;
+            snprintf(s->migration_msg, sizeof s->migration_msg,
+                     "Job %s is upgrading the schema for %s; the server "
+                     "starts when it succeeds",
+                     name, str_at(ctr, "image", NULL));
+        }
+    }
+    json_decref(lj);
+    json_decref(live);
 }
 
 typedef struct version_scan {
@@ -705,6 +858,8 @@ static int write_status(reconcile_state *s)
         .url = s->url[0] ? s->url : NULL,
         .address = s->address[0] ? s->address : NULL,
         .version = s->version[0] ? s->version : NULL,
+        .migration = s->migration,
+        .migration_msg = s->migration_msg,
         .now = now,
     };
     json_t *st = status_compute(&in);
@@ -785,6 +940,7 @@ static r_result reconcile(controller *c, worker *w, const char *name)
         cached_deployment(&s, NULL);
     } else {
         s.warnings = warns;
+        plan_migration(&s, objs);
         apply_all(&s, objs);
         if (s.failure == STATUS_OK)
             prune(&s);

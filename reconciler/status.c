@@ -147,10 +147,23 @@ json_t *status_compute(const status_input *in)
     bool failed = in->failure != STATUS_OK;
     const char *fr = failed ? failure_reason(in->failure) : NULL;
     const char *fmsg = in->failure_msg ? in->failure_msg : "";
+    const char *mmsg = in->migration_msg ? in->migration_msg : "";
+    /* A migration under way or failed holds the server at zero: that, not
+     * the Deployment, is what Available and Progressing report. */
+    if (!failed && in->migration == MIGRATION_FAILED) {
+        failed = true;
+        fr = "MigrationFailed";
+        fmsg = mmsg;
+    }
+    bool migrating = !failed && in->migration == MIGRATION_RUNNING;
 
     json_t *conds = json_array();
     /* Available: does a ready server answer right now? */
-    if (ds == DEP_READY)
+    if (migrating)
+        json_array_append_new(conds,
+                              condition(old, "Available", false, "Migrating",
+                                        mmsg, gen, in->now));
+    else if (ds == DEP_READY)
         json_array_append_new(conds,
                               condition(old, "Available", true,
                                         "DeploymentReady", dmsg, gen, in->now));
@@ -162,7 +175,11 @@ json_t *status_compute(const status_input *in)
                                                 : "DeploymentNotReady",
                              failed ? fmsg : dmsg, gen, in->now));
     /* Progressing: is a change on its way? */
-    if (failed)
+    if (migrating)
+        json_array_append_new(conds,
+                              condition(old, "Progressing", true, "Migrating",
+                                        mmsg, gen, in->now));
+    else if (failed)
         json_array_append_new(conds, condition(old, "Progressing", false, fr,
                                                fmsg, gen, in->now));
     else if (ds == DEP_PROGRESSING || ds == DEP_MISSING)
@@ -191,6 +208,15 @@ json_t *status_compute(const status_input *in)
                                                "Reconciled", n, gen, in->now));
         free(n);
     }
+
+    if (in->migration != MIGRATION_NONE)
+        json_array_append_new(
+            conds,
+            condition(old, "Migration", in->migration == MIGRATION_DONE,
+                      in->migration == MIGRATION_DONE      ? "Migrated"
+                      : in->migration == MIGRATION_RUNNING ? "Migrating"
+                                                           : "MigrationFailed",
+                      mmsg, gen, in->now));
 
     json_t *st = json_object();
     json_object_set_new(st, "observedGeneration", json_integer(gen));

@@ -17,6 +17,10 @@
  *                      (ProgressDeadlineExceeded)
  *                False Reconciled (the message carries warnings and kept
  *                      claims, if any)
+ *   Migration    True  Migrated | False Migrating | MigrationFailed (only
+ *                with spec.migration; while it runs or after it failed,
+ *                Available is False with that reason, and a failure is
+ *                Degraded)
  * plus observedGeneration, url, address.url, version, replicas,
  * readyReplicas, retainedClaims.
  * Every message passes through log_redact: no credentials in a status.
@@ -35,6 +39,14 @@ typedef enum status_failure {
     STATUS_APPLY_FAILED,
 } status_failure;
 
+/* The schema migration of spec.migration (see controller.c). */
+typedef enum status_migration {
+    MIGRATION_NONE,    /* not asked for */
+    MIGRATION_RUNNING, /* the server at zero until the Job succeeds */
+    MIGRATION_DONE,    /* the schema is current for the rendered image */
+    MIGRATION_FAILED,  /* the Job failed: someone must act */
+} status_migration;
+
 typedef struct status_input {
     const struct json_t *mlflow; /* the object reconciled */
     status_failure failure;
@@ -45,7 +57,9 @@ typedef struct status_input {
     const char *url;                 /* or NULL */
     const char *address;             /* status.address.url, or NULL */
     const char *version;             /* status.version, or NULL */
-    const char *now;                 /* RFC 3339, for transitions */
+    status_migration migration;
+    const char *migration_msg; /* for the Migration condition */
+    const char *now;           /* RFC 3339, for transitions */
 } status_input;
 
 /* The new status object (caller owns it). */

@@ -695,6 +695,25 @@ static bool is_gc_age(const char *s)
     return true;
 }
 
+static int check_migration(mctx *c, const rn_value *m)
+{
+    static const char *const keys[] = {"mode", "ttlSecondsAfterFinished", NULL};
+    const char *mode;
+    const rn_value *v;
+    if (want_kind(c, "spec.migration", m, RN_MAP) < 0 ||
+        want_keys(c, "spec.migration", m, keys) < 0 ||
+        opt_string(c, "spec.migration", m, "mode", &mode) < 0)
+        return -1;
+    if (mode && strcmp(mode, "Automatic") != 0 && strcmp(mode, "Always") != 0)
+        return fail_at(c, "spec.migration.mode",
+                       "must be Automatic or Always, got \"%s\"", mode);
+    if ((v = has(m, "ttlSecondsAfterFinished")) &&
+        want_int(c, "spec.migration.ttlSecondsAfterFinished", v, 3600,
+                 INT32_MAX) < 0)
+        return -1;
+    return 0;
+}
+
 static int check_gc(mctx *c, const rn_value *gc)
 {
     static const char *const keys[] = {"schedule", "olderThan", "resources",
@@ -987,6 +1006,8 @@ static int check_spec(mctx *c)
     }
     if ((v = has(s, "garbageCollection")) && check_gc(c, v) < 0)
         return -1;
+    if ((v = has(s, "migration")) && check_migration(c, v) < 0)
+        return -1;
     if ((v = has(s, "networkPolicyEgressRules")) &&
         check_egress(c, "networkPolicyEgressRules", v) < 0)
         return -1;
@@ -1108,6 +1129,11 @@ static int check_rules(mctx *c)
     if (!serve && starts(dest, "file://"))
         return fail_at(c, "spec.artifactsDestination",
                        "a file:// destination needs spec.serveArtifacts: true");
+    if (has(s, "migration") &&
+        (starts(backend, "file://") || starts(registry, "file://")))
+        return fail_at(c, "spec.migration",
+                       "mlflow db upgrade needs SQL stores (sqlite://, "
+                       "postgresql://, mysql://, mssql://), not file://");
     if (!storage && local_uri(backend))
         return fail_at(c, "spec.backendStoreUri",
                        "a sqlite:// or file:// URI needs spec.storage (the "
@@ -1456,6 +1482,14 @@ static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
     vcopy(c, vmap(c, v, "networkPolicy"), "egress", "networkPolicyEgressRules");
     vcopy(c, vmap(c, v, "networkPolicy"), "additionalEgress",
           "networkPolicyAdditionalEgressRules");
+    const rn_value *mig = has(c->spec, "migration");
+    if (mig) {
+        rn_value *g = vmap(c, v, "migration");
+        rn_map_setz(c->a, g, "enabled", rn_bool(c->a, true));
+        vcopy_from(c, g, "mode", mig, "mode");
+        vcopy_from(c, g, "ttlSecondsAfterFinished", mig,
+                   "ttlSecondsAfterFinished");
+    }
     const rn_value *gc = has(c->spec, "garbageCollection");
     if (gc) {
         rn_value *g = vmap(c, v, "garbageCollection");

@@ -22,6 +22,7 @@ RECONCILER=${RECONCILER:-bin/reconciler}
 _tools=${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-krm/tools
 MLFLOW_VENV=${MLFLOW_VENV:-$(ls -d "$_tools"/mlflow-venv-* 2>/dev/null | tail -1)}
 S3_VENV=${S3_VENV:-$(ls -d "$_tools"/s3-venv-* 2>/dev/null | tail -1)}
+MLFLOW_OLD_VENV=${MLFLOW_OLD_VENV:-$(ls -d "$_tools"/mlflow-old-venv-* 2>/dev/null | tail -1)}
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 BRIDGE=mlkrm0
 HOST_IP=10.244.0.1
@@ -35,6 +36,7 @@ cp_have_tools || missing+=("control plane binaries (make tools)")
 [ -x "$KUBE_CONTROLLER_MANAGER" ] || missing+=("kube-controller-manager (make tools)")
 [ -f "$MLFLOW_VENV/.done" ] || missing+=("the MLflow runtime (make tools-e2e)")
 [ -f "$S3_VENV/.done" ] || missing+=("the S3 server (make tools-e2e)")
+[ -f "$MLFLOW_OLD_VENV/.done" ] || missing+=("the older MLflow (make tools-e2e)")
 [ -x "$PG_BIN/initdb" ] || missing+=("PostgreSQL (make deps)")
 [ -x /usr/bin/chromium ] || missing+=("Chromium (make deps)")
 [ -x "$RECONCILER" ] || missing+=("$RECONCILER (make build)")
@@ -555,6 +557,66 @@ t_check "garbageCollection removed: the CronJob, its account, binding and the Cl
     [ -z "$(jp clusterrolebinding mlflow-gc-remote "{.metadata.name}")" ] &&
     [ -z "$(jp clusterrole mlflow-gc "{.metadata.name}")" ]'
 
+# --- schema migration: a database of MLflow 3.10 under the current image ---------
+# The older MLflow creates its schema and an experiment with a run; an
+# instance with spec.migration on that database gets the operator's Job,
+# which upgrades the schema while the server is held at zero.
+legacy_sql() { PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U mlflow -d legacy -Atc "$1"; }
+OLD_VERSION=$("$MLFLOW_OLD_VENV/bin/python" -c 'from importlib import metadata; print(metadata.version("mlflow-skinny"))')
+HEAD_REV=$("$PY" -c 'from mlflow.store.db.utils import _get_latest_schema_revision as h; print(h())')
+legacy_db() {
+    PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
+        -c "CREATE DATABASE legacy OWNER mlflow" >/dev/null &&
+        LEGACY_URI="postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/legacy" \
+            "$MLFLOW_OLD_VENV/bin/python" - <<'PY' >"$E2E_DIR/legacy-run"
+import os
+from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+store = SqlAlchemyStore(os.environ["LEGACY_URI"], "/tmp/legacy-artifacts")
+exp = store.create_experiment("legacy-experiment")
+run = store.create_run(exp, user_id="e2e", start_time=0, tags=[], run_name="legacy-run")
+print(run.info.run_id)
+PY
+}
+t_check "migration: MLflow $OLD_VERSION makes a database with an experiment and a run" eval '
+    legacy_db && OLD_REV=$(legacy_sql "select version_num from alembic_version") &&
+    [ -n "$OLD_REV" ] && [ "$OLD_REV" != "$HEAD_REV" ]'
+OLD_REV=$(legacy_sql "select version_num from alembic_version")
+LEGACY_RUN=$(cat "$E2E_DIR/legacy-run")
+serving_cert mlflow-legacy mlflow-legacy-tls &&
+    k create secret generic mlflow-legacy-db -n "$NS" \
+        --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/legacy" >/dev/null
+k apply -f - >/dev/null <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: legacy}
+spec:
+  serveArtifacts: true
+  backendStoreUriFrom: {name: mlflow-legacy-db, key: uri}
+  artifactsDestination: s3://mlflow-artifacts/legacy
+  envFrom:
+    - secretRef: {name: mlflow-s3}
+  migration: {}
+Y
+legacy_job() { k get jobs -n "$NS" -l app.kubernetes.io/instance=mlflow-legacy -o "jsonpath=$1"; }
+t_check "migration: the operator holds the server at zero replicas while its Job runs" eventually 60 eval '
+    [ -n "$(legacy_job "{.items[0].metadata.name}")" ] &&
+    [ "$(jp deployment mlflow-legacy "{.spec.replicas}" -n "$NS")" = 0 ] &&
+    [ "$(cond legacy Available reason)" = Migrating ]'
+t_check "migration: the Job upgrades the $OLD_VERSION schema ($OLD_REV) to the current one ($HEAD_REV)" eventually 180 eval '
+    [ "$(legacy_job "{.items[0].status.succeeded}")" = 1 ] &&
+    [ "$(legacy_sql "select version_num from alembic_version")" = "$HEAD_REV" ]'
+t_check "migration: then the server runs on it: Available, Migration=True, the replicas back" eventually 240 eval '
+    available legacy mlflow-legacy && [ "$(cond legacy Migration status)" = True ] &&
+    [ "$(jp deployment mlflow-legacy "{.spec.replicas}" -n "$NS")" = 1 ]'
+t_check "migration: the experiment and the run of MLflow $OLD_VERSION are intact" eval '
+    [ "$(legacy_sql "select name from experiments where name = '"'"'legacy-experiment'"'"'")" = legacy-experiment ] &&
+    [ "$(legacy_sql "select name from runs where run_uuid = '"'"'$LEGACY_RUN'"'"'")" = legacy-run ]'
+t_check "migration: the Job's pod reported the MLflow version that migrated" eval '
+    pod=$(k get pods -n "$NS" -l job-name="$(legacy_job "{.items[0].metadata.name}")" -o "jsonpath={.items[0].metadata.name}") &&
+    [ "$(jp pod "$pod" "{.status.containerStatuses[0].state.terminated.message}" -n "$NS")" = "$MLFLOW_VERSION" ]'
+t_check "migration: status.version is the version the migrated server runs" eventually 30 eval '
+    [ "$(jp mlflow legacy "{.status.version}")" = "$MLFLOW_VERSION" ]'
+
 # --- certificate rotation: the server serves a replaced certificate -----------------
 served_serial() { # SERVICE: the serial of the certificate the server presents
     openssl s_client -connect "$(endpoint "$1"):8443" -servername "$1.$NS.svc" </dev/null 2>/dev/null |
@@ -636,6 +698,8 @@ t_check "after the operator restarts, both stay Available and the pods are not r
     eventually 30 curl -fsS "http://127.0.0.1:$HP/readyz" && sleep 3 &&
     available mlflow mlflow && available remote mlflow-remote &&
     [ "$(pod_of mlflow) $(pod_of mlflow-remote)" = "$pods_before" ]'
+t_check "migration: done once: after the restart the operator starts no second Job" eval '
+    [ "$(legacy_job "{.items[*].metadata.name}" | wc -w)" = 1 ]'
 client_tap mlflow /mlflow read
 
 echo "# mlflow-e2e: $((T_N - T_FAILS)) passed, $T_FAILS failed"

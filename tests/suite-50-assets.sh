@@ -82,6 +82,7 @@ CHART_KINDS = {
     "PersistentVolumeClaim": ("", "persistentvolumeclaims", False),
     "Deployment": ("apps", "deployments", False),
     "CronJob": ("batch", "cronjobs", False),
+    "Job": ("batch", "jobs", False),
     "NetworkPolicy": ("networking.k8s.io", "networkpolicies", False),
     "HTTPRoute": ("gateway.networking.k8s.io", "httproutes", False),
     "ClusterRole": ("rbac.authorization.k8s.io", "clusterroles", True),
@@ -248,7 +249,10 @@ def cmd_operator(label, build, ns, params_file, mode, openshift, has_ns, chart):
         miss = allows(rules, group, res, MANAGE_VERBS, names)
         if miss:
             bad.append("%s: %s" % (res, ",".join(sorted(miss))))
-        if kind != "PersistentVolumeClaim" and allows(crules + nrules, group, res, {"delete"}, names):
+        # Claims (data) and migration Jobs (kept for their logs until their
+        # TTL) are never pruned, so no delete there.
+        if kind not in ("PersistentVolumeClaim", "Job") and \
+                allows(crules + nrules, group, res, {"delete"}, names):
             bad.append("%s: delete (pruning)" % res)
     out(not bad, t("RBAC lets the operator manage every kind the chart renders"), "; ".join(bad))
     pvc_delete = not allows(crules + nrules, "", "persistentvolumeclaims", {"delete"})
@@ -1238,6 +1242,15 @@ spec:
         spec:
           restartPolicy: Never
           containers: [{name: gc, image: quay.io/opendatahub/mlflow:master}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: mlflow-migrate-probe, namespace: $ns}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: migrate, image: quay.io/opendatahub/mlflow:master}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole

@@ -667,7 +667,12 @@ class Container:
         self.done_ok = rc == 0
         self.last_exit = {"exitCode": rc, "reason": "Completed" if rc == 0 else "Error",
                           "startedAt": self.started_at, "finishedAt": now()}
-        # As the kubelet: at most 4096 bytes of the file become the message.
+        self.add_message()
+        return self.done_ok
+
+    def add_message(self):
+        """As the kubelet: at most 4096 bytes of the termination message
+        file become the terminated state's message."""
         try:
             with open(self.termlog, "rb") as f:
                 msg = f.read(4096).decode("utf-8", "replace")
@@ -675,7 +680,6 @@ class Container:
             msg = ""
         if msg:
             self.last_exit["message"] = msg
-        return self.done_ok
 
     def init_state(self):
         """An init container's status: terminated once it has run."""
@@ -729,6 +733,7 @@ class Container:
             self.ready = False
             self.last_exit = {"exitCode": rc, "reason": reason or ("Completed" if rc == 0 else "Error"),
                               "finishedAt": now(), "startedAt": self.started_at}
+            self.add_message()
             log("container exited", pod=self.pod.name, container=self.name, rc=rc, reason=reason)
             if policy == "Never" or (policy == "OnFailure" and rc == 0):
                 self.done = True

@@ -152,11 +152,84 @@ static void test_conditions(void **state)
     json_decref(mlf);
 }
 
+/* spec.migration: while the Job runs the server is held at zero and the
+ * status says so; a failed Job is Degraded; a done one is a True
+ * Migration condition over the Deployment's own state. */
+static void test_migration_conditions(void **state)
+{
+    (void)state;
+    json_t *mlf = J("{\"metadata\":{\"generation\":2},\"status\":{}}");
+    json_t *zero =
+        J("{\"metadata\":{\"generation\":3},\"spec\":{\"replicas\":0},"
+          "\"status\":{\"observedGeneration\":3}}");
+    json_t *ready =
+        J("{\"metadata\":{\"generation\":4},\"spec\":{\"replicas\":1},"
+          "\"status\":{\"observedGeneration\":4,\"replicas\":1,"
+          "\"updatedReplicas\":1,\"availableReplicas\":1,"
+          "\"readyReplicas\":1}}");
+    status_input in = {.mlflow = mlf,
+                       .deployment = zero,
+                       .migration = MIGRATION_RUNNING,
+                       .migration_msg = "Job mlflow-migrate-0123456789 runs",
+                       .now = "2026-01-01T00:00:00Z"};
+    json_t *st = status_compute(&in);
+    assert_string_equal(field(st, "Available", "status"), "False");
+    assert_string_equal(field(st, "Available", "reason"), "Migrating");
+    assert_string_equal(field(st, "Progressing", "status"), "True");
+    assert_string_equal(field(st, "Progressing", "reason"), "Migrating");
+    assert_string_equal(field(st, "Degraded", "status"), "False");
+    assert_string_equal(field(st, "Migration", "status"), "False");
+    assert_string_equal(field(st, "Migration", "reason"), "Migrating");
+    assert_string_equal(field(st, "Migration", "message"),
+                        "Job mlflow-migrate-0123456789 runs");
+    json_decref(st);
+
+    in.migration = MIGRATION_FAILED;
+    in.migration_msg = "Job mlflow-migrate-0123456789 failed (BackoffLimit"
+                       "Exceeded)";
+    st = status_compute(&in);
+    assert_string_equal(field(st, "Available", "reason"), "MigrationFailed");
+    assert_string_equal(field(st, "Progressing", "status"), "False");
+    assert_string_equal(field(st, "Degraded", "status"), "True");
+    assert_string_equal(field(st, "Degraded", "reason"), "MigrationFailed");
+    assert_non_null(
+        strstr(field(st, "Degraded", "message"), "BackoffLimitExceeded"));
+    assert_string_equal(field(st, "Migration", "reason"), "MigrationFailed");
+    json_decref(st);
+
+    /* A render failure still comes first. */
+    in.failure = STATUS_RENDER_FAILED;
+    in.failure_msg = "spec.migration.mode: must be Automatic or Always";
+    st = status_compute(&in);
+    assert_string_equal(field(st, "Degraded", "reason"), "RenderFailed");
+    json_decref(st);
+
+    in.failure = STATUS_OK;
+    in.failure_msg = NULL;
+    in.deployment = ready;
+    in.migration = MIGRATION_DONE;
+    in.migration_msg = "the schema is current for img:2";
+    st = status_compute(&in);
+    assert_string_equal(field(st, "Available", "status"), "True");
+    assert_string_equal(field(st, "Migration", "status"), "True");
+    assert_string_equal(field(st, "Migration", "reason"), "Migrated");
+    json_decref(st);
+
+    in.migration = MIGRATION_NONE;
+    st = status_compute(&in);
+    assert_null(status_condition(st, "Migration"));
+    json_decref(st);
+    json_decref(ready);
+    json_decref(zero);
+    json_decref(mlf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rollout_states),
         cmocka_unit_test(test_conditions),
+        cmocka_unit_test(test_migration_conditions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -153,6 +153,9 @@ itself always allows localhost.
 {{- fail (printf "env: setting %s is not allowed (the chart manages it)" .name) -}}
 {{- end -}}
 {{- end -}}
+{{- if and .Values.migration.enabled (or (hasPrefix "file://" $backend) (hasPrefix "file://" $registry)) -}}
+{{- fail "migration.enabled: mlflow db upgrade needs SQL stores (sqlite://, postgresql://, mysql://, mssql://), not file://" -}}
+{{- end -}}
 {{- if and .Values.garbageCollection.enabled (not .Values.garbageCollection.schedule) -}}
 {{- fail "garbageCollection.schedule is required when garbageCollection.enabled (a cron schedule, e.g. \"0 2 * * 0\")" -}}
 {{- end -}}
@@ -173,5 +176,17 @@ another app.kubernetes.io/name and component, so the server's Service and
 selectors never pick a gc pod. */}}
 {{- define "mlflow.gcLabels" -}}
 {{- $own := dict "app" "mlflow-gc" "component" "mlflow-gc" "app.kubernetes.io/name" "mlflow-gc" "app.kubernetes.io/instance" .Release.Name "app.kubernetes.io/part-of" "mlflow" "app.kubernetes.io/component" "garbage-collection" "app.kubernetes.io/managed-by" .Release.Service -}}
+{{- toYaml (merge $own .Values.commonLabels) -}}
+{{- end -}}
+
+{{/* Name of the schema migration Job: mlflow-migrate<resourceSuffix>. */}}
+{{- define "mlflow.migrateName" -}}
+{{- printf "mlflow-migrate%s" (.Values.resourceSuffix | default "") -}}
+{{- end -}}
+
+{{/* Labels of the migration Job and its pod: the instance's, another
+app.kubernetes.io/name, so no selector of the server picks them. */}}
+{{- define "mlflow.migrateLabels" -}}
+{{- $own := dict "app" "mlflow-migrate" "component" "mlflow-migrate" "app.kubernetes.io/name" "mlflow-migrate" "app.kubernetes.io/instance" .Release.Name "app.kubernetes.io/part-of" "mlflow" "app.kubernetes.io/component" "migration" "app.kubernetes.io/managed-by" .Release.Service -}}
 {{- toYaml (merge $own .Values.commonLabels) -}}
 {{- end -}}
