@@ -163,7 +163,7 @@ json_t *status_compute(const status_input *in)
         json_array_append_new(conds,
                               condition(old, "Available", false, "Migrating",
                                         mmsg, gen, in->now));
-    else if (ds == DEP_READY)
+    else if (ds == DEP_READY && in->migration != MIGRATION_FAILED)
         json_array_append_new(conds,
                               condition(old, "Available", true,
                                         "DeploymentReady", dmsg, gen, in->now));
