@@ -337,7 +337,7 @@ static int files_lines(void *self, tmpl_ctx *ctx, int argc, rn_value **argv,
     rn_arena *a = tmpl_arena(ctx);
     const rn_chart_file *f = files_find(self, name);
     rn_value *list = rn_list_new(a, 8);
-    if (!f) {
+    if (!f || f->len == 0) { /* Helm: no lines in a missing or empty file */
         *out = list;
         return 0;
     }
