@@ -643,6 +643,40 @@ static const char *job_failure(const json_t *job)
     return NULL;
 }
 
+typedef struct active_scan {
+    const char *except;
+    char found[256]; /* the name of another Job still running, or "" */
+} active_scan;
+
+static bool find_active(void *ud, const char *key, json_t *obj)
+{
+    (void)key;
+    active_scan *a = ud;
+    const char *name = str_at(obj, "metadata", "name");
+    json_int_t active = json_integer_value(
+        json_object_get(json_object_get(obj, "status"), "active"));
+    if (active > 0 && strcmp(name, a->except) != 0) {
+        snprintf(a->found, sizeof a->found, "%s", name);
+        return false;
+    }
+    return true;
+}
+
+/* Whether another migration Job of this instance still runs (its image
+ * changed while one was under way): then this one waits for it. */
+static bool other_active(reconcile_state *s, const char *name, char *msg,
+                         size_t n)
+{
+    owned_kind *k = find_kind(s->c, "batch/v1", "Job");
+    active_scan a = {name, ""};
+    if (k && k->inf)
+        store_each(informer_store(k->inf), s->uid, find_active, &a);
+    if (a.found[0])
+        snprintf(msg, n, "Job %s waits for Job %s, still running, to end", name,
+                 a.found);
+    return a.found[0] != '\0';
+}
+
 static void plan_migration(reconcile_state *s, json_t *objs)
 {
     controller *c = s->c;
@@ -722,6 +756,10 @@ static void plan_migration(reconcile_state *s, json_t *objs)
                      "Job %s upgrades the schema",
                      (long long)pods, name);
             json_array_remove(objs, at); /* not yet */
+        } else if (other_active(s, name, s->migration_msg,
+                                sizeof s->migration_msg)) {
+            s->migration = MIGRATION_RUNNING; /* never two at once */
+            json_array_remove(objs, at);
         } else {
             s->migration = MIGRATION_RUNNING;
             snprintf(s->migration_msg, sizeof s->migration_msg,
