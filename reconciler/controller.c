@@ -672,8 +672,8 @@ static bool other_active(reconcile_state *s, const char *name, char *msg,
     if (k && k->inf)
         store_each(informer_store(k->inf), s->uid, find_active, &a);
     if (a.found[0])
-        snprintf(msg, n, "Job %s waits for Job %s, still running, to end", name,
-                 a.found);
+        snprintf(msg, n, "Job %.63s waits for Job %.63s, still running, to end",
+                 name, a.found);
     return a.found[0] != '\0';
 }
 
@@ -703,7 +703,9 @@ static void plan_migration(reconcile_state *s, json_t *objs)
     char hash[65], key[16], name[300];
     apply_hash(basis, hash);
     json_decref(basis);
-    snprintf(key, sizeof key, "%.10s", hash);
+    /* mlflow-migrate-<name of at most 40>-<7>: 63, the most a Job name may
+     * be (it is a label value on its pods). */
+    snprintf(key, sizeof key, "%.7s", hash);
     snprintf(name, sizeof name, "%s-%s", str_at(job, "metadata", "name"), key);
     json_object_set_new(json_object_get(job, "metadata"), "name",
                         json_string(name));

@@ -263,6 +263,17 @@ t_check "deleting one: its objects are collected, the other's reference stays" e
     [ -z "$(jp deployment mlflow-two "{.metadata.name}" -n "$NS")" ] &&
     r=$(owner_refs clusterrole mlflow) && [[ "$r" == *"mlflow: "* && "$r" != *"two: "* ]]'
 
+# --- schema migration: the Job's name fits for the longest MLflow name --------
+long=m2345678901234567890123456789012345678a
+mlflow_apply "$long" "{serveArtifacts: true, storage: {}, migration: {}}"
+t_check "migration: a 40-character MLflow's Job is accepted (its name fits 63) and the server waits at zero" \
+    eventually 20 eval '
+    job=$(k get jobs -n "$NS" -l "app.kubernetes.io/instance=mlflow-$long" -o "jsonpath={.items[0].metadata.name}") &&
+    [ "${#job}" -le 63 ] && [[ $job == "mlflow-migrate-$long-"* ]] &&
+    [ "$(jp deployment "mlflow-$long" "{.spec.replicas}" -n "$NS")" = 0 ] &&
+    [ "$(cond "$long" Migration reason)" = Migrating ]'
+k delete mlflow "$long" >/dev/null
+
 # --- optional APIs -----------------------------------------------------------
 k apply -f tests/envtest/crds/httproutes.yaml >/dev/null || t_notok "the HTTPRoute CRD installs"
 t_check "HTTPRoute CRD installed while running: the route appears" eventually 20 eval '
