@@ -523,6 +523,22 @@ static bool find_controlled(void *ud, const char *key, json_t *obj)
     return true;
 }
 
+/* The first rendered object of a kind (and its index). */
+static json_t *rendered(json_t *objs, const char *kind, size_t *at)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(objs, i, o)
+    {
+        if (strcmp(str_at(o, "kind", NULL), kind) == 0) {
+            if (at)
+                *at = i;
+            return o;
+        }
+    }
+    return NULL;
+}
+
 /* The Deployment as the cache has it, when the reconcile did not see it
  * in an apply: by name when rendered, else the one it controls. */
 static void cached_deployment(reconcile_state *s, json_t *objs)
@@ -535,14 +551,9 @@ static void cached_deployment(reconcile_state *s, json_t *objs)
             store_each(informer_store(k->inf), s->uid, find_controlled, s);
         return;
     }
-    size_t i;
-    json_t *obj;
-    json_array_foreach(objs, i, obj)
-    {
-        if (strcmp(str_at(obj, "kind", NULL), "Deployment") == 0)
-            s->deployment =
-                cached(find_kind(s->c, "apps/v1", "Deployment"), obj);
-    }
+    json_t *dep = rendered(objs, "Deployment", NULL);
+    if (dep)
+        s->deployment = cached(find_kind(s->c, "apps/v1", "Deployment"), dep);
 }
 
 /* The status without transition times: what the memory compares. */
@@ -600,21 +611,6 @@ static void events_for(reconcile_state *s, const json_t *old_st,
  * failed Job leaves the server at zero and says so; deleting the Job runs
  * it again. */
 #define MIGRATED_ANNOTATION "mlflow.opendatahub.io/migrated"
-
-static json_t *rendered(json_t *objs, const char *kind, size_t *at)
-{
-    size_t i;
-    json_t *o;
-    json_array_foreach(objs, i, o)
-    {
-        if (strcmp(str_at(o, "kind", NULL), kind) == 0) {
-            if (at)
-                *at = i;
-            return o;
-        }
-    }
-    return NULL;
-}
 
 static json_t *env_named(json_t *container, const char *name)
 {

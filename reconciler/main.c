@@ -132,6 +132,17 @@ static int parse_duration(const char *s)
     return total < 1 ? 1 : (int)(total + 0.5);
 }
 
+/* "true" or "false" for NAME (a flag or an environment variable). */
+static int parse_bool(const char *name, const char *v, bool *out)
+{
+    if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+        fprintf(stderr, "reconciler: %s: true or false, not \"%s\"\n", name, v);
+        return -1;
+    }
+    *out = strcmp(v, "true") == 0;
+    return 0;
+}
+
 static int parse_flags(int argc, char **argv, flags *f)
 {
     *f = (flags){.mode = "opendatahub",
@@ -174,15 +185,8 @@ static int parse_flags(int argc, char **argv, flags *f)
                             ? &f->metrics_secure
                             : NULL;
         if (boolean) {
-            if (eq && strcmp(eq + 1, "true") != 0 &&
-                strcmp(eq + 1, "false") != 0) {
-                fprintf(stderr,
-                        "reconciler: %s: true or false, not "
-                        "\"%s\"\n",
-                        name, eq + 1);
+            if (parse_bool(name, eq ? eq + 1 : "true", boolean) < 0)
                 return -1;
-            }
-            *boolean = !eq || strcmp(eq + 1, "true") == 0;
             continue;
         }
         if (eq)
@@ -279,13 +283,7 @@ static const char *env_or(const char *name, const char *dflt)
 /* An environment switch: unset or "" is false, else "true" or "false". */
 static int env_bool(const char *name, bool *out)
 {
-    const char *v = env_or(name, "false");
-    if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
-        fprintf(stderr, "reconciler: %s: true or false, not \"%s\"\n", name, v);
-        return -1;
-    }
-    *out = strcmp(v, "true") == 0;
-    return 0;
+    return parse_bool(name, env_or(name, "false"), out);
 }
 
 /* POD_NAME or the host name, plus randomness: two processes on one host

@@ -1218,6 +1218,19 @@ static void vcopy(mctx *c, rn_value *map, const char *vkey, const char *key)
     vcopy_from(c, map, vkey, c->spec, key);
 }
 
+/* A spec object that switches a chart part on: values[key] gets
+ * enabled: true and the object's fields named in keys. */
+static void venabled(mctx *c, const char *key, const char *const *keys)
+{
+    const rn_value *from = has(c->spec, key);
+    if (!from)
+        return;
+    rn_value *g = vmap(c, c->values, key);
+    rn_map_setz(c->a, g, "enabled", rn_bool(c->a, true));
+    for (; *keys; keys++)
+        vcopy_from(c, g, *keys, from, *keys);
+}
+
 static const char *str_or(const char *s, const char *dflt)
 {
     return s && *s ? s : dflt;
@@ -1482,22 +1495,11 @@ static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
     vcopy(c, vmap(c, v, "networkPolicy"), "egress", "networkPolicyEgressRules");
     vcopy(c, vmap(c, v, "networkPolicy"), "additionalEgress",
           "networkPolicyAdditionalEgressRules");
-    const rn_value *mig = has(c->spec, "migration");
-    if (mig) {
-        rn_value *g = vmap(c, v, "migration");
-        rn_map_setz(c->a, g, "enabled", rn_bool(c->a, true));
-        vcopy_from(c, g, "mode", mig, "mode");
-        vcopy_from(c, g, "ttlSecondsAfterFinished", mig,
-                   "ttlSecondsAfterFinished");
-    }
-    const rn_value *gc = has(c->spec, "garbageCollection");
-    if (gc) {
-        rn_value *g = vmap(c, v, "garbageCollection");
-        rn_map_setz(c->a, g, "enabled", rn_bool(c->a, true));
-        vcopy_from(c, g, "schedule", gc, "schedule");
-        vcopy_from(c, g, "olderThan", gc, "olderThan");
-        vcopy_from(c, g, "resources", gc, "resources");
-    }
+    static const char *const mig[] = {"mode", "ttlSecondsAfterFinished", NULL};
+    static const char *const gc[] = {"schedule", "olderThan", "resources",
+                                     NULL};
+    venabled(c, "migration", mig);
+    venabled(c, "garbageCollection", gc);
     values_origins(c, o);
 }
 
