@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(buf, data, size);
     buf[size] = '\0';
     rn_buf out = RN_BUF_INIT;
-    int rc = krm_function(buf, size, NULL, &out, NULL);
+    int rc = krm_function(buf, size, NULL, &out, NULL, NULL, NULL);
     if (rc != 0 && rc != 1)
         abort();
     if (out.len &&

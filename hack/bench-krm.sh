@@ -29,6 +29,7 @@ awk -v l="krm: $N MLflow objects" -v ou="$ou" -v or="$or" -v n="$N" 'BEGIN {
     printf "| %-38s | %12s | %10s | %8.2f ms | %6.1f MB | %6s | %7s |\n", l, "-", "-", ou/1000, or/1024, "-", "-"
     printf "| %-38s | %12s | %10s | %8.3f ms | %9s | %6s | %7s |\n", "krm: per MLflow object", "-", "-", ou/1000/n, "-", "-", "-" }'
 [ "$N" != 1000 ] || target "krmfn: 1000 MLflow objects in one ResourceList" "$(awk -v u="$ou" 'BEGIN{print u/1000}')" "<=" 1000 " ms"
+[ "$N" != 1000 ] || target "krmfn: peak RSS with 1000 MLflow objects (output streamed)" "$(awk -v r="$or" 'BEGIN{print r/1024}')" "<=" 8 " MB"
 
 # --- one MLflow through kustomize: exec function vs helmCharts + helm --------
 mkdir -p "$work/fn" "$work/helm/charts" "$work/path"

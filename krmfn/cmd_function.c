@@ -234,6 +234,70 @@ static bool keep_item(krm_run *run, const rn_value *it)
     return true;
 }
 
+/* Output is written to the sink in pieces of about this size. */
+#define SINK_CHUNK (64 * 1024)
+
+/* Hands what `out` holds to the sink once it is a piece's worth (or at
+ * all, with `all`), so the ResourceList is never whole in memory. */
+static void flush_out(krm_run *run, rn_buf *out, bool all)
+{
+    if (!run->sink || out->len == 0 || (!all && out->len < SINK_CHUNK))
+        return;
+    if (!run->sink_failed &&
+        fwrite(out->data, 1, out->len, run->sink) != out->len)
+        run->sink_failed = true;
+    run->flushed += out->len;
+    rn_buf_reset(out);
+}
+
+/* Rendered output waiting for its place: an MLflow object's objects are
+ * written in the second pass. With a sink they wait in a temporary file
+ * (memory stays flat however many objects there are), read back in the
+ * order they were written; without one, or when no temporary file can be
+ * made, in memory. */
+typedef struct spool {
+    FILE *f;
+    rn_buf *mem; /* per item, when there is no file */
+    size_t *len; /* per item, bytes in the file */
+} spool;
+
+static void spool_put(spool *sp, size_t i, rn_buf *doc)
+{
+    if (sp->f && fwrite(doc->data, 1, doc->len, sp->f) == doc->len) {
+        sp->len[i] = doc->len;
+        rn_buf_reset(doc);
+        return;
+    }
+    if (sp->f) { /* a short write: what is in the file cannot be used */
+        fclose(sp->f);
+        sp->f = NULL;
+    }
+    rn_buf_append(&sp->mem[i], doc->data, doc->len);
+    rn_buf_reset(doc);
+}
+
+/* Appends item i's output to `out`; false when it has none. */
+static bool spool_take(spool *sp, size_t i, rn_buf *out)
+{
+    if (sp->mem[i].len) {
+        rn_buf_append(out, sp->mem[i].data, sp->mem[i].len);
+        rn_buf_free(&sp->mem[i]);
+        return true;
+    }
+    if (!sp->len[i])
+        return false;
+    char chunk[16 * 1024];
+    for (size_t left = sp->len[i]; left;) {
+        size_t n =
+            fread(chunk, 1, left < sizeof chunk ? left : sizeof chunk, sp->f);
+        if (n == 0)
+            break; /* cannot happen short of a failing disk */
+        rn_buf_append(out, chunk, n);
+        left -= n;
+    }
+    return true;
+}
+
 /* Two passes: render every MLflow object first, so that the second can
  * drop an earlier rendering of them from the input (kpt keeps generated
  * files in the package), then write the items in their order with each
@@ -243,7 +307,16 @@ static void run_items(krm_run *run, const krm_settings *s,
 {
     size_t n = items && items->kind == RN_LIST ? items->u.list.len : 0;
     rn_buf *main_out = run->out;
-    rn_buf *rendered = rn_arena_alloc(run->a, (n + 1) * sizeof *rendered);
+    spool sp = {
+        .f = NULL,
+        .mem = rn_arena_alloc(run->a, (n + 1) * sizeof *sp.mem),
+        .len = rn_arena_alloc(run->a, (n + 1) * sizeof *sp.len),
+    };
+    /* A spool only pays when something is rendered. */
+    if (run->sink && render)
+        sp.f = tmpfile();
+    rn_buf doc = RN_BUF_INIT;
+    run->out = &doc;
     bool config_is_item = false;
     for (size_t i = 0; render && i < n; i++) {
         const rn_value *it = items->u.list.items[i];
@@ -251,39 +324,43 @@ static void run_items(krm_run *run, const krm_settings *s,
             continue;
         bool self = is_config(it, fncfg);
         config_is_item |= self;
-        run->out = &rendered[i];
         krm_run_mlflow(run, s, it, self);
+        spool_put(&sp, i, &doc);
     }
     /* Generator form: the config is the MLflow object to render, unless
      * the orchestrator listed it among the items too (kustomize does,
      * marked local-config). */
     if (render && krm_is_mlflow(fncfg) && !config_is_item) {
-        run->out = &rendered[n];
         krm_run_mlflow(run, s, fncfg, true);
+        spool_put(&sp, n, &doc);
     }
+    rn_buf_free(&doc);
     run->out = main_out;
+    if (sp.f && fflush(sp.f) == 0)
+        rewind(sp.f);
     for (size_t i = 0; i <= n; i++) {
         const rn_value *it = i < n ? items->u.list.items[i] : NULL;
-        if (rendered[i].len) {
-            rn_buf_append(main_out, rendered[i].data, rendered[i].len);
-            rn_buf_free(&rendered[i]);
-            continue;
+        bool done = spool_take(&sp, i, main_out);
+        if (!done && it && !(render && krm_is_mlflow(it))) {
+            if (it->kind != RN_MAP)
+                krm_result(run->res, KRM_ERROR, NULL,
+                           rn_arena_printf(run->a, "items[%zu]", i),
+                           "items[%zu] is not an object but %s", i,
+                           rn_openapi_describe(run->a, it));
+            if (it->kind == RN_MAP && render && !keep_item(run, it)) {
+                /* an earlier rendering: dropped */
+            } else {
+                krm_run_pass(run, it);
+            }
         }
-        if (!it || (render && krm_is_mlflow(it)))
-            continue;
-        if (it->kind != RN_MAP)
-            krm_result(run->res, KRM_ERROR, NULL,
-                       rn_arena_printf(run->a, "items[%zu]", i),
-                       "items[%zu] is not an object but %s", i,
-                       rn_openapi_describe(run->a, it));
-        else if (render && !keep_item(run, it))
-            continue;
-        krm_run_pass(run, it);
+        flush_out(run, main_out, false);
     }
+    if (sp.f)
+        fclose(sp.f);
 }
 
 static int process(rn_arena *a, const rn_value *root, const char *chart_dir,
-                   rn_buf *out, FILE *errf)
+                   rn_buf *out, FILE *sink, bool *sink_failed, FILE *errf)
 {
     krm_results res;
     krm_results_init(&res, a);
@@ -311,12 +388,15 @@ static int process(rn_arena *a, const rn_value *root, const char *chart_dir,
     size_t items_at = out->len;
     krm_run run;
     krm_run_init(&run, a, &res, chart, out, false);
+    run.sink = sink;
     /* With a broken config nothing is rendered: every item passes. */
     run_items(&run, &s, rn_map_getz(root, "items"), fncfg, bad == 0);
-    if (out->len == items_at) {
+    if (run.flushed == 0 && out->len == items_at) {
         out->len -= 1;
         rn_buf_puts(out, " []\n");
     }
+    if (sink_failed)
+        *sink_failed = run.sink_failed;
     return finish(out, &res, errf);
 }
 
@@ -345,7 +425,7 @@ static int parse_one(rn_arena *a, const char *buf, size_t len,
 }
 
 int krm_function(const char *buf, size_t len, const char *chart_dir,
-                 rn_buf *out, FILE *errf)
+                 rn_buf *out, FILE *sink, bool *sink_failed, FILE *errf)
 {
     rn_arena *a = rn_arena_new();
     rn_error err;
@@ -372,7 +452,7 @@ int krm_function(const char *buf, size_t len, const char *chart_dir,
                 fprintf(errf, "krmfn: %s\n", why);
             rc = 1;
         } else {
-            rc = process(a, root, chart_dir, out, errf);
+            rc = process(a, root, chart_dir, out, sink, sink_failed, errf);
         }
     }
     rn_arena_free(a);
@@ -395,10 +475,13 @@ int cmd_function(int argc, char **argv)
         return 1;
     }
     rn_buf out = RN_BUF_INIT;
-    int rc = krm_function(buf, len, args.chart_dir, &out, stderr);
+    bool sink_failed = false;
+    int rc = krm_function(buf, len, args.chart_dir, &out, stdout, &sink_failed,
+                          stderr);
     free(buf);
-    if (out.len && (fwrite(out.data, 1, out.len, stdout) != out.len ||
-                    fflush(stdout) != 0)) {
+    if (sink_failed ||
+        (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) ||
+        fflush(stdout) != 0) {
         fprintf(stderr, "krmfn: writing stdout: %s\n", strerror(errno));
         rc = 1;
     }

@@ -153,6 +153,11 @@ typedef struct krm_run {
     /* `render --values`: print the Helm values each MLflow object maps
      * to (with the release and namespace), not the objects. */
     bool values_only;
+    /* Where finished output goes as it is produced (NULL: it all stays
+     * in `out`): bytes written so far, and whether a write failed. */
+    FILE *sink;
+    size_t flushed;
+    bool sink_failed;
 } krm_run;
 
 /* Loads the chart of `s` (compiled in or s->chart_dir) into `a`. */
@@ -193,9 +198,11 @@ krm_claim krm_run_claims(krm_run *r, const rn_value *obj);
 /* The whole KRM function: the bytes of a ResourceList in; the output
  * ResourceList appended to `out` (nothing when the input is not a
  * ResourceList at all); one line per error on `errf` (NULL: none).
- * Returns the exit status. */
+ * With a `sink`, output is written to it while items are produced and
+ * `out` keeps only what was not written yet (the caller writes that);
+ * *sink_failed says a write to it failed. Returns the exit status. */
 int krm_function(const char *buf, size_t len, const char *chart_dir,
-                 rn_buf *out, FILE *errf);
+                 rn_buf *out, FILE *sink, bool *sink_failed, FILE *errf);
 
 /* Appends one document to `out` as an item of a block sequence: "- "
  * before the first line, two spaces before the others. */

@@ -157,9 +157,9 @@ void rn_buf_puts(rn_buf *b, const char *s)
     rn_buf_append(b, s, strlen(s));
 }
 
-void rn_buf_putc(rn_buf *b, char c)
+void rn_buf_grow(rn_buf *b, size_t extra)
 {
-    rn_buf_append(b, &c, 1);
+    buf_reserve(b, extra);
 }
 
 void rn_buf_vprintf(rn_buf *b, const char *fmt, va_list ap)

@@ -44,7 +44,16 @@ typedef struct rn_buf {
 
 void rn_buf_append(rn_buf *b, const char *s, size_t n);
 void rn_buf_puts(rn_buf *b, const char *s);
-void rn_buf_putc(rn_buf *b, char c);
+/* One byte, inline while it fits (the emitters and the template engine
+ * write many single bytes); rn_buf_grow makes room. */
+void rn_buf_grow(rn_buf *b, size_t extra);
+static inline void rn_buf_putc(rn_buf *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        rn_buf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 void rn_buf_printf(rn_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void rn_buf_vprintf(rn_buf *b, const char *fmt, va_list ap);

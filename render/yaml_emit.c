@@ -111,7 +111,10 @@ static void put_break(emitter *e)
 static void write_char(emitter *e, const unsigned char *s, size_t *i)
 {
     int w = width(s[*i]);
-    rn_buf_append(e->out, (const char *)s + *i, (size_t)w);
+    if (w == 1)
+        rn_buf_putc(e->out, (char)s[*i]);
+    else
+        rn_buf_append(e->out, (const char *)s + *i, (size_t)w);
     *i += (size_t)w;
     e->column++;
 }
@@ -330,7 +333,18 @@ static void write_plain(emitter *e, const unsigned char *v, size_t n,
         } else {
             if (breaks)
                 write_indent(e);
-            write_char(e, v, &i);
+            /* A run of printable ASCII other than space goes in one
+             * piece: one column per byte, nothing to decide inside. */
+            size_t j = i + 1;
+            while (j < n && v[j] > ' ' && v[j] < 0x7F)
+                j++;
+            if (v[i] > ' ' && v[i] < 0x7F) {
+                rn_buf_append(e->out, (const char *)v + i, j - i);
+                e->column += (int)(j - i);
+                i = j;
+            } else {
+                write_char(e, v, &i);
+            }
             e->indention = false;
             spaces = breaks = false;
         }
