@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "funcs_int.h"
+#include "json.h"
 
 /* --- base64 --- */
 
@@ -1401,10 +1402,26 @@ static const rn_fn_method sv_ptr_methods[] = {
     {NULL, NULL},
 };
 
-static const rn_fn_class sv_ptr_class = {"*semver.Version", "ptr",
-                                         sv_ptr_methods};
-static const rn_fn_class sv_val_class = {"semver.Version", "struct",
-                                         sv_val_methods};
+/* fmt prints a Version through String; encoding/json writes it as the
+ * JSON string of String (MarshalJSON), for both Version and *Version. */
+static const char *sv_string_cb(rn_arena *a, const void *self)
+{
+    return sv_string(a, &((const sv_obj *)self)->v);
+}
+
+static const char *sv_json_cb(rn_arena *a, const void *self)
+{
+    rn_buf b = RN_BUF_INIT;
+    rn_json_emit_go(&b, rn_strz(a, sv_string_cb(a, self)));
+    char *s = rn_arena_strndup(a, rn_buf_cstr(&b), b.len);
+    rn_buf_free(&b);
+    return s;
+}
+
+static const rn_fn_class sv_ptr_class = {
+    "*semver.Version", "ptr", sv_ptr_methods, sv_string_cb, sv_json_cb};
+static const rn_fn_class sv_val_class = {
+    "semver.Version", "struct", sv_val_methods, sv_string_cb, sv_json_cb};
 
 /* semver returns a *semver.Version: an object whose methods (.Major,
  * .Compare $other, .String ...) templates call. */

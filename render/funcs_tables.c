@@ -9,7 +9,8 @@
  * that calls them renders differently each time (the MLflow chart calls
  * none). Functions that read the clock or the host (now, ago,
  * getHostByName) are absent on purpose: using one is a parse error naming
- * it; the date functions work on fixed dates only (see funcs_time.c). Also
+ * it; the date functions work on fixed dates, in Go's time zones (see
+ * funcs_time.c). Also
  * absent for now: the crypto functions, fromToml and toYamlPretty.
  */
 #include "funcs.h"
@@ -178,7 +179,7 @@ const tmpl_func_def rn_funcs_sprig[] = {
     {"mustMergeOverwrite", rn_fn_mergeoverwrite, 1, -1},
     {"values", rn_fn_values, 1, 1},
     {"dig", rn_fn_dig, 0, -1},
-    /* dates on fixed inputs (never the clock) */
+    /* dates and time zones */
     {"toDate", rn_fn_todate, 2, 2},
     {"mustToDate", rn_fn_musttodate, 2, 2},
     {"date", rn_fn_date, 2, 2},

@@ -254,6 +254,8 @@ static int emit_value(rn_buf *out, const rn_value *v)
         rn_buf_append(out, raw->u.s.ptr, raw->u.s.len);
         return 0;
     }
+    if (raw && raw->kind == RN_NULL) /* the type's MarshalJSON fails */
+        return -1;
     switch (v->kind) {
     case RN_NULL:
         rn_buf_puts(out, "null");

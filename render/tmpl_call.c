@@ -47,6 +47,16 @@ rn_arena *tmpl_arena(tmpl_ctx *ctx)
     return ctx->st->rt->a;
 }
 
+const struct rn_host *tmpl_ctx_host(tmpl_ctx *ctx)
+{
+    return ctx->st->rt->host;
+}
+
+void **tmpl_ctx_cache(tmpl_ctx *ctx)
+{
+    return &ctx->st->rt->cache;
+}
+
 const char *tmpl_ctx_fn_name(tmpl_ctx *ctx)
 {
     return ctx->fn_name;
@@ -243,6 +253,18 @@ int tmpl_arg_str(tmpl_ctx *ctx, rn_value **argv, int i, const char **s,
     if (len)
         *len = argv[i]->u.s.len;
     return 0;
+}
+
+int tmpl_ctx_errorf(tmpl_ctx *ctx, const char *fmt, ...)
+{
+    rn_buf b = RN_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    rn_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    tmpl_ctx_errorf_at(ctx, ctx->call_node, "%s", rn_buf_cstr(&b));
+    rn_buf_free(&b);
+    return -1;
 }
 
 int tmpl_arg_count(tmpl_ctx *ctx, int argc, int want)

@@ -327,6 +327,8 @@ typedef struct xroot {
     rn_error **subs; /* error slots for nested include/tpl, by depth */
     int nsubs, capsubs, sub_depth;
     uintptr_t stack_base, stack_budget;
+    const struct rn_host *host; /* the clock and TZ; NULL: hermetic */
+    void *cache;                /* see tmpl_ctx_cache */
 } xroot;
 
 /* One executing template (Go's state). */

@@ -344,8 +344,8 @@ bool rn_value_truthy(const rn_value *v)
         return v->u.s.len != 0;
     case RN_LIST:
         return v->u.list.len != 0;
-    case RN_MAP:
-        return v->u.map.len != 0;
+    case RN_MAP: /* a Go struct is always true */
+        return v->u.map.len != 0 || (v->flags & RN_F_STRUCT);
     case RN_FUNC:
         return true;
     }
