@@ -291,7 +291,8 @@ int cmd_template(int argc, char **argv)
     rn_value *user = NULL;
     rn_rendered r;
     rn_host host;
-    cli_host(&host);
+    cli_clock clock;
+    cli_host(&host, &clock);
     rn_release rel = {.name = name,
                       .host = &host,
                       .namespace = o.ns ? o.ns : "default",

@@ -182,6 +182,8 @@ RN_FN(rn_fn_mustdatemodify);
 RN_FN(rn_fn_unixepoch);
 RN_FN(rn_fn_duration);
 RN_FN(rn_fn_durationround);
+RN_FN(rn_fn_now);
+RN_FN(rn_fn_ago);
 
 /* funcs_url.c */
 RN_FN(rn_fn_urlparse);

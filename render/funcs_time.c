@@ -1781,6 +1781,62 @@ static const rn_fn_class location_class = {"*time.Location", "ptr",
                                            location_methods, location_string_cb,
                                            location_json_cb};
 
+/* --- the clock --- */
+
+/* time.Now, from the host's clock: in Local, with the monotonic reading.
+ * Fails when the render was given no clock. */
+static int clock_now(tmpl_ctx *ctx, gtime *t)
+{
+    const rn_host *h = tmpl_ctx_host(ctx);
+    rn_clock_reading r;
+    if (!h || !h->now || h->now(h->now_arg, &r) != 0)
+        return tmpl_fail(ctx, "the current time is not available: this "
+                              "render was given no clock");
+    const rn_tz *l = local_zone(ctx);
+    *t = (gtime){r.sec, r.nsec, l == &rn_tz_utc ? NULL : l, false, 0};
+    if (r.mono >= 0 && mono_fits(r.sec)) {
+        t->has_mono = true;
+        t->mono = r.mono;
+    }
+    return 0;
+}
+
+/* time.Since: through the monotonic readings when t has one. */
+static int since(tmpl_ctx *ctx, const gtime *t, int64_t *d)
+{
+    gtime now;
+    if (clock_now(ctx, &now) != 0)
+        return -1;
+    if (!t->has_mono)
+        now.has_mono = false;
+    *d = time_sub(&now, t);
+    return 0;
+}
+
+/* Duration.Round(time.Second). */
+static int64_t round_second(int64_t d)
+{
+    const int64_t m = NS_PER_SEC;
+    int64_t r = d % m;
+    if (d < 0) {
+        r = -r;
+        if ((uint64_t)r + (uint64_t)r < (uint64_t)m)
+            return d + r;
+        int64_t d1 = (int64_t)((uint64_t)d - (uint64_t)m + (uint64_t)r);
+        return d1 < d ? d1 : INT64_MIN;
+    }
+    if ((uint64_t)r + (uint64_t)r < (uint64_t)m)
+        return d - r;
+    int64_t d1 = (int64_t)((uint64_t)d + (uint64_t)m - (uint64_t)r);
+    return d1 > d ? d1 : INT64_MAX;
+}
+
+/* A plain int64 (Sprig's type switches do not take time.Duration). */
+static bool is_int64(const rn_value *v)
+{
+    return v->kind == RN_INT && (v->flags & RN_F_INT64) && !v->tname;
+}
+
 /* --- the Sprig functions --- */
 
 static int parse_fn(tmpl_ctx *ctx, rn_value **argv, rn_value **out, bool must)
@@ -1817,7 +1873,7 @@ RN_FN(rn_fn_musttodate)
 }
 
 /* dateInZone's date: a time, or Unix seconds as an int or int64 (in
- * Local, as time.Unix gives them). */
+ * Local, as time.Unix gives them); anything else is the current time. */
 static int date_arg(tmpl_ctx *ctx, rn_value *v, gtime *t)
 {
     const gtime *p = rn_fn_object_self(v, &time_class);
@@ -1825,15 +1881,11 @@ static int date_arg(tmpl_ctx *ctx, rn_value *v, gtime *t)
         *t = *p;
         return 0;
     }
-    if (v->kind == RN_INT) {
+    if (v->kind == RN_INT && !v->tname) {
         *t = set_loc((gtime){v->u.i, 0, NULL, false, 0}, local_zone(ctx));
         return 0;
     }
-    return tmpl_fail(ctx,
-                     "the date is a %s, not a time or Unix seconds; Sprig "
-                     "would use the current time, which a render does not "
-                     "read",
-                     rn_fn_type_name(v));
+    return clock_now(ctx, t); /* anything else: Sprig's time.Now() */
 }
 
 /* Sprig's dateInZone: a zone time.LoadLocation cannot load is UTC. */
@@ -1935,7 +1987,7 @@ RN_FN(rn_fn_duration)
     if (v->kind == RN_STRING) {
         if (rn_fn_parse_int(v->u.s.ptr, v->u.s.len, 10, &n) != 0)
             n = 0;
-    } else if (v->kind == RN_INT && (v->flags & RN_F_INT64)) {
+    } else if (is_int64(v)) {
         n = v->u.i;
     }
     rn_buf b = RN_BUF_INIT;
@@ -1954,11 +2006,11 @@ RN_FN(rn_fn_durationround)
         if (!parse_duration(v->u.s.ptr, v->u.s.len, &d, &e))
             d = 0;
         rn_buf_free(&e);
-    } else if (v->kind == RN_INT && (v->flags & RN_F_INT64)) {
+    } else if (is_int64(v)) {
         d = v->u.i;
     } else if (rn_fn_object_self(v, &time_class)) {
-        return tmpl_fail(ctx, "the time since a date needs the current "
-                              "time, which a render does not read");
+        if (since(ctx, rn_fn_object_self(v, &time_class), &d) != 0)
+            return -1;
     }
     uint64_t u = (uint64_t)d;
     if (d < 0)
@@ -1983,5 +2035,37 @@ RN_FN(rn_fn_durationround)
             break;
         }
     *out = rn_strz(tmpl_arena(ctx), r);
+    return 0;
+}
+
+/* now: time.Now, printing with its monotonic reading ("m=+0.0012"). */
+RN_FN(rn_fn_now)
+{
+    gtime t;
+    if (clock_now(ctx, &t) != 0)
+        return -1;
+    *out = time_value(tmpl_arena(ctx), t);
+    return 0;
+}
+
+/* ago: time.Since(date).Round(time.Second) of a time or Unix seconds (an
+ * int or int64); anything else is now, so "0s". */
+RN_FN(rn_fn_ago)
+{
+    rn_value *v = argv[0];
+    const gtime *p = rn_fn_object_self(v, &time_class);
+    gtime t;
+    if (p)
+        t = *p;
+    else if (v->kind == RN_INT && !v->tname)
+        t = (gtime){v->u.i, 0, NULL, false, 0};
+    else if (clock_now(ctx, &t) != 0)
+        return -1;
+    int64_t d;
+    if (since(ctx, &t, &d) != 0)
+        return -1;
+    rn_buf b = RN_BUF_INIT;
+    duration_string(&b, round_second(d));
+    *out = rn_fn_buf_value(tmpl_arena(ctx), &b);
     return 0;
 }

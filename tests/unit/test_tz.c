@@ -530,11 +530,15 @@ static void test_zoneinfo_zip(void **state)
 
 /* --- through the template engine, with TZ set --- */
 
+/* The clock: the reading arg points to, or Go's example one. */
 static int fixed_clock(void *arg, rn_clock_reading *r)
 {
-    *r = (rn_clock_reading){1700000000, 5, 1234};
+    *r = arg ? *(const rn_clock_reading *)arg
+             : (rn_clock_reading){1700000000, 5, 1234};
     return 0;
 }
+
+static const rn_clock_reading *clock_reading;
 
 static const char *render_tz(const char *tz, const char *tpl)
 {
@@ -546,6 +550,7 @@ static const char *render_tz(const char *tz, const char *tpl)
     rn_error_clear(&err);
     rn_host host = files;
     host.now = fixed_clock;
+    host.now_arg = (void *)clock_reading;
     host.tz_set = tz != NULL;
     host.tz = tz;
     rn_buf out = RN_BUF_INIT;
@@ -586,6 +591,40 @@ static void test_local_templates(void **state)
                         "01:00 UTC");
 }
 
+/* now and ago at a known instant: what Time.String prints of the
+ * monotonic reading, what Add and the zone changes do to it, and ago's
+ * rounding, as Go computes them. */
+static void test_clock(void **state)
+{
+    clock_reading = NULL;
+    assert_string_equal(
+        render_tz("Asia/Kolkata",
+                  "{{ now }}|{{ now.UTC }}|{{ dateModify \"-1ms\" now }}|{{ "
+                  "now.Unix }}|{{ ago (now.Add -5400499999999) }}|{{ ago "
+                  "(now.Add -5400500000000) }}|{{ ago 1699996400 }}|{{ ago "
+                  "(now.Add 1500000000) }}|{{ ago (now.UTC.Add -1) }}"),
+        "2023-11-15 03:43:20.000000005 +0530 IST m=+0.000001234|2023-11-14 "
+        "22:13:20.000000005 +0000 UTC|2023-11-15 03:43:19.999000005 +0530 "
+        "IST m=-0.000998766|1700000000|1h30m0s|1h30m1s|1h0m0s|-2s|0s");
+    static const rn_clock_reading late = {4000000000, 999999999,
+                                          2000000000123456789};
+    clock_reading = &late;
+    assert_string_equal(render_tz("", "{{ now }}|{{ now.Add 1 }}"),
+                        "2096-10-02 07:06:40.999999999 +0000 UTC "
+                        "m=+2000000000.123456789|2096-10-02 07:06:41 +0000 "
+                        "UTC m=+2000000000.123456790");
+    /* past 2157 Go keeps no monotonic reading; -1: the host has none */
+    static const rn_clock_reading far = {6000000000, 0, 42};
+    clock_reading = &far;
+    assert_string_equal(render_tz("", "{{ now }}"),
+                        "2160-02-18 10:40:00 +0000 UTC");
+    static const rn_clock_reading none = {0, 0, -1};
+    clock_reading = &none;
+    assert_string_equal(render_tz("", "{{ now }}|{{ ago now }}"),
+                        "1970-01-01 00:00:00 +0000 UTC|0s");
+    clock_reading = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -600,6 +639,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tzif, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zoneinfo_zip, setup, teardown),
         cmocka_unit_test(test_local_templates),
+        cmocka_unit_test(test_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
