@@ -1449,22 +1449,23 @@ static rn_value *duration_value(rn_arena *a, int64_t d)
 }
 
 /* A time.Time parameter. */
-static int time_arg(tmpl_ctx *ctx, rn_value *v, gtime *out)
+static int time_arg(tmpl_ctx *ctx, rn_value **argv, int i, gtime *out)
 {
-    const gtime *t = rn_fn_object_self(v, &time_class);
-    if (!t)
-        return rn_fn_fail_type(ctx, "time.Time", v);
+    const gtime *t = rn_fn_object_self(argv[i], &time_class);
+    if (tmpl_arg_go(ctx, argv, i, "time.Time", TMPL_ARG_STRUCT, t != NULL,
+                    NULL) != 0)
+        return -1;
     *out = *t;
     return 0;
 }
 
-/* A time.Duration parameter: an integer. */
-static int duration_arg(tmpl_ctx *ctx, rn_value *v, int64_t *out)
+/* A time.Duration parameter: an integer constant or a Duration. */
+static int duration_arg(tmpl_ctx *ctx, rn_value **argv, int i, int64_t *out)
 {
-    if (v->kind != RN_INT)
-        return rn_fn_fail_type(ctx, "time.Duration", v);
-    *out = v->u.i;
-    return 0;
+    const rn_value *v = argv[i];
+    bool ok =
+        v->kind == RN_INT && v->tname && !strcmp(v->tname, "time.Duration");
+    return tmpl_arg_go(ctx, argv, i, "time.Duration", TMPL_ARG_INT, ok, out);
 }
 
 #define TM_METHOD(fname)                                                       \
@@ -1584,7 +1585,7 @@ static int tm_cmp(tmpl_ctx *ctx, const gtime *t, int argc, rn_value **argv,
                   rn_value **out, char op)
 {
     gtime o = zero_time;
-    if (tmpl_arg_count(ctx, argc, 1) != 0 || time_arg(ctx, argv[0], &o) != 0)
+    if (tmpl_arg_count(ctx, argc, 1) != 0 || time_arg(ctx, argv, 0, &o) != 0)
         return -1;
     int d = time_cmp(t, &o);
     rn_arena *a = tmpl_arena(ctx);
@@ -1608,7 +1609,7 @@ TM_CMP(tm_compare, 'c')
 TM_METHOD(tm_sub)
 {
     gtime o = zero_time;
-    if (tmpl_arg_count(ctx, argc, 1) != 0 || time_arg(ctx, argv[0], &o) != 0)
+    if (tmpl_arg_count(ctx, argc, 1) != 0 || time_arg(ctx, argv, 0, &o) != 0)
         return -1;
     *out = duration_value(tmpl_arena(ctx), time_sub(self, &o));
     return 0;
@@ -1631,7 +1632,7 @@ TM_METHOD(tm_adddate)
 TM_METHOD(tm_add)
 {
     int64_t d = 0;
-    if (tmpl_arg_count(ctx, argc, 1) != 0 || duration_arg(ctx, argv[0], &d))
+    if (tmpl_arg_count(ctx, argc, 1) != 0 || duration_arg(ctx, argv, 0, &d))
         return -1;
     *out = time_value(tmpl_arena(ctx), time_add(*(gtime *)self, d));
     return 0;
@@ -1642,7 +1643,7 @@ static int tm_round_trunc(tmpl_ctx *ctx, const gtime *t, int argc,
                           rn_value **argv, rn_value **out, bool round)
 {
     int64_t d = 0;
-    if (tmpl_arg_count(ctx, argc, 1) != 0 || duration_arg(ctx, argv[0], &d))
+    if (tmpl_arg_count(ctx, argc, 1) != 0 || duration_arg(ctx, argv, 0, &d))
         return -1;
     gtime r = *t;
     r.has_mono = false;
@@ -1677,8 +1678,9 @@ TM_METHOD(tm_in)
     if (tmpl_arg_count(ctx, argc, 1) != 0)
         return -1;
     const rn_tz *l = rn_fn_object_self(argv[0], &location_class);
-    if (!l && argv[0]->kind != RN_NULL)
-        return rn_fn_fail_type(ctx, "*time.Location", argv[0]);
+    if (tmpl_arg_go(ctx, argv, 0, "*time.Location", TMPL_ARG_POINTER, l,
+                    NULL) != 0)
+        return -1;
     if (!l)
         return tmpl_fail(ctx, "time: missing Location in call to Time.In");
     *out = time_value(tmpl_arena(ctx), set_loc(*(gtime *)self, l));
@@ -1943,7 +1945,7 @@ static int modify(tmpl_ctx *ctx, rn_value **argv, rn_value **out, bool must)
     size_t n;
     gtime t = zero_time;
     if (rn_fn_arg_str(ctx, argv, 0, &s, &n) != 0 ||
-        time_arg(ctx, argv[1], &t) != 0)
+        time_arg(ctx, argv, 1, &t) != 0)
         return -1;
     rn_buf e = RN_BUF_INIT;
     int64_t d;
@@ -1971,7 +1973,7 @@ RN_FN(rn_fn_mustdatemodify)
 RN_FN(rn_fn_unixepoch)
 {
     gtime t = zero_time;
-    if (time_arg(ctx, argv[0], &t) != 0)
+    if (time_arg(ctx, argv, 0, &t) != 0)
         return -1;
     *out = rn_strz(tmpl_arena(ctx),
                    rn_arena_printf(tmpl_arena(ctx), "%lld", (long long)t.sec));

@@ -319,6 +319,8 @@ double rn_fn_cast_float64(const rn_value *v)
     case RN_BOOL:
         return v->u.b ? 1 : 0;
     case RN_INT:
+        if (v->flags & RN_F_UINT64)
+            return (double)(uint64_t)v->u.i;
         return (double)v->u.i;
     case RN_FLOAT:
         return v->u.f;

@@ -858,23 +858,33 @@ static void print_bool(pp *p, const rn_value *v, int verb)
 static void print_int(pp *p, const rn_value *v, int verb)
 {
     uint64_t u = (uint64_t)v->u.i;
+    bool sig = !(v->flags & RN_F_UINT64);
     switch (verb) {
     case 'v':
+        if (p->sharp_v && !sig) { /* Go's fmt0x64: %#v of a uint is hex */
+            bool old = p->sharp;
+            p->sharp = true;
+            fmt_integer(p, u, 16, false, 'v', ldigits);
+            p->sharp = old;
+            break;
+        }
+        fmt_integer(p, u, 10, sig, verb, ldigits);
+        break;
     case 'd':
-        fmt_integer(p, u, 10, true, verb, ldigits);
+        fmt_integer(p, u, 10, sig, verb, ldigits);
         break;
     case 'b':
-        fmt_integer(p, u, 2, true, verb, ldigits);
+        fmt_integer(p, u, 2, sig, verb, ldigits);
         break;
     case 'o':
     case 'O':
-        fmt_integer(p, u, 8, true, verb, ldigits);
+        fmt_integer(p, u, 8, sig, verb, ldigits);
         break;
     case 'x':
-        fmt_integer(p, u, 16, true, verb, ldigits);
+        fmt_integer(p, u, 16, sig, verb, ldigits);
         break;
     case 'X':
-        fmt_integer(p, u, 16, true, verb, udigits);
+        fmt_integer(p, u, 16, sig, verb, udigits);
         break;
     case 'c':
         fmt_c(p, u);
@@ -1053,9 +1063,11 @@ static void print_map(pp *p, const rn_value *v, int verb, int depth)
 
 static void print_value(pp *p, const rn_value *v, int verb, int depth)
 {
-    /* A value with a String method prints through it for %v and %s. */
+    /* A value with a String method prints through it for the verbs of
+     * strings (Go's handleMethods), not for %#v. */
     const rn_value *str = rn_value_method(v, "String", 6);
-    if (str && str->kind == RN_STRING && (verb == 'v' || verb == 's')) {
+    if (str && str->kind == RN_STRING && strchr("vsxXq", verb) &&
+        !(verb == 'v' && p->sharp_v)) {
         print_string(p, str, verb);
         return;
     }

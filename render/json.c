@@ -264,7 +264,10 @@ static int emit_value(rn_buf *out, const rn_value *v)
         rn_buf_puts(out, v->u.b ? "true" : "false");
         return 0;
     case RN_INT:
-        rn_buf_printf(out, "%lld", (long long)v->u.i);
+        if (v->flags & RN_F_UINT64)
+            rn_buf_printf(out, "%llu", (unsigned long long)v->u.i);
+        else
+            rn_buf_printf(out, "%lld", (long long)v->u.i);
         return 0;
     case RN_FLOAT:
         return emit_float(out, v->u.f);

@@ -119,6 +119,20 @@ int tmpl_arg_int(tmpl_ctx *ctx, rn_value **argv, int i, int64_t *out);
  * cannot call). */
 int tmpl_ctx_errorf(tmpl_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A parameter of a Go type the function checks itself: a struct
+ * (time.Time), a pointer (*semver.Version: nil is fine) or a named
+ * integer (time.Duration: an integer constant is fine, and *num gets the
+ * value). `ok` says whether argv[i] is of that type. Fails as Go's
+ * evalArg does, at the argument: "can't handle \"x\" for arg of type
+ * time.Time", "cannot assign nil to time.Time", "expected integer; found
+ * 1.5", "wrong type for value; expected time.Duration; got int64". */
+typedef enum tmpl_arg_shape {
+    TMPL_ARG_STRUCT,
+    TMPL_ARG_POINTER,
+    TMPL_ARG_INT,
+} tmpl_arg_shape;
+int tmpl_arg_go(tmpl_ctx *ctx, rn_value **argv, int i, const char *go,
+                tmpl_arg_shape shape, bool ok, int64_t *num);
 /* Go's check of a method's argument count: when argc != want, fail with
  * "wrong number of args for NAME: want W got N" (no "error calling"
  * prefix, as Go reports it for method values such as .Files.Get). */

@@ -351,7 +351,7 @@ static int fn_urlquery(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 
 /* ---- comparison -------------------------------------------------------- */
 
-enum { K_INVALID, K_BOOL, K_INT, K_FLOAT, K_STRING };
+enum { K_INVALID, K_BOOL, K_INT, K_UINT, K_FLOAT, K_STRING };
 
 static int basic_kind(const rn_value *v)
 {
@@ -359,7 +359,7 @@ static int basic_kind(const rn_value *v)
     case RN_BOOL:
         return K_BOOL;
     case RN_INT:
-        return K_INT;
+        return (v->flags & RN_F_UINT64) ? K_UINT : K_INT;
     case RN_FLOAT:
         return K_FLOAT;
     case RN_STRING:
@@ -417,6 +417,11 @@ static int eq_pair(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
     int k1 = basic_kind(a), k2 = basic_kind(b);
     *truth = false;
     if (k1 != k2) {
+        /* integers compare whatever their signs */
+        if ((k1 == K_INT && k2 == K_UINT) || (k1 == K_UINT && k2 == K_INT)) {
+            *truth = (k1 == K_INT ? a : b)->u.i >= 0 && a->u.i == b->u.i;
+            return 0;
+        }
         if (a->kind != RN_NULL && b->kind != RN_NULL)
             return incompatible(ctx, a, b);
         return 0;
@@ -426,6 +431,7 @@ static int eq_pair(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
         *truth = a->u.b == b->u.b;
         return 0;
     case K_INT:
+    case K_UINT:
         *truth = a->u.i == b->u.i;
         return 0;
     case K_FLOAT:
@@ -457,6 +463,14 @@ static int less(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
     int k1 = basic_kind(a), k2 = basic_kind(b);
     if (k1 == K_INVALID || k2 == K_INVALID)
         return tmpl_fail(ctx, "invalid type for comparison");
+    if (k1 == K_INT && k2 == K_UINT) {
+        *truth = a->u.i < 0 || (uint64_t)a->u.i < (uint64_t)b->u.i;
+        return 0;
+    }
+    if (k1 == K_UINT && k2 == K_INT) {
+        *truth = b->u.i >= 0 && (uint64_t)a->u.i < (uint64_t)b->u.i;
+        return 0;
+    }
     if (k1 != k2)
         return incompatible(ctx, a, b);
     switch (k1) {
@@ -465,6 +479,9 @@ static int less(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
         return 0;
     case K_INT:
         *truth = a->u.i < b->u.i;
+        return 0;
+    case K_UINT:
+        *truth = (uint64_t)a->u.i < (uint64_t)b->u.i;
         return 0;
     case K_STRING:
         *truth = str_cmp(a, b) < 0;

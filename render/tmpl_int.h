@@ -366,6 +366,9 @@ struct tmpl_ctx {
     const tnode *call_node; /* error context for "error calling" */
     int argc;
     const targ_meta *meta;
+    /* Go's current node before the arguments were evaluated: where it
+     * reports a method's wrong argument count */
+    const tnode *pre_node;
 };
 
 /* Builtin table (Go's builtins plus Helm's include and tpl). */

@@ -45,6 +45,13 @@ rn_value *rn_int64(rn_arena *a, int64_t i)
     return v;
 }
 
+rn_value *rn_uint64(rn_arena *a, uint64_t u)
+{
+    rn_value *v = rn_int(a, (int64_t)u);
+    v->flags |= RN_F_UINT64;
+    return v;
+}
+
 rn_value *rn_float(rn_arena *a, double f)
 {
     rn_value *v = new_value(a, RN_FLOAT);
@@ -274,7 +281,7 @@ rn_value *rn_value_deepcopy(rn_arena *a, const rn_value *v)
 /* The flags that are part of the Go type (int vs int64, []string ...). */
 static unsigned type_flags(const rn_value *v)
 {
-    return v->flags & (RN_F_INT64 | RN_F_STRLIST | RN_F_STRMAP);
+    return v->flags & (RN_F_INT64 | RN_F_UINT64 | RN_F_STRLIST | RN_F_STRMAP);
 }
 
 static bool map_equal(const rn_value *x, const rn_value *y)
@@ -362,7 +369,9 @@ const char *rn_value_kind_name(const rn_value *v)
     case RN_BOOL:
         return "bool";
     case RN_INT:
-        return (v->flags & RN_F_INT64) ? "int64" : "int";
+        return (v->flags & RN_F_UINT64)  ? "uint64"
+               : (v->flags & RN_F_INT64) ? "int64"
+                                         : "int";
     case RN_FLOAT:
         return "float64";
     case RN_STRING:

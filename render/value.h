@@ -48,6 +48,8 @@ enum {
     RN_F_VALUES = 1 << 3,  /* RN_MAP: Helm's chartutil.Values (.Values) */
     RN_F_STRUCT = 1 << 4,  /* RN_MAP standing for a Go struct: a missing
                               field is an error, not nil */
+    RN_F_UINT64 = 1 << 11, /* RN_INT: Go uint64 (semver's Major): u.i holds
+                              the bits, read as unsigned */
 };
 
 /* How a scalar was written, kept by a reader asked to (see yaml.h,
@@ -133,8 +135,9 @@ struct rn_value {
 /* Constructors. */
 rn_value *rn_null(rn_arena *a);
 rn_value *rn_bool(rn_arena *a, bool b);
-rn_value *rn_int(rn_arena *a, int64_t i);   /* Go int */
-rn_value *rn_int64(rn_arena *a, int64_t i); /* Go int64 */
+rn_value *rn_int(rn_arena *a, int64_t i);     /* Go int */
+rn_value *rn_int64(rn_arena *a, int64_t i);   /* Go int64 */
+rn_value *rn_uint64(rn_arena *a, uint64_t u); /* Go uint64 */
 rn_value *rn_float(rn_arena *a, double f);
 rn_value *rn_str(rn_arena *a, const char *s, size_t len);
 rn_value *rn_strz(rn_arena *a, const char *s);

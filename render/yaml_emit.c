@@ -743,7 +743,9 @@ static void format_float(rn_buf *b, double f, bool helm)
 static void emit_number(emitter *e, const rn_value *v)
 {
     rn_buf b = RN_BUF_INIT;
-    if (v->kind == RN_INT)
+    if (v->kind == RN_INT && (v->flags & RN_F_UINT64))
+        rn_buf_printf(&b, "%llu", (unsigned long long)v->u.i);
+    else if (v->kind == RN_INT)
         rn_buf_printf(&b, "%lld", (long long)v->u.i);
     else
         format_float(&b, v->u.f, e->helm);

@@ -739,6 +739,13 @@ static const fcase words_cases[] = {
      "\"1.2.3\").IncMajor }}|{{ typeIsLike \"semver.Version\" (semver \"1\") "
      "}}",
      "*semver.Version|ptr|semver.Version|struct|true", NULL},
+    {"{{ typeOf (semver \"1.2.3\").Major }}|{{ (semver "
+     "\"18446744073709551615.0.0\").Major }}|{{ eq (semver \"1.2.3\").Major 1 "
+     "}}|{{ lt -1 (semver \"1.2.3\").Patch }}|{{ printf \"%#v %q\" (semver "
+     "\"1.2.3\").Minor (semver \"1.2.3\") }}|{{ (semver \"v1.2.3\").Value }}",
+     "uint64|18446744073709551615|true|true|0x2 \"1.2.3\"|1.2.3", NULL},
+    {"{{ (semver \"1.0.0\").Compare \"1.0.0\" }}", NULL,
+     "can't handle \"1.0.0\" for arg of type *semver.Version"},
     {"{{ (semver \"1.0.0\").Compare nil }}", NULL,
      "error calling Compare: runtime error: invalid memory address or nil "
      "pointer dereference"},
