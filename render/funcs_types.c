@@ -346,6 +346,8 @@ bool rn_fn_empty(const rn_value *v)
         return v->u.i == 0;
     case RN_FLOAT:
         return v->u.f == 0;
+    case RN_COMPLEX:
+        return v->u.c.re == 0 && v->u.c.im == 0;
     case RN_STRING:
         return v->u.s.len == 0;
     case RN_LIST:

@@ -926,6 +926,28 @@ static void print_float(pp *p, const rn_value *v, int verb)
     }
 }
 
+/* Go's fmtComplex: "(re+imi)", each part as a float64 with the verb, the
+ * imaginary one always signed. */
+static void print_complex(pp *p, const rn_value *v, int verb)
+{
+    if (!strchr("vbgGxXfFeE", verb)) {
+        bad_verb(p, v, verb);
+        return;
+    }
+    rn_value part;
+    memset(&part, 0, sizeof part);
+    part.kind = RN_FLOAT;
+    bool old_plus = p->plus;
+    rn_buf_putc(p->out, '(');
+    part.u.f = v->u.c.re;
+    print_float(p, &part, verb);
+    p->plus = true;
+    part.u.f = v->u.c.im;
+    print_float(p, &part, verb);
+    rn_buf_puts(p->out, "i)");
+    p->plus = old_plus;
+}
+
 static void print_string(pp *p, const rn_value *v, int verb)
 {
     const char *s = v->u.s.ptr;
@@ -1083,6 +1105,9 @@ static void print_value(pp *p, const rn_value *v, int verb, int depth)
         break;
     case RN_FLOAT:
         print_float(p, v, verb);
+        break;
+    case RN_COMPLEX:
+        print_complex(p, v, verb);
         break;
     case RN_STRING:
         print_string(p, v, verb);

@@ -78,6 +78,8 @@ struct json_t *rn_json_to_jansson(const rn_value *v)
         return json_integer((json_int_t)v->u.i);
     case RN_FLOAT:
         return json_real(v->u.f);
+    case RN_COMPLEX:
+        return NULL;
     case RN_STRING:
         return json_stringn_nocheck(v->u.s.ptr, v->u.s.len);
     case RN_LIST: {
@@ -287,6 +289,7 @@ static int emit_value(rn_buf *out, const rn_value *v)
     case RN_MAP:
         return emit_map(out, v);
     case RN_FUNC:
+    case RN_COMPLEX: /* json: unsupported type */
         return -1;
     }
     return -1;

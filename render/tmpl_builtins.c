@@ -351,7 +351,7 @@ static int fn_urlquery(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 
 /* ---- comparison -------------------------------------------------------- */
 
-enum { K_INVALID, K_BOOL, K_INT, K_UINT, K_FLOAT, K_STRING };
+enum { K_INVALID, K_BOOL, K_INT, K_UINT, K_FLOAT, K_COMPLEX, K_STRING };
 
 static int basic_kind(const rn_value *v)
 {
@@ -362,6 +362,8 @@ static int basic_kind(const rn_value *v)
         return (v->flags & RN_F_UINT64) ? K_UINT : K_INT;
     case RN_FLOAT:
         return K_FLOAT;
+    case RN_COMPLEX:
+        return K_COMPLEX;
     case RN_STRING:
         return K_STRING;
     default:
@@ -436,6 +438,9 @@ static int eq_pair(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
         return 0;
     case K_FLOAT:
         *truth = a->u.f == b->u.f;
+        return 0;
+    case K_COMPLEX:
+        *truth = a->u.c.re == b->u.c.re && a->u.c.im == b->u.c.im;
         return 0;
     case K_STRING:
         *truth = str_cmp(a, b) == 0;

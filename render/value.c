@@ -59,6 +59,14 @@ rn_value *rn_float(rn_arena *a, double f)
     return v;
 }
 
+rn_value *rn_complex(rn_arena *a, double re, double im)
+{
+    rn_value *v = new_value(a, RN_COMPLEX);
+    v->u.c.re = re;
+    v->u.c.im = im;
+    return v;
+}
+
 rn_value *rn_str(rn_arena *a, const char *s, size_t len)
 {
     return rn_str_own(a, rn_arena_strndup(a, s ? s : "", s ? len : 0),
@@ -312,6 +320,8 @@ bool rn_value_equal(const rn_value *x, const rn_value *y)
         return x->u.i == y->u.i;
     case RN_FLOAT:
         return x->u.f == y->u.f; /* NaN is unequal to itself, as in Go */
+    case RN_COMPLEX:
+        return x->u.c.re == y->u.c.re && x->u.c.im == y->u.c.im;
     case RN_STRING:
         return x->u.s.len == y->u.s.len &&
                memcmp(x->u.s.ptr, y->u.s.ptr, x->u.s.len) == 0;
@@ -347,6 +357,8 @@ bool rn_value_truthy(const rn_value *v)
         return v->u.i != 0;
     case RN_FLOAT:
         return v->u.f != 0; /* NaN is true, as in Go */
+    case RN_COMPLEX:
+        return v->u.c.re != 0 || v->u.c.im != 0;
     case RN_STRING:
         return v->u.s.len != 0;
     case RN_LIST:
@@ -374,6 +386,8 @@ const char *rn_value_kind_name(const rn_value *v)
                                          : "int";
     case RN_FLOAT:
         return "float64";
+    case RN_COMPLEX:
+        return "complex128";
     case RN_STRING:
         return "string";
     case RN_LIST:

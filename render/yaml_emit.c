@@ -993,6 +993,7 @@ static int emit_node(emitter *e, const rn_value *v, bool root, bool seq,
     case RN_MAP:
         return emit_mapping(e, v);
     case RN_FUNC:
+    case RN_COMPLEX: /* sigs.k8s.io/yaml goes through JSON, which fails */
         return -1;
     }
     return -1;
