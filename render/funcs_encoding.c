@@ -1411,10 +1411,23 @@ static const char *sv_json_cb(rn_arena *a, const void *self)
     return s;
 }
 
+/* A Version's fields, for eq on two semver.Version values. */
+static const char *sv_identity_cb(rn_arena *a, const void *self)
+{
+    const sv_obj *o = self;
+    return rn_arena_printf(
+        a, "%llu %llu %llu %zu:%.*s %zu:%.*s %.*s",
+        (unsigned long long)o->v.major, (unsigned long long)o->v.minor,
+        (unsigned long long)o->v.patch, o->v.pre_len, (int)o->v.pre_len,
+        o->v.pre, o->v.meta_len, (int)o->v.meta_len, o->v.meta,
+        (int)o->orig_len, o->orig);
+}
+
 static const rn_fn_class sv_ptr_class = {
-    "*semver.Version", "ptr", sv_ptr_methods, sv_string_cb, sv_json_cb};
-static const rn_fn_class sv_val_class = {
-    "semver.Version", "struct", sv_val_methods, sv_string_cb, sv_json_cb};
+    "*semver.Version", "ptr", sv_ptr_methods, sv_string_cb, sv_json_cb, NULL};
+static const rn_fn_class sv_val_class = {"semver.Version", "struct",
+                                         sv_val_methods,   sv_string_cb,
+                                         sv_json_cb,       sv_identity_cb};
 
 /* semver returns a *semver.Version: an object whose methods (.Major,
  * .Compare $other, .String ...) templates call. */

@@ -78,6 +78,10 @@ typedef struct rn_fn_class {
      * computed once, when the object is made. NULL: no such method. */
     const char *(*string)(rn_arena *a, const void *self);
     const char *(*json)(rn_arena *a, const void *self);
+    /* What Go's == compares of a value of a comparable struct type (the
+     * fields, as bytes); NULL for a pointer type, whose objects are ==
+     * when they are the same object. */
+    const char *(*identity)(rn_arena *a, const void *self);
 } rn_fn_class;
 
 rn_value *rn_fn_object_new(rn_arena *a, const rn_fn_class *cls, void *self);

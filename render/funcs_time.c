@@ -1763,8 +1763,30 @@ static const rn_fn_method time_methods[] = {
     {NULL, NULL},
 };
 
-static const rn_fn_class time_class = {"time.Time", "struct", time_methods,
-                                       time_string_cb, time_json_cb};
+/* time.Time's fields for eq: the instant, the monotonic reading and the
+ * *Location (the same pointer in Go: UTC, Local, or one of the unnamed
+ * whole-hour zones FixedZone keeps). */
+static const char *time_identity_cb(rn_arena *a, const void *self)
+{
+    const gtime *t = self;
+    const rn_tz *l = t->loc;
+    const char *loc;
+    if (!l)
+        loc = "UTC";
+    else if (l->ntx == 1 && l->tx[0].when == INT64_MIN && l->nzone == 1 &&
+             !l->name[0] && l->zone[0].offset % 3600 == 0 &&
+             l->zone[0].offset >= -12 * 3600 && l->zone[0].offset <= 14 * 3600)
+        loc = rn_arena_printf(a, "fixed%d", (int)l->zone[0].offset);
+    else
+        loc = rn_arena_printf(a, "%p", (const void *)l);
+    return rn_arena_printf(a, "%lld %d %d %lld %s", (long long)t->sec,
+                           (int)t->nsec, t->has_mono,
+                           (long long)(t->has_mono ? t->mono : 0), loc);
+}
+
+static const rn_fn_class time_class = {"time.Time",  "struct",
+                                       time_methods, time_string_cb,
+                                       time_json_cb, time_identity_cb};
 
 /* *time.Location (from .Location): prints its name, marshals as {}. */
 static const char *location_string_cb(rn_arena *a, const void *self)
@@ -1781,7 +1803,7 @@ static const rn_fn_method location_methods[] = {{NULL, NULL}};
 
 static const rn_fn_class location_class = {"*time.Location", "ptr",
                                            location_methods, location_string_cb,
-                                           location_json_cb};
+                                           location_json_cb, NULL};
 
 /* --- the clock --- */
 

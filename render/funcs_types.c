@@ -431,6 +431,10 @@ rn_value *rn_fn_object_new(rn_arena *a, const rn_fn_class *cls, void *self)
         const char *j = cls->json(a, self);
         rn_map_setz(a, m, "MarshalJSON", j ? rn_strz(a, j) : rn_null(a));
     }
+    /* eq's view of the object (see tmpl_builtins.c) */
+    rn_map_setz(a, m, "==",
+                rn_strz(a, cls->identity ? cls->identity(a, self)
+                                         : rn_arena_printf(a, "%p", self)));
     rn_value *v = rn_map_new(a, 0);
     v->flags |= RN_F_STRUCT;
     rn_value_set_type(v, cls->type_name, m);

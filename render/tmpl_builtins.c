@@ -386,12 +386,23 @@ static int incompatible(tmpl_ctx *ctx, const rn_value *a, const rn_value *b)
                      tmpl_type_name(a), tmpl_type_name(b));
 }
 
-/* Values of non-basic kinds: only nil compares (Go's isNil/Comparable). */
+/* Go's reflect.Kind of a value eq cannot compare as a basic one. */
+static const char *go_kind(const rn_value *v)
+{
+    if (v->kind == RN_MAP && (v->flags & RN_F_STRUCT) && v->tname)
+        return v->tname[0] == '*' ? "ptr" : "struct";
+    return rn_value_kind_name(v);
+}
+
+/* Values of non-basic kinds: Go's canCompare (same kind, or nil), then
+ * nil against nil, then == for comparable types: a time.Time or a
+ * *semver.Version carries what Go's == looks at under the method name
+ * "==". Maps, slices and the other structs are not comparable. */
 static int eq_other(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
 {
     bool na = a->kind == RN_NULL, nb = b->kind == RN_NULL;
     rn_arena *ar = tmpl_arena(ctx);
-    if (!na && !nb && a->kind != b->kind) {
+    if (!na && !nb && strcmp(go_kind(a), go_kind(b))) {
         rn_value *fa[4] = {a, rn_strz(ar, tmpl_type_name(a)),
                            rn_strz(ar, tmpl_type_name(b)), b};
         rn_buf m = RN_BUF_INIT;
@@ -403,6 +414,14 @@ static int eq_other(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
     }
     if (na || nb) {
         *truth = na && nb;
+        return 0;
+    }
+    const rn_value *ia = rn_value_method(a, "==", 2),
+                   *ib = rn_value_method(b, "==", 2);
+    if (ib) { /* == of two interface values: same type, equal fields */
+        *truth = ia && !strcmp(tmpl_type_name(a), tmpl_type_name(b)) &&
+                 ia->u.s.len == ib->u.s.len &&
+                 !memcmp(ia->u.s.ptr, ib->u.s.ptr, ia->u.s.len);
         return 0;
     }
     rn_value *fa[2] = {b, rn_strz(ar, tmpl_type_name(b))};
