@@ -18,7 +18,7 @@ CC ?= cc
 DEB_PACKAGES := build-essential pkg-config cmake curl libfyaml-dev libjansson-dev \
 	libcmocka-dev libpcre2-dev libssl-dev \
 	clang clang-format libclang-rt-14-dev valgrind hyperfine time python3-yaml \
-	postgresql iproute2 util-linux openssl chromium
+	postgresql iproute2 util-linux openssl chromium tzdata
 
 PKGS := libfyaml jansson libpcre2-8 libcrypto
 CSTD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

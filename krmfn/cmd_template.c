@@ -11,6 +11,7 @@
 
 #include "chart.h"
 #include "cli.h"
+#include "host.h"
 #include "yaml.h"
 #include "yaml_directive.h"
 
@@ -289,7 +290,11 @@ int cmd_template(int argc, char **argv)
     rn_chart *chart = NULL;
     rn_value *user = NULL;
     rn_rendered r;
+    rn_host host;
+    cli_clock clock;
+    cli_host(&host, &clock);
     rn_release rel = {.name = name,
+                      .host = &host,
                       .namespace = o.ns ? o.ns : "default",
                       .is_upgrade = o.is_upgrade,
                       .kube_version = o.kube_version,

@@ -84,6 +84,9 @@ typedef struct rn_release {
     /* Also return each manifest as a value, read as YAML 1.2 the way
      * Kubernetes reads it (rn_manifest.object). */
     bool parse_objects;
+    /* The clock and the local time zone templates may read (host.h);
+     * NULL renders hermetically: `now` fails, Local is UTC. */
+    const struct rn_host *host;
 } rn_release;
 
 /* A rendered manifest, in output order. */

@@ -926,7 +926,8 @@ int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err)
     return 0;
 }
 
-static int run_templates(rn_arena *a, const rn_chart *c, rn_value *top,
+static int run_templates(rn_arena *a, const rn_chart *c,
+                         const struct rn_host *host, rn_value *top,
                          rendered_file **out, size_t *nout, rn_error *err)
 {
     size_t n = c->ntemplates;
@@ -942,7 +943,7 @@ static int run_templates(rn_arena *a, const rn_chart *c, rn_value *top,
         rn_map_setz(a, t, "BasePath", rn_strz(a, base));
         rn_map_setz(a, top, "Template", t);
         rn_buf buf = RN_BUF_INIT;
-        int rc = tmpl_execute_in(c->templates, a, name, top, &buf, err);
+        int rc = tmpl_execute_host(c->templates, a, host, name, top, &buf, err);
         files[nf].name = name;
         files[nf].text = rn_arena_strndup(a, rn_buf_cstr(&buf), buf.len);
         files[nf].len = buf.len;
@@ -1240,7 +1241,7 @@ int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
     rn_map_setz(a, top, "Files", make_files(a, c));
     rendered_file *files;
     size_t nf;
-    if (run_templates(a, c, top, &files, &nf, err) < 0)
+    if (run_templates(a, c, rel->host, top, &files, &nf, err) < 0)
         return -1;
     /* Whoever wants the objects gets them read as Kubernetes reads them
      * (YAML 1.2), and that one parse also checks the document. */

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "funcs_int.h"
+#include "json.h"
 
 /* --- base64 --- */
 
@@ -1178,10 +1179,7 @@ static rn_value *sv_new(rn_arena *a, const rn_fn_class *cls, const semver *v,
 
 static int sv_no_args(tmpl_ctx *ctx, int argc)
 {
-    if (argc != 0)
-        return tmpl_fail(ctx, "wrong number of args for %s: want 0 got %d",
-                         tmpl_ctx_fn_name(ctx), argc);
-    return 0;
+    return tmpl_arg_count(ctx, argc, 0);
 }
 
 static int sv_str_m(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
@@ -1203,7 +1201,7 @@ static int sv_original_m(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
     return 0;
 }
 
-/* Major/Minor/Patch give uint64; int64 is the nearest type we have. */
+/* Major/Minor/Patch give uint64. */
 #define SV_FIELD(fname, expr)                                                  \
     static int fname(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,     \
                      rn_value **out)                                           \
@@ -1215,9 +1213,9 @@ static int sv_original_m(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
         *out = (expr);                                                         \
         return 0;                                                              \
     }
-SV_FIELD(sv_major_m, rn_int64(a, (int64_t)o->v.major))
-SV_FIELD(sv_minor_m, rn_int64(a, (int64_t)o->v.minor))
-SV_FIELD(sv_patch_m, rn_int64(a, (int64_t)o->v.patch))
+SV_FIELD(sv_major_m, rn_uint64(a, o->v.major))
+SV_FIELD(sv_minor_m, rn_uint64(a, o->v.minor))
+SV_FIELD(sv_patch_m, rn_uint64(a, o->v.patch))
 SV_FIELD(sv_pre_m, rn_str(a, o->v.pre, o->v.pre_len))
 SV_FIELD(sv_meta_m, rn_str(a, o->v.meta, o->v.meta_len))
 
@@ -1281,10 +1279,8 @@ static int sv_set(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
     const sv_obj *o = self;
     const char *s;
     size_t n;
-    if (argc != 1)
-        return tmpl_fail(ctx, "wrong number of args for %s: want 1 got %d",
-                         tmpl_ctx_fn_name(ctx), argc);
-    if (rn_fn_arg_str(ctx, argv, 0, &s, &n) != 0)
+    if (tmpl_arg_count(ctx, argc, 1) != 0 ||
+        rn_fn_arg_str(ctx, argv, 0, &s, &n) != 0)
         return -1;
     const char *err = n ? sv_validate(s, n, pre) : NULL;
     if (err)
@@ -1315,13 +1311,11 @@ static int sv_setmeta_m(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
 /* The *Version argument of Compare & co.; *o is NULL for nil. */
 static int sv_other(tmpl_ctx *ctx, int argc, rn_value **argv, const sv_obj **o)
 {
-    if (argc != 1)
-        return tmpl_fail(ctx, "wrong number of args for %s: want 1 got %d",
-                         tmpl_ctx_fn_name(ctx), argc);
+    if (tmpl_arg_count(ctx, argc, 1) != 0)
+        return -1;
     *o = rn_fn_object_self(argv[0], &sv_ptr_class);
-    if (!*o && argv[0]->kind != RN_NULL)
-        return rn_fn_fail_type(ctx, "*semver.Version", argv[0]);
-    return 0;
+    return tmpl_arg_go(ctx, argv, 0, "*semver.Version", TMPL_ARG_POINTER,
+                       *o != NULL, NULL);
 }
 
 /* Compare-based methods; `op` picks the relation. */
@@ -1382,7 +1376,7 @@ SV_CMP(sv_eq_m, '=')
         {"Patch", sv_patch_m}, {"Prerelease", sv_pre_m},                       \
         {"Metadata", sv_meta_m}, {"IncPatch", sv_incpatch_m},                  \
         {"IncMinor", sv_incminor_m}, {"IncMajor", sv_incmajor_m},              \
-        {"SetPrerelease", sv_setpre_m},                                        \
+        {"SetPrerelease", sv_setpre_m}, {"Value", sv_str_m},                   \
     {                                                                          \
         "SetMetadata", sv_setmeta_m                                            \
     }
@@ -1401,10 +1395,39 @@ static const rn_fn_method sv_ptr_methods[] = {
     {NULL, NULL},
 };
 
-static const rn_fn_class sv_ptr_class = {"*semver.Version", "ptr",
-                                         sv_ptr_methods};
+/* fmt prints a Version through String; encoding/json writes it as the
+ * JSON string of String (MarshalJSON), for both Version and *Version. */
+static const char *sv_string_cb(rn_arena *a, const void *self)
+{
+    return sv_string(a, &((const sv_obj *)self)->v);
+}
+
+static const char *sv_json_cb(rn_arena *a, const void *self)
+{
+    rn_buf b = RN_BUF_INIT;
+    rn_json_emit_go(&b, rn_strz(a, sv_string_cb(a, self)));
+    char *s = rn_arena_strndup(a, rn_buf_cstr(&b), b.len);
+    rn_buf_free(&b);
+    return s;
+}
+
+/* A Version's fields, for eq on two semver.Version values. */
+static const char *sv_identity_cb(rn_arena *a, const void *self)
+{
+    const sv_obj *o = self;
+    return rn_arena_printf(
+        a, "%llu %llu %llu %zu:%.*s %zu:%.*s %.*s",
+        (unsigned long long)o->v.major, (unsigned long long)o->v.minor,
+        (unsigned long long)o->v.patch, o->v.pre_len, (int)o->v.pre_len,
+        o->v.pre, o->v.meta_len, (int)o->v.meta_len, o->v.meta,
+        (int)o->orig_len, o->orig);
+}
+
+static const rn_fn_class sv_ptr_class = {
+    "*semver.Version", "ptr", sv_ptr_methods, sv_string_cb, sv_json_cb, NULL};
 static const rn_fn_class sv_val_class = {"semver.Version", "struct",
-                                         sv_val_methods};
+                                         sv_val_methods,   sv_string_cb,
+                                         sv_json_cb,       sv_identity_cb};
 
 /* semver returns a *semver.Version: an object whose methods (.Major,
  * .Compare $other, .String ...) templates call. */

@@ -153,23 +153,48 @@ RN_FN(rn_fn_torawjson)
     return 0;
 }
 
+/* Whether v holds a value with its own JSON encoding (a Go struct such
+ * as .Chart, a time.Time, a *semver.Version). */
+static bool has_marshaler(const rn_value *v, int depth)
+{
+    if (!v || depth > 1000)
+        return false;
+    if (rn_value_method(v, "MarshalJSON", 11))
+        return true;
+    if (v->kind == RN_LIST)
+        for (size_t i = 0; i < v->u.list.len; i++)
+            if (has_marshaler(v->u.list.items[i], depth + 1))
+                return true;
+    if (v->kind == RN_MAP)
+        for (size_t i = 0; i < v->u.map.len; i++)
+            if (has_marshaler(v->u.map.pairs[i].val, depth + 1))
+                return true;
+    return false;
+}
+
 RN_FN(rn_fn_toyaml)
 {
     rn_buf b = RN_BUF_INIT;
     rn_buf_append(&b, "", 0);
     /* sigs.k8s.io/yaml goes through JSON: a Go struct (.Chart) comes out
-     * under its JSON names. */
+     * under its JSON names, a time as its RFC 3339 string. Values without
+     * such types come out the same either way and skip the round trip. */
     const rn_value *v = argv[0];
-    const rn_value *raw = rn_value_method(v, "MarshalJSON", 11);
-    rn_value *decoded;
-    rn_error e;
-    rn_error_clear(&e);
-    if (raw && raw->kind == RN_STRING &&
-        rn_json_parse(tmpl_arena(ctx), raw->u.s.ptr, raw->u.s.len, "toYaml",
-                      false, &decoded, &e) == 0)
-        v = decoded;
-    if (rn_yaml_emit_helm(&b, v) != 0)
-        rn_buf_reset(&b);
+    bool ok = true;
+    if (has_marshaler(v, 0)) {
+        rn_buf j = RN_BUF_INIT;
+        rn_value *decoded;
+        rn_error e;
+        rn_error_clear(&e);
+        ok = rn_json_emit_go(&j, v) == 0 &&
+             rn_json_parse(tmpl_arena(ctx), rn_buf_cstr(&j), j.len, "toYaml",
+                           false, &decoded, &e) == 0;
+        if (ok)
+            v = decoded;
+        rn_buf_free(&j);
+    }
+    if (!ok || rn_yaml_emit_helm(&b, v) != 0)
+        rn_buf_reset(&b); /* a failing MarshalJSON, or no YAML for it */
     *out = rn_fn_buf_value(tmpl_arena(ctx), &b);
     return 0;
 }

@@ -55,8 +55,13 @@ int rn_fn_parse_int(const char *s, size_t len, int base, int64_t *out);
 int rn_fn_parse_float(const char *s, size_t len, double *out);
 
 /* --- Go objects (*semver.Version, time.Time) ---
- * An object is a map of method values (RN_FUNC) bound to one C struct, so
- * that `(semver "1.2.3").Compare $v` and `.Year` work as method calls. */
+ * An object is a value of a Go struct (or pointer) type with no fields a
+ * template can read: an empty RN_F_STRUCT map whose method table (see
+ * rn_value_set_type) binds each method to one C struct, so that
+ * `(semver "1.2.3").Compare $v` and `.Year` work as method calls, plus
+ * the fixed String text fmt prints and the MarshalJSON text toJson and
+ * toYaml write. Like any Go struct or non-nil pointer it is true in `if`
+ * and not `empty`. */
 
 typedef int (*rn_fn_method_fn)(tmpl_ctx *ctx, void *self, int argc,
                                rn_value **argv, rn_value **out);
@@ -68,6 +73,15 @@ typedef struct rn_fn_class {
     const char *type_name;       /* typeOf: "*semver.Version" */
     const char *kind_name;       /* kindOf: "ptr" */
     const rn_fn_method *methods; /* ends with {NULL} */
+    /* What fmt prints for the object (its String method), and what
+     * encoding/json writes for it (MarshalJSON; NULL when that fails);
+     * computed once, when the object is made. NULL: no such method. */
+    const char *(*string)(rn_arena *a, const void *self);
+    const char *(*json)(rn_arena *a, const void *self);
+    /* What Go's == compares of a value of a comparable struct type (the
+     * fields, as bytes); NULL for a pointer type, whose objects are ==
+     * when they are the same object. */
+    const char *(*identity)(rn_arena *a, const void *self);
 } rn_fn_class;
 
 rn_value *rn_fn_object_new(rn_arena *a, const rn_fn_class *cls, void *self);
@@ -172,6 +186,8 @@ RN_FN(rn_fn_mustdatemodify);
 RN_FN(rn_fn_unixepoch);
 RN_FN(rn_fn_duration);
 RN_FN(rn_fn_durationround);
+RN_FN(rn_fn_now);
+RN_FN(rn_fn_ago);
 
 /* funcs_url.c */
 RN_FN(rn_fn_urlparse);

@@ -7,9 +7,10 @@
  * The random functions (randAlpha and its kin, randBytes, randInt, uuidv4,
  * shuffle; funcs_random.c) draw real randomness, as Helm's do, so a chart
  * that calls them renders differently each time (the MLflow chart calls
- * none). Functions that read the clock or the host (now, ago,
- * getHostByName) are absent on purpose: using one is a parse error naming
- * it; the date functions work on fixed dates only (see funcs_time.c). Also
+ * none). The clock functions (now, ago, and the date functions given no
+ * date) read the clock the render's host lends it, and fail without one
+ * (funcs_time.c). getHostByName, which asks the network, is absent on
+ * purpose: using it is a parse error naming it. Also
  * absent for now: the crypto functions, fromToml and toYamlPretty.
  */
 #include "funcs.h"
@@ -178,7 +179,7 @@ const tmpl_func_def rn_funcs_sprig[] = {
     {"mustMergeOverwrite", rn_fn_mergeoverwrite, 1, -1},
     {"values", rn_fn_values, 1, 1},
     {"dig", rn_fn_dig, 0, -1},
-    /* dates on fixed inputs (never the clock) */
+    /* dates and time zones */
     {"toDate", rn_fn_todate, 2, 2},
     {"mustToDate", rn_fn_musttodate, 2, 2},
     {"date", rn_fn_date, 2, 2},
@@ -193,6 +194,8 @@ const tmpl_func_def rn_funcs_sprig[] = {
     {"unixEpoch", rn_fn_unixepoch, 1, 1},
     {"duration", rn_fn_duration, 1, 1},
     {"durationRound", rn_fn_durationround, 1, 1},
+    {"now", rn_fn_now, 0, 0},
+    {"ago", rn_fn_ago, 1, 1},
     /* URLs */
     {"urlParse", rn_fn_urlparse, 1, 1},
     {"urlJoin", rn_fn_urljoin, 1, 1},
@@ -227,10 +230,9 @@ const tmpl_func_def rn_funcs_sprig[] = {
 };
 
 /* Helm v3's functions (Sprig's GenericFuncMap minus env and expandenv,
- * plus Helm's own) that krmfn leaves out: they read the clock, make keys,
- * ask the network, or are not written yet. */
+ * plus Helm's own) that krmfn leaves out: they make keys, ask the network,
+ * or are not written yet. */
 const char *const rn_funcs_unsupported[] = {
-    "ago",
     "bcrypt",
     "buildCustomCert",
     "decryptAES",
@@ -246,7 +248,6 @@ const char *const rn_funcs_unsupported[] = {
     "genSignedCertWithKey",
     "getHostByName",
     "htpasswd",
-    "now",
     "randSeededNumeric",
     "toYamlPretty",
     NULL,

@@ -1,35 +1,43 @@
 /*
- * funcs_time.c — Sprig's date and duration functions on fixed inputs:
- * toDate, mustToDate, date, dateInZone, htmlDate, htmlDateInZone,
- * dateModify, mustDateModify, unixEpoch, duration and durationRound, with
- * Go's time.Format, time.Parse, time.ParseDuration and Duration.String.
+ * funcs_time.c — Sprig's date and duration functions: toDate, mustToDate,
+ * date, dateInZone, htmlDate, htmlDateInZone, dateModify, mustDateModify,
+ * unixEpoch, duration, durationRound, now and ago, with Go's time.Format,
+ * time.Parse(InLocation), time.ParseDuration, Duration.String and time
+ * zones (tz.c: the system's zoneinfo files, TZif with its POSIX footer).
  *
  * A time.Time is an object (see funcs_int.h) with the methods templates
- * use (.Year, .Format "…", .Unix, .UTC, .AddDate …). A render is a pure
- * function, so the clock is never read: where Sprig would use the current
- * time (a date that is neither a time nor Unix seconds, durationRound of a
- * time, `now`, `ago`) the call fails instead. The only zones are UTC and
- * Local, which is taken to be UTC (the zone of a container); any other
- * zone name is an error rather than a silent fallback.
+ * use (.Year, .Format "…", .Unix, .UTC, .In, .AddDate …) and prints as
+ * Go's Time.String. A time carries its *Location and, when it came from
+ * the clock, Go's monotonic reading ("m=+0.001"). Render state is no
+ * global and no I/O: the clock, the TZ value behind time.Local and the
+ * zone files come from the execution's host (host.h; none: `now` and the
+ * functions that would read the clock fail, Local is UTC and so is every
+ * zone Sprig cannot load), and the zones a render loads are kept in its
+ * execution (tmpl_ctx_cache).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "funcs_int.h"
+#include "host.h"
+#include "tz.h"
 
 #define NS_PER_SEC 1000000000LL
 
-/* An instant plus the zone it is shown in. */
+/* Go's time.Time: an instant, the zone it is shown in, and the monotonic
+ * clock reading a time from time.Now carries until In, UTC, Local,
+ * AddDate, Round or Truncate drop it. */
 typedef struct gtime {
     int64_t sec;      /* seconds since the Unix epoch */
     int32_t nsec;     /* 0 .. 999999999 */
-    int32_t off;      /* zone offset, seconds east of UTC */
-    const char *zone; /* zone abbreviation; "" for a nameless fixed zone */
+    const rn_tz *loc; /* NULL: UTC */
+    bool has_mono;    /* mono is set */
+    int64_t mono;     /* nanoseconds since the process started */
 } gtime;
 
 /* Go's zero Time: January 1, year 1, 00:00:00 UTC. */
-static const gtime zero_time = {-62135596800LL, 0, 0, "UTC"};
+static const gtime zero_time = {-62135596800LL, 0, NULL, false, 0};
 
 static const char *const long_months[] = {
     "January", "February", "March",     "April",   "May",      "June",
@@ -71,10 +79,16 @@ static int days_in(int month, int64_t year)
     return month == 2 && is_leap(year) ? 29 : n[month - 1];
 }
 
+/* The zone t is shown in at its instant. */
+static rn_tz_info zone_of(const gtime *t)
+{
+    return rn_tz_lookup(t->loc, t->sec);
+}
+
 /* The wall clock of t in its own zone. */
 static civil civil_of(const gtime *t)
 {
-    int64_t local = t->sec + t->off;
+    int64_t local = t->sec + zone_of(t).offset;
     int64_t days = floor_div(local, 86400);
     int64_t secs = local - days * 86400;
     int64_t z = days + 719468;
@@ -95,10 +109,18 @@ static civil civil_of(const gtime *t)
     return c;
 }
 
-/* time.Date: out-of-range fields carry over, as in Go. */
+/* Go's setLoc: UTC is kept as nil; the monotonic reading goes. */
+static gtime set_loc(gtime t, const rn_tz *loc)
+{
+    t.loc = loc == &rn_tz_utc ? NULL : loc;
+    t.has_mono = false;
+    return t;
+}
+
+/* time.Date: out-of-range fields carry over, and a wall clock that a zone
+ * transition skips or repeats resolves as Go resolves it. */
 static gtime make_time(int64_t year, int64_t month, int64_t day, int64_t hour,
-                       int64_t min, int64_t sec, int64_t nsec, int32_t off,
-                       const char *zone)
+                       int64_t min, int64_t sec, int64_t nsec, const rn_tz *loc)
 {
     int64_t m = month - 1;
     year += floor_div(m, 12);
@@ -106,8 +128,16 @@ static gtime make_time(int64_t year, int64_t month, int64_t day, int64_t hour,
     sec += floor_div(nsec, NS_PER_SEC);
     nsec -= floor_div(nsec, NS_PER_SEC) * NS_PER_SEC;
     int64_t days = days_from_civil(year, (int)m + 1, 1) + day - 1;
-    int64_t unix = days * 86400 + hour * 3600 + min * 60 + sec - off;
-    return (gtime){unix, (int32_t)nsec, off, zone};
+    int64_t unix = days * 86400 + hour * 3600 + min * 60 + sec;
+    rn_tz_info z = rn_tz_lookup(loc, unix);
+    if (z.offset != 0) {
+        int64_t utc = unix - z.offset;
+        if (utc < z.start || utc >= z.end)
+            z = rn_tz_lookup(loc, utc);
+        unix -= z.offset;
+    }
+    gtime t = {unix, (int32_t)nsec, NULL, false, 0};
+    return set_loc(t, loc);
 }
 
 /* --- layouts (time/format.go) --- */
@@ -351,7 +381,7 @@ static void put_hour12(rn_buf *b, int hour, int width)
 }
 
 static void format_elem(rn_buf *b, const gtime *t, const civil *c,
-                        const chunk *ch)
+                        const rn_tz_info *z, const chunk *ch)
 {
     switch (ch->std) {
     case STD_YEAR:
@@ -415,14 +445,14 @@ static void format_elem(rn_buf *b, const gtime *t, const civil *c,
         rn_buf_puts(b, c->hour >= 12 ? "pm" : "am");
         break;
     case STD_TZ:
-        if (t->zone[0]) {
-            rn_buf_puts(b, t->zone);
+        if (z->name[0]) {
+            rn_buf_puts(b, z->name);
         } else { /* a nameless zone prints as -0700 */
-            int32_t z = t->off / 60;
-            rn_buf_putc(b, z < 0 ? '-' : '+');
-            z = z < 0 ? -z : z;
-            put_int(b, z / 60, 2);
-            put_int(b, z % 60, 2);
+            int32_t m = z->offset / 60;
+            rn_buf_putc(b, m < 0 ? '-' : '+');
+            m = m < 0 ? -m : m;
+            put_int(b, m / 60, 2);
+            put_int(b, m % 60, 2);
         }
         break;
     case STD_FRAC0:
@@ -430,7 +460,7 @@ static void format_elem(rn_buf *b, const gtime *t, const civil *c,
         put_nano(b, t->nsec, ch);
         break;
     default:
-        put_zone(b, ch->std, t->off);
+        put_zone(b, ch->std, z->offset);
         break;
     }
 }
@@ -439,12 +469,13 @@ static void format_elem(rn_buf *b, const gtime *t, const civil *c,
 static void time_format(rn_buf *b, const gtime *t, const char *l, size_t n)
 {
     civil c = civil_of(t);
+    rn_tz_info z = zone_of(t);
     while (n > 0) {
         chunk ch = next_chunk(l, n);
         rn_buf_append(b, l, ch.prefix);
         if (ch.std == STD_NONE)
             break;
-        format_elem(b, t, &c, &ch);
+        format_elem(b, t, &c, &z, &ch);
         l += ch.prefix + ch.len;
         n -= ch.prefix + ch.len;
     }
@@ -887,7 +918,8 @@ static void parse_error(rn_buf *e, const char *layout, size_t ln,
 }
 
 /* Turn the parsed fields into a time (Go's parse, after the loop). */
-static bool parse_finish(rn_arena *a, pfields *f, gtime *out, const char **msg)
+static bool parse_finish(rn_arena *a, pfields *f, const rn_tz *local,
+                         gtime *out, const char **msg)
 {
     if (f->pm && f->hour < 12)
         f->hour += 12;
@@ -935,36 +967,53 @@ static bool parse_finish(rn_arena *a, pfields *f, gtime *out, const char **msg)
         *msg = ": day out of range";
         return false;
     }
-    gtime t = make_time(f->year, f->month, f->day, f->hour, f->min, f->sec,
-                        f->nsec, 0, "UTC");
-    if (f->utc || (f->zone_off == -1 && !f->zone_name)) {
-        *out = t; /* UTC, or the default location: Local, UTC here */
+    if (f->utc) { /* "Z" or "UTC" */
+        *out = make_time(f->year, f->month, f->day, f->hour, f->min, f->sec,
+                         f->nsec, NULL);
         return true;
     }
-    bool named = f->zone_name != NULL;
+    gtime t = make_time(f->year, f->month, f->day, f->hour, f->min, f->sec,
+                        f->nsec, NULL);
+    const char *name = f->zone_name
+                           ? rn_arena_strndup(a, f->zone_name, f->zone_name_len)
+                           : NULL;
     if (f->zone_off != -1) {
-        /* Local (UTC) is used when the offset and the name fit it */
-        if (f->zone_off == 0 && !named) {
-            *out = t;
+        t.sec -= f->zone_off;
+        /* the local zone, when it has that offset (and name) then */
+        rn_tz_info z = rn_tz_lookup(local, t.sec);
+        if (z.offset == f->zone_off && (!name || !strcmp(z.name, name))) {
+            *out = set_loc(t, local);
             return true;
         }
-    } else {
-        f->zone_off = 0; /* a zone name alone: offset unknown, except GMT+h */
-        if (f->zone_name_len > 3 && !memcmp(f->zone_name, "GMT", 3) &&
-            go_atoi(f->zone_name + 3, f->zone_name_len - 3, &f->zone_off))
-            f->zone_off *= 3600;
+        *out =
+            set_loc(t, rn_tz_fixed(a, name ? name : "", (int32_t)f->zone_off));
+        return true;
     }
-    t.sec -= f->zone_off;
-    t.off = (int32_t)f->zone_off;
-    t.zone = named ? rn_arena_strndup(a, f->zone_name, f->zone_name_len) : "";
-    *out = t;
+    if (name) {
+        int32_t off;
+        if (rn_tz_lookup_name(local, name, t.sec, &off)) {
+            t.sec -= off;
+            *out = set_loc(t, local);
+            return true;
+        }
+        int64_t o = 0; /* a zone name alone: offset unknown, but GMT+h */
+        if (f->zone_name_len > 3 && !memcmp(name, "GMT", 3) &&
+            go_atoi(name + 3, f->zone_name_len - 3, &o))
+            o *= 3600;
+        *out = set_loc(t, rn_tz_fixed(a, name, (int32_t)o));
+        return true;
+    }
+    /* the default location */
+    *out = make_time(f->year, f->month, f->day, f->hour, f->min, f->sec,
+                     f->nsec, local);
     return true;
 }
 
-/* Go's time.Parse(layout, value) with Local as the default location. On
- * failure returns false with Go's error text in e. */
+/* Go's time.ParseInLocation(layout, value, local). On failure returns
+ * false with Go's error text in e. */
 static bool time_parse(rn_arena *a, const char *layout, size_t ln,
-                       const char *value, size_t vn, gtime *out, rn_buf *e)
+                       const char *value, size_t vn, const rn_tz *local,
+                       gtime *out, rn_buf *e)
 {
     pstate p = {value, vn};
     const char *l = layout;
@@ -1006,7 +1055,7 @@ static bool time_parse(rn_arena *a, const char *layout, size_t ln,
         }
     }
     const char *msg = NULL;
-    if (!parse_finish(a, &f, out, &msg)) {
+    if (!parse_finish(a, &f, local, out, &msg)) {
         parse_error(e, layout, ln, value, vn, NULL, 0, NULL, 0, msg);
         return false;
     }
@@ -1203,9 +1252,121 @@ static bool parse_duration(const char *s, size_t n, int64_t *out, rn_buf *e)
     return true;
 }
 
+/* --- the zones of a render --- */
+
+typedef struct zone_ent {
+    const char *name;
+    const rn_tz *loc; /* NULL: not loadable, see err */
+    const char *err;
+    struct zone_ent *next;
+} zone_ent;
+
+/* What an execution keeps of time zones (in tmpl_ctx_cache). */
+typedef struct time_cache {
+    const rn_tz *local; /* NULL until first asked for */
+    zone_ent *zones;
+} time_cache;
+
+static time_cache *cache_of(tmpl_ctx *ctx)
+{
+    void **slot = tmpl_ctx_cache(ctx);
+    if (!*slot)
+        *slot = rn_arena_alloc(tmpl_arena(ctx), sizeof(time_cache));
+    return *slot;
+}
+
+/* time.Local: Go's rules over the host's TZ; UTC without a host. */
+static const rn_tz *local_zone(tmpl_ctx *ctx)
+{
+    time_cache *c = cache_of(ctx);
+    if (!c->local) {
+        c->local = rn_tz_local(tmpl_arena(ctx), tmpl_ctx_host(ctx));
+    }
+    return c->local;
+}
+
+/* time.LoadLocation; NULL with Go's error text in *err on failure. */
+static const rn_tz *load_location(tmpl_ctx *ctx, const char *name,
+                                  const char **err)
+{
+    if (!strcmp(name, "Local"))
+        return local_zone(ctx);
+    time_cache *c = cache_of(ctx);
+    for (zone_ent *e = c->zones; e; e = e->next)
+        if (!strcmp(e->name, name)) {
+            *err = e->err;
+            return e->loc;
+        }
+    rn_arena *a = tmpl_arena(ctx);
+    zone_ent *e = rn_arena_alloc(a, sizeof *e);
+    e->name = rn_arena_strdup(a, name);
+    e->loc = rn_tz_load(a, name, tmpl_ctx_host(ctx), &e->err);
+    e->next = c->zones;
+    c->zones = e;
+    *err = e->err;
+    return e->loc;
+}
+
 /* --- time.Time objects --- */
 
-static const rn_fn_class time_class;
+static const rn_fn_class time_class, location_class;
+
+static char *time_string(rn_arena *a, const gtime *t)
+{
+    static const char layout[] = "2006-01-02 15:04:05.999999999 -0700 MST";
+    rn_buf b = RN_BUF_INIT;
+    rn_buf_append(&b, "", 0);
+    time_format(&b, t, layout, sizeof layout - 1);
+    if (t->has_mono) { /* " m=±ddd.nnnnnnnnn" */
+        uint64_t m2 = (uint64_t)t->mono;
+        char sign = '+';
+        if (t->mono < 0) {
+            sign = '-';
+            m2 = -m2;
+        }
+        uint64_t m1 = m2 / NS_PER_SEC;
+        m2 %= NS_PER_SEC;
+        uint64_t m0 = m1 / NS_PER_SEC;
+        m1 %= NS_PER_SEC;
+        rn_buf_printf(&b, " m=%c", sign);
+        if (m0 != 0)
+            rn_buf_printf(&b, "%llu%09llu", (unsigned long long)m0,
+                          (unsigned long long)m1);
+        else
+            rn_buf_printf(&b, "%llu", (unsigned long long)m1);
+        rn_buf_printf(&b, ".%09llu", (unsigned long long)m2);
+    }
+    char *s = rn_arena_strndup(a, rn_buf_cstr(&b), b.len);
+    rn_buf_free(&b);
+    return s;
+}
+
+static const char *time_string_cb(rn_arena *a, const void *self)
+{
+    return time_string(a, self);
+}
+
+/* Time.MarshalJSON: RFC 3339 with nanoseconds, NULL (an error) for a
+ * year outside 0..9999 or a zone hour outside 0..23. */
+static const char *time_json_cb(rn_arena *a, const void *self)
+{
+    static const char layout[] = "2006-01-02T15:04:05.999999999Z07:00";
+    rn_buf b = RN_BUF_INIT;
+    rn_buf_putc(&b, '"');
+    time_format(&b, self, layout, sizeof layout - 1);
+    const char *s = rn_buf_cstr(&b) + 1;
+    size_t n = b.len - 1;
+    bool ok = n > 4 && s[4] == '-';
+    if (ok && s[n - 1] != 'Z') {
+        char c = s[n - 6];
+        int hh = (s[n - 5] - '0') * 10 + (s[n - 4] - '0');
+        ok = !(c >= '0' && c <= '9') && hh < 24;
+    }
+    rn_buf_putc(&b, '"');
+    char *r = ok ? rn_arena_strndup(a, rn_buf_cstr(&b), b.len) : NULL;
+    rn_buf_free(&b);
+    return r;
+}
 
 static rn_value *time_value(rn_arena *a, gtime t)
 {
@@ -1214,59 +1375,109 @@ static rn_value *time_value(rn_arena *a, gtime t)
     return rn_fn_object_new(a, &time_class, p);
 }
 
-static gtime in_utc(gtime t)
+/* Wall seconds of Go's packed monotonic form: 1885 .. 2157. */
+static bool mono_fits(int64_t sec)
 {
-    t.off = 0;
-    t.zone = "UTC";
-    return t;
+    static const int64_t wall_base = -2713910400LL; /* 1885-01-01 UTC */
+    return sec - wall_base >= 0 && sec - wall_base <= (1LL << 33) - 1;
 }
 
+/* Time.Add: the monotonic reading moves too, unless it overflows. */
 static gtime time_add(gtime t, int64_t ns)
 {
-    int64_t s = floor_div(ns, NS_PER_SEC);
-    int64_t rem = ns - s * NS_PER_SEC + t.nsec;
-    t.sec += s + rem / NS_PER_SEC;
-    t.nsec = (int32_t)(rem % NS_PER_SEC);
+    int64_t s = ns / NS_PER_SEC;
+    int32_t nsec = t.nsec + (int32_t)(ns % NS_PER_SEC);
+    if (nsec >= NS_PER_SEC) {
+        s++;
+        nsec -= NS_PER_SEC;
+    } else if (nsec < 0) {
+        s--;
+        nsec += NS_PER_SEC;
+    }
+    t.nsec = nsec;
+    t.sec = (int64_t)((uint64_t)t.sec + (uint64_t)s);
+    if (t.has_mono) {
+        int64_t te = (int64_t)((uint64_t)t.mono + (uint64_t)ns);
+        if (!mono_fits(t.sec) || (ns < 0 && te > t.mono) ||
+            (ns > 0 && te < t.mono))
+            t.has_mono = false;
+        else
+            t.mono = te;
+    }
     return t;
 }
 
-static int want_args(tmpl_ctx *ctx, int argc, int n)
+/* Time.Sub: t - u in nanoseconds, saturated to the int64 range. */
+static int64_t time_sub(const gtime *t, const gtime *u)
 {
-    if (argc != n)
-        return tmpl_fail(ctx, "wrong number of args for %s: want %d got %d",
-                         tmpl_ctx_fn_name(ctx), n, argc);
-    return 0;
+    if (t->has_mono && u->has_mono) {
+        int64_t d = (int64_t)((uint64_t)t->mono - (uint64_t)u->mono);
+        if (d < 0 && t->mono > u->mono)
+            return INT64_MAX;
+        if (d > 0 && t->mono < u->mono)
+            return INT64_MIN;
+        return d;
+    }
+    __int128 d = ((__int128)t->sec - u->sec) * NS_PER_SEC + (t->nsec - u->nsec);
+    if (d > INT64_MAX)
+        return INT64_MAX;
+    if (d < INT64_MIN)
+        return INT64_MIN;
+    return (int64_t)d;
+}
+
+/* -1, 0 or +1 (Time.Compare; the monotonic readings when both have one). */
+static int time_cmp(const gtime *t, const gtime *u)
+{
+    if (t->has_mono && u->has_mono)
+        return (t->mono > u->mono) - (t->mono < u->mono);
+    if (t->sec != u->sec)
+        return (t->sec > u->sec) - (t->sec < u->sec);
+    return (t->nsec > u->nsec) - (t->nsec < u->nsec);
+}
+
+/* A time.Duration: an int64 that prints as "1h2m3s". */
+static rn_value *duration_value(rn_arena *a, int64_t d)
+{
+    rn_buf b = RN_BUF_INIT;
+    duration_string(&b, d);
+    rn_value *m = rn_map_new(a, 1);
+    rn_map_setz(a, m, "String", rn_fn_buf_value(a, &b));
+    rn_value *v = rn_int64(a, d);
+    rn_value_set_type(v, "time.Duration", m);
+    return v;
 }
 
 /* A time.Time parameter. */
-static int time_arg(tmpl_ctx *ctx, rn_value *v, gtime *out)
+static int time_arg(tmpl_ctx *ctx, rn_value **argv, int i, gtime *out)
 {
-    const gtime *t = rn_fn_object_self(v, &time_class);
-    if (!t)
-        return rn_fn_fail_type(ctx, "time.Time", v);
+    const gtime *t = rn_fn_object_self(argv[i], &time_class);
+    if (tmpl_arg_go(ctx, argv, i, "time.Time", TMPL_ARG_STRUCT, t != NULL,
+                    NULL) != 0)
+        return -1;
     *out = *t;
     return 0;
 }
 
-static int tm_string(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
-                     rn_value **out)
+/* A time.Duration parameter: an integer constant or a Duration. */
+static int duration_arg(tmpl_ctx *ctx, rn_value **argv, int i, int64_t *out)
 {
-    static const char layout[] = "2006-01-02 15:04:05.999999999 -0700 MST";
-    if (want_args(ctx, argc, 0) != 0)
-        return -1;
-    rn_buf b = RN_BUF_INIT;
-    rn_buf_append(&b, "", 0);
-    time_format(&b, self, layout, sizeof layout - 1);
-    *out = rn_fn_buf_value(tmpl_arena(ctx), &b);
-    return 0;
+    const rn_value *v = argv[i];
+    bool ok =
+        v->kind == RN_INT && v->tname && !strcmp(v->tname, "time.Duration");
+    return tmpl_arg_go(ctx, argv, i, "time.Duration", TMPL_ARG_INT, ok, out);
 }
 
-static int tm_format(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
+#define TM_METHOD(fname)                                                       \
+    static int fname(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,     \
                      rn_value **out)
+
+TM_METHOD(tm_format)
 {
     const char *l;
     size_t n;
-    if (want_args(ctx, argc, 1) != 0 || rn_fn_arg_str(ctx, argv, 0, &l, &n))
+    if (tmpl_arg_count(ctx, argc, 1) != 0 ||
+        rn_fn_arg_str(ctx, argv, 0, &l, &n))
         return -1;
     rn_buf b = RN_BUF_INIT;
     rn_buf_append(&b, "", 0);
@@ -1279,7 +1490,7 @@ static int tm_format(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
 static int tm_field(tmpl_ctx *ctx, const gtime *t, int argc, rn_value **out,
                     char which)
 {
-    if (want_args(ctx, argc, 0) != 0)
+    if (tmpl_arg_count(ctx, argc, 0) != 0)
         return -1;
     rn_arena *a = tmpl_arena(ctx);
     civil c = civil_of(t);
@@ -1327,16 +1538,26 @@ static int tm_field(tmpl_ctx *ctx, const gtime *t, int argc, rn_value **out,
     case 'z':
         *out = rn_bool(a, t->sec == zero_time.sec && t->nsec == 0);
         break;
-    default: /* 'u': UTC and Local */
-        *out = time_value(a, in_utc(*t));
+    case 'd':
+        *out = rn_bool(a, zone_of(t).is_dst);
         break;
+    case 'u':
+        *out = time_value(a, set_loc(*t, NULL));
+        break;
+    case 'l':
+        *out = time_value(a, set_loc(*t, local_zone(ctx)));
+        break;
+    default: { /* 'o': Location(), UTC for nil */
+        const rn_tz *l = t->loc ? t->loc : &rn_tz_utc;
+        *out = rn_fn_object_new(a, &location_class, (void *)l);
+        break;
+    }
     }
     return 0;
 }
 
 #define TM_FIELD(fname, which)                                                 \
-    static int fname(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,     \
-                     rn_value **out)                                           \
+    TM_METHOD(fname)                                                           \
     {                                                                          \
         return tm_field(ctx, self, argc, out, which);                          \
     }
@@ -1354,17 +1575,19 @@ TM_FIELD(tm_unixmilli, 'L')
 TM_FIELD(tm_unixmicro, 'C')
 TM_FIELD(tm_unixnano, 'N')
 TM_FIELD(tm_iszero, 'z')
+TM_FIELD(tm_isdst, 'd')
 TM_FIELD(tm_utc, 'u')
+TM_FIELD(tm_local, 'l')
+TM_FIELD(tm_location, 'o')
 
 /* Equal, Before, After and Compare. */
 static int tm_cmp(tmpl_ctx *ctx, const gtime *t, int argc, rn_value **argv,
                   rn_value **out, char op)
 {
     gtime o = zero_time;
-    if (want_args(ctx, argc, 1) != 0 || time_arg(ctx, argv[0], &o) != 0)
+    if (tmpl_arg_count(ctx, argc, 1) != 0 || time_arg(ctx, argv, 0, &o) != 0)
         return -1;
-    int d = t->sec != o.sec ? (t->sec > o.sec) - (t->sec < o.sec)
-                            : (t->nsec > o.nsec) - (t->nsec < o.nsec);
+    int d = time_cmp(t, &o);
     rn_arena *a = tmpl_arena(ctx);
     *out = op == 'c'   ? rn_int(a, d)
            : op == '<' ? rn_bool(a, d < 0)
@@ -1374,8 +1597,7 @@ static int tm_cmp(tmpl_ctx *ctx, const gtime *t, int argc, rn_value **argv,
 }
 
 #define TM_CMP(fname, op)                                                      \
-    static int fname(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,     \
-                     rn_value **out)                                           \
+    TM_METHOD(fname)                                                           \
     {                                                                          \
         return tm_cmp(ctx, self, argc, argv, out, op);                         \
     }
@@ -1384,35 +1606,126 @@ TM_CMP(tm_before, '<')
 TM_CMP(tm_after, '>')
 TM_CMP(tm_compare, 'c')
 
-static int tm_adddate(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
-                      rn_value **out)
+TM_METHOD(tm_sub)
+{
+    gtime o = zero_time;
+    if (tmpl_arg_count(ctx, argc, 1) != 0 || time_arg(ctx, argv, 0, &o) != 0)
+        return -1;
+    *out = duration_value(tmpl_arena(ctx), time_sub(self, &o));
+    return 0;
+}
+
+TM_METHOD(tm_adddate)
 {
     const gtime *t = self;
     int64_t y, m, d;
-    if (want_args(ctx, argc, 3) != 0 || rn_fn_arg_int(ctx, argv, 0, &y) ||
+    if (tmpl_arg_count(ctx, argc, 3) != 0 || rn_fn_arg_int(ctx, argv, 0, &y) ||
         rn_fn_arg_int(ctx, argv, 1, &m) || rn_fn_arg_int(ctx, argv, 2, &d))
         return -1;
     civil c = civil_of(t);
     *out = time_value(tmpl_arena(ctx),
                       make_time(c.year + y, c.month + m, c.day + d, c.hour,
-                                c.min, c.sec, t->nsec, t->off, t->zone));
+                                c.min, c.sec, t->nsec, t->loc));
     return 0;
 }
 
-/* Add takes a time.Duration: an integer count of nanoseconds. */
-static int tm_add(tmpl_ctx *ctx, void *self, int argc, rn_value **argv,
-                  rn_value **out)
+TM_METHOD(tm_add)
 {
-    if (want_args(ctx, argc, 1) != 0)
+    int64_t d = 0;
+    if (tmpl_arg_count(ctx, argc, 1) != 0 || duration_arg(ctx, argv, 0, &d))
         return -1;
-    if (argv[0]->kind != RN_INT)
-        return rn_fn_fail_type(ctx, "time.Duration", argv[0]);
-    *out = time_value(tmpl_arena(ctx), time_add(*(gtime *)self, argv[0]->u.i));
+    *out = time_value(tmpl_arena(ctx), time_add(*(gtime *)self, d));
     return 0;
+}
+
+/* Round and Truncate: to a multiple of d since year 1. */
+static int tm_round_trunc(tmpl_ctx *ctx, const gtime *t, int argc,
+                          rn_value **argv, rn_value **out, bool round)
+{
+    int64_t d = 0;
+    if (tmpl_arg_count(ctx, argc, 1) != 0 || duration_arg(ctx, argv, 0, &d))
+        return -1;
+    gtime r = *t;
+    r.has_mono = false;
+    if (d > 0) {
+        __int128 ns =
+            ((__int128)r.sec - zero_time.sec) * NS_PER_SEC + (__int128)r.nsec;
+        __int128 rem = ns % d;
+        if (rem < 0)
+            rem += d;
+        int64_t rr = (int64_t)rem;
+        if (!round || (uint64_t)rr + (uint64_t)rr < (uint64_t)d)
+            r = time_add(r, -rr);
+        else
+            r = time_add(r, d - rr);
+    }
+    *out = time_value(tmpl_arena(ctx), r);
+    return 0;
+}
+
+TM_METHOD(tm_round)
+{
+    return tm_round_trunc(ctx, self, argc, argv, out, true);
+}
+
+TM_METHOD(tm_truncate)
+{
+    return tm_round_trunc(ctx, self, argc, argv, out, false);
+}
+
+TM_METHOD(tm_in)
+{
+    if (tmpl_arg_count(ctx, argc, 1) != 0)
+        return -1;
+    const rn_tz *l = rn_fn_object_self(argv[0], &location_class);
+    if (tmpl_arg_go(ctx, argv, 0, "*time.Location", TMPL_ARG_POINTER, l,
+                    NULL) != 0)
+        return -1;
+    if (!l)
+        return tmpl_fail(ctx, "time: missing Location in call to Time.In");
+    *out = time_value(tmpl_arena(ctx), set_loc(*(gtime *)self, l));
+    return 0;
+}
+
+/* Methods text/template cannot call: more results than (value, error). */
+static int tm_results(tmpl_ctx *ctx, int argc, int want, int nout,
+                      const char *second)
+{
+    if (tmpl_arg_count(ctx, argc, want) != 0)
+        return -1;
+    const char *name = tmpl_ctx_fn_name(ctx);
+    if (nout == 2)
+        return tmpl_ctx_errorf(ctx,
+                               "invalid function signature for %s: second "
+                               "return value should be error; is %s",
+                               name, second);
+    return tmpl_ctx_errorf(ctx,
+                           "function %s has %d return values; should be "
+                           "1 or 2",
+                           name, nout);
+}
+
+TM_METHOD(tm_zone)
+{
+    return tm_results(ctx, argc, 0, 2, "int");
+}
+
+TM_METHOD(tm_zonebounds)
+{
+    return tm_results(ctx, argc, 0, 2, "time.Time");
+}
+
+TM_METHOD(tm_isoweek)
+{
+    return tm_results(ctx, argc, 0, 2, "int");
+}
+
+TM_METHOD(tm_date3)
+{
+    return tm_results(ctx, argc, 0, 3, NULL);
 }
 
 static const rn_fn_method time_methods[] = {
-    {"String", tm_string},
     {"Format", tm_format},
     {"Year", tm_year},
     {"Month", tm_month},
@@ -1428,18 +1741,125 @@ static const rn_fn_method time_methods[] = {
     {"UnixMicro", tm_unixmicro},
     {"UnixNano", tm_unixnano},
     {"IsZero", tm_iszero},
+    {"IsDST", tm_isdst},
     {"UTC", tm_utc},
-    {"Local", tm_utc},
+    {"Local", tm_local},
+    {"In", tm_in},
+    {"Location", tm_location},
     {"Equal", tm_equal},
     {"Before", tm_before},
     {"After", tm_after},
     {"Compare", tm_compare},
+    {"Sub", tm_sub},
     {"AddDate", tm_adddate},
     {"Add", tm_add},
+    {"Round", tm_round},
+    {"Truncate", tm_truncate},
+    {"Zone", tm_zone},
+    {"ZoneBounds", tm_zonebounds},
+    {"ISOWeek", tm_isoweek},
+    {"Date", tm_date3},
+    {"Clock", tm_date3},
     {NULL, NULL},
 };
 
-static const rn_fn_class time_class = {"time.Time", "struct", time_methods};
+/* time.Time's fields for eq: the instant, the monotonic reading and the
+ * *Location (the same pointer in Go: UTC, Local, or one of the unnamed
+ * whole-hour zones FixedZone keeps). */
+static const char *time_identity_cb(rn_arena *a, const void *self)
+{
+    const gtime *t = self;
+    const rn_tz *l = t->loc;
+    const char *loc;
+    if (!l)
+        loc = "UTC";
+    else if (l->ntx == 1 && l->tx[0].when == INT64_MIN && l->nzone == 1 &&
+             !l->name[0] && l->zone[0].offset % 3600 == 0 &&
+             l->zone[0].offset >= -12 * 3600 && l->zone[0].offset <= 14 * 3600)
+        loc = rn_arena_printf(a, "fixed%d", (int)l->zone[0].offset);
+    else
+        loc = rn_arena_printf(a, "%p", (const void *)l);
+    return rn_arena_printf(a, "%lld %d %d %lld %s", (long long)t->sec,
+                           (int)t->nsec, t->has_mono,
+                           (long long)(t->has_mono ? t->mono : 0), loc);
+}
+
+static const rn_fn_class time_class = {"time.Time",  "struct",
+                                       time_methods, time_string_cb,
+                                       time_json_cb, time_identity_cb};
+
+/* *time.Location (from .Location): prints its name, marshals as {}. */
+static const char *location_string_cb(rn_arena *a, const void *self)
+{
+    return ((const rn_tz *)self)->name;
+}
+
+static const char *location_json_cb(rn_arena *a, const void *self)
+{
+    return "{}";
+}
+
+static const rn_fn_method location_methods[] = {{NULL, NULL}};
+
+static const rn_fn_class location_class = {"*time.Location", "ptr",
+                                           location_methods, location_string_cb,
+                                           location_json_cb, NULL};
+
+/* --- the clock --- */
+
+/* time.Now, from the host's clock: in Local, with the monotonic reading.
+ * Fails when the render was given no clock. */
+static int clock_now(tmpl_ctx *ctx, gtime *t)
+{
+    const rn_host *h = tmpl_ctx_host(ctx);
+    rn_clock_reading r;
+    if (!h || !h->now || h->now(h->now_arg, &r) != 0)
+        return tmpl_fail(ctx, "the current time is not available: this "
+                              "render was given no clock");
+    const rn_tz *l = local_zone(ctx);
+    *t = (gtime){r.sec, r.nsec, l == &rn_tz_utc ? NULL : l, false, 0};
+    if (r.mono >= 0 && mono_fits(r.sec)) {
+        t->has_mono = true;
+        t->mono = r.mono;
+    }
+    return 0;
+}
+
+/* time.Since: through the monotonic readings when t has one. */
+static int since(tmpl_ctx *ctx, const gtime *t, int64_t *d)
+{
+    gtime now;
+    if (clock_now(ctx, &now) != 0)
+        return -1;
+    if (!t->has_mono)
+        now.has_mono = false;
+    *d = time_sub(&now, t);
+    return 0;
+}
+
+/* Duration.Round(time.Second). */
+static int64_t round_second(int64_t d)
+{
+    const int64_t m = NS_PER_SEC;
+    int64_t r = d % m;
+    if (d < 0) {
+        r = -r;
+        if ((uint64_t)r + (uint64_t)r < (uint64_t)m)
+            return d + r;
+        int64_t d1 = (int64_t)((uint64_t)d - (uint64_t)m + (uint64_t)r);
+        return d1 < d ? d1 : INT64_MIN;
+    }
+    if ((uint64_t)r + (uint64_t)r < (uint64_t)m)
+        return d - r;
+    int64_t d1 = (int64_t)((uint64_t)d + (uint64_t)m - (uint64_t)r);
+    return d1 > d ? d1 : INT64_MAX;
+}
+
+/* A plain int64 (Sprig's type switches do not take time.Duration). */
+static bool is_int64(const rn_value *v)
+{
+    return v->kind == RN_INT && (v->flags & RN_F_INT64) && !v->tname;
+}
 
 /* --- the Sprig functions --- */
 
@@ -1453,7 +1873,7 @@ static int parse_fn(tmpl_ctx *ctx, rn_value **argv, rn_value **out, bool must)
     rn_arena *a = tmpl_arena(ctx);
     rn_buf e = RN_BUF_INIT;
     gtime t = zero_time;
-    if (!time_parse(a, l, ln, s, sn, &t, &e)) {
+    if (!time_parse(a, l, ln, s, sn, local_zone(ctx), &t, &e)) {
         if (must) {
             int rc = tmpl_fail(ctx, "%s", rn_buf_cstr(&e));
             rn_buf_free(&e);
@@ -1476,18 +1896,8 @@ RN_FN(rn_fn_musttodate)
     return parse_fn(ctx, argv, out, true);
 }
 
-/* time.LoadLocation for the zones a pure render knows. */
-static int load_zone(tmpl_ctx *ctx, const char *zone)
-{
-    if (!*zone || !strcmp(zone, "UTC") || !strcmp(zone, "Local"))
-        return 0;
-    return tmpl_fail(ctx,
-                     "time zone %s is not available: only UTC and Local "
-                     "(which is UTC) are",
-                     zone);
-}
-
-/* dateInZone's date: a time, or Unix seconds as an int or int64. */
+/* dateInZone's date: a time, or Unix seconds as an int or int64 (in
+ * Local, as time.Unix gives them); anything else is the current time. */
 static int date_arg(tmpl_ctx *ctx, rn_value *v, gtime *t)
 {
     const gtime *p = rn_fn_object_self(v, &time_class);
@@ -1495,24 +1905,23 @@ static int date_arg(tmpl_ctx *ctx, rn_value *v, gtime *t)
         *t = *p;
         return 0;
     }
-    if (v->kind == RN_INT) {
-        *t = (gtime){v->u.i, 0, 0, "UTC"};
+    if (v->kind == RN_INT && !v->tname) {
+        *t = set_loc((gtime){v->u.i, 0, NULL, false, 0}, local_zone(ctx));
         return 0;
     }
-    return tmpl_fail(ctx,
-                     "the date is a %s, not a time or Unix seconds; Sprig "
-                     "would use the current time, which a render does not "
-                     "read",
-                     rn_fn_type_name(v));
+    return clock_now(ctx, t); /* anything else: Sprig's time.Now() */
 }
 
+/* Sprig's dateInZone: a zone time.LoadLocation cannot load is UTC. */
 static int date_in_zone(tmpl_ctx *ctx, const char *l, size_t ln, rn_value *date,
                         const char *zone, rn_value **out)
 {
     gtime t = zero_time;
-    if (date_arg(ctx, date, &t) != 0 || load_zone(ctx, zone) != 0)
+    if (date_arg(ctx, date, &t) != 0)
         return -1;
-    t = in_utc(t);
+    const char *err;
+    const rn_tz *loc = load_location(ctx, zone, &err);
+    t = set_loc(t, loc ? loc : NULL);
     rn_buf b = RN_BUF_INIT;
     rn_buf_append(&b, "", 0);
     time_format(&b, &t, l, ln);
@@ -1558,7 +1967,7 @@ static int modify(tmpl_ctx *ctx, rn_value **argv, rn_value **out, bool must)
     size_t n;
     gtime t = zero_time;
     if (rn_fn_arg_str(ctx, argv, 0, &s, &n) != 0 ||
-        time_arg(ctx, argv[1], &t) != 0)
+        time_arg(ctx, argv, 1, &t) != 0)
         return -1;
     rn_buf e = RN_BUF_INIT;
     int64_t d;
@@ -1586,7 +1995,7 @@ RN_FN(rn_fn_mustdatemodify)
 RN_FN(rn_fn_unixepoch)
 {
     gtime t = zero_time;
-    if (time_arg(ctx, argv[0], &t) != 0)
+    if (time_arg(ctx, argv, 0, &t) != 0)
         return -1;
     *out = rn_strz(tmpl_arena(ctx),
                    rn_arena_printf(tmpl_arena(ctx), "%lld", (long long)t.sec));
@@ -1602,7 +2011,7 @@ RN_FN(rn_fn_duration)
     if (v->kind == RN_STRING) {
         if (rn_fn_parse_int(v->u.s.ptr, v->u.s.len, 10, &n) != 0)
             n = 0;
-    } else if (v->kind == RN_INT && (v->flags & RN_F_INT64)) {
+    } else if (is_int64(v)) {
         n = v->u.i;
     }
     rn_buf b = RN_BUF_INIT;
@@ -1621,11 +2030,11 @@ RN_FN(rn_fn_durationround)
         if (!parse_duration(v->u.s.ptr, v->u.s.len, &d, &e))
             d = 0;
         rn_buf_free(&e);
-    } else if (v->kind == RN_INT && (v->flags & RN_F_INT64)) {
+    } else if (is_int64(v)) {
         d = v->u.i;
     } else if (rn_fn_object_self(v, &time_class)) {
-        return tmpl_fail(ctx, "the time since a date needs the current "
-                              "time, which a render does not read");
+        if (since(ctx, rn_fn_object_self(v, &time_class), &d) != 0)
+            return -1;
     }
     uint64_t u = (uint64_t)d;
     if (d < 0)
@@ -1650,5 +2059,37 @@ RN_FN(rn_fn_durationround)
             break;
         }
     *out = rn_strz(tmpl_arena(ctx), r);
+    return 0;
+}
+
+/* now: time.Now, printing with its monotonic reading ("m=+0.0012"). */
+RN_FN(rn_fn_now)
+{
+    gtime t;
+    if (clock_now(ctx, &t) != 0)
+        return -1;
+    *out = time_value(tmpl_arena(ctx), t);
+    return 0;
+}
+
+/* ago: time.Since(date).Round(time.Second) of a time or Unix seconds (an
+ * int or int64); anything else is now, so "0s". */
+RN_FN(rn_fn_ago)
+{
+    rn_value *v = argv[0];
+    const gtime *p = rn_fn_object_self(v, &time_class);
+    gtime t;
+    if (p)
+        t = *p;
+    else if (v->kind == RN_INT && !v->tname)
+        t = (gtime){v->u.i, 0, NULL, false, 0};
+    else if (clock_now(ctx, &t) != 0)
+        return -1;
+    int64_t d;
+    if (since(ctx, &t, &d) != 0)
+        return -1;
+    rn_buf b = RN_BUF_INIT;
+    duration_string(&b, round_second(d));
+    *out = rn_fn_buf_value(tmpl_arena(ctx), &b);
     return 0;
 }

@@ -215,6 +215,9 @@ static void element(tenc *e, const rn_value *v)
     case RN_FUNC:
         fail(e, "unsupported type: func");
         break;
+    case RN_COMPLEX:
+        fail(e, "unsupported type: complex128");
+        break;
     }
 }
 
@@ -282,6 +285,9 @@ static void encode(tenc *e, const tkey *k, const rn_value *v)
         return;
     case RN_FUNC:
         fail(e, "unsupported type: func");
+        return;
+    case RN_COMPLEX:
+        fail(e, "unsupported type: complex128");
         return;
     default:
         if (k->len == 0)

@@ -319,6 +319,8 @@ double rn_fn_cast_float64(const rn_value *v)
     case RN_BOOL:
         return v->u.b ? 1 : 0;
     case RN_INT:
+        if (v->flags & RN_F_UINT64)
+            return (double)(uint64_t)v->u.i;
         return (double)v->u.i;
     case RN_FLOAT:
         return v->u.f;
@@ -344,12 +346,14 @@ bool rn_fn_empty(const rn_value *v)
         return v->u.i == 0;
     case RN_FLOAT:
         return v->u.f == 0;
+    case RN_COMPLEX:
+        return v->u.c.re == 0 && v->u.c.im == 0;
     case RN_STRING:
         return v->u.s.len == 0;
     case RN_LIST:
         return v->u.list.len == 0;
-    case RN_MAP:
-        return v->u.map.len == 0;
+    case RN_MAP: /* a Go struct is never empty */
+        return v->u.map.len == 0 && !(v->flags & RN_F_STRUCT);
     case RN_FUNC:
         return false;
     }
@@ -401,6 +405,8 @@ static int obj_call(void *bound, tmpl_ctx *ctx, int argc, rn_value **argv,
                     rn_value **out)
 {
     obj_binding *b = bound;
+    if (!b->m) /* the object's own entry is no method */
+        return tmpl_fail(ctx, "not a method");
     return b->m->fn(ctx, b->self, argc, argv, out);
 }
 
@@ -409,24 +415,39 @@ rn_value *rn_fn_object_new(rn_arena *a, const rn_fn_class *cls, void *self)
     size_t n = 0;
     while (cls->methods[n].name)
         n++;
-    rn_value *m = rn_map_new(a, n);
-    obj_binding *bs = rn_arena_alloc(a, sizeof *bs * (n ? n : 1));
+    rn_value *m = rn_map_new(a, n + 3);
+    obj_binding *bs = rn_arena_alloc(a, sizeof *bs * (n + 1));
+    /* the object itself, under a name no template can write */
+    bs[n] = (obj_binding){cls, NULL, self};
+    rn_map_set(a, m, "", 0, rn_func(a, "", obj_call, &bs[n]));
     for (size_t i = 0; i < n; i++) {
         bs[i] = (obj_binding){cls, &cls->methods[i], self};
         rn_map_setz(a, m, cls->methods[i].name,
                     rn_func(a, cls->methods[i].name, obj_call, &bs[i]));
     }
-    return m;
+    if (cls->string)
+        rn_map_setz(a, m, "String", rn_strz(a, cls->string(a, self)));
+    if (cls->json) {
+        const char *j = cls->json(a, self);
+        rn_map_setz(a, m, "MarshalJSON", j ? rn_strz(a, j) : rn_null(a));
+    }
+    /* eq's view of the object (see tmpl_builtins.c) */
+    rn_map_setz(a, m, "==",
+                rn_strz(a, cls->identity ? cls->identity(a, self)
+                                         : rn_arena_printf(a, "%p", self)));
+    rn_value *v = rn_map_new(a, 0);
+    v->flags |= RN_F_STRUCT;
+    rn_value_set_type(v, cls->type_name, m);
+    return v;
 }
 
 static const obj_binding *obj_of(const rn_value *v)
 {
-    if (!v || v->kind != RN_MAP || v->u.map.len == 0)
+    if (!v || v->kind != RN_MAP || !v->methods)
         return NULL;
-    const rn_value *f = v->u.map.pairs[0].val;
-    if (!f || f->kind != RN_FUNC || f->u.fn.fn != obj_call)
-        return NULL;
-    return f->u.fn.self;
+    const rn_value *f = rn_map_get(v->methods, "", 0);
+    return f && f->kind == RN_FUNC && f->u.fn.fn == obj_call ? f->u.fn.self
+                                                             : NULL;
 }
 
 void *rn_fn_object_self(const rn_value *v, const rn_fn_class *cls)

@@ -858,23 +858,33 @@ static void print_bool(pp *p, const rn_value *v, int verb)
 static void print_int(pp *p, const rn_value *v, int verb)
 {
     uint64_t u = (uint64_t)v->u.i;
+    bool sig = !(v->flags & RN_F_UINT64);
     switch (verb) {
     case 'v':
+        if (p->sharp_v && !sig) { /* Go's fmt0x64: %#v of a uint is hex */
+            bool old = p->sharp;
+            p->sharp = true;
+            fmt_integer(p, u, 16, false, 'v', ldigits);
+            p->sharp = old;
+            break;
+        }
+        fmt_integer(p, u, 10, sig, verb, ldigits);
+        break;
     case 'd':
-        fmt_integer(p, u, 10, true, verb, ldigits);
+        fmt_integer(p, u, 10, sig, verb, ldigits);
         break;
     case 'b':
-        fmt_integer(p, u, 2, true, verb, ldigits);
+        fmt_integer(p, u, 2, sig, verb, ldigits);
         break;
     case 'o':
     case 'O':
-        fmt_integer(p, u, 8, true, verb, ldigits);
+        fmt_integer(p, u, 8, sig, verb, ldigits);
         break;
     case 'x':
-        fmt_integer(p, u, 16, true, verb, ldigits);
+        fmt_integer(p, u, 16, sig, verb, ldigits);
         break;
     case 'X':
-        fmt_integer(p, u, 16, true, verb, udigits);
+        fmt_integer(p, u, 16, sig, verb, udigits);
         break;
     case 'c':
         fmt_c(p, u);
@@ -914,6 +924,28 @@ static void print_float(pp *p, const rn_value *v, int verb)
     default:
         bad_verb(p, v, verb);
     }
+}
+
+/* Go's fmtComplex: "(re+imi)", each part as a float64 with the verb, the
+ * imaginary one always signed. */
+static void print_complex(pp *p, const rn_value *v, int verb)
+{
+    if (!strchr("vbgGxXfFeE", verb)) {
+        bad_verb(p, v, verb);
+        return;
+    }
+    rn_value part;
+    memset(&part, 0, sizeof part);
+    part.kind = RN_FLOAT;
+    bool old_plus = p->plus;
+    rn_buf_putc(p->out, '(');
+    part.u.f = v->u.c.re;
+    print_float(p, &part, verb);
+    p->plus = true;
+    part.u.f = v->u.c.im;
+    print_float(p, &part, verb);
+    rn_buf_puts(p->out, "i)");
+    p->plus = old_plus;
 }
 
 static void print_string(pp *p, const rn_value *v, int verb)
@@ -1053,9 +1085,11 @@ static void print_map(pp *p, const rn_value *v, int verb, int depth)
 
 static void print_value(pp *p, const rn_value *v, int verb, int depth)
 {
-    /* A value with a String method prints through it for %v and %s. */
+    /* A value with a String method prints through it for the verbs of
+     * strings (Go's handleMethods), not for %#v. */
     const rn_value *str = rn_value_method(v, "String", 6);
-    if (str && str->kind == RN_STRING && (verb == 'v' || verb == 's')) {
+    if (str && str->kind == RN_STRING && strchr("vsxXq", verb) &&
+        !(verb == 'v' && p->sharp_v)) {
         print_string(p, str, verb);
         return;
     }
@@ -1071,6 +1105,9 @@ static void print_value(pp *p, const rn_value *v, int verb, int depth)
         break;
     case RN_FLOAT:
         print_float(p, v, verb);
+        break;
+    case RN_COMPLEX:
+        print_complex(p, v, verb);
         break;
     case RN_STRING:
         print_string(p, v, verb);

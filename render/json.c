@@ -78,6 +78,8 @@ struct json_t *rn_json_to_jansson(const rn_value *v)
         return json_integer((json_int_t)v->u.i);
     case RN_FLOAT:
         return json_real(v->u.f);
+    case RN_COMPLEX:
+        return NULL;
     case RN_STRING:
         return json_stringn_nocheck(v->u.s.ptr, v->u.s.len);
     case RN_LIST: {
@@ -254,6 +256,8 @@ static int emit_value(rn_buf *out, const rn_value *v)
         rn_buf_append(out, raw->u.s.ptr, raw->u.s.len);
         return 0;
     }
+    if (raw && raw->kind == RN_NULL) /* the type's MarshalJSON fails */
+        return -1;
     switch (v->kind) {
     case RN_NULL:
         rn_buf_puts(out, "null");
@@ -262,7 +266,10 @@ static int emit_value(rn_buf *out, const rn_value *v)
         rn_buf_puts(out, v->u.b ? "true" : "false");
         return 0;
     case RN_INT:
-        rn_buf_printf(out, "%lld", (long long)v->u.i);
+        if (v->flags & RN_F_UINT64)
+            rn_buf_printf(out, "%llu", (unsigned long long)v->u.i);
+        else
+            rn_buf_printf(out, "%lld", (long long)v->u.i);
         return 0;
     case RN_FLOAT:
         return emit_float(out, v->u.f);
@@ -282,6 +289,7 @@ static int emit_value(rn_buf *out, const rn_value *v)
     case RN_MAP:
         return emit_map(out, v);
     case RN_FUNC:
+    case RN_COMPLEX: /* json: unsupported type */
         return -1;
     }
     return -1;

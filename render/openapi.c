@@ -71,6 +71,8 @@ const char *rn_openapi_describe(rn_arena *a, const rn_value *v)
         return rn_arena_printf(a, "%lld", (long long)v->u.i);
     case RN_FLOAT:
         return rn_arena_printf(a, "%g", v->u.f);
+    case RN_COMPLEX:
+        return "a complex number";
     case RN_LIST:
         return "a list";
     case RN_MAP:

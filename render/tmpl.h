@@ -75,7 +75,21 @@ int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
 int tmpl_execute_in(tmpl_set *s, rn_arena *a, const char *name, rn_value *data,
                     rn_buf *out, rn_error *err);
 
+/* The same again, lending the execution the machine's clock and local
+ * time zone (host.h; NULL is a hermetic execution). */
+struct rn_host;
+int tmpl_execute_host(tmpl_set *s, rn_arena *a, const struct rn_host *host,
+                      const char *name, rn_value *data, rn_buf *out,
+                      rn_error *err);
+
 /* --- for function implementations --- */
+
+/* The host the execution was given, or NULL. */
+const struct rn_host *tmpl_ctx_host(tmpl_ctx *ctx);
+/* One pointer that lives as long as the execution (include and tpl share
+ * it), NULL at the start: the time functions keep the zones they loaded
+ * there, so a render reads each zone file once. */
+void **tmpl_ctx_cache(tmpl_ctx *ctx);
 
 rn_arena *tmpl_arena(tmpl_ctx *ctx);
 /* Record an error "error calling <fn>: <message>" and return -1. */
@@ -100,6 +114,25 @@ const char *tmpl_ctx_fn_name(tmpl_ctx *ctx);
 int tmpl_arg_str(tmpl_ctx *ctx, rn_value **argv, int i, const char **s,
                  size_t *len);
 int tmpl_arg_int(tmpl_ctx *ctx, rn_value **argv, int i, int64_t *out);
+/* Record an execution error at the call as Go's s.errorf reports it,
+ * without the "error calling" prefix (a method whose signature templates
+ * cannot call). */
+int tmpl_ctx_errorf(tmpl_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A parameter of a Go type the function checks itself: a struct
+ * (time.Time), a pointer (*semver.Version: nil is fine) or a named
+ * integer (time.Duration: an integer constant is fine, and *num gets the
+ * value). `ok` says whether argv[i] is of that type. Fails as Go's
+ * evalArg does, at the argument: "can't handle \"x\" for arg of type
+ * time.Time", "cannot assign nil to time.Time", "expected integer; found
+ * 1.5", "wrong type for value; expected time.Duration; got int64". */
+typedef enum tmpl_arg_shape {
+    TMPL_ARG_STRUCT,
+    TMPL_ARG_POINTER,
+    TMPL_ARG_INT,
+} tmpl_arg_shape;
+int tmpl_arg_go(tmpl_ctx *ctx, rn_value **argv, int i, const char *go,
+                tmpl_arg_shape shape, bool ok, int64_t *num);
 /* Go's check of a method's argument count: when argc != want, fail with
  * "wrong number of args for NAME: want W got N" (no "error calling"
  * prefix, as Go reports it for method values such as .Files.Get). */

@@ -351,7 +351,7 @@ static int fn_urlquery(tmpl_ctx *ctx, int argc, rn_value **argv, rn_value **out)
 
 /* ---- comparison -------------------------------------------------------- */
 
-enum { K_INVALID, K_BOOL, K_INT, K_FLOAT, K_STRING };
+enum { K_INVALID, K_BOOL, K_INT, K_UINT, K_FLOAT, K_COMPLEX, K_STRING };
 
 static int basic_kind(const rn_value *v)
 {
@@ -359,9 +359,11 @@ static int basic_kind(const rn_value *v)
     case RN_BOOL:
         return K_BOOL;
     case RN_INT:
-        return K_INT;
+        return (v->flags & RN_F_UINT64) ? K_UINT : K_INT;
     case RN_FLOAT:
         return K_FLOAT;
+    case RN_COMPLEX:
+        return K_COMPLEX;
     case RN_STRING:
         return K_STRING;
     default:
@@ -384,12 +386,23 @@ static int incompatible(tmpl_ctx *ctx, const rn_value *a, const rn_value *b)
                      tmpl_type_name(a), tmpl_type_name(b));
 }
 
-/* Values of non-basic kinds: only nil compares (Go's isNil/Comparable). */
+/* Go's reflect.Kind of a value eq cannot compare as a basic one. */
+static const char *go_kind(const rn_value *v)
+{
+    if (v->kind == RN_MAP && (v->flags & RN_F_STRUCT) && v->tname)
+        return v->tname[0] == '*' ? "ptr" : "struct";
+    return rn_value_kind_name(v);
+}
+
+/* Values of non-basic kinds: Go's canCompare (same kind, or nil), then
+ * nil against nil, then == for comparable types: a time.Time or a
+ * *semver.Version carries what Go's == looks at under the method name
+ * "==". Maps, slices and the other structs are not comparable. */
 static int eq_other(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
 {
     bool na = a->kind == RN_NULL, nb = b->kind == RN_NULL;
     rn_arena *ar = tmpl_arena(ctx);
-    if (!na && !nb && a->kind != b->kind) {
+    if (!na && !nb && strcmp(go_kind(a), go_kind(b))) {
         rn_value *fa[4] = {a, rn_strz(ar, tmpl_type_name(a)),
                            rn_strz(ar, tmpl_type_name(b)), b};
         rn_buf m = RN_BUF_INIT;
@@ -401,6 +414,14 @@ static int eq_other(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
     }
     if (na || nb) {
         *truth = na && nb;
+        return 0;
+    }
+    const rn_value *ia = rn_value_method(a, "==", 2),
+                   *ib = rn_value_method(b, "==", 2);
+    if (ib) { /* == of two interface values: same type, equal fields */
+        *truth = ia && !strcmp(tmpl_type_name(a), tmpl_type_name(b)) &&
+                 ia->u.s.len == ib->u.s.len &&
+                 !memcmp(ia->u.s.ptr, ib->u.s.ptr, ia->u.s.len);
         return 0;
     }
     rn_value *fa[2] = {b, rn_strz(ar, tmpl_type_name(b))};
@@ -417,6 +438,11 @@ static int eq_pair(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
     int k1 = basic_kind(a), k2 = basic_kind(b);
     *truth = false;
     if (k1 != k2) {
+        /* integers compare whatever their signs */
+        if ((k1 == K_INT && k2 == K_UINT) || (k1 == K_UINT && k2 == K_INT)) {
+            *truth = (k1 == K_INT ? a : b)->u.i >= 0 && a->u.i == b->u.i;
+            return 0;
+        }
         if (a->kind != RN_NULL && b->kind != RN_NULL)
             return incompatible(ctx, a, b);
         return 0;
@@ -426,10 +452,14 @@ static int eq_pair(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
         *truth = a->u.b == b->u.b;
         return 0;
     case K_INT:
+    case K_UINT:
         *truth = a->u.i == b->u.i;
         return 0;
     case K_FLOAT:
         *truth = a->u.f == b->u.f;
+        return 0;
+    case K_COMPLEX:
+        *truth = a->u.c.re == b->u.c.re && a->u.c.im == b->u.c.im;
         return 0;
     case K_STRING:
         *truth = str_cmp(a, b) == 0;
@@ -457,6 +487,14 @@ static int less(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
     int k1 = basic_kind(a), k2 = basic_kind(b);
     if (k1 == K_INVALID || k2 == K_INVALID)
         return tmpl_fail(ctx, "invalid type for comparison");
+    if (k1 == K_INT && k2 == K_UINT) {
+        *truth = a->u.i < 0 || (uint64_t)a->u.i < (uint64_t)b->u.i;
+        return 0;
+    }
+    if (k1 == K_UINT && k2 == K_INT) {
+        *truth = b->u.i >= 0 && (uint64_t)a->u.i < (uint64_t)b->u.i;
+        return 0;
+    }
     if (k1 != k2)
         return incompatible(ctx, a, b);
     switch (k1) {
@@ -465,6 +503,9 @@ static int less(tmpl_ctx *ctx, rn_value *a, rn_value *b, bool *truth)
         return 0;
     case K_INT:
         *truth = a->u.i < b->u.i;
+        return 0;
+    case K_UINT:
+        *truth = (uint64_t)a->u.i < (uint64_t)b->u.i;
         return 0;
     case K_STRING:
         *truth = str_cmp(a, b) < 0;

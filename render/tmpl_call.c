@@ -47,6 +47,16 @@ rn_arena *tmpl_arena(tmpl_ctx *ctx)
     return ctx->st->rt->a;
 }
 
+const struct rn_host *tmpl_ctx_host(tmpl_ctx *ctx)
+{
+    return ctx->st->rt->host;
+}
+
+void **tmpl_ctx_cache(tmpl_ctx *ctx)
+{
+    return &ctx->st->rt->cache;
+}
+
 const char *tmpl_ctx_fn_name(tmpl_ctx *ctx)
 {
     return ctx->fn_name;
@@ -226,7 +236,8 @@ static int typed_arg(tmpl_ctx *ctx, rn_value **argv, int i, const char *go,
     }
     if (m->invalid)
         return tmpl_ctx_errorf_at(ctx, m->at, "invalid value; expected %s", go);
-    bool ok = v->kind == want && !(want == RN_INT && (v->flags & RN_F_INT64));
+    bool ok = v->kind == want &&
+              !(want == RN_INT && (v->flags & (RN_F_INT64 | RN_F_UINT64)));
     if (!ok)
         return tmpl_ctx_errorf_at(ctx, m->at,
                                   "wrong type for value; expected %s; got %s",
@@ -245,11 +256,24 @@ int tmpl_arg_str(tmpl_ctx *ctx, rn_value **argv, int i, const char **s,
     return 0;
 }
 
+int tmpl_ctx_errorf(tmpl_ctx *ctx, const char *fmt, ...)
+{
+    rn_buf b = RN_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    rn_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    tmpl_ctx_errorf_at(ctx, ctx->call_node, "%s", rn_buf_cstr(&b));
+    rn_buf_free(&b);
+    return -1;
+}
+
 int tmpl_arg_count(tmpl_ctx *ctx, int argc, int want)
 {
     if (argc == want)
         return 0;
-    return tmpl_ctx_errorf_at(ctx, ctx->call_node,
+    return tmpl_ctx_errorf_at(ctx,
+                              ctx->pre_node ? ctx->pre_node : ctx->call_node,
                               "wrong number of args for %s: want %d got %d",
                               ctx->fn_name, want, argc);
 }
@@ -260,5 +284,44 @@ int tmpl_arg_int(tmpl_ctx *ctx, rn_value **argv, int i, int64_t *out)
         return -1;
     const targ_meta *m = &ctx->meta[i];
     *out = is_literal(m->node) ? m->node->u.num.i : argv[i]->u.i;
+    return 0;
+}
+
+int tmpl_arg_go(tmpl_ctx *ctx, rn_value **argv, int i, const char *go,
+                tmpl_arg_shape shape, bool ok, int64_t *num)
+{
+    if (i >= ctx->argc)
+        return tmpl_fail(ctx, "missing argument %d", i);
+    const targ_meta *m = &ctx->meta[i];
+    if (is_literal(m->node)) {
+        const tnode *n = m->node;
+        if (n->type == TN_NIL) {
+            if (shape == TMPL_ARG_POINTER)
+                return 0;
+            return tmpl_ctx_errorf_at(ctx, n, "cannot assign nil to %s", go);
+        }
+        if (shape == TMPL_ARG_INT) {
+            if (n->type == TN_NUMBER && n->u.num.is_int) {
+                if (num)
+                    *num = n->u.num.i;
+                return 0;
+            }
+            return tmpl_ctx_errorf_at(ctx, n, "expected integer; found %s",
+                                      tmpl_node_text(ctx->st, n));
+        }
+        return tmpl_ctx_errorf_at(ctx, n, "can't handle %s for arg of type %s",
+                                  tmpl_node_text(ctx->st, n), go);
+    }
+    if (m->invalid) {
+        if (shape == TMPL_ARG_POINTER)
+            return 0;
+        return tmpl_ctx_errorf_at(ctx, m->at, "invalid value; expected %s", go);
+    }
+    if (!ok)
+        return tmpl_ctx_errorf_at(ctx, m->at,
+                                  "wrong type for value; expected %s; got %s",
+                                  go, tmpl_type_name(argv[i]));
+    if (num)
+        *num = argv[i]->u.i;
     return 0;
 }

@@ -290,10 +290,11 @@ static int eval_and_or(xstate *s, xval dot, bool is_or, tnode *const *args,
     return 0;
 }
 
-static int invoke(xstate *s, const callee *c, const tnode *node, int argc,
-                  rn_value **argv, const targ_meta *meta, xval *out)
+static int invoke(xstate *s, const callee *c, const tnode *node,
+                  const tnode *pre, int argc, rn_value **argv,
+                  const targ_meta *meta, xval *out)
 {
-    tmpl_ctx ctx = {s, c->name, node, argc, meta};
+    tmpl_ctx ctx = {s, c->name, node, argc, meta, pre};
     rn_value *res = NULL;
     int rc = c->def
                  ? c->def->fn(&ctx, argc, argv, &res)
@@ -322,6 +323,7 @@ static int eval_call(xstate *s, xval dot, const callee *c, const tnode *node,
         nargs = 0;
     }
     int num_in = nargs + (final ? 1 : 0);
+    const tnode *pre = s->node;
     if (c->def) {
         if (check_arg_count(s, c->def, c->name, nargs, num_in) < 0)
             return -1;
@@ -349,7 +351,7 @@ static int eval_call(xstate *s, xval dot, const callee *c, const tnode *node,
         argv[nargs] = arg_value(s, *final);
         meta[nargs] = (targ_meta){NULL, s->node, final->v == NULL};
     }
-    return invoke(s, c, node, num_in, argv, meta, out);
+    return invoke(s, c, node, pre, num_in, argv, meta, out);
 }
 
 static int eval_function(xstate *s, xval dot, const tnode *ident,
@@ -387,8 +389,9 @@ static int eval_field(xstate *s, xval dot, const tn_str *name,
     }
     if (m) { /* a method whose result is fixed, such as String */
         if ((args && nargs > 1) || final)
-            return xerrorf(s, "wrong number of args for %.*s: want 0",
-                           (int)name->n, name->s);
+            return xerrorf(s, "wrong number of args for %.*s: want 0 got %d",
+                           (int)name->n, name->s,
+                           (args ? nargs - 1 : 0) + (final ? 1 : 0));
         *out = (xval){m, false};
         return 0;
     }
@@ -641,11 +644,13 @@ static int range_value(xstate *s, const tnode *r, xval val, int mark)
                            "can't use %s to iterate over more than one "
                            "variable",
                            value_text(s, v));
-        bool i64 = v->flags & RN_F_INT64;
+        bool i64 = v->flags & RN_F_INT64, u64 = v->flags & RN_F_UINT64;
         for (int64_t i = 0; i < v->u.i && rc == 0; i++)
-            rc = range_iteration(
-                s, r, mark, INVALID,
-                (xval){i64 ? rn_int64(a, i) : rn_int(a, i), false});
+            rc = range_iteration(s, r, mark, INVALID,
+                                 (xval){u64   ? rn_uint64(a, (uint64_t)i)
+                                        : i64 ? rn_int64(a, i)
+                                              : rn_int(a, i),
+                                        false});
         return rc < 0 ? -1 : v->u.i > 0;
     }
     case RN_LIST: {
@@ -866,6 +871,13 @@ int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
 int tmpl_execute_in(tmpl_set *s, rn_arena *a, const char *name, rn_value *data,
                     rn_buf *out, rn_error *err)
 {
+    return tmpl_execute_host(s, a, NULL, name, data, out, err);
+}
+
+int tmpl_execute_host(tmpl_set *s, rn_arena *a, const struct rn_host *host,
+                      const char *name, rn_value *data, rn_buf *out,
+                      rn_error *err)
+{
     const ttree *tr = tmpl_lookup(s, name, strlen(name));
     if (!tr) {
         rn_buf q = RN_BUF_INIT;
@@ -879,6 +891,7 @@ int tmpl_execute_in(tmpl_set *s, rn_arena *a, const char *name, rn_value *data,
     }
     xroot rt;
     root_init(&rt, a, err);
+    rt.host = host;
     xstate top = {&rt, s, tr, out, NULL, 0, 0};
     xval dot = {data && data->kind != RN_NULL ? data : NULL, false};
     size_t start = out->len;

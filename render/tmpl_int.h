@@ -163,6 +163,7 @@ struct tnode {
             int64_t i;
             uint64_t u;
             double f;
+            double re, im;         /* is_complex: Go's Complex128 */
             rn_value *konst;       /* the ideal constant, NULL if it fails */
             const char *konst_err; /* why it fails (overflow, complex) */
         } num;
@@ -236,6 +237,10 @@ int tq_unquote(rn_arena *a, const char *s, size_t n, const char **out,
 bool tq_parse_uint(const char *s, size_t n, uint64_t *out);
 bool tq_parse_int(const char *s, size_t n, int64_t *out);
 bool tq_parse_float(const char *s, size_t n, double *out);
+/* The same, saying why it fails as strconv does: TQ_SYNTAX ("invalid
+ * syntax") or TQ_RANGE ("value out of range", beyond the largest float). */
+enum { TQ_SYNTAX = 1, TQ_RANGE = 2 };
+int tq_parse_float_err(const char *s, size_t n, double *out);
 
 /* ---- string-keyed hash table (arena-backed) -------------------------- */
 
@@ -327,6 +332,8 @@ typedef struct xroot {
     rn_error **subs; /* error slots for nested include/tpl, by depth */
     int nsubs, capsubs, sub_depth;
     uintptr_t stack_base, stack_budget;
+    const struct rn_host *host; /* the clock and TZ; NULL: hermetic */
+    void *cache;                /* see tmpl_ctx_cache */
 } xroot;
 
 /* One executing template (Go's state). */
@@ -364,6 +371,9 @@ struct tmpl_ctx {
     const tnode *call_node; /* error context for "error calling" */
     int argc;
     const targ_meta *meta;
+    /* Go's current node before the arguments were evaluated: where it
+     * reports a method's wrong argument count */
+    const tnode *pre_node;
 };
 
 /* Builtin table (Go's builtins plus Helm's include and tpl). */

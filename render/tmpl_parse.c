@@ -850,6 +850,8 @@ static const char *number_char(parser *p, tnode *n, const char *text,
 static void set_complex(tnode *n, double re, double im)
 {
     n->u.num.is_complex = true;
+    n->u.num.re = re;
+    n->u.num.im = im;
     n->u.num.is_float = im == 0;
     if (n->u.num.is_float) {
         n->u.num.f = re;
@@ -860,18 +862,78 @@ static void set_complex(tnode *n, double re, double im)
     }
 }
 
+/* fmt's floatToken: the longest run of what a float may hold. */
+static size_t float_token(const char *s, size_t n, size_t i)
+{
+    const char *digits = "0123456789_", *exp = "eEpP";
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    if (i < n && s[i] == '0') {
+        i++;
+        if (i < n && (s[i] == 'x' || s[i] == 'X')) {
+            i++;
+            digits = "0123456789aAbBcCdDeEfF_";
+            exp = "pP";
+        }
+    }
+    while (i < n && strchr(digits, s[i]))
+        i++;
+    if (i < n && s[i] == '.') {
+        i++;
+        while (i < n && strchr(digits, s[i]))
+            i++;
+    }
+    if (i < n && strchr(exp, s[i])) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        while (i < n && strchr("0123456789_", s[i]))
+            i++;
+    }
+    return i;
+}
+
+/* fmt's convertFloat for the tokens the lexer lets through (a binary
+ * exponent comes only with a hex mantissa, which strconv reads). */
+static const char *convert_float(parser *p, const char *s, size_t n,
+                                 double *out)
+{
+    int rc = tq_parse_float_err(s, n, out);
+    if (rc)
+        return rn_arena_printf(
+            p->a, "strconv.ParseFloat: parsing %s: %s", quoted(p, s, n),
+            rc == TQ_RANGE ? "value out of range" : "invalid syntax");
+    return NULL;
+}
+
+/* "re±imi" as fmt.Sscan reads a complex128. */
 static const char *number_complex(parser *p, tnode *n, const char *text,
                                   size_t len)
 {
-    /* "re+imi": split at the sign that does not follow an exponent. */
-    size_t k = len - 1;
-    while (k > 0 && !((text[k] == '+' || text[k] == '-') &&
-                      !strchr("eEpP", text[k - 1])))
-        k--;
+    static const char bad[] = "syntax error scanning complex number";
+    size_t i = 0;
+    bool parens = i < len && text[i] == '(';
+    if (parens)
+        i++;
+    size_t r0 = i;
+    i = float_token(text, len, i);
+    size_t r1 = i;
+    if (i >= len || (text[i] != '+' && text[i] != '-'))
+        return bad;
+    size_t m0 = i++;
+    i = float_token(text, len, i);
+    size_t m1 = i;
+    if (i >= len || text[i] != 'i')
+        return bad;
+    i++;
+    if (parens && (i >= len || text[i] != ')'))
+        return bad;
     double re, im;
-    if (k == 0 || !tq_parse_float(text, k, &re) ||
-        !tq_parse_float(text + k, len - 1 - k, &im))
-        return "expected integer";
+    const char *e = convert_float(p, text + r0, r1 - r0, &re);
+    if (!e)
+        e = convert_float(p, text + m0, m1 - m0, &im);
+    if (e)
+        return e;
     set_complex(n, re, im);
     return NULL;
 }
@@ -883,8 +945,7 @@ static void ideal_constant(parser *p, tnode *n)
     bool hex_int = len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
                    !has_any(s, len, "pP");
     if (n->u.num.is_complex)
-        n->u.num.konst_err = rn_arena_printf(
-            p->a, "complex constant %.*s is not supported", (int)len, s);
+        n->u.num.konst = rn_complex(p->a, n->u.num.re, n->u.num.im);
     else if (n->u.num.is_float && !hex_int && s[0] != '\'' &&
              has_any(s, len, ".eEpP"))
         n->u.num.konst = rn_float(p->a, n->u.num.f);

@@ -401,7 +401,7 @@ static size_t digit_run(const char *s, size_t n, size_t *i, bool hex)
     return d;
 }
 
-bool tq_parse_float(const char *s, size_t n, double *out)
+int tq_parse_float_err(const char *s, size_t n, double *out)
 {
     size_t i = 0;
     if (i < n && (s[i] == '+' || s[i] == '-'))
@@ -415,7 +415,7 @@ bool tq_parse_float(const char *s, size_t n, double *out)
         mant += digit_run(s, n, &i, hex);
     }
     if (mant == 0)
-        return false;
+        return TQ_SYNTAX;
     char e = hex ? 'p' : 'e';
     bool has_exp = false;
     if (i < n && lower(s[i]) == e) {
@@ -423,17 +423,17 @@ bool tq_parse_float(const char *s, size_t n, double *out)
         if (i < n && (s[i] == '+' || s[i] == '-'))
             i++;
         if (digit_run(s, n, &i, false) == 0)
-            return false;
+            return TQ_SYNTAX;
         has_exp = true;
     }
     if (i != n || (hex && !has_exp))
-        return false;
+        return TQ_SYNTAX;
     if (memchr(s, '_', n) && !underscore_ok(s, n))
-        return false;
+        return TQ_SYNTAX;
     char buf[128];
     char *tmp = n < sizeof buf ? buf : malloc(n + 1);
     if (!tmp)
-        return false;
+        return TQ_SYNTAX;
     size_t k = 0;
     for (size_t j = 0; j < n; j++)
         if (s[j] != '_')
@@ -442,12 +442,17 @@ bool tq_parse_float(const char *s, size_t n, double *out)
     errno = 0;
     char *end;
     double v = strtod(tmp, &end);
-    bool ok =
-        *end == '\0' && !(errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL));
+    int rc = *end != '\0'                                           ? TQ_SYNTAX
+             : errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL) ? TQ_RANGE
+                                                                    : 0;
     if (tmp != buf)
         free(tmp);
-    if (!ok)
-        return false;
-    *out = v;
-    return true;
+    if (rc == 0)
+        *out = v;
+    return rc;
+}
+
+bool tq_parse_float(const char *s, size_t n, double *out)
+{
+    return tq_parse_float_err(s, n, out) == 0;
 }

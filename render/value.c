@@ -45,10 +45,25 @@ rn_value *rn_int64(rn_arena *a, int64_t i)
     return v;
 }
 
+rn_value *rn_uint64(rn_arena *a, uint64_t u)
+{
+    rn_value *v = rn_int(a, (int64_t)u);
+    v->flags |= RN_F_UINT64;
+    return v;
+}
+
 rn_value *rn_float(rn_arena *a, double f)
 {
     rn_value *v = new_value(a, RN_FLOAT);
     v->u.f = f;
+    return v;
+}
+
+rn_value *rn_complex(rn_arena *a, double re, double im)
+{
+    rn_value *v = new_value(a, RN_COMPLEX);
+    v->u.c.re = re;
+    v->u.c.im = im;
     return v;
 }
 
@@ -274,7 +289,7 @@ rn_value *rn_value_deepcopy(rn_arena *a, const rn_value *v)
 /* The flags that are part of the Go type (int vs int64, []string ...). */
 static unsigned type_flags(const rn_value *v)
 {
-    return v->flags & (RN_F_INT64 | RN_F_STRLIST | RN_F_STRMAP);
+    return v->flags & (RN_F_INT64 | RN_F_UINT64 | RN_F_STRLIST | RN_F_STRMAP);
 }
 
 static bool map_equal(const rn_value *x, const rn_value *y)
@@ -305,6 +320,8 @@ bool rn_value_equal(const rn_value *x, const rn_value *y)
         return x->u.i == y->u.i;
     case RN_FLOAT:
         return x->u.f == y->u.f; /* NaN is unequal to itself, as in Go */
+    case RN_COMPLEX:
+        return x->u.c.re == y->u.c.re && x->u.c.im == y->u.c.im;
     case RN_STRING:
         return x->u.s.len == y->u.s.len &&
                memcmp(x->u.s.ptr, y->u.s.ptr, x->u.s.len) == 0;
@@ -340,12 +357,14 @@ bool rn_value_truthy(const rn_value *v)
         return v->u.i != 0;
     case RN_FLOAT:
         return v->u.f != 0; /* NaN is true, as in Go */
+    case RN_COMPLEX:
+        return v->u.c.re != 0 || v->u.c.im != 0;
     case RN_STRING:
         return v->u.s.len != 0;
     case RN_LIST:
         return v->u.list.len != 0;
-    case RN_MAP:
-        return v->u.map.len != 0;
+    case RN_MAP: /* a Go struct is always true */
+        return v->u.map.len != 0 || (v->flags & RN_F_STRUCT);
     case RN_FUNC:
         return true;
     }
@@ -362,9 +381,13 @@ const char *rn_value_kind_name(const rn_value *v)
     case RN_BOOL:
         return "bool";
     case RN_INT:
-        return (v->flags & RN_F_INT64) ? "int64" : "int";
+        return (v->flags & RN_F_UINT64)  ? "uint64"
+               : (v->flags & RN_F_INT64) ? "int64"
+                                         : "int";
     case RN_FLOAT:
         return "float64";
+    case RN_COMPLEX:
+        return "complex128";
     case RN_STRING:
         return "string";
     case RN_LIST:

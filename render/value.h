@@ -2,7 +2,8 @@
  * value.h — the one value type of librender.
  *
  * A value is what Go's text/template sees through interface{}: nil, bool,
- * int, float64, string, []interface{} and map[string]interface{}, plus a
+ * int (int64, uint64), float64, complex128 (a template's complex
+ * constant), string, []interface{} and map[string]interface{}, plus a
  * native function (a Go method value such as .Files.Get).
  *
  * Ownership: every rn_value lives in an rn_arena and dies with it; there is
@@ -37,7 +38,8 @@ typedef enum rn_kind {
     RN_STRING,
     RN_LIST,
     RN_MAP,
-    RN_FUNC, /* native method value, see rn_native_fn */
+    RN_FUNC,    /* native method value, see rn_native_fn */
+    RN_COMPLEX, /* Go complex128: a template's complex constant (1+2i) */
 } rn_kind;
 
 /* Flags refining the Go type (for typeOf/kindOf/%T and int vs int64). */
@@ -48,6 +50,8 @@ enum {
     RN_F_VALUES = 1 << 3,  /* RN_MAP: Helm's chartutil.Values (.Values) */
     RN_F_STRUCT = 1 << 4,  /* RN_MAP standing for a Go struct: a missing
                               field is an error, not nil */
+    RN_F_UINT64 = 1 << 11, /* RN_INT: Go uint64 (semver's Major): u.i holds
+                              the bits, read as unsigned */
 };
 
 /* How a scalar was written, kept by a reader asked to (see yaml.h,
@@ -108,6 +112,9 @@ struct rn_value {
                 int64_t i;
                 double f;
                 struct {
+                    double re, im;
+                } c; /* RN_COMPLEX */
+                struct {
                     const char *ptr; /* arena-owned, NUL-terminated */
                     size_t len;
                 } s;
@@ -133,9 +140,11 @@ struct rn_value {
 /* Constructors. */
 rn_value *rn_null(rn_arena *a);
 rn_value *rn_bool(rn_arena *a, bool b);
-rn_value *rn_int(rn_arena *a, int64_t i);   /* Go int */
-rn_value *rn_int64(rn_arena *a, int64_t i); /* Go int64 */
+rn_value *rn_int(rn_arena *a, int64_t i);     /* Go int */
+rn_value *rn_int64(rn_arena *a, int64_t i);   /* Go int64 */
+rn_value *rn_uint64(rn_arena *a, uint64_t u); /* Go uint64 */
 rn_value *rn_float(rn_arena *a, double f);
+rn_value *rn_complex(rn_arena *a, double re, double im); /* complex128 */
 rn_value *rn_str(rn_arena *a, const char *s, size_t len);
 rn_value *rn_strz(rn_arena *a, const char *s);
 /* Wraps bytes already in the arena without copying. */

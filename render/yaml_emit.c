@@ -757,7 +757,9 @@ static void format_float(rn_buf *b, double f, bool helm)
 static void emit_number(emitter *e, const rn_value *v)
 {
     rn_buf b = RN_BUF_INIT;
-    if (v->kind == RN_INT)
+    if (v->kind == RN_INT && (v->flags & RN_F_UINT64))
+        rn_buf_printf(&b, "%llu", (unsigned long long)v->u.i);
+    else if (v->kind == RN_INT)
         rn_buf_printf(&b, "%lld", (long long)v->u.i);
     else
         format_float(&b, v->u.f, e->helm);
@@ -1005,6 +1007,7 @@ static int emit_node(emitter *e, const rn_value *v, bool root, bool seq,
     case RN_MAP:
         return emit_mapping(e, v);
     case RN_FUNC:
+    case RN_COMPLEX: /* sigs.k8s.io/yaml goes through JSON, which fails */
         return -1;
     }
     return -1;

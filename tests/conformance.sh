@@ -47,7 +47,7 @@ write_chart() {
 			template) target=$dir/chart/templates/t.yaml ;;
 			partial) target=$dir/chart/templates/_helpers.tpl ;;
 			values) target=$dir/chart/values.yaml ;;
-			args | expect | release) target=$dir/$name ;;
+			args | expect | release | env) target=$dir/$name ;;
 			file:\ *)
 				name=${name#file: }
 				case /$name/ in
@@ -65,6 +65,23 @@ write_chart() {
 			printf '%s\n' "$line" >>"$target"
 		fi
 	done <"$case"
+}
+
+# case_env FILE — adds the case's environment to ORACLE_ENV: a line
+# NAME=VALUE sets NAME (VALUE may be empty), -NAME unsets it; blank lines
+# are skipped. Returns 1 on any other line.
+case_env() {
+	local line
+	while IFS= read -r line || [ -n "$line" ]; do
+		if [[ $line =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then
+			ORACLE_ENV+=("$line")
+		elif [[ $line =~ ^-([A-Za-z_][A-Za-z0-9_]*)$ ]]; then
+			# env(1) takes its options before the assignments
+			ORACLE_ENV=(-u "${BASH_REMATCH[1]}" "${ORACLE_ENV[@]}")
+		elif [ -n "$line" ]; then
+			return 1
+		fi
+	done <"$1"
 }
 
 # mask_run FROM TO REGEX — a copy of a run (.out .err .rc) with every
@@ -93,6 +110,13 @@ run_case() {
 	if [ -s "$dir/release" ]; then
 		read -r release <"$dir/release"
 	fi
+	# `-- env --`: NAME=VALUE sets, -NAME unsets, for helm and krmfn alike
+	# (ORACLE_ENV is the worker's; it is restored when the case is done).
+	local -a saved_env=("${ORACLE_ENV[@]}")
+	if [ -s "$dir/env" ] && ! case_env "$dir/env"; then
+		{ echo 'not ok'; tap_diag 'malformed case: a line of -- env -- is neither NAME=VALUE nor -NAME'; } >"$res"
+		return
+	fi
 	if [ -f "$dir/expect" ] && grep -qx '[[:space:]]*error[[:space:]]*' "$dir/expect"; then
 		expect=1
 	fi
@@ -107,6 +131,7 @@ run_case() {
 		: >"$res.helm"
 	fi
 	run_limited "$dir/ours" "$dir/chart" "$KRMFN" template "$release" "$dir/chart" "${args[@]}"
+	ORACLE_ENV=("${saved_env[@]}")
 	if [ "$unsupported" = 1 ]; then
 		judge_unsupported "$ORACLE_PREFIX" "$dir/ours" "$want_err" >"$res"
 		return

@@ -739,6 +739,13 @@ static const fcase words_cases[] = {
      "\"1.2.3\").IncMajor }}|{{ typeIsLike \"semver.Version\" (semver \"1\") "
      "}}",
      "*semver.Version|ptr|semver.Version|struct|true", NULL},
+    {"{{ typeOf (semver \"1.2.3\").Major }}|{{ (semver "
+     "\"18446744073709551615.0.0\").Major }}|{{ eq (semver \"1.2.3\").Major 1 "
+     "}}|{{ lt -1 (semver \"1.2.3\").Patch }}|{{ printf \"%#v %q\" (semver "
+     "\"1.2.3\").Minor (semver \"1.2.3\") }}|{{ (semver \"v1.2.3\").Value }}",
+     "uint64|18446744073709551615|true|true|0x2 \"1.2.3\"|1.2.3", NULL},
+    {"{{ (semver \"1.0.0\").Compare \"1.0.0\" }}", NULL,
+     "can't handle \"1.0.0\" for arg of type *semver.Version"},
     {"{{ (semver \"1.0.0\").Compare nil }}", NULL,
      "error calling Compare: runtime error: invalid memory address or nil "
      "pointer dereference"},
@@ -1084,19 +1091,26 @@ static const fcase toml_cases[] = {
      NULL},
 };
 
-/* Where Sprig would read the clock or a zone database, a render fails
- * instead (a render is a pure function; see funcs_time.c). */
+/* Where Sprig would read the clock, a render without a host fails
+ * instead (see funcs_time.c); without one it can load no zone file either,
+ * and a zone it cannot load is UTC, as in Sprig. */
 static const fcase purity_cases[] = {
     {"{{ dateInZone \"2006\" \"x\" \"UTC\" }}", NULL,
-     "error calling dateInZone: the date is a string, not a time or Unix "
-     "seconds"},
+     "error calling dateInZone: the current time is not available: this "
+     "render was given no clock"},
     {"{{ date \"2006\" 1.5 }}", NULL,
-     "error calling date: the date is a float64"},
-    {"{{ dateInZone \"2006\" 0 \"Europe/Paris\" }}", NULL,
-     "error calling dateInZone: time zone Europe/Paris is not available"},
+     "error calling date: the current time is not available"},
+    {"{{ now }}", NULL, "error calling now: the current time is not available"},
+    {"{{ ago 0 }}", NULL,
+     "error calling ago: the current time is not available"},
+    {"{{ ago \"x\" }}", NULL,
+     "error calling ago: the current time is not available"},
+    {"{{ dateInZone \"2006-01-02T15 MST\" 0 \"Europe/Paris\" }}|{{ "
+     "dateInZone \"15 MST\" 0 \"Mars/Olympus\" }}|{{ dateInZone \"15 MST\" 0 "
+     "\"../x\" }}",
+     "1970-01-01T00 UTC|00 UTC|00 UTC", NULL},
     {"{{ durationRound (toDate \"2006\" \"2020\") }}", NULL,
-     "error calling durationRound: the time since a date needs the current "
-     "time"},
+     "error calling durationRound: the current time is not available"},
     {"{{ date_in_zone \"2006\" 0 \"Local\" }}|{{ date \"2006\" 0 }}",
      "1970|1970", NULL},
 };
@@ -1181,14 +1195,13 @@ CASES(url)
 CASES(toml)
 CASES(purity)
 
-/* Functions Helm leaves out, and those that read the clock or the
- * network or are not written yet, are unknown: using one is a parse error
- * naming it. */
+/* Functions Helm leaves out, and those that ask the network or are not
+ * written yet, are unknown: using one is a parse error naming it. */
 static void test_unknown_functions(void **state)
 {
     (void)state;
-    const char *names[] = {"now",       "ago",   "getHostByName",     "env",
-                           "expandenv", "genCA", "include_not_a_func"};
+    const char *names[] = {"getHostByName", "env", "expandenv", "genCA",
+                           "include_not_a_func"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char tpl[64];
         snprintf(tpl, sizeof tpl, "{{ %s }}", names[i]);

@@ -542,6 +542,70 @@ static void test_number_constants(void **state)
     rn_arena_free(a);
 }
 
+/* Complex constants: the parts fmt.Sscan reads, Go's flags for one whose
+ * imaginary part is zero, and the errors of the parts it cannot read. */
+static void test_complex_constants(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        double re, im;
+        bool is_int, is_float;
+        int64_t i;
+    } ok[] = {
+        {"{{ 1i }}", 0, 1, false, false, 0},
+        {"{{ 2+0i }}", 2, 0, true, true, 2},
+        {"{{ 2.5-0i }}", 2.5, -0.0, false, true, 0},
+        {"{{ -1-2.5i }}", -1, -2.5, false, false, 0},
+        {"{{ 0x1p4+0x1p-2i }}", 16, 0.25, false, false, 0},
+        {"{{ 1_0+1e3i }}", 10, 1000, false, false, 0},
+        {"{{ 0i }}", 0, 0, true, true, 0},
+    };
+    for (size_t c = 0; c < sizeof ok / sizeof *ok; c++) {
+        rn_arena *a = rn_arena_new();
+        tmpl_set *s = new_set(a);
+        rn_error err;
+        rn_error_clear(&err);
+        assert_int_equal(tmpl_parse(s, "t", ok[c].in, strlen(ok[c].in), &err),
+                         0);
+        const ttree *t = tmpl_lookup(s, "t", 1);
+        const tnode *act = t->root->u.list.nodes[0];
+        const tnode *num = act->u.action.pipe->u.pipe.cmds[0]->u.cmd.args[0];
+        assert_true(num->u.num.is_complex);
+        assert_int_equal(num->u.num.is_int, ok[c].is_int);
+        assert_int_equal(num->u.num.is_float, ok[c].is_float);
+        if (ok[c].is_int)
+            assert_int_equal(num->u.num.i, ok[c].i);
+        const rn_value *k = num->u.num.konst;
+        assert_non_null(k); /* always the complex128, as Go's idealConstant */
+        assert_int_equal(k->kind, RN_COMPLEX);
+        assert_true(k->u.c.re == ok[c].re && k->u.c.im == ok[c].im);
+        rn_arena_free(a);
+    }
+    static const struct {
+        const char *in, *err;
+    } bad[] = {
+        {"{{ 0o7+1i }}", "template: t:1: syntax error scanning complex number"},
+        {"{{ 0b1+1i }}", "template: t:1: syntax error scanning complex number"},
+        {"{{ 1+0x10i }}", "template: t:1: strconv.ParseFloat: parsing "
+                          "\"+0x10\": invalid syntax"},
+        {"{{ 1e400+1i }}", "template: t:1: strconv.ParseFloat: parsing "
+                           "\"1e400\": value out of range"},
+        {"{{ 1__0+1i }}", "template: t:1: strconv.ParseFloat: parsing "
+                          "\"1__0\": invalid syntax"},
+    };
+    for (size_t c = 0; c < sizeof bad / sizeof *bad; c++) {
+        rn_arena *a = rn_arena_new();
+        tmpl_set *s = new_set(a);
+        rn_error err;
+        rn_error_clear(&err);
+        assert_int_equal(tmpl_parse(s, "t", bad[c].in, strlen(bad[c].in), &err),
+                         -1);
+        assert_string_equal(err.msg, bad[c].err);
+        rn_arena_free(a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +618,7 @@ int main(void)
         cmocka_unit_test(test_function_tables),
         cmocka_unit_test(test_field_position),
         cmocka_unit_test(test_number_constants),
+        cmocka_unit_test(test_complex_constants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
