@@ -84,6 +84,9 @@ typedef struct rn_release {
     /* Also return each manifest as a value, read as YAML 1.2 the way
      * Kubernetes reads it (rn_manifest.object). */
     bool parse_objects;
+    /* Services the templates may use beyond helm's defaults (tmpl.h):
+     * `--enable-dns` resolving getHostByName. NULL: none. */
+    const struct tmpl_host *host;
 } rn_release;
 
 /* A rendered manifest, in output order. */

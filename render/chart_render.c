@@ -926,8 +926,9 @@ int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err)
     return 0;
 }
 
-static int run_templates(rn_arena *a, const rn_chart *c, rn_value *top,
-                         rendered_file **out, size_t *nout, rn_error *err)
+static int run_templates(rn_arena *a, const rn_chart *c, const rn_release *rel,
+                         rn_value *top, rendered_file **out, size_t *nout,
+                         rn_error *err)
 {
     size_t n = c->ntemplates;
     rendered_file *files = rn_arena_alloc(a, sizeof *files * (n + 1));
@@ -942,7 +943,8 @@ static int run_templates(rn_arena *a, const rn_chart *c, rn_value *top,
         rn_map_setz(a, t, "BasePath", rn_strz(a, base));
         rn_map_setz(a, top, "Template", t);
         rn_buf buf = RN_BUF_INIT;
-        int rc = tmpl_execute_in(c->templates, a, name, top, &buf, err);
+        int rc =
+            tmpl_execute_host(c->templates, a, rel->host, name, top, &buf, err);
         files[nf].name = name;
         files[nf].text = rn_arena_strndup(a, rn_buf_cstr(&buf), buf.len);
         files[nf].len = buf.len;
@@ -1240,7 +1242,7 @@ int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
     rn_map_setz(a, top, "Files", make_files(a, c));
     rendered_file *files;
     size_t nf;
-    if (run_templates(a, c, top, &files, &nf, err) < 0)
+    if (run_templates(a, c, rel, top, &files, &nf, err) < 0)
         return -1;
     /* Whoever wants the objects gets them read as Kubernetes reads them
      * (YAML 1.2), and that one parse also checks the document. */

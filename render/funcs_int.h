@@ -247,6 +247,7 @@ RN_FN(rn_fn_randbytes);
 RN_FN(rn_fn_randint);
 RN_FN(rn_fn_uuidv4);
 RN_FN(rn_fn_shuffle);
+RN_FN(rn_fn_gethostbyname);
 
 /* funcs_encoding.c */
 RN_FN(rn_fn_b64enc);

@@ -7,10 +7,12 @@
  * The random functions (randAlpha and its kin, randBytes, randInt, uuidv4,
  * shuffle; funcs_random.c) draw real randomness, as Helm's do, so a chart
  * that calls them renders differently each time (the MLflow chart calls
- * none). Functions that read the clock or the host (now, ago,
- * getHostByName) are absent on purpose: using one is a parse error naming
- * it; the date functions work on fixed dates only (see funcs_time.c). Also
- * absent for now: the crypto functions, fromToml and toYamlPretty.
+ * none). getHostByName is Helm's engine's: "" unless the caller lends a
+ * resolver (tmpl_host, `krmfn template --enable-dns`). Functions that read
+ * the clock (now, ago) are absent on purpose: using one is a parse error
+ * naming it; the date functions work on fixed dates only (see
+ * funcs_time.c). Also absent for now: the crypto functions, fromToml and
+ * toYamlPretty.
  */
 #include "funcs.h"
 #include "funcs_int.h"
@@ -244,7 +246,6 @@ const char *const rn_funcs_unsupported[] = {
     "genSelfSignedCertWithKey",
     "genSignedCert",
     "genSignedCertWithKey",
-    "getHostByName",
     "htpasswd",
     "now",
     "randSeededNumeric",
@@ -263,5 +264,6 @@ const tmpl_func_def rn_funcs_helm[] = {
     {"required", rn_fn_required, 2, 2},
     {"fail", rn_fn_fail, 1, 1},
     {"lookup", rn_fn_lookup, 4, 4},
+    {"getHostByName", rn_fn_gethostbyname, 1, 1},
     {NULL, NULL, 0, 0},
 };

@@ -75,6 +75,24 @@ int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
 int tmpl_execute_in(tmpl_set *s, rn_arena *a, const char *name, rn_value *data,
                     rn_buf *out, rn_error *err);
 
+/* What the program around the renderer lends the template functions; the
+ * renderer itself reads no clock, file or network. A NULL hook is absent,
+ * and the function behaves as `helm template` does without the matching
+ * flag. */
+typedef struct tmpl_host {
+    /* getHostByName with `--enable-dns`: the addresses `name` resolves to
+     * (arena strings, *n of them; none when it does not resolve). Without
+     * it getHostByName gives "", as Helm's engine makes it. */
+    void (*resolve_host)(void *ud, rn_arena *a, const char *name,
+                         const char ***addrs, size_t *n);
+    void *ud;
+} tmpl_host;
+
+/* tmpl_execute_in with host services (NULL: none). */
+int tmpl_execute_host(tmpl_set *s, rn_arena *a, const tmpl_host *host,
+                      const char *name, rn_value *data, rn_buf *out,
+                      rn_error *err);
+
 /* --- for function implementations --- */
 
 rn_arena *tmpl_arena(tmpl_ctx *ctx);
@@ -93,6 +111,8 @@ int tmpl_ctx_tpl(tmpl_ctx *ctx, const char *text, size_t len, rn_value *dot,
                  rn_buf *out);
 /* Name of the function being called (for messages). */
 const char *tmpl_ctx_fn_name(tmpl_ctx *ctx);
+/* The execution's host services, or NULL. */
+const tmpl_host *tmpl_ctx_host(tmpl_ctx *ctx);
 
 /* Argument helpers for functions with Go-typed parameters: fail with
  * text/template's message ("wrong type for value; expected string; got

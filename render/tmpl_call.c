@@ -47,6 +47,11 @@ rn_arena *tmpl_arena(tmpl_ctx *ctx)
     return ctx->st->rt->a;
 }
 
+const tmpl_host *tmpl_ctx_host(tmpl_ctx *ctx)
+{
+    return ctx->st->rt->host;
+}
+
 const char *tmpl_ctx_fn_name(tmpl_ctx *ctx)
 {
     return ctx->fn_name;

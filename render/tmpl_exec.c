@@ -866,6 +866,13 @@ int tmpl_execute(tmpl_set *s, const char *name, rn_value *data, rn_buf *out,
 int tmpl_execute_in(tmpl_set *s, rn_arena *a, const char *name, rn_value *data,
                     rn_buf *out, rn_error *err)
 {
+    return tmpl_execute_host(s, a, NULL, name, data, out, err);
+}
+
+int tmpl_execute_host(tmpl_set *s, rn_arena *a, const tmpl_host *host,
+                      const char *name, rn_value *data, rn_buf *out,
+                      rn_error *err)
+{
     const ttree *tr = tmpl_lookup(s, name, strlen(name));
     if (!tr) {
         rn_buf q = RN_BUF_INIT;
@@ -879,6 +886,7 @@ int tmpl_execute_in(tmpl_set *s, rn_arena *a, const char *name, rn_value *data,
     }
     xroot rt;
     root_init(&rt, a, err);
+    rt.host = host;
     xstate top = {&rt, s, tr, out, NULL, 0, 0};
     xval dot = {data && data->kind != RN_NULL ? data : NULL, false};
     size_t start = out->len;

@@ -327,6 +327,7 @@ typedef struct xroot {
     rn_error **subs; /* error slots for nested include/tpl, by depth */
     int nsubs, capsubs, sub_depth;
     uintptr_t stack_base, stack_budget;
+    const struct tmpl_host *host; /* NULL: none */
 } xroot;
 
 /* One executing template (Go's state). */
