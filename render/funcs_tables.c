@@ -11,8 +11,7 @@
  * resolver (tmpl_host, `krmfn template --enable-dns`). Functions that read
  * the clock (now, ago) are absent on purpose: using one is a parse error
  * naming it; the date functions work on fixed dates only (see
- * funcs_time.c). Also absent for now: the crypto functions, fromToml and
- * toYamlPretty.
+ * funcs_time.c). Also absent for now: the crypto functions and fromToml.
  */
 #include "funcs.h"
 #include "funcs_int.h"
@@ -249,12 +248,12 @@ const char *const rn_funcs_unsupported[] = {
     "htpasswd",
     "now",
     "randSeededNumeric",
-    "toYamlPretty",
     NULL,
 };
 
 const tmpl_func_def rn_funcs_helm[] = {
     {"toYaml", rn_fn_toyaml, 1, 1},
+    {"toYamlPretty", rn_fn_toyamlpretty, 1, 1},
     {"toToml", rn_fn_totoml, 1, 1},
     {"fromYaml", rn_fn_fromyaml, 1, 1},
     {"fromYamlArray", rn_fn_fromyamlarray, 1, 1},

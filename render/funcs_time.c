@@ -1207,11 +1207,42 @@ static bool parse_duration(const char *s, size_t n, int64_t *out, rn_buf *e)
 
 static const rn_fn_class time_class;
 
+static void time_format(rn_buf *b, const gtime *t, const char *l, size_t n);
+
+/* A time.Time object. Besides its methods it carries the two texts Go
+ * writes for it without a call: String (fmt's %v, print, quote) and
+ * MarshalJSON (toJson, and toYaml through JSON): RFC 3339 with
+ * nanoseconds, quoted, which Go refuses (so toJson gives "") for a year
+ * outside 0..9999. */
 static rn_value *time_value(rn_arena *a, gtime t)
 {
     gtime *p = rn_arena_alloc(a, sizeof *p);
     *p = t;
-    return rn_fn_object_new(a, &time_class, p);
+    rn_value *v = rn_fn_object_new(a, &time_class, p);
+    static const char str_layout[] = "2006-01-02 15:04:05.999999999 -0700 MST";
+    static const char rfc3339nano[] = "2006-01-02T15:04:05.999999999Z07:00";
+    rn_value *methods = rn_map_new(a, 2);
+    rn_buf b = RN_BUF_INIT;
+    rn_buf_append(&b, "", 0);
+    time_format(&b, p, str_layout, sizeof str_layout - 1);
+    rn_map_setz(a, methods, "String", rn_fn_buf_value(a, &b));
+    civil c = civil_of(p);
+    if (c.year >= 0 && c.year <= 9999) {
+        rn_buf j = RN_BUF_INIT;
+        rn_buf_putc(&j, '"');
+        time_format(&j, p, rfc3339nano, sizeof rfc3339nano - 1);
+        rn_buf_putc(&j, '"');
+        rn_map_setz(a, methods, "MarshalJSON", rn_fn_buf_value(a, &j));
+    }
+    rn_value_set_type(v, "time.Time", methods);
+    return v;
+}
+
+rn_value *rn_fn_time_new(rn_arena *a, int64_t sec, int32_t nsec, int32_t off,
+                         const char *zone)
+{
+    gtime t = {sec, nsec, off, zone};
+    return time_value(a, t);
 }
 
 static gtime in_utc(gtime t)

@@ -1042,6 +1042,24 @@ static const fcase url_cases[] = {
     {"{{ urlJoin nil }}", "", NULL},
 };
 
+/* toYamlPretty: yaml.v3, lists indented under their key, 'g' floats,
+ * v3's quoting; toYaml of the same value for contrast. */
+static const fcase yamlpretty_cases[] = {
+    {"{{ dict \"a\" (list 1 (dict \"b\" 2.5)) \"c\" 1000000.0 | toYamlPretty "
+     "}}",
+     "a:\n  - 1\n  - b: 2.5\nc: 1e+06", NULL},
+    {"{{ dict \"a\" (list 1 (dict \"b\" 2.5)) \"c\" 1000000.0 | toYaml }}",
+     "a:\n- 1\n- b: 2.5\nc: 1000000", NULL},
+    {"{{ list \"yes\" \"a: b\" \"\" \"<<\" \"a\\tb\\nc\" | toYamlPretty }}",
+     "- \"yes\"\n- 'a: b'\n- \"\"\n- <<\n- |-\n  a\tb\n  c", NULL},
+    {"{{ dict \"a1b\" 1 \"a1_\" 2 | toYamlPretty }}|{{ dict \"a1b\" 1 "
+     "\"a1_\" 2 | toYaml }}",
+     "a1b: 1\na1_: 2|a1_: 2\na1b: 1", NULL},
+    {"{{ toYamlPretty (b64dec \"/w==\") }}", "!!binary /w==", NULL},
+    {"{{ toYamlPretty (semver \"1.2.3\") }}", NULL,
+     "toYamlPretty of a *semver.Version is not supported by krmfn"},
+};
+
 static const fcase toml_cases[] = {
     {"{{ toToml nil }}", NULL,
      "error calling toToml: reflect: call of reflect.Value.Type on zero Value"},
@@ -1181,6 +1199,7 @@ CASES(words)
 CASES(time)
 CASES(url)
 CASES(toml)
+CASES(yamlpretty)
 CASES(purity)
 
 /* Functions Helm leaves out, and those that read the clock or the
@@ -1368,6 +1387,7 @@ int main(void)
         cmocka_unit_test(test_time),
         cmocka_unit_test(test_url),
         cmocka_unit_test(test_toml),
+        cmocka_unit_test(test_yamlpretty),
         cmocka_unit_test(test_purity),
         cmocka_unit_test(test_unknown_functions),
         cmocka_unit_test(test_tables),
