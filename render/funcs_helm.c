@@ -223,8 +223,12 @@ static rn_value *pretty_value(rn_arena *a, rn_value *v, const char **why)
     /* An object (a semver), a method value, or a Go struct. */
     bool object = strcmp(rn_fn_type_name(v), rn_value_type_name(v)) != 0 &&
                   !(v->flags & RN_F_VALUES);
+    /* fromToml's arrays of tables are []map[string]interface {}. */
+    bool plain_type = !v->tname || (v->flags & RN_F_VALUES) ||
+                      (v->kind == RN_LIST &&
+                       strcmp(v->tname, "[]map[string]interface {}") == 0);
     if (object || v->kind == RN_FUNC || (v->flags & RN_F_STRUCT) ||
-        (v->tname && !(v->flags & RN_F_VALUES))) {
+        !plain_type) {
         *why = v->tname ? v->tname : rn_fn_type_name(v);
         return NULL;
     }

@@ -304,5 +304,11 @@ RN_FN(rn_fn_lookup);
 
 /* funcs_toml.c */
 RN_FN(rn_fn_totoml);
+RN_FN(rn_fn_fromtoml);
+
+/* toml_parse.c: BurntSushi/toml's Unmarshal into map[string]interface{};
+ * NULL with *err set to its message ("toml: line N ...") on failure. */
+rn_value *rn_toml_parse(rn_arena *a, const char *data, size_t len,
+                        const char **err);
 
 #endif

@@ -11,7 +11,7 @@
  * resolver (tmpl_host, `krmfn template --enable-dns`). Functions that read
  * the clock (now, ago) are absent on purpose: using one is a parse error
  * naming it; the date functions work on fixed dates only (see
- * funcs_time.c). Also absent for now: the crypto functions and fromToml.
+ * funcs_time.c). Also absent for now: the crypto functions.
  */
 #include "funcs.h"
 #include "funcs_int.h"
@@ -237,7 +237,6 @@ const char *const rn_funcs_unsupported[] = {
     "decryptAES",
     "derivePassword",
     "encryptAES",
-    "fromToml",
     "genCA",
     "genCAWithKey",
     "genPrivateKey",
@@ -255,6 +254,7 @@ const tmpl_func_def rn_funcs_helm[] = {
     {"toYaml", rn_fn_toyaml, 1, 1},
     {"toYamlPretty", rn_fn_toyamlpretty, 1, 1},
     {"toToml", rn_fn_totoml, 1, 1},
+    {"fromToml", rn_fn_fromtoml, 1, 1},
     {"fromYaml", rn_fn_fromyaml, 1, 1},
     {"fromYamlArray", rn_fn_fromyamlarray, 1, 1},
     {"toJson", rn_fn_tojson, 1, 1},

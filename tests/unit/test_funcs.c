@@ -1061,6 +1061,14 @@ static const fcase yamlpretty_cases[] = {
 };
 
 static const fcase toml_cases[] = {
+    {"{{ $m := fromToml \"a = 0x10\\nb.c = 'x'\\n[[t]]\\n\" }}{{ $m.a }} "
+     "{{ typeOf $m.a }} {{ $m.b.c }} {{ typeOf $m.t }}",
+     "16 int64 x []map[string]interface {}", NULL},
+    {"{{ (fromToml \"a = 1\\na = 2\").Error }}",
+     "toml: line 2 (last key \"a\"): Key 'a' has already been defined.", NULL},
+    {"{{ (fromToml \"d = 1979-05-27\").d }}",
+     "1979-05-27 00:00:00 +0000 date-local", NULL},
+
     {"{{ toToml nil }}", NULL,
      "error calling toToml: reflect: call of reflect.Value.Type on zero Value"},
     {"{{ toToml \"x\" }}|{{ toToml (list 1 \"a\") }}|{{ toToml (list (dict "
