@@ -1585,7 +1585,8 @@ static const char *strip_escaped_newlines(parser *p, const char *s, size_t *np)
     return out;
 }
 
-static int32_t escape_rune(parser *p, item it, const char *hex, size_t n)
+/* The rune of an escape's hex digits, or -1 when it is no valid rune. */
+static int32_t escape_rune(const char *hex, size_t n)
 {
     uint32_t v = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1593,8 +1594,7 @@ static int32_t escape_rune(parser *p, item it, const char *hex, size_t n)
         v = v * 16 + (uint32_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
     }
     if ((v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF)
-        failf(p, it.line, "Escaped character '\\u%.*s' is not valid UTF-8.",
-              (int)n, hex);
+        return -1;
     return (int32_t)v;
 }
 
@@ -1649,7 +1649,13 @@ static const char *replace_escapes(parser *p, item it, const char *s,
                 rn_buf_free(&b);
                 failf(p, it.line, "BUG: Escape sequence at end of string.");
             }
-            int32_t r = escape_rune(p, it, s + i + 2, k);
+            int32_t r = escape_rune(s + i + 2, k);
+            if (r < 0) {
+                rn_buf_free(&b);
+                failf(p, it.line,
+                      "Escaped character '\\u%.*s' is not valid UTF-8.", (int)k,
+                      s + i + 2);
+            }
             rn_fn_utf8_put(&b, r);
             i += 2 + k;
             continue;
