@@ -29,7 +29,9 @@ LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 # krmfn is started once per pipeline step: a fully static binary skips the
 # dynamic loader (a third of a short run) and halves the resident memory of
 # a `krmfn template`. glibc warns that getaddrinfo in a static binary needs
-# the host's NSS libraries; krmfn opens no network connection. Sanitizer
+# the host's NSS libraries: only `krmfn template --enable-dns` resolves names
+# (getHostByName), and glibc then loads them as a dynamic binary would; krmfn
+# opens no network connection of its own. Sanitizer
 # builds cannot be static and link dynamically (KRMFN_LIBS is overridden).
 KRMFN_LIBS = -static -lfyaml -ljansson -lpcre2-8 -lcrypto -lm -lpthread
 

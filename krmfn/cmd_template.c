@@ -2,12 +2,15 @@
  * cmd_template.c — `krmfn template`: the same arguments and the same bytes
  * as `helm template`, rendered by librender.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <netdb.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "chart.h"
 #include "cli.h"
@@ -42,6 +45,9 @@ static const char usage[] =
     "       --kube-version V         Kubernetes version for .Capabilities\n"
     "       -a, --api-versions GV    extra API versions for .Capabilities\n"
     "       --is-upgrade             set .Release.IsUpgrade\n"
+    "       --enable-dns             let getHostByName resolve names (with\n"
+    "                                the system's resolver); without it\n"
+    "                                getHostByName gives \"\", as in helm\n"
     "       -s, --show-only PATH     only print manifests from these\n"
     "                                templates\n"
     "       --no-hooks               leave hooks out\n"
@@ -76,7 +82,7 @@ typedef struct opts {
     int napi;
     const char *ns;
     const char *kube_version;
-    int is_upgrade, no_hooks;
+    int is_upgrade, no_hooks, enable_dns;
 } opts;
 
 static int push(const char **list, int *n, const char *v, const char *flag)
@@ -153,6 +159,10 @@ static int parse_args(int argc, char **argv, opts *o)
             o->is_upgrade = 1;
             continue;
         }
+        if (strcmp(a, "--enable-dns") == 0) {
+            o->enable_dns = 1;
+            continue;
+        }
         if (strcmp(a, "--no-hooks") == 0) {
             o->no_hooks = 1;
             continue;
@@ -181,6 +191,44 @@ static int parse_args(int argc, char **argv, opts *o)
         o->pos[o->npos++] = a;
     }
     return 0;
+}
+
+/* getHostByName's resolver for --enable-dns: every address of `name`,
+ * as Go's net.LookupHost lists them (IPv4 and IPv6, each once). */
+static void resolve_host(void *ud, rn_arena *a, const char *name,
+                         const char ***addrs, size_t *n)
+{
+    (void)ud;
+    *addrs = NULL;
+    *n = 0;
+    struct addrinfo hints = {0}, *res = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(name, NULL, &hints, &res) != 0)
+        return;
+    size_t cap = 0;
+    for (struct addrinfo *p = res; p; p = p->ai_next)
+        cap++;
+    const char **list = rn_arena_alloc(a, sizeof *list * (cap + 1));
+    for (struct addrinfo *p = res; p; p = p->ai_next) {
+        char buf[INET6_ADDRSTRLEN];
+        const void *src;
+        if (p->ai_family == AF_INET)
+            src = &((struct sockaddr_in *)p->ai_addr)->sin_addr;
+        else if (p->ai_family == AF_INET6)
+            src = &((struct sockaddr_in6 *)p->ai_addr)->sin6_addr;
+        else
+            continue;
+        if (!inet_ntop(p->ai_family, src, buf, sizeof buf))
+            continue;
+        size_t k = 0;
+        while (k < *n && strcmp(list[k], buf) != 0)
+            k++;
+        if (k == *n)
+            list[(*n)++] = rn_arena_strndup(a, buf, strlen(buf));
+    }
+    freeaddrinfo(res);
+    *addrs = list;
 }
 
 /* Helm's ValidateReleaseName: a DNS-1123 subdomain of at most 53 bytes. */
@@ -293,6 +341,8 @@ int cmd_template(int argc, char **argv)
     rn_host host;
     cli_clock clock;
     cli_host(&host, &clock);
+    if (o.enable_dns)
+        host.resolve_host = resolve_host;
     rn_release rel = {.name = name,
                       .host = &host,
                       .namespace = o.ns ? o.ns : "default",

@@ -199,6 +199,88 @@ RN_FN(rn_fn_toyaml)
     return 0;
 }
 
+/* The value go-yaml v3's encoder sees, for rn_yaml_emit_pretty: plain
+ * values as they are, a time.Time as its RFC 3339 text (written plain, as
+ * v3's timev does). A Go struct v3 would write field by field under
+ * lower-cased names (.Chart, .Capabilities), or another Go value with its
+ * own encoding (a semver's MarshalText, .Files' byte slices) is refused
+ * rather than printed differently; *why names it. */
+static rn_value *pretty_value(rn_arena *a, rn_value *v, const char **why)
+{
+    if (!v)
+        return rn_null(a);
+    if (v->tname && strcmp(v->tname, "time.Time") == 0) {
+        const rn_value *tm = rn_value_method(v, "MarshalJSON", 11);
+        if (tm && tm->kind == RN_STRING && tm->u.s.len >= 2) {
+            rn_value *s = rn_str(a, tm->u.s.ptr + 1, tm->u.s.len - 2);
+            s->u.src = s->u.s.ptr;
+            s->flags |= RN_F_SRC_TEXT;
+            return s;
+        }
+        *why = "time.Time outside the years 0-9999";
+        return NULL;
+    }
+    /* An object (a semver), a method value, or a Go struct. */
+    bool object = strcmp(rn_fn_type_name(v), rn_value_type_name(v)) != 0 &&
+                  !(v->flags & RN_F_VALUES);
+    /* fromToml's arrays of tables are []map[string]interface {}. */
+    bool plain_type = !v->tname || (v->flags & RN_F_VALUES) ||
+                      (v->kind == RN_LIST &&
+                       strcmp(v->tname, "[]map[string]interface {}") == 0);
+    if (object || v->kind == RN_FUNC || (v->flags & RN_F_STRUCT) ||
+        !plain_type) {
+        *why = v->tname ? v->tname : rn_fn_type_name(v);
+        return NULL;
+    }
+    switch (v->kind) {
+    case RN_LIST: {
+        rn_value *l = rn_list_new(a, v->u.list.len);
+        for (size_t i = 0; i < v->u.list.len; i++) {
+            rn_value *item = pretty_value(a, v->u.list.items[i], why);
+            if (!item)
+                return NULL;
+            rn_list_push(a, l, item);
+        }
+        return l;
+    }
+    case RN_MAP: {
+        rn_value *m = rn_map_new(a, v->u.map.len);
+        for (size_t i = 0; i < v->u.map.len; i++) {
+            const rn_pair *p = &v->u.map.pairs[i];
+            rn_value *item = pretty_value(a, p->val, why);
+            if (!item)
+                return NULL;
+            rn_map_set(a, m, p->key, p->keylen, item);
+        }
+        return m;
+    }
+    case RN_STRING:
+        return rn_str(a, v->u.s.ptr, v->u.s.len);
+    default:
+        return v;
+    }
+}
+
+/* Helm >= 3.17's toYamlPretty: go-yaml v3's Encoder, SetIndent(2), on the
+ * value itself (no JSON round trip), the trailing newline trimmed. */
+RN_FN(rn_fn_toyamlpretty)
+{
+    rn_arena *a = tmpl_arena(ctx);
+    const char *why = NULL;
+    rn_value *v = pretty_value(a, argv[0], &why);
+    if (!v)
+        return tmpl_fail(ctx,
+                         "toYamlPretty of a %s is not supported by krmfn "
+                         "(yaml.v3 writes such Go values its own way)",
+                         why);
+    rn_buf b = RN_BUF_INIT;
+    rn_buf_append(&b, "", 0);
+    if (rn_yaml_emit_pretty(&b, v) != 0)
+        rn_buf_reset(&b);
+    *out = rn_fn_buf_value(a, &b);
+    return 0;
+}
+
 /* --- from JSON / YAML --- */
 
 /* The JSON type name encoding/json uses in UnmarshalTypeError. */

@@ -87,6 +87,11 @@ typedef struct rn_fn_class {
 rn_value *rn_fn_object_new(rn_arena *a, const rn_fn_class *cls, void *self);
 /* The struct behind an object of class `cls`, or NULL for other values. */
 void *rn_fn_object_self(const rn_value *v, const rn_fn_class *cls);
+/* A time.Time (funcs_time.c): seconds since the Unix epoch, nanoseconds,
+ * the zone's offset east of UTC and its name ("" for a nameless fixed
+ * zone, printed as the offset). */
+rn_value *rn_fn_time_new(rn_arena *a, int64_t sec, int32_t nsec, int32_t off,
+                         const char *zone);
 /* typeOf / kindOf names, knowing objects and chartutil.Values. */
 const char *rn_fn_type_name(const rn_value *v);
 const char *rn_fn_kind_name(const rn_value *v);
@@ -263,6 +268,8 @@ RN_FN(rn_fn_randbytes);
 RN_FN(rn_fn_randint);
 RN_FN(rn_fn_uuidv4);
 RN_FN(rn_fn_shuffle);
+RN_FN(rn_fn_gethostbyname);
+RN_FN(rn_fn_toyamlpretty);
 
 /* funcs_encoding.c */
 RN_FN(rn_fn_b64enc);
@@ -313,5 +320,11 @@ RN_FN(rn_fn_lookup);
 
 /* funcs_toml.c */
 RN_FN(rn_fn_totoml);
+RN_FN(rn_fn_fromtoml);
+
+/* toml_parse.c: BurntSushi/toml's Unmarshal into map[string]interface{};
+ * NULL with *err set to its message ("toml: line N ...") on failure. */
+rn_value *rn_toml_parse(rn_arena *a, const char *data, size_t len,
+                        const char **err);
 
 #endif

@@ -4,7 +4,9 @@
  * Masterminds/goutils strings randAlpha, randAlphaNum, randNumeric and
  * randAscii; randBytes (count bytes, base64); randInt (Go's
  * rand.Intn(max-min) + min); uuidv4 (RFC 4122 version 4); shuffle (the
- * string's runes in a random order, as huandu/xstrings does).
+ * string's runes in a random order, as huandu/xstrings does);
+ * getHostByName (one of the addresses, at random, as Sprig's
+ * addrs[rand.Intn(len(addrs))] picks).
  *
  * Errors read as Go's: a count below zero gives "" for the goutils
  * strings (Sprig drops their error), randBytes and randInt fail as the
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "funcs_int.h"
+#include "host.h"
 
 /* A uniform value in [0, n) without modulo bias. n > 0. */
 static int uniform(tmpl_ctx *ctx, uint64_t n, uint64_t *out)
@@ -178,5 +181,33 @@ RN_FN(rn_fn_shuffle)
     for (size_t i = 0; i < count; i++)
         rn_fn_utf8_put(&b, runes[i]);
     *out = rn_fn_buf_value(a, &b);
+    return 0;
+}
+
+/* Sprig's getHostByName. Helm's engine replaces it by one returning ""
+ * unless DNS lookups are enabled (`--enable-dns`), which here means the
+ * host lent a resolver (rn_host). A name that does not resolve leaves
+ * Sprig indexing an empty list: rand.Intn(0) panics, and text/template
+ * reports the panic. */
+RN_FN(rn_fn_gethostbyname)
+{
+    const char *name;
+    if (rn_fn_arg_str(ctx, argv, 0, &name, NULL) != 0)
+        return -1;
+    rn_arena *a = tmpl_arena(ctx);
+    const rn_host *h = tmpl_ctx_host(ctx);
+    if (!h || !h->resolve_host) {
+        *out = rn_str(a, "", 0);
+        return 0;
+    }
+    const char **addrs = NULL;
+    size_t n = 0;
+    h->resolve_host(h->resolve_arg, a, name, &addrs, &n);
+    if (n == 0)
+        return tmpl_fail(ctx, "invalid argument to Intn");
+    uint64_t i = 0;
+    if (uniform(ctx, n, &i) != 0)
+        return -1;
+    *out = rn_strz(a, addrs[i]);
     return 0;
 }

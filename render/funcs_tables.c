@@ -9,9 +9,9 @@
  * that calls them renders differently each time (the MLflow chart calls
  * none). The clock functions (now, ago, and the date functions given no
  * date) read the clock the render's host lends it, and fail without one
- * (funcs_time.c). getHostByName, which asks the network, is absent on
- * purpose: using it is a parse error naming it. Also
- * absent for now: the crypto functions, fromToml and toYamlPretty.
+ * (funcs_time.c). getHostByName is Helm's engine's: "" unless the host
+ * lends a resolver (`krmfn template --enable-dns`). Also absent for now:
+ * the crypto functions.
  */
 #include "funcs.h"
 #include "funcs_int.h"
@@ -238,7 +238,6 @@ const char *const rn_funcs_unsupported[] = {
     "decryptAES",
     "derivePassword",
     "encryptAES",
-    "fromToml",
     "genCA",
     "genCAWithKey",
     "genPrivateKey",
@@ -246,16 +245,16 @@ const char *const rn_funcs_unsupported[] = {
     "genSelfSignedCertWithKey",
     "genSignedCert",
     "genSignedCertWithKey",
-    "getHostByName",
     "htpasswd",
     "randSeededNumeric",
-    "toYamlPretty",
     NULL,
 };
 
 const tmpl_func_def rn_funcs_helm[] = {
     {"toYaml", rn_fn_toyaml, 1, 1},
+    {"toYamlPretty", rn_fn_toyamlpretty, 1, 1},
     {"toToml", rn_fn_totoml, 1, 1},
+    {"fromToml", rn_fn_fromtoml, 1, 1},
     {"fromYaml", rn_fn_fromyaml, 1, 1},
     {"fromYamlArray", rn_fn_fromyamlarray, 1, 1},
     {"toJson", rn_fn_tojson, 1, 1},
@@ -264,5 +263,6 @@ const tmpl_func_def rn_funcs_helm[] = {
     {"required", rn_fn_required, 2, 2},
     {"fail", rn_fn_fail, 1, 1},
     {"lookup", rn_fn_lookup, 4, 4},
+    {"getHostByName", rn_fn_gethostbyname, 1, 1},
     {NULL, NULL, 0, 0},
 };

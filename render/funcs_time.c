@@ -1375,6 +1375,17 @@ static rn_value *time_value(rn_arena *a, gtime t)
     return rn_fn_object_new(a, &time_class, p);
 }
 
+/* A time.Time at a fixed offset named `zone` ("UTC" at offset 0 is UTC),
+ * for the readers of other formats (fromToml). */
+rn_value *rn_fn_time_new(rn_arena *a, int64_t sec, int32_t nsec, int32_t off,
+                         const char *zone)
+{
+    gtime t = {sec, nsec, NULL, false, 0};
+    if (strcmp(zone, "UTC") != 0 || off != 0)
+        t.loc = rn_tz_fixed(a, zone, off);
+    return time_value(a, t);
+}
+
 /* Wall seconds of Go's packed monotonic form: 1885 .. 2157. */
 static bool mono_fits(int64_t sec)
 {

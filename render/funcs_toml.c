@@ -4,6 +4,8 @@
  * arrays of maps as [[tables]], nested tables indented two spaces per
  * level, maps inside arrays as inline tables). Like Helm, an encoding
  * error becomes the result text rather than a template error.
+ *
+ * Also fromToml, whose reader is toml_parse.c.
  */
 #include <math.h>
 #include <stdio.h>
@@ -360,5 +362,25 @@ RN_FN(rn_fn_totoml)
         return 0;
     }
     *out = rn_fn_buf_value(tmpl_arena(ctx), &e.out);
+    return 0;
+}
+
+/* Helm's fromToml: toml.Unmarshal into a map; on failure the map holds
+ * the error text under "Error" (and nothing else: BurntSushi decodes
+ * nothing when the parse fails). */
+RN_FN(rn_fn_fromtoml)
+{
+    const char *s;
+    size_t n;
+    if (rn_fn_arg_str(ctx, argv, 0, &s, &n) != 0)
+        return -1;
+    rn_arena *a = tmpl_arena(ctx);
+    const char *err = NULL;
+    rn_value *m = rn_toml_parse(a, s, n, &err);
+    if (!m) {
+        m = rn_map_new(a, 1);
+        rn_map_setz(a, m, "Error", rn_strz(a, err));
+    }
+    *out = m;
     return 0;
 }

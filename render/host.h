@@ -9,7 +9,7 @@
  * with clock_gettime, TZ/ZONEINFO with getenv, zone files with read(2)).
  * A render given no host (NULL) is hermetic: `now`, `ago` and the other
  * clock readers fail, Local is UTC and every other zone is unknown (UTC,
- * as Sprig falls back to).
+ * as Sprig falls back to), and getHostByName resolves nothing.
  */
 #ifndef RN_HOST_H
 #define RN_HOST_H
@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct rn_arena;
 
 /* One reading of the clock. */
 typedef struct rn_clock_reading {
@@ -48,6 +50,12 @@ typedef struct rn_host {
     int (*read_file)(void *arg, const char *path, size_t max,
                      unsigned char **data, size_t *len);
     void *read_arg;
+    /* getHostByName with `--enable-dns`: the addresses `name` resolves to
+     * (arena strings, *n of them; none when it does not resolve). NULL:
+     * getHostByName gives "", as Helm's engine makes it without the flag. */
+    void (*resolve_host)(void *arg, struct rn_arena *a, const char *name,
+                         const char ***addrs, size_t *n);
+    void *resolve_arg;
 } rn_host;
 
 #endif

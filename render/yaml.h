@@ -73,6 +73,13 @@ int rn_yaml_parse_stream(rn_arena *a, const char *buf, size_t len,
  * cannot hold (a native function), where Helm's toYaml prints "". */
 int rn_yaml_emit_helm(rn_buf *out, const rn_value *v);
 
+/* Helm's toYamlPretty (go-yaml v3's Encoder with SetIndent(2) on the value
+ * itself; no trailing newline): list items indented under their key, no
+ * folding, v3's quoting and number forms (see yaml_emit.c). A string with
+ * RN_F_SRC_TEXT is written as its u.src text, plain (a time.Time). Returns
+ * -1 for values it cannot hold (a native function). */
+int rn_yaml_emit_pretty(rn_buf *out, const rn_value *v);
+
 /* A manifest document as Kubernetes tools print it (yaml.v3 style, keys in
  * insertion order, 2-space indentation, sequences not indented), ending
  * with a newline. Used for krmfn output. */

@@ -13,6 +13,16 @@
  * encoding/json and back, as sigs.k8s.io/yaml does; keys are sorted with
  * go-yaml's natural key order.
  *
+ * rn_yaml_emit_pretty() is Helm's toYamlPretty: go-yaml v3's encoder
+ * (go.yaml.in/yaml/v3, SetIndent(2)) on the value itself, with no JSON
+ * round trip. Its emitter is the v2 one with these changes: no line
+ * folding (best_width -1), sequences indented under their key, a tab
+ * keeping a scalar from being plain or single-quoted; the encoder quotes
+ * what v3 resolves to a non-string, YAML 1.1 booleans (yes/on/y...) and
+ * base-60 floats, prints floats with strconv's 'g' (1e+06, .inf, .nan),
+ * writes invalid UTF-8 as !!binary base64, and sorts keys with v3's
+ * natural order (which differs from v2's after a digit).
+ *
  * rn_yaml_emit_doc() uses the same machinery for manifests: keys in
  * insertion order, no folding, and strings quoted when either YAML 1.1 or
  * YAML 1.2 readers would take them for something else — unless the value
@@ -35,6 +45,7 @@ enum style { ST_PLAIN, ST_SINGLE, ST_DOUBLE, ST_LITERAL };
 typedef struct emitter {
     rn_buf *out;
     bool helm;
+    bool v3; /* toYamlPretty: go-yaml v3's encoder and emitter */
     int best_indent, best_width;
     int column, indent;
     int *indents;
@@ -188,7 +199,7 @@ static bool quiet_byte(unsigned char c)
            c == ';' || c == '~' || c == '$' || c == '^';
 }
 
-static void analyze(const unsigned char *v, size_t n, analysis *an)
+static void analyze(const unsigned char *v, size_t n, analysis *an, bool v3)
 {
     memset(an, 0, sizeof *an);
     if (n == 0) {
@@ -209,7 +220,7 @@ static void analyze(const unsigned char *v, size_t n, analysis *an)
     bool block_ind = false, flow_ind = false, line_breaks = false;
     bool special = false, leading_space = false, leading_break = false;
     bool trailing_space = false, trailing_break = false;
-    bool break_space = false, space_break = false;
+    bool break_space = false, space_break = false, tabs = false;
     bool previous_space = false, previous_break = false;
     bool preceded_by_ws = true;
     if (n >= 3 && ((v[0] == '-' && v[1] == '-' && v[2] == '-') ||
@@ -240,7 +251,9 @@ static void analyze(const unsigned char *v, size_t n, analysis *an)
                 flow_ind = block_ind = true;
             }
         }
-        if (!is_printable(v, i))
+        if (v3 && c == '\t')
+            tabs = true; /* v3: a tab is not "special" */
+        else if (!is_printable(v, i))
             special = true;
         if (is_space(v, i)) {
             if (i == 0)
@@ -277,9 +290,11 @@ static void analyze(const unsigned char *v, size_t n, analysis *an)
     if (break_space)
         an->flow_plain_allowed = an->block_plain_allowed =
             an->single_quoted_allowed = false;
-    if (space_break || special)
+    if (space_break || tabs || special)
         an->flow_plain_allowed = an->block_plain_allowed =
-            an->single_quoted_allowed = an->block_allowed = false;
+            an->single_quoted_allowed = false;
+    if (space_break || special)
+        an->block_allowed = false;
     if (line_breaks)
         an->flow_plain_allowed = an->block_plain_allowed = false;
     if (flow_ind)
@@ -311,7 +326,7 @@ static enum style select_style(const emitter *e, const analysis *an, size_t n,
 static void write_plain(emitter *e, const unsigned char *v, size_t n,
                         bool allow_breaks)
 {
-    if (!e->whitespace)
+    if (!e->whitespace && (n > 0 || !e->v3))
         put(e, ' ');
     bool spaces = false, breaks = false;
     for (size_t i = 0; i < n;) {
@@ -349,7 +364,8 @@ static void write_plain(emitter *e, const unsigned char *v, size_t n,
             spaces = breaks = false;
         }
     }
-    e->whitespace = false;
+    if (n > 0 || !e->v3)
+        e->whitespace = false;
     e->indention = false;
 }
 
@@ -546,7 +562,7 @@ static void emit_scalar(emitter *e, const char *s, size_t n, enum style want)
 {
     const unsigned char *v = (const unsigned char *)s;
     analysis an;
-    analyze(v, n, &an);
+    analyze(v, n, &an, e->v3);
     enum style style = select_style(e, &an, n, want);
     increase_indent(e, true, false);
     bool breaks = !e->simple_key_context;
@@ -667,6 +683,92 @@ static bool needs_quotes(const emitter *e, const char *s, size_t n)
     return false;
 }
 
+/* go-yaml v3's isOldBool: YAML 1.1 booleans that v3 reads as strings but
+ * writes quoted, for YAML 1.1 readers. */
+static bool is_old_bool(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "y", "Y", "yes", "Yes", "YES", "on",  "On",  "ON",
+        "n", "N", "no",  "No",  "NO",  "off", "Off", "OFF",
+    };
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0)
+            return true;
+    return false;
+}
+
+/* go-yaml v3's stringv: plain when resolve("", s) gives !!str and the text
+ * is neither a base-60 float nor an old boolean ("<<" stays plain: v3's
+ * resolve table has no hint for '<', so it never reaches the merge key). */
+static bool v3_needs_quotes(const char *s, size_t n)
+{
+    rn_yaml_scalar sc;
+    rn_yaml_resolve(s, n, RN_YAML_V3, true, &sc);
+    return sc.kind != RN_YS_STR || rn_yaml_is_base60_float(s, n) ||
+           is_old_bool(s, n);
+}
+
+static bool valid_utf8(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int w = rn_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (w <= 0)
+            return false;
+        i += (size_t)w;
+    }
+    return true;
+}
+
+/* v3's encodeBase64: standard base64, cut in lines of 70 characters, each
+ * ending with a newline when there is more than one line. */
+static void base64_lines(rn_buf *b, const char *s, size_t n)
+{
+    static const char tab[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    rn_buf enc = RN_BUF_INIT;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)u[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned)u[i + 1] << 8;
+        if (i + 2 < n)
+            v |= u[i + 2];
+        rn_buf_putc(&enc, tab[(v >> 18) & 63]);
+        rn_buf_putc(&enc, tab[(v >> 12) & 63]);
+        rn_buf_putc(&enc, i + 1 < n ? tab[(v >> 6) & 63] : '=');
+        rn_buf_putc(&enc, i + 2 < n ? tab[v & 63] : '=');
+    }
+    size_t len = enc.len, lines = len / 70 + 1;
+    const char *e = rn_buf_cstr(&enc);
+    for (size_t i = 0; i < len; i += 70) {
+        rn_buf_append(b, e + i, len - i < 70 ? len - i : 70);
+        if (lines > 1)
+            rn_buf_putc(b, '\n');
+    }
+    rn_buf_free(&enc);
+}
+
+/* A string through go-yaml v3's stringv. */
+static void emit_string_v3(emitter *e, const char *s, size_t n)
+{
+    rn_buf bin = RN_BUF_INIT;
+    enum style style;
+    if (!valid_utf8(s, n)) {
+        base64_lines(&bin, s, n);
+        s = rn_buf_cstr(&bin);
+        n = bin.len;
+        write_indicator(e, "!!binary", true, false, false);
+        style = memchr(s, '\n', n) ? ST_LITERAL : ST_PLAIN;
+    } else if (memchr(s, '\n', n)) {
+        style = ST_LITERAL;
+    } else {
+        style = v3_needs_quotes(s, n) ? ST_DOUBLE : ST_PLAIN;
+    }
+    emit_scalar(e, s, n, style);
+    rn_buf_free(&bin);
+}
+
 /* sigs.k8s.io/yaml feeds encoding/json's output to go-yaml's reader,
  * which rejects DEL and U+FFFE/U+FFFF (JSON leaves them unescaped), so
  * toYaml of such a string fails. */
@@ -761,6 +863,8 @@ static void emit_number(emitter *e, const rn_value *v)
         rn_buf_printf(&b, "%llu", (unsigned long long)v->u.i);
     else if (v->kind == RN_INT)
         rn_buf_printf(&b, "%lld", (long long)v->u.i);
+    else if (e->v3 && isfinite(v->u.f))
+        rn_gofmt_float(&b, v->u.f, 'g', -1); /* v3's floatv */
     else
         format_float(&b, v->u.f, e->helm);
     emit_scalar(e, rn_buf_cstr(&b), b.len, ST_PLAIN);
@@ -831,6 +935,45 @@ static bool key_less_runes(const uint32_t *ar, size_t an, const uint32_t *br,
     return an < bn;
 }
 
+/* go-yaml v3's keyList.Less: as v2's, but where a letter meets a
+ * non-letter right after equal digits, the letter sorts first. */
+static bool key_less_runes_v3(const uint32_t *ar, size_t an, const uint32_t *br,
+                              size_t bn)
+{
+    bool digits = false;
+    for (size_t i = 0; i < an && i < bn; i++) {
+        if (ar[i] == br[i]) {
+            digits = key_is_digit(ar[i]);
+            continue;
+        }
+        bool al = key_is_letter(ar[i]), bl = key_is_letter(br[i]);
+        if (al && bl)
+            return ar[i] < br[i];
+        if (al || bl)
+            return digits ? al : bl;
+        int64_t na = 0, nb = 0;
+        if (ar[i] == '0' || br[i] == '0') {
+            for (size_t j = i; j-- > 0 && key_is_digit(ar[j]);) {
+                if (ar[j] != '0') {
+                    na = nb = 1;
+                    break;
+                }
+            }
+        }
+        size_t ai = i, bi = i;
+        for (; ai < an && key_is_digit(ar[ai]); ai++)
+            na = na * 10 + (int64_t)(ar[ai] - '0');
+        for (; bi < bn && key_is_digit(br[bi]); bi++)
+            nb = nb * 10 + (int64_t)(br[bi] - '0');
+        if (na != nb)
+            return na < nb;
+        if (ai != bi)
+            return ai < bi;
+        return ar[i] < br[i];
+    }
+    return an < bn;
+}
+
 typedef struct sort_key {
     const rn_pair *pair;
     uint32_t *runes;
@@ -843,6 +986,16 @@ static int sort_key_cmp(const void *x, const void *y)
     if (key_less_runes(a->runes, a->nrunes, b->runes, b->nrunes))
         return -1;
     if (key_less_runes(b->runes, b->nrunes, a->runes, a->nrunes))
+        return 1;
+    return 0;
+}
+
+static int sort_key_cmp_v3(const void *x, const void *y)
+{
+    const sort_key *a = x, *b = y;
+    if (key_less_runes_v3(a->runes, a->nrunes, b->runes, b->nrunes))
+        return -1;
+    if (key_less_runes_v3(b->runes, b->nrunes, a->runes, a->nrunes))
         return 1;
     return 0;
 }
@@ -880,7 +1033,9 @@ static int emit_sequence(emitter *e, const rn_value *v)
         emit_empty(e, "[", "]");
         return 0;
     }
-    increase_indent(e, false, e->mapping_context && !e->indention);
+    /* v2 writes a sequence under a mapping key without indenting it; v3
+     * (without CompactSeqIndent) indents it. */
+    increase_indent(e, false, !e->v3 && e->mapping_context && !e->indention);
     for (size_t i = 0; i < v->u.list.len; i++) {
         write_indent(e);
         write_indicator(e, "-", true, false, true);
@@ -895,7 +1050,7 @@ static int emit_sequence(emitter *e, const rn_value *v)
 static bool simple_key_ok(const char *k, size_t n)
 {
     analysis an;
-    analyze((const unsigned char *)k, n, &an);
+    analyze((const unsigned char *)k, n, &an, false);
     return !an.multiline && n <= 128;
 }
 
@@ -938,7 +1093,7 @@ static int emit_mapping(emitter *e, const rn_value *v)
     }
     increase_indent(e, false, false);
     int rc = 0;
-    if (!e->helm) {
+    if (!e->helm && !e->v3) {
         for (size_t i = 0; i < n && rc == 0; i++)
             rc = emit_pair(e, &v->u.map.pairs[i]);
     } else {
@@ -957,7 +1112,7 @@ static int emit_mapping(emitter *e, const rn_value *v)
             keys[i].nrunes = to_runes(p->key, p->keylen, r);
             r += keys[i].nrunes;
         }
-        qsort(keys, n, sizeof *keys, sort_key_cmp);
+        qsort(keys, n, sizeof *keys, e->v3 ? sort_key_cmp_v3 : sort_key_cmp);
         for (size_t i = 0; i < n && rc == 0; i++)
             rc = emit_pair(e, keys[i].pair);
         free(runes);
@@ -975,7 +1130,14 @@ static int emit_node(emitter *e, const rn_value *v, bool root, bool seq,
     e->mapping_context = map;
     e->simple_key_context = simple_key;
     unsigned kept = 0;
-    if (!e->helm && v->kind <= RN_STRING) {
+    /* toYamlPretty's caller hands a time.Time as its RFC 3339 text, to be
+     * written as v3's timev writes it: plain, unquoted. */
+    if (e->v3 && v->kind == RN_STRING && (v->flags & RN_F_SRC_TEXT) &&
+        v->u.src) {
+        write_verbatim(e, v->u.src);
+        return 0;
+    }
+    if (!e->helm && !e->v3 && v->kind <= RN_STRING) {
         if ((v->flags & RN_F_SRC_TEXT) && v->u.src) {
             write_verbatim(e, v->u.src);
             return 0;
@@ -1000,7 +1162,10 @@ static int emit_node(emitter *e, const rn_value *v, bool root, bool seq,
     case RN_STRING:
         if (e->helm && json_trip_fails(v->u.s.ptr, v->u.s.len))
             return -1;
-        emit_string(e, v->u.s.ptr, v->u.s.len, kept);
+        if (e->v3)
+            emit_string_v3(e, v->u.s.ptr, v->u.s.len);
+        else
+            emit_string(e, v->u.s.ptr, v->u.s.len, kept);
         return 0;
     case RN_LIST:
         return emit_sequence(e, v);
@@ -1014,11 +1179,12 @@ static int emit_node(emitter *e, const rn_value *v, bool root, bool seq,
 }
 
 /* A stream with one implicit document, as yaml.Marshal writes it. */
-static int emit_document(rn_buf *out, const rn_value *v, bool helm)
+static int emit_document(rn_buf *out, const rn_value *v, bool helm, bool v3)
 {
     emitter e;
     memset(&e, 0, sizeof e);
     e.helm = helm;
+    e.v3 = v3;
     e.best_indent = 2;
     e.best_width = helm ? 80 : 0x7FFFFFFF;
     e.indent = -1;
@@ -1041,7 +1207,7 @@ static int emit_document(rn_buf *out, const rn_value *v, bool helm)
 int rn_yaml_emit_helm(rn_buf *out, const rn_value *v)
 {
     size_t start = out->len;
-    if (emit_document(out, v, true))
+    if (emit_document(out, v, true, false))
         return -1;
     /* toYaml trims the one trailing newline. */
     if (out->len > start && out->data[out->len - 1] == '\n')
@@ -1049,7 +1215,18 @@ int rn_yaml_emit_helm(rn_buf *out, const rn_value *v)
     return 0;
 }
 
+int rn_yaml_emit_pretty(rn_buf *out, const rn_value *v)
+{
+    size_t start = out->len;
+    if (emit_document(out, v, false, true))
+        return -1;
+    /* toYamlPretty trims one trailing newline too. */
+    if (out->len > start && out->data[out->len - 1] == '\n')
+        out->data[--out->len] = '\0';
+    return 0;
+}
+
 int rn_yaml_emit_doc(rn_buf *out, const rn_value *v)
 {
-    return emit_document(out, v, false);
+    return emit_document(out, v, false, false);
 }
