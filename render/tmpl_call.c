@@ -3,7 +3,8 @@
  * failing with Go's "error calling NAME: ..." (and Helm's fail/required
  * form), Helm's include and tpl (nested executions with their own error
  * slot and Helm's include nesting limit), and Go's typed-parameter checks
- * (evalArg/validateType) for string and int parameters.
+ * (evalArg/validateType) for string, int and unsigned parameters and for
+ * those no literal converts to (slices, structs).
  */
 #include "tmpl_int.h"
 
