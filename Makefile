@@ -16,7 +16,7 @@ include $(ROOT)/hack/e2e.mk
 
 CC ?= cc
 DEB_PACKAGES := build-essential pkg-config cmake curl libfyaml-dev libjansson-dev \
-	libcmocka-dev libpcre2-dev libssl-dev \
+	libcmocka-dev libpcre2-dev libssl-dev libcrypt-dev \
 	clang clang-format libclang-rt-14-dev valgrind hyperfine time python3-yaml \
 	postgresql iproute2 util-linux openssl chromium tzdata
 
@@ -25,7 +25,7 @@ CSTD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 OPT ?= -O2 -g
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -Irender $(CURL_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypt -lm
 # krmfn is started once per pipeline step: a fully static binary skips the
 # dynamic loader (a third of a short run) and halves the resident memory of
 # a `krmfn template`. glibc warns that getaddrinfo in a static binary needs
@@ -33,7 +33,7 @@ LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 # (getHostByName), and glibc then loads them as a dynamic binary would; krmfn
 # opens no network connection of its own. Sanitizer
 # builds cannot be static and link dynamically (KRMFN_LIBS is overridden).
-KRMFN_LIBS = -static -lfyaml -ljansson -lpcre2-8 -lcrypto -lm -lpthread
+KRMFN_LIBS = -static -lfyaml -ljansson -lpcre2-8 -lcrypto -lcrypt -lm -lpthread
 
 # Quiet compiler lines unless V=1.
 Q := $(if $(V),,@)

@@ -8,7 +8,7 @@ B := build/fuzz
 CSTD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 CFLAGS := $(CSTD) -g -O1 -fno-omit-frame-pointer -Irender -Ikrmfn -Ireconciler
-LIBS := $(shell pkg-config --libs libfyaml jansson libpcre2-8 openssl) -lm
+LIBS := $(shell pkg-config --libs libfyaml jansson libpcre2-8 openssl) -lcrypt -lm
 RUNS ?= 2000
 MAX_TIME ?= 20
 

@@ -55,7 +55,7 @@ static int b64_value(unsigned char c)
 
 /* Go's base64.StdEncoding.DecodeString: '\r' and '\n' are skipped, the
  * padding is required. Returns the offset of the first bad byte, or -1. */
-static long b64_decode(rn_buf *b, const unsigned char *s, size_t n)
+long rn_fn_b64_decode(rn_buf *b, const unsigned char *s, size_t n)
 {
     size_t si = 0;
     for (;;) {
@@ -111,7 +111,7 @@ RN_FN(rn_fn_b64dec)
         return -1;
     rn_buf b = RN_BUF_INIT;
     rn_buf_append(&b, "", 0);
-    long bad = b64_decode(&b, (const unsigned char *)s, n);
+    long bad = rn_fn_b64_decode(&b, (const unsigned char *)s, n);
     if (bad >= 0) {
         rn_buf_reset(&b);
         rn_buf_printf(&b, "illegal base64 data at input byte %ld", bad);

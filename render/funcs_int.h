@@ -110,6 +110,11 @@ bool rn_fn_uni_is_lower(int32_t r);
 int32_t rn_fn_uni_to_upper(int32_t r);
 int32_t rn_fn_uni_to_lower(int32_t r);
 
+/* Go's base64.StdEncoding.DecodeString into b ('\r' and '\n' skipped,
+ * padding required): -1, or the offset of the first bad byte, as Go's
+ * "illegal base64 data at input byte N" counts it (funcs_encoding.c). */
+long rn_fn_b64_decode(rn_buf *b, const unsigned char *s, size_t n);
+
 /* Copy an rn_buf's bytes into the arena as a string value; frees buf. */
 rn_value *rn_fn_buf_value(rn_arena *a, rn_buf *b);
 
@@ -326,5 +331,20 @@ RN_FN(rn_fn_fromtoml);
  * NULL with *err set to its message ("toml: line N ...") on failure. */
 rn_value *rn_toml_parse(rn_arena *a, const char *data, size_t len,
                         const char **err);
+
+/* funcs_crypto.c */
+RN_FN(rn_fn_bcrypt);
+RN_FN(rn_fn_htpasswd);
+RN_FN(rn_fn_derivepassword);
+RN_FN(rn_fn_genprivatekey);
+RN_FN(rn_fn_buildcustomcert);
+RN_FN(rn_fn_genca);
+RN_FN(rn_fn_gencawithkey);
+RN_FN(rn_fn_genselfsignedcert);
+RN_FN(rn_fn_genselfsignedcertwithkey);
+RN_FN(rn_fn_gensignedcert);
+RN_FN(rn_fn_gensignedcertwithkey);
+RN_FN(rn_fn_encryptaes);
+RN_FN(rn_fn_decryptaes);
 
 #endif

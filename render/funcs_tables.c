@@ -5,13 +5,14 @@
  *
  * Argument counts follow the Go signatures; -1 marks a variadic function.
  * The random functions (randAlpha and its kin, randBytes, randInt, uuidv4,
- * shuffle; funcs_random.c) draw real randomness, as Helm's do, so a chart
- * that calls them renders differently each time (the MLflow chart calls
- * none). The clock functions (now, ago, and the date functions given no
- * date) read the clock the render's host lends it, and fail without one
- * (funcs_time.c). getHostByName is Helm's engine's: "" unless the host
- * lends a resolver (`krmfn template --enable-dns`). Also absent for now:
- * the crypto functions.
+ * shuffle; funcs_random.c) and the cryptographic ones (keys, certificates,
+ * bcrypt, encryptAES; funcs_crypto.c) draw real randomness, as Helm's do,
+ * so a chart that calls them renders differently each time (the MLflow
+ * chart calls none); a certificate's validity starts at the current time,
+ * as Sprig's does. The clock functions (now, ago, and the date functions
+ * given no date) read the clock the render's host lends it, and fail
+ * without one (funcs_time.c). getHostByName is Helm's engine's: "" unless
+ * the host lends a resolver (`krmfn template --enable-dns`).
  */
 #include "funcs.h"
 #include "funcs_int.h"
@@ -226,27 +227,27 @@ const tmpl_func_def rn_funcs_sprig[] = {
     {"randInt", rn_fn_randint, 2, 2},
     {"uuidv4", rn_fn_uuidv4, 0, 0},
     {"shuffle", rn_fn_shuffle, 1, 1},
+    /* cryptography (funcs_crypto.c) */
+    {"bcrypt", rn_fn_bcrypt, 1, 1},
+    {"htpasswd", rn_fn_htpasswd, 2, 2},
+    {"derivePassword", rn_fn_derivepassword, 5, 5},
+    {"genPrivateKey", rn_fn_genprivatekey, 1, 1},
+    {"buildCustomCert", rn_fn_buildcustomcert, 2, 2},
+    {"genCA", rn_fn_genca, 2, 2},
+    {"genCAWithKey", rn_fn_gencawithkey, 3, 3},
+    {"genSelfSignedCert", rn_fn_genselfsignedcert, 4, 4},
+    {"genSelfSignedCertWithKey", rn_fn_genselfsignedcertwithkey, 5, 5},
+    {"genSignedCert", rn_fn_gensignedcert, 5, 5},
+    {"genSignedCertWithKey", rn_fn_gensignedcertwithkey, 6, 6},
+    {"encryptAES", rn_fn_encryptaes, 2, 2},
+    {"decryptAES", rn_fn_decryptaes, 2, 2},
     {NULL, NULL, 0, 0},
 };
 
 /* Helm v3's functions (Sprig's GenericFuncMap minus env and expandenv,
- * plus Helm's own) that krmfn leaves out: they make keys, ask the network,
- * or are not written yet. */
+ * plus Helm's own) that krmfn leaves out: none now. A name listed here
+ * fails at parse time saying so, where Go would say "not defined". */
 const char *const rn_funcs_unsupported[] = {
-    "bcrypt",
-    "buildCustomCert",
-    "decryptAES",
-    "derivePassword",
-    "encryptAES",
-    "genCA",
-    "genCAWithKey",
-    "genPrivateKey",
-    "genSelfSignedCert",
-    "genSelfSignedCertWithKey",
-    "genSignedCert",
-    "genSignedCertWithKey",
-    "htpasswd",
-    "randSeededNumeric",
     NULL,
 };
 

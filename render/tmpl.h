@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "error.h"
@@ -133,6 +134,19 @@ typedef enum tmpl_arg_shape {
 } tmpl_arg_shape;
 int tmpl_arg_go(tmpl_ctx *ctx, rn_value **argv, int i, const char *go,
                 tmpl_arg_shape shape, bool ok, int64_t *num);
+/* A parameter of a Go type that no literal converts to (a slice, a struct),
+ * called `go` in messages: `assignable` says whether the value argv[i] has
+ * that type; `nilable` whether the type has a nil (slices, maps), which a
+ * nil literal or a missing value then gives. Returns 1 for a value, 0 for
+ * Go's nil, -1 after Go's error ("can't handle \"x\" for arg of type
+ * []interface {}", "wrong type for value; expected ...; got ..."). */
+int tmpl_arg_typed(tmpl_ctx *ctx, rn_value **argv, int i, const char *go,
+                   bool nilable, bool assignable);
+/* A Go unsigned integer parameter of `bits` bits (uint32 ...): only a
+ * literal non-negative integer converts, as in Go, reduced modulo 2^bits
+ * as reflect's SetUint stores it. */
+int tmpl_arg_uint(tmpl_ctx *ctx, rn_value **argv, int i, const char *go,
+                  int bits, uint64_t *out);
 /* Go's check of a method's argument count: when argc != want, fail with
  * "wrong number of args for NAME: want W got N" (no "error calling"
  * prefix, as Go reports it for method values such as .Files.Get). */

@@ -3,7 +3,8 @@
  * failing with Go's "error calling NAME: ..." (and Helm's fail/required
  * form), Helm's include and tpl (nested executions with their own error
  * slot and Helm's include nesting limit), and Go's typed-parameter checks
- * (evalArg/validateType) for string and int parameters.
+ * (evalArg/validateType) for string, int and unsigned parameters and for
+ * those no literal converts to (slices, structs).
  */
 #include "tmpl_int.h"
 
@@ -324,4 +325,60 @@ int tmpl_arg_go(tmpl_ctx *ctx, rn_value **argv, int i, const char *go,
     if (num)
         *num = argv[i]->u.i;
     return 0;
+}
+
+int tmpl_arg_typed(tmpl_ctx *ctx, rn_value **argv, int i, const char *go,
+                   bool nilable, bool assignable)
+{
+    if (i >= ctx->argc)
+        return tmpl_fail(ctx, "missing argument %d", i);
+    const targ_meta *m = &ctx->meta[i];
+    if (is_literal(m->node)) {
+        if (m->node->type != TN_NIL)
+            return tmpl_ctx_errorf_at(ctx, m->node,
+                                      "can't handle %s for arg of type %s",
+                                      tmpl_node_text(ctx->st, m->node), go);
+        if (!nilable)
+            return tmpl_ctx_errorf_at(ctx, m->node, "cannot assign nil to %s",
+                                      go);
+        return 0;
+    }
+    if (m->invalid) {
+        if (!nilable)
+            return tmpl_ctx_errorf_at(ctx, m->at, "invalid value; expected %s",
+                                      go);
+        return 0;
+    }
+    if (!assignable)
+        return tmpl_ctx_errorf_at(ctx, m->at,
+                                  "wrong type for value; expected %s; got %s",
+                                  go, tmpl_type_name(argv[i]));
+    return 1;
+}
+
+int tmpl_arg_uint(tmpl_ctx *ctx, rn_value **argv, int i, const char *go,
+                  int bits, uint64_t *out)
+{
+    if (i >= ctx->argc)
+        return tmpl_fail(ctx, "missing argument %d", i);
+    const targ_meta *m = &ctx->meta[i];
+    if (is_literal(m->node)) {
+        if (m->node->type == TN_NIL)
+            return tmpl_ctx_errorf_at(ctx, m->node, "cannot assign nil to %s",
+                                      go);
+        if (m->node->type != TN_NUMBER || !m->node->u.num.is_uint)
+            return tmpl_ctx_errorf_at(ctx, m->node,
+                                      "expected unsigned integer; found %s",
+                                      tmpl_node_text(ctx->st, m->node));
+        /* reflect's SetUint keeps the low bits of a wider constant. */
+        uint64_t u = m->node->u.num.u;
+        *out = bits >= 64 ? u : u & ((UINT64_C(1) << bits) - 1);
+        return 0;
+    }
+    if (m->invalid)
+        return tmpl_ctx_errorf_at(ctx, m->at, "invalid value; expected %s", go);
+    /* No value the engine makes has an unsigned Go type. */
+    return tmpl_ctx_errorf_at(ctx, m->at,
+                              "wrong type for value; expected %s; got %s", go,
+                              tmpl_type_name(argv[i]));
 }

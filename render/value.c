@@ -277,6 +277,9 @@ rn_value *rn_value_deepcopy(rn_arena *a, const rn_value *v)
         break;
     }
     c->flags = v->flags;
+    /* A Go struct stays of its type (copystructure copies the value). */
+    if (v->flags & RN_F_STRUCT)
+        rn_value_set_type(c, v->tname, v->methods);
     /* The source text a reader kept is arena memory too: copy it, so the
      * copy does not depend on the arena of the original. */
     if (v->kind <= RN_STRING)
