@@ -263,6 +263,8 @@ typedef struct spool {
 
 static void spool_put(spool *sp, size_t i, rn_buf *doc)
 {
+    if (doc->len == 0) /* nothing rendered: an error result */
+        return;
     if (sp->f && fwrite(doc->data, 1, doc->len, sp->f) == doc->len) {
         sp->len[i] = doc->len;
         rn_buf_reset(doc);
@@ -284,6 +286,7 @@ static bool spool_take(spool *sp, size_t i, rn_buf *out)
         rn_buf_free(&sp->mem[i]);
         return true;
     }
+    rn_buf_free(&sp->mem[i]);
     if (!sp->len[i])
         return false;
     char chunk[16 * 1024];
