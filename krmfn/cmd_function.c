@@ -257,6 +257,7 @@ static void flush_out(krm_run *run, rn_buf *out, bool all)
  * made, in memory. */
 typedef struct spool {
     FILE *f;
+    bool full;   /* a write fell short: later items stay in memory */
     rn_buf *mem; /* per item, when there is no file */
     size_t *len; /* per item, bytes in the file */
 } spool;
@@ -265,14 +266,15 @@ static void spool_put(spool *sp, size_t i, rn_buf *doc)
 {
     if (doc->len == 0) /* nothing rendered: an error result */
         return;
-    if (sp->f && fwrite(doc->data, 1, doc->len, sp->f) == doc->len) {
-        sp->len[i] = doc->len;
-        rn_buf_reset(doc);
-        return;
-    }
-    if (sp->f) { /* a short write: what is in the file cannot be used */
-        fclose(sp->f);
-        sp->f = NULL;
+    if (sp->f && !sp->full) {
+        if (fwrite(doc->data, 1, doc->len, sp->f) == doc->len) {
+            sp->len[i] = doc->len;
+            rn_buf_reset(doc);
+            return;
+        }
+        /* The bytes that did go in sit after every earlier item's, where
+         * reading never reaches. */
+        sp->full = true;
     }
     rn_buf_append(&sp->mem[i], doc->data, doc->len);
     rn_buf_reset(doc);
