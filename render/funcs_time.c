@@ -53,16 +53,6 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 typedef struct civil {
     int64_t year;
     int month, day, hour, min, sec, yday, wday;
@@ -91,20 +81,12 @@ static civil civil_of(const gtime *t)
     int64_t local = t->sec + zone_of(t).offset;
     int64_t days = floor_div(local, 86400);
     int64_t secs = local - days * 86400;
-    int64_t z = days + 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
     civil c;
-    c.day = (int)(doy - (153 * mp + 2) / 5 + 1);
-    c.month = (int)(mp < 10 ? mp + 3 : mp - 9);
-    c.year = yoe + era * 400 + (c.month <= 2);
+    rn_civil_from_days(days, &c.year, &c.month, &c.day);
     c.hour = (int)(secs / 3600);
     c.min = (int)(secs / 60 % 60);
     c.sec = (int)(secs % 60);
-    c.yday = (int)(days - days_from_civil(c.year, 1, 1)) + 1;
+    c.yday = (int)(days - rn_days_from_civil(c.year, 1, 1)) + 1;
     c.wday = (int)(((days + 4) % 7 + 7) % 7);
     return c;
 }
@@ -127,7 +109,7 @@ static gtime make_time(int64_t year, int64_t month, int64_t day, int64_t hour,
     m -= floor_div(m, 12) * 12;
     sec += floor_div(nsec, NS_PER_SEC);
     nsec -= floor_div(nsec, NS_PER_SEC) * NS_PER_SEC;
-    int64_t days = days_from_civil(year, (int)m + 1, 1) + day - 1;
+    int64_t days = rn_days_from_civil(year, (int)m + 1, 1) + day - 1;
     int64_t unix = days * 86400 + hour * 3600 + min * 60 + sec;
     rn_tz_info z = rn_tz_lookup(loc, unix);
     if (z.offset != 0) {

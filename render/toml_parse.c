@@ -29,6 +29,7 @@
 
 #include "funcs_int.h"
 #include "tmpl_int.h"
+#include "tz.h"
 #include "yaml_scalar.h"
 
 /* ---- lexer ----------------------------------------------------------------
@@ -1960,17 +1961,6 @@ static int month_days(int m, int64_t y)
     return m == 2 && leap(y) ? 29 : d[m - 1];
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static rn_value *parse_layout(parser *p, const dt_layout *l, const char *s,
                               size_t n)
 {
@@ -2062,8 +2052,8 @@ static rn_value *parse_layout(parser *p, const dt_layout *l, const char *s,
         return NULL;
     if (day < 1 || day > month_days(mon, year))
         return NULL;
-    int64_t secs =
-        days_from_civil(year, mon, day) * 86400 + hour * 3600 + min * 60 + sec;
+    int64_t secs = rn_days_from_civil(year, mon, day) * 86400 + hour * 3600 +
+                   min * 60 + sec;
     const char *zone = l->zone;
     if (have_tz) {
         secs -= off;

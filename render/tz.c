@@ -51,22 +51,35 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-/* The year and the 1-based day of the year of Unix second `sec` (UTC). */
-static void year_yday(int64_t sec, int64_t *year, int *yday)
+int64_t rn_days_from_civil(int64_t y, int m, int d)
 {
-    int64_t days = floor_div(sec, SECS_PER_DAY);
+    y -= m <= 2;
+    int64_t era = floor_div(y, 400);
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void rn_civil_from_days(int64_t days, int64_t *year, int *month, int *day)
+{
     int64_t z = days + 719468;
     int64_t era = floor_div(z, 146097);
     int64_t doe = z - era * 146097;
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     int64_t mp = (5 * doy + 2) / 153;
-    int month = (int)(mp < 10 ? mp + 3 : mp - 9);
-    int64_t y = yoe + era * 400 + (month <= 2);
-    /* the day of the year from the month and the day */
-    int day = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *year = y;
-    *yday = days_before(month) + day + (is_leap(y) && month > 2);
+    *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *year = yoe + era * 400 + (*month <= 2);
+}
+
+/* The year and the 1-based day of the year of Unix second `sec` (UTC). */
+static void year_yday(int64_t sec, int64_t *year, int *yday)
+{
+    int month, day;
+    rn_civil_from_days(floor_div(sec, SECS_PER_DAY), year, &month, &day);
+    *yday = days_before(month) + day + (is_leap(*year) && month > 2);
 }
 
 /* --- the POSIX TZ string of a TZif footer (Go's tzset) --- */

@@ -58,6 +58,11 @@ rn_tz_info rn_tz_lookup(const rn_tz *l, int64_t sec);
 bool rn_tz_lookup_name(const rn_tz *l, const char *name, int64_t unix,
                        int32_t *offset);
 
+/* The proleptic Gregorian calendar, as Go's time package counts it: days
+ * since 1970-01-01 of a date (month 1..12), and the date of such a day. */
+int64_t rn_days_from_civil(int64_t year, int month, int day);
+void rn_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
+
 /* Go's FixedZone. */
 const rn_tz *rn_tz_fixed(rn_arena *a, const char *name, int32_t offset);
 
