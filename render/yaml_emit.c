@@ -901,44 +901,10 @@ static size_t to_runes(const char *s, size_t n, uint32_t *out)
     return k;
 }
 
+/* go-yaml's keyList.Less (v2); with `v3`, go-yaml v3's: where a letter
+ * meets a non-letter right after equal digits, the letter sorts first. */
 static bool key_less_runes(const uint32_t *ar, size_t an, const uint32_t *br,
-                           size_t bn)
-{
-    for (size_t i = 0; i < an && i < bn; i++) {
-        if (ar[i] == br[i])
-            continue;
-        bool al = key_is_letter(ar[i]), bl = key_is_letter(br[i]);
-        if (al && bl)
-            return ar[i] < br[i];
-        if (al || bl)
-            return bl;
-        int64_t na = 0, nb = 0;
-        if (ar[i] == '0' || br[i] == '0') {
-            for (size_t j = i; j-- > 0 && key_is_digit(ar[j]);) {
-                if (ar[j] != '0') {
-                    na = nb = 1;
-                    break;
-                }
-            }
-        }
-        size_t ai = i, bi = i;
-        for (; ai < an && key_is_digit(ar[ai]); ai++)
-            na = na * 10 + (int64_t)(ar[ai] - '0');
-        for (; bi < bn && key_is_digit(br[bi]); bi++)
-            nb = nb * 10 + (int64_t)(br[bi] - '0');
-        if (na != nb)
-            return na < nb;
-        if (ai != bi)
-            return ai < bi;
-        return ar[i] < br[i];
-    }
-    return an < bn;
-}
-
-/* go-yaml v3's keyList.Less: as v2's, but where a letter meets a
- * non-letter right after equal digits, the letter sorts first. */
-static bool key_less_runes_v3(const uint32_t *ar, size_t an, const uint32_t *br,
-                              size_t bn)
+                           size_t bn, bool v3)
 {
     bool digits = false;
     for (size_t i = 0; i < an && i < bn; i++) {
@@ -950,7 +916,7 @@ static bool key_less_runes_v3(const uint32_t *ar, size_t an, const uint32_t *br,
         if (al && bl)
             return ar[i] < br[i];
         if (al || bl)
-            return digits ? al : bl;
+            return v3 && digits ? al : bl;
         int64_t na = 0, nb = 0;
         if (ar[i] == '0' || br[i] == '0') {
             for (size_t j = i; j-- > 0 && key_is_digit(ar[j]);) {
@@ -983,9 +949,9 @@ typedef struct sort_key {
 static int sort_key_cmp(const void *x, const void *y)
 {
     const sort_key *a = x, *b = y;
-    if (key_less_runes(a->runes, a->nrunes, b->runes, b->nrunes))
+    if (key_less_runes(a->runes, a->nrunes, b->runes, b->nrunes, false))
         return -1;
-    if (key_less_runes(b->runes, b->nrunes, a->runes, a->nrunes))
+    if (key_less_runes(b->runes, b->nrunes, a->runes, a->nrunes, false))
         return 1;
     return 0;
 }
@@ -993,9 +959,9 @@ static int sort_key_cmp(const void *x, const void *y)
 static int sort_key_cmp_v3(const void *x, const void *y)
 {
     const sort_key *a = x, *b = y;
-    if (key_less_runes_v3(a->runes, a->nrunes, b->runes, b->nrunes))
+    if (key_less_runes(a->runes, a->nrunes, b->runes, b->nrunes, true))
         return -1;
-    if (key_less_runes_v3(b->runes, b->nrunes, a->runes, a->nrunes))
+    if (key_less_runes(b->runes, b->nrunes, a->runes, a->nrunes, true))
         return 1;
     return 0;
 }
