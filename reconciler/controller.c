@@ -18,6 +18,7 @@
 #include "event.h"
 #include "json.h"
 #include "kube_watch.h"
+#include "migration.h"
 #include "queue.h"
 #include "render.h"
 #include "status.h"
@@ -46,6 +47,7 @@ static const owned_kind kind_table[] = {
      "", NULL},
     {"v1", "PersistentVolumeClaim", false, false, false, "", NULL},
     {"v1", "Service", false, false, false, "", NULL},
+    {"v1", "ConfigMap", false, false, false, "", NULL},
     {"apps/v1", "Deployment", false, false, false, "", NULL},
     {"batch/v1", "CronJob", false, false, false, "", NULL},
     {"batch/v1", "Job", false, false, false, "", NULL},
@@ -603,13 +605,15 @@ static void events_for(reconcile_state *s, const json_t *old_st,
  *
  * The chart renders the Job mlflow-migrate[-name] (mlflow db upgrade).
  * Here it is named after a key of what the schema depends on: the image
- * and the store variables (and the generation, with mode Always). The
- * Deployment records the key it was migrated for in the annotation
- * MIGRATED_ANNOTATION. While they differ the Deployment is held at zero
- * replicas; once its pods are gone the Job is applied, and when the Job
- * has succeeded the Deployment gets its replicas back and the key. A
- * failed Job leaves the server at zero and says so; deleting the Job runs
- * it again. */
+ * and the store variables (and the generation, with mode Always), and the
+ * run for that key (migration.h: a retry after a failure worth retrying,
+ * or a run forced with MIGRATION_FORCE_ANNOTATION). The Deployment records
+ * the key it was migrated for in the annotation MIGRATED_ANNOTATION and
+ * the run in MIGRATION_RUN_ANNOTATION. While the key is not migrated the
+ * Deployment is held at zero replicas; once its pods are gone the Job is
+ * applied, and when the Job has succeeded the Deployment gets its replicas
+ * back and the key. A Job that failed for good leaves the server at zero
+ * and says how to run it again. */
 #define MIGRATED_ANNOTATION "mlflow.opendatahub.io/migrated"
 
 static json_t *env_named(json_t *container, const char *name)
@@ -624,7 +628,8 @@ static json_t *env_named(json_t *container, const char *name)
     return NULL;
 }
 
-static const char *job_failure(const json_t *job)
+/* The Failed condition of a Job: its message (or reason), and when. */
+static const char *job_failure(const json_t *job, time_t *when)
 {
     size_t i;
     json_t *cnd;
@@ -632,11 +637,73 @@ static const char *job_failure(const json_t *job)
         json_object_get(json_object_get(job, "status"), "conditions"), i, cnd)
     {
         if (strcmp(str_at(cnd, "type", NULL), "Failed") == 0 &&
-            strcmp(str_at(cnd, "status", NULL), "True") == 0)
+            strcmp(str_at(cnd, "status", NULL), "True") == 0) {
+            struct tm tm = {0};
+            *when = 0;
+            if (sscanf(str_at(cnd, "lastTransitionTime", NULL),
+                       "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
+                       &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                       &tm.tm_sec) == 6) {
+                tm.tm_year -= 1900;
+                tm.tm_mon -= 1;
+                *when = timegm(&tm);
+            }
             return *str_at(cnd, "message", NULL) ? str_at(cnd, "message", NULL)
                                                  : str_at(cnd, "reason", NULL);
+        }
     }
     return NULL;
+}
+
+typedef struct pod_report {
+    char msg[320]; /* the newest failed pod's termination message */
+    char when[40];
+} pod_report;
+
+static int scan_job_pod(void *ud, json_t *pod)
+{
+    pod_report *r = ud;
+    if (!pod) {
+        r->msg[0] = r->when[0] = '\0';
+        return 0;
+    }
+    size_t i;
+    json_t *cs;
+    json_array_foreach(
+        json_object_get(json_object_get(pod, "status"), "containerStatuses"), i,
+        cs)
+    {
+        json_t *t = json_object_get(json_object_get(cs, "state"), "terminated");
+        const char *at = str_at(t, "finishedAt", NULL);
+        if (t && json_integer_value(json_object_get(t, "exitCode")) != 0 &&
+            strcmp(at, r->when) >= 0) {
+            snprintf(r->msg, sizeof r->msg, "%s", str_at(t, "message", NULL));
+            snprintf(r->when, sizeof r->when, "%s", at);
+        }
+    }
+    return 0;
+}
+
+/* What the failed Job's last pod wrote: the chart's migration script
+ * writes "retryable: <line>" or "terminal: <line>". */
+static void job_report(reconcile_state *s, const json_t *job, pod_report *r)
+{
+    rn_buf path = RN_BUF_INIT, sel = RN_BUF_INIT;
+    rn_buf_printf(&path, "/api/v1/namespaces/%s/pods",
+                  str_at(job, "metadata", "namespace"));
+    rn_buf_printf(&sel, "job-name=%s", str_at(job, "metadata", "name"));
+    kube_query_add(&path, "labelSelector", rn_buf_cstr(&sel));
+    kube_err err;
+    kube_err_clear(&err);
+    char *rv = NULL;
+    memset(r, 0, sizeof *r);
+    if (kube_list(s->w->kc, rn_buf_cstr(&path), 20, scan_job_pod, r, &rv,
+                  &err) < 0)
+        log_msg(s->c->o.log, LOG_WARN, s->name, "migration pods: %s",
+                err.e.msg);
+    free(rv);
+    rn_buf_free(&path);
+    rn_buf_free(&sel);
 }
 
 typedef struct active_scan {
@@ -660,17 +727,60 @@ static bool find_active(void *ud, const char *key, json_t *obj)
 
 /* Whether another migration Job of this instance still runs (its image
  * changed while one was under way): then this one waits for it. */
-static bool other_active(reconcile_state *s, const char *name, char *msg,
+static bool other_active(reconcile_state *s, const char *name, char *found,
                          size_t n)
 {
     owned_kind *k = find_kind(s->c, "batch/v1", "Job");
     active_scan a = {name, ""};
     if (k && k->inf)
         store_each(informer_store(k->inf), s->uid, find_active, &a);
-    if (a.found[0])
-        snprintf(msg, n, "Job %.63s waits for Job %.63s, still running, to end",
-                 name, a.found);
+    snprintf(found, n, "%s", a.found);
     return a.found[0] != '\0';
+}
+
+/* The Job's name for one run: run 1 is <chart's name>-<key>, later runs
+ * <chart's name>-<7 of a hash of the basis and the run>; at most 63, the
+ * most a Job name may be (it is a label value on its pods). */
+static void run_job_name(const char *base, json_t *basis, const char *key,
+                         int run, char *out, size_t n)
+{
+    if (run <= 1) {
+        snprintf(out, n, "%s-%s", base, key);
+        return;
+    }
+    char hash[65];
+    json_t *b = json_deep_copy(basis);
+    json_object_set_new(b, "run", json_integer(run));
+    apply_hash(b, hash);
+    json_decref(b);
+    snprintf(out, n, "%s-%.7s", base, hash);
+}
+
+/* Remove the force annotation its run has served, if it still has the
+ * value that forced it (a test-and-remove JSON patch). */
+static void clear_force(reconcile_state *s, const char *value)
+{
+    json_t *patch = json_pack(
+        "[{s:s,s:s,s:s},{s:s,s:s}]", "op", "test", "path",
+        "/metadata/annotations/mlflow.opendatahub.io~1force-migrate", "value",
+        value, "op", "remove", "path",
+        "/metadata/annotations/mlflow.opendatahub.io~1force-migrate");
+    char *body = json_dumps(patch, JSON_COMPACT);
+    json_decref(patch);
+    rn_buf path = RN_BUF_INIT;
+    rn_buf_printf(&path, "/apis/mlflow.opendatahub.io/v1/mlflows/%s", s->name);
+    kube_err err;
+    kube_err_clear(&err);
+    if (kube_request(s->w->kc, "PATCH", rn_buf_cstr(&path),
+                     "application/json-patch+json", body, strlen(body), NULL,
+                     &err) < 0)
+        log_msg(s->c->o.log, LOG_WARN, s->name, "clearing %s: %s",
+                MIGRATION_FORCE_ANNOTATION, err.e.msg);
+    else
+        log_msg(s->c->o.log, LOG_INFO, s->name, "cleared %s",
+                MIGRATION_FORCE_ANNOTATION);
+    free(body);
+    rn_buf_free(&path);
 }
 
 static void plan_migration(reconcile_state *s, json_t *objs)
@@ -684,87 +794,166 @@ static void plan_migration(reconcile_state *s, json_t *objs)
     json_t *spec = json_object_get(
         json_object_get(json_object_get(dep, "spec"), "template"), "spec");
     json_t *ctr = json_array_get(json_object_get(spec, "containers"), 0);
+    const char *image = str_at(ctr, "image", NULL);
     json_t *basis =
-        json_pack("{s:s,s:O?,s:O?}", "image", str_at(ctr, "image", NULL),
-                  "backend", env_named(ctr, "MLFLOW_BACKEND_STORE_URI"),
-                  "registry", env_named(ctr, "MLFLOW_REGISTRY_STORE_URI"));
+        json_pack("{s:s,s:O?,s:O?}", "image", image, "backend",
+                  env_named(ctr, "MLFLOW_BACKEND_STORE_URI"), "registry",
+                  env_named(ctr, "MLFLOW_REGISTRY_STORE_URI"));
+    json_t *mmeta = json_object_get(s->mlflow, "metadata");
     const char *mode =
         str_at(json_object_get(json_object_get(s->mlflow, "spec"), "migration"),
                "mode", NULL);
     if (strcmp(mode, "Always") == 0)
         json_object_set_new(
             basis, "generation",
-            json_incref(json_object_get(json_object_get(s->mlflow, "metadata"),
-                                        "generation")));
-    char hash[65], key[16], name[300];
+            json_incref(json_object_get(mmeta, "generation")));
+    char hash[65], key[16], name[300], base[128];
     apply_hash(basis, hash);
-    json_decref(basis);
-    /* mlflow-migrate-<name of at most 40>-<7>: 63, the most a Job name may
-     * be (it is a label value on its pods). */
     snprintf(key, sizeof key, "%.7s", hash);
-    snprintf(name, sizeof name, "%s-%s", str_at(job, "metadata", "name"), key);
-    json_object_set_new(json_object_get(job, "metadata"), "name",
-                        json_string(name));
+    snprintf(base, sizeof base, "%s", str_at(job, "metadata", "name"));
 
     json_t *live = cached(find_kind(c, "apps/v1", "Deployment"), dep);
-    const char *done = str_at(
-        json_object_get(json_object_get(live, "metadata"), "annotations"),
-        MIGRATED_ANNOTATION, NULL);
+    json_t *lann = json_object_get(json_object_get(live, "metadata"),
+                                   "annotations");
+    migration_in in = {0};
+    in.migrated = strcmp(str_at(lann, MIGRATED_ANNOTATION, NULL), key) == 0;
+    migration_record_parse(
+        json_string_value(json_object_get(lann, MIGRATION_RUN_ANNOTATION)), key,
+        &in.rec);
+    json_t *fv =
+        json_object_get(json_object_get(mmeta, "annotations"),
+                        MIGRATION_FORCE_ANNOTATION);
+    char force[17] = "";
+    if (json_is_string(fv)) {
+        char fh[65];
+        apply_hash(fv, fh);
+        snprintf(force, sizeof force, "%.16s", fh);
+        in.force = force;
+    }
+    run_job_name(base, basis, key, in.rec.run, name, sizeof name);
+    json_object_set_new(json_object_get(job, "metadata"), "name",
+                        json_string(name));
+    json_t *lj = cached(find_kind(c, "batch/v1", "Job"), job);
+    time_t failed_at = 0;
+    const char *why = job_failure(lj, &failed_at);
+    pod_report rep = {{0}, {0}};
+    in.job = !lj ? MJOB_ABSENT
+             : json_integer_value(json_object_get(
+                   json_object_get(lj, "status"), "succeeded")) > 0
+                 ? MJOB_SUCCEEDED
+             : why ? MJOB_FAILED
+                   : MJOB_ACTIVE;
+    if (in.job == MJOB_FAILED) {
+        job_report(s, lj, &rep);
+        in.retryable = strncmp(rep.msg, "retryable:", 10) == 0;
+        in.failed_ago_ms =
+            failed_at ? (long long)(time(NULL) - failed_at) * 1000 : 0;
+        if (rep.msg[0])
+            why = strchr(rep.msg, ':') ? strchr(rep.msg, ':') + 2 : rep.msg;
+    }
+    in.server_pods = json_integer_value(
+        json_object_get(json_object_get(live, "status"), "replicas"));
+    char other[256] = "";
+    migration_out out;
+    /* Whether another Job runs matters only before this one starts. */
+    in.other_active = in.job != MJOB_ACTIVE &&
+                      other_active(s, name, other, sizeof other);
+    migration_decide(&in, &out);
+    char jname[300];
+    run_job_name(base, basis, key, out.rec.run, jname, sizeof jname);
+    json_decref(basis);
+    json_object_set_new(json_object_get(job, "metadata"), "name",
+                        json_string(jname));
+
     json_t *md = json_object_get(dep, "metadata");
     if (!json_object_get(md, "annotations"))
         json_object_set_new(md, "annotations", json_object());
     json_t *ann = json_object_get(md, "annotations");
-    if (strcmp(done, key) == 0) {
+    char rec[128];
+    migration_record_format(key, &out.rec, rec, sizeof rec);
+    json_object_set_new(ann, MIGRATION_RUN_ANNOTATION, json_string(rec));
+    const char *again =
+        in.force ? "change the value of the annotation " MIGRATION_FORCE_ANNOTATION
+                   " on the MLflow object (or remove it and add it again)"
+                 : "add the annotation " MIGRATION_FORCE_ANNOTATION
+                   " to the MLflow object (or delete the Job)";
+    char *m = s->migration_msg;
+    size_t mn = sizeof s->migration_msg;
+    switch (out.action) {
+    case MIG_CURRENT:
         json_object_set_new(ann, MIGRATED_ANNOTATION, json_string(key));
         json_array_remove(objs, at);
         s->migration = MIGRATION_DONE;
-        snprintf(s->migration_msg, sizeof s->migration_msg,
-                 "the schema is current for %s", str_at(ctr, "image", NULL));
-        json_decref(live);
-        return;
-    }
-    json_t *lj = cached(find_kind(c, "batch/v1", "Job"), job);
-    json_int_t ok = json_integer_value(
-        json_object_get(json_object_get(lj, "status"), "succeeded"));
-    const char *why = job_failure(lj);
-    if (ok > 0) {
+        snprintf(m, mn, "the schema is current for %s", image);
+        break;
+    case MIG_SUCCEEDED:
         /* Replicas back, with the key; the Job stays in this apply. */
         json_object_set_new(ann, MIGRATED_ANNOTATION, json_string(key));
         s->migration = MIGRATION_DONE;
-        snprintf(s->migration_msg, sizeof s->migration_msg,
-                 "Job %s upgraded the schema for %s", name,
-                 str_at(ctr, "image", NULL));
-        log_msg(c->o.log, LOG_INFO, s->name, "migration %s succeeded", name);
-    } else {
+        snprintf(m, mn, "Job %s upgraded the schema for %s", name, image);
+        if (!in.migrated)
+            log_msg(c->o.log, LOG_INFO, s->name, "migration %s succeeded",
+                    name);
+        if (out.clear_force)
+            clear_force(s, json_string_value(fv));
+        break;
+    default:
         json_object_set_new(json_object_get(dep, "spec"), "replicas",
                             json_integer(0));
-        json_int_t pods = json_integer_value(
-            json_object_get(json_object_get(live, "status"), "replicas"));
-        if (why) {
-            s->migration = MIGRATION_FAILED;
-            snprintf(s->migration_msg, sizeof s->migration_msg,
-                     "Job %s failed (%s); the server stays at zero replicas. "
-                     "See its logs, fix the cause, then delete the Job to run "
-                     "it again",
-                     name, why);
-        } else if (live && pods > 0) {
-            s->migration = MIGRATION_RUNNING;
-            snprintf(s->migration_msg, sizeof s->migration_msg,
-                     "waiting for the server's %lld pod(s) to stop before "
-                     "Job %s upgrades the schema",
-                     (long long)pods, name);
-            json_array_remove(objs, at); /* not yet */
-        } else if (other_active(s, name, s->migration_msg,
-                                sizeof s->migration_msg)) {
-            s->migration = MIGRATION_RUNNING; /* never two at once */
-            json_array_remove(objs, at);
-        } else {
-            s->migration = MIGRATION_RUNNING;
-            snprintf(s->migration_msg, sizeof s->migration_msg,
+        break;
+    }
+    switch (out.action) {
+    case MIG_WAIT_PODS:
+        s->migration = MIGRATION_RUNNING;
+        snprintf(m, mn,
+                 "waiting for the server's %lld pod(s) to stop before Job %s "
+                 "upgrades the schema",
+                 in.server_pods, jname);
+        json_array_remove(objs, at); /* not yet */
+        break;
+    case MIG_WAIT_OTHER:
+        s->migration = MIGRATION_RUNNING; /* never two at once */
+        snprintf(m, mn, "Job %.63s waits for Job %.63s, still running, to end",
+                 jname, other);
+        json_array_remove(objs, at);
+        break;
+    case MIG_START:
+    case MIG_RUNNING:
+        s->migration = MIGRATION_RUNNING;
+        if (out.rec.retries > 0)
+            snprintf(m, mn,
+                     "Job %s (retry %d of %d) is upgrading the schema for %s; "
+                     "the server starts when it succeeds",
+                     jname, out.rec.retries, MIGRATION_MAX_RETRIES, image);
+        else
+            snprintf(m, mn,
                      "Job %s is upgrading the schema for %s; the server "
                      "starts when it succeeds",
-                     name, str_at(ctr, "image", NULL));
-        }
+                     jname, image);
+        if (out.action == MIG_START && !lj)
+            log_msg(c->o.log, LOG_INFO, s->name, "migration %s starts", jname);
+        break;
+    case MIG_BACKOFF:
+        s->migration = MIGRATION_RETRYING;
+        snprintf(m, mn,
+                 "Job %.63s failed (%.160s), a failure that may pass; retry %d "
+                 "of %d "
+                 "in %llds",
+                 name, why, out.rec.retries + 1, MIGRATION_MAX_RETRIES,
+                 (out.delay_ms + 999) / 1000);
+        queue_add_after(c->q, s->name, (long)out.delay_ms);
+        break;
+    case MIG_FAILED:
+        s->migration = MIGRATION_FAILED;
+        snprintf(m, mn,
+                 "Job %.63s failed (%.160s)%s; the server stays at zero "
+                 "replicas. See its logs, fix the cause, then %s to run it "
+                 "again",
+                 name, why, out.gave_up ? ", and so did every retry" : "",
+                 again);
+        break;
+    default:
+        break;
     }
     json_decref(lj);
     json_decref(live);

@@ -87,11 +87,12 @@ dep_state status_deployment(const json_t *dep, char *msg, size_t n)
     return DEP_READY;
 }
 
-static json_t *condition(const json_t *old_status, const char *type, bool ok,
-                         const char *reason, const char *message,
-                         json_int_t gen, const char *now)
+/* A condition with status st ("True", "False", "Unknown"). */
+static json_t *condition_st(const json_t *old_status, const char *type,
+                            const char *st, const char *reason,
+                            const char *message, json_int_t gen,
+                            const char *now)
 {
-    const char *st = ok ? "True" : "False";
     json_t *old = status_condition(old_status, type);
     const char *old_st = json_string_value(json_object_get(old, "status"));
     const char *old_t =
@@ -104,6 +105,14 @@ static json_t *condition(const json_t *old_status, const char *type, bool ok,
                   "lastTransitionTime", when);
     free(red);
     return c;
+}
+
+static json_t *condition(const json_t *old_status, const char *type, bool ok,
+                         const char *reason, const char *message,
+                         json_int_t gen, const char *now)
+{
+    return condition_st(old_status, type, ok ? "True" : "False", reason,
+                        message, gen, now);
 }
 
 static const char *failure_reason(status_failure f)
@@ -155,7 +164,8 @@ json_t *status_compute(const status_input *in)
         fr = "MigrationFailed";
         fmsg = mmsg;
     }
-    bool migrating = !failed && in->migration == MIGRATION_RUNNING;
+    bool migrating = !failed && (in->migration == MIGRATION_RUNNING ||
+                                 in->migration == MIGRATION_RETRYING);
 
     json_t *conds = json_array();
     /* Available: does a ready server answer right now? */
@@ -209,14 +219,21 @@ json_t *status_compute(const status_input *in)
         free(n);
     }
 
+    /* Migration: True once done, False when someone must act, Unknown
+     * while it runs or waits to retry (as the Go operator reports it). */
     if (in->migration != MIGRATION_NONE)
         json_array_append_new(
             conds,
-            condition(old, "Migration", in->migration == MIGRATION_DONE,
-                      in->migration == MIGRATION_DONE      ? "Migrated"
-                      : in->migration == MIGRATION_RUNNING ? "Migrating"
-                                                           : "MigrationFailed",
-                      mmsg, gen, in->now));
+            condition_st(old, "Migration",
+                         in->migration == MIGRATION_DONE     ? "True"
+                         : in->migration == MIGRATION_FAILED ? "False"
+                                                             : "Unknown",
+                         in->migration == MIGRATION_DONE      ? "Migrated"
+                         : in->migration == MIGRATION_RUNNING ? "Migrating"
+                         : in->migration == MIGRATION_RETRYING
+                             ? "MigrationRetrying"
+                             : "MigrationFailed",
+                         mmsg, gen, in->now));
 
     json_t *st = json_object();
     json_object_set_new(st, "observedGeneration", json_integer(gen));

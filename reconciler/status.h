@@ -43,6 +43,7 @@ typedef enum status_failure {
 typedef enum status_migration {
     MIGRATION_NONE,    /* not asked for */
     MIGRATION_RUNNING, /* the server at zero until the Job succeeds */
+    MIGRATION_RETRYING, /* at zero: a Job failed, the next one after a wait */
     MIGRATION_DONE,    /* the schema is current for the rendered image */
     MIGRATION_FAILED,  /* the Job failed: someone must act */
 } status_migration;

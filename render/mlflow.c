@@ -742,6 +742,90 @@ static int check_gc(mctx *c, const rn_value *gc)
     return 0;
 }
 
+/* <n>m, <n>h or <n>d, n without a leading zero, at most 32 characters
+ * (MLflow's trace archival retention). */
+static bool is_retention(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || n > 32 || s[0] < '1' || s[0] > '9' || !strchr("mhd", s[n - 1]))
+        return false;
+    for (size_t i = 1; i + 1 < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+static int check_trace_archival(mctx *c, const rn_value *ta)
+{
+    static const char *const keys[] = {
+        "enabled",   "schedule",         "location",
+        "retention", "maxTracesPerPass", "longRetentionAllowlist",
+        "resources", NULL};
+    static const char *const required[] = {"schedule", "location",
+                                           "retention"};
+    const char *P = "spec.traceArchival", *schedule, *location, *retention,
+               *why;
+    const rn_value *v, *on;
+    if (want_kind(c, P, ta, RN_MAP) < 0 || want_keys(c, P, ta, keys) < 0 ||
+        opt_string(c, P, ta, "schedule", &schedule) < 0 ||
+        opt_string(c, P, ta, "location", &location) < 0 ||
+        opt_string(c, P, ta, "retention", &retention) < 0)
+        return -1;
+    if (!(on = has(ta, "enabled")))
+        return fail_at(c, "spec.traceArchival.enabled", "is required");
+    if (want_bool(c, "spec.traceArchival.enabled", on) < 0)
+        return -1;
+    const char *set[] = {schedule, location, retention};
+    for (size_t i = 0; on->u.b && i < 3; i++)
+        if (!set[i])
+            return fail_at(c, path2(c, P, required[i]),
+                           "traceArchival.%s is required when "
+                           "traceArchival.enabled is true",
+                           required[i]);
+    if (schedule && (why = cron_problem(schedule)))
+        return fail_at(c, "spec.traceArchival.schedule", "%s, got \"%s\"", why,
+                       schedule);
+    if (retention && !is_retention(retention))
+        return fail_at(c, "spec.traceArchival.retention",
+                       "must be <n>m, <n>h or <n>d (e.g. \"30d\", \"12h\"), "
+                       "at most 32 characters, got \"%s\"",
+                       retention);
+    if (on->u.b && location && strncmp(location, "file://", 7) == 0 &&
+        !has(c->spec, "storage"))
+        return fail_at(c, "spec.traceArchival.location",
+                       "storage must be configured when traceArchival.location "
+                       "uses file-based storage (file:// prefix)");
+    /* mlflow-trace-archival<suffix>: "mlflow" + 15 + suffix, 52 at most. */
+    if (on->u.b && strlen(c->base) + 15 > 52)
+        return fail_at(c, "metadata.name",
+                       "with traceArchival enabled metadata.name is at most "
+                       "30 characters, so that the CronJob "
+                       "mlflow-trace-archival-<name> fits in 52");
+    if ((v = has(ta, "maxTracesPerPass")) &&
+        want_int(c, "spec.traceArchival.maxTracesPerPass", v, 1, INT32_MAX) < 0)
+        return -1;
+    if ((v = has(ta, "longRetentionAllowlist"))) {
+        if (want_kind(c, "spec.traceArchival.longRetentionAllowlist", v,
+                      RN_LIST) < 0)
+            return -1;
+        for (size_t i = 0; i < v->u.list.len; i++) {
+            const rn_value *id = v->u.list.items[i];
+            const char *p = rn_arena_printf(
+                c->a, "spec.traceArchival.longRetentionAllowlist[%zu]", i);
+            if (want_string(c, p, id) < 0)
+                return -1;
+            if (strspn(id->u.s.ptr, "0123456789") != id->u.s.len)
+                return fail_at(c, p, "must be an experiment ID (digits), got "
+                                     "\"%s\"",
+                               id->u.s.ptr);
+        }
+    }
+    if ((v = has(ta, "resources")) &&
+        check_resources(c, "spec.traceArchival.resources", v) < 0)
+        return -1;
+    return 0;
+}
+
 /* extraAllowedOrigins: at most 64 origins, scheme://host[:port] (or a
  * pattern with '*', which the server matches as a glob). */
 static int check_origins(mctx *c, const rn_value *list)
@@ -1005,6 +1089,8 @@ static int check_spec(mctx *c)
                            name);
     }
     if ((v = has(s, "garbageCollection")) && check_gc(c, v) < 0)
+        return -1;
+    if ((v = has(s, "traceArchival")) && check_trace_archival(c, v) < 0)
         return -1;
     if ((v = has(s, "migration")) && check_migration(c, v) < 0)
         return -1;
@@ -1500,6 +1586,13 @@ static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
                                      NULL};
     venabled(c, "migration", mig);
     venabled(c, "garbageCollection", gc);
+    const rn_value *ta = has(c->spec, "traceArchival");
+    if (ta && has(ta, "enabled")->u.b) {
+        static const char *const tak[] = {
+            "schedule",         "location",  "retention", "maxTracesPerPass",
+            "longRetentionAllowlist", "resources", NULL};
+        venabled(c, "traceArchival", tak);
+    }
     values_origins(c, o);
 }
 

@@ -557,6 +557,45 @@ t_check "garbageCollection removed: the CronJob, its account, binding and the Cl
     [ -z "$(jp clusterrolebinding mlflow-gc-remote "{.metadata.name}")" ] &&
     [ -z "$(jp clusterrole mlflow-gc "{.metadata.name}")" ]'
 
+# --- trace archival: MLflow's archival pass from the operator's CronJob -------------
+# Into the S3 bucket the artifacts use, under trace-archive/; the Jobs read
+# the workspaces (team-a) with their own account, bound to ClusterRole mlflow.
+k patch mlflow remote --type merge -p '{"spec":{"traceArchival":{"enabled":true,
+    "schedule":"0 4 * * *","location":"s3://mlflow-artifacts/trace-archive",
+    "retention":"1d","maxTracesPerPass":100}}}' >/dev/null
+t_check "traceArchival: the operator applies the CronJob, its ConfigMap, ServiceAccount and ClusterRoleBinding" eventually 30 eval '
+    [ "$(jp cronjob mlflow-trace-archival-remote "{.spec.schedule}" -n "$NS")" = "0 4 * * *" ] &&
+    jp configmap mlflow-trace-archival-remote "{.data.trace-archival\.yaml}" -n "$NS" |
+        grep -q "location: \"s3://mlflow-artifacts/trace-archive\"" &&
+    [ "$(role_arn mlflow-trace-archival-remote)" = arn:aws:iam::123456789012:role/mlflow-e2e ] &&
+    [ "$(jp clusterrolebinding mlflow-trace-archival-remote "{.roleRef.name}")" = mlflow ]'
+t_check "traceArchival: the server reads the settings too, and still never runs jobs itself" eventually 120 eval '
+    [ "$(remote_pod "{.items[0].spec.containers[0].env[?(@.name==\"MLFLOW_TRACE_ARCHIVAL_CONFIG\")].value}")" = /etc/mlflow/trace-archival/trace-archival.yaml ] &&
+    [ "$(remote_pod "{.items[0].spec.containers[0].env[?(@.name==\"MLFLOW_SERVER_ENABLE_JOB_EXECUTION\")].value}")" = false ] &&
+    [ "$(remote_pod "{.items[*].status.containerStatuses[?(@.name==\"mlflow\")].ready}")" = true ]'
+archive_client() { # PHASE
+    client_tap mlflow-remote /mlflow-remote "$1" --state "$E2E_DIR/archive-remote.json" \
+        --s3 "http://$HOST_IP:$S3_PORT" --s3-bucket mlflow-artifacts
+}
+archive_run() { # JOB: a Job made from the CronJob, run to completion
+    k create job "$1" --from=cronjob/mlflow-trace-archival-remote -n "$NS" >/dev/null &&
+        k wait --for=condition=complete "job/$1" -n "$NS" --timeout=180s >/dev/null &&
+        grep -q "archived [1-9][0-9]* trace(s)" "$E2E_DIR"/node/logs/"${NS}_$1"-*_trace-archival.log && return 0
+    tail -n 25 "$E2E_DIR"/node/logs/"${NS}_$1"-*_trace-archival.log 2>/dev/null | sed 's/^/#   /'
+    return 1
+}
+archive_client archive-prepare
+t_check "a Job from the trace archival CronJob completes, having archived" archive_run archive-1
+archive_client archive-done
+k patch mlflow remote --type merge -p '{"spec":{"traceArchival":{"enabled":false}}}' >/dev/null
+t_check "traceArchival disabled: the CronJob, ConfigMap, account and binding are pruned, the server no longer mounts it" eventually 120 eval '
+    [ -z "$(jp cronjob mlflow-trace-archival-remote "{.metadata.name}" -n "$NS")" ] &&
+    [ -z "$(jp configmap mlflow-trace-archival-remote "{.metadata.name}" -n "$NS")" ] &&
+    [ -z "$(jp serviceaccount mlflow-trace-archival-remote "{.metadata.name}" -n "$NS")" ] &&
+    [ -z "$(jp clusterrolebinding mlflow-trace-archival-remote "{.metadata.name}")" ] &&
+    [ -z "$(jp deployment mlflow-remote "{.spec.template.spec.volumes[?(@.name==\"trace-archival-config\")].name}" -n "$NS")" ]'
+t_check "remote is Available again after the server's settings changed" eventually 240 available remote mlflow-remote
+
 # --- schema migration: a database of MLflow 3.10 under the current image ---------
 # The older MLflow creates its schema and an experiment with a run; an
 # instance with spec.migration on that database gets the operator's Job,
@@ -616,6 +655,61 @@ t_check "migration: the Job's pod reported the MLflow version that migrated" eva
     [ "$(jp pod "$pod" "{.status.containerStatuses[0].state.terminated.message}" -n "$NS")" = "$MLFLOW_VERSION" ]'
 t_check "migration: status.version is the version the migrated server runs" eventually 30 eval '
     [ "$(jp mlflow legacy "{.status.version}")" = "$MLFLOW_VERSION" ]'
+
+# --- a migration that fails: for good, then forced; and one that may pass ---------
+# fresh: its database does not exist yet, a failure no retry mends. flaky:
+# nothing listens where its database should be, a failure that may pass.
+k create secret generic mlflow-fresh-db -n "$NS" \
+    --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/fresh" >/dev/null
+k create secret generic mlflow-flaky-db -n "$NS" \
+    --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$(free_port)/flaky" >/dev/null
+serving_cert mlflow-fresh mlflow-fresh-tls && serving_cert mlflow-flaky mlflow-flaky-tls
+for inst in fresh flaky; do
+    k apply -f - >/dev/null <<Y
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: $inst}
+spec:
+  serveArtifacts: true
+  backendStoreUriFrom: {name: mlflow-$inst-db, key: uri}
+  artifactsDestination: s3://mlflow-artifacts/$inst
+  envFrom:
+    - secretRef: {name: mlflow-s3}
+  migration: {}
+Y
+done
+jobs_of() { k get jobs -n "$NS" -l "app.kubernetes.io/instance=mlflow-$1" -o "jsonpath=$2"; }
+force_set() { # MLFLOW: whether the force-migrate annotation is on it
+    k get mlflow "$1" -o json | python3 -c 'import json, sys
+a = json.load(sys.stdin)["metadata"].get("annotations") or {}
+sys.exit(0 if "mlflow.opendatahub.io/force-migrate" in a else 1)'
+}
+t_check "migration: a database that does not exist fails the Job for good: at zero, Migration=False, the message says how to run it again" \
+    eventually 120 eval '
+    [ "$(cond fresh Migration status)" = False ] && [ "$(cond fresh Migration reason)" = MigrationFailed ] &&
+    cond fresh Migration message | grep -q "does not exist" &&
+    cond fresh Migration message | grep -q "add the annotation mlflow.opendatahub.io/force-migrate" &&
+    [ "$(jp deployment mlflow-fresh "{.spec.replicas}" -n "$NS")" = 0 ]'
+t_check "migration: that failure ended the Job at its first pod (podFailurePolicy), without retries" eval '
+    [ "$(k get pods -n "$NS" -l job-name="$(jobs_of fresh "{.items[0].metadata.name}")" -o name | wc -l)" = 1 ] &&
+    [ "$(jobs_of fresh "{.items[0].status.conditions[?(@.type==\"Failed\")].reason}")" = PodFailurePolicy ]'
+PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
+    -c "CREATE DATABASE fresh OWNER mlflow" >/dev/null
+k annotate mlflow fresh mlflow.opendatahub.io/force-migrate= >/dev/null
+t_check "migration: force-migrate (after the database was made) runs a new Job; the server runs, the annotation is cleared" \
+    eventually 240 eval '
+    available fresh mlflow-fresh && [ "$(cond fresh Migration status)" = True ] && ! force_set fresh &&
+    [ "$(jobs_of fresh "{.items[*].status.succeeded}")" = 1 ] &&
+    [ "$(PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U mlflow -d fresh -Atc "select version_num from alembic_version")" = "$HEAD_REV" ]'
+t_check "migration: an unreachable database is a failure that may pass: Migration=Unknown, retrying after a wait" \
+    eventually 240 eval '
+    [ "$(cond flaky Migration status)" = Unknown ] && [ "$(cond flaky Migration reason)" = MigrationRetrying ] &&
+    cond flaky Migration message | grep -q "Connection refused.*retry 1 of 5 in" &&
+    [ "$(jp deployment mlflow-flaky "{.spec.replicas}" -n "$NS")" = 0 ]'
+t_check "migration: after the wait the operator runs the next Job (retry 1)" eventually 90 eval '
+    [ "$(jobs_of flaky "{.items[*].metadata.name}" | wc -w)" = 2 ] &&
+    cond flaky Migration message | grep -q "(retry 1 of 5)\|retry 2 of 5"'
+k delete mlflow flaky --wait=false >/dev/null
 
 # --- certificate rotation: the server serves a replaced certificate -----------------
 served_serial() { # SERVICE: the serial of the certificate the server presents

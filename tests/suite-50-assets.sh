@@ -79,6 +79,7 @@ CLUSTER_SCOPED = {"Namespace", "CustomResourceDefinition", "ClusterRole",
 CHART_KINDS = {
     "ServiceAccount": ("", "serviceaccounts", False),
     "Service": ("", "services", False),
+    "ConfigMap": ("", "configmaps", False),
     "PersistentVolumeClaim": ("", "persistentvolumeclaims", False),
     "Deployment": ("apps", "deployments", False),
     "CronJob": ("batch", "cronjobs", False),

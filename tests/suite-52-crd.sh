@@ -269,9 +269,29 @@ spec:
     schedule: "0 2 * * 0"
     olderThan: 7d12h
     resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {memory: 1Gi}}
+  traceArchival:
+    enabled: true
+    schedule: "0 */6 * * *"
+    location: "s3://mlflow-trace-archive"
+    retention: "30d"
+    maxTracesPerPass: 1000
+    longRetentionAllowlist: ["12345"]
+    resources: {requests: {cpu: 200m, memory: 512Mi}}
+Y
+# Switched off, trace archival needs none of its other fields (the Go
+# operator's `kubectl patch ... {"traceArchival":{"enabled":false}}`).
+mkcase trace-archival-disabled <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: mlflow}
+spec:
+  serveArtifacts: true
+  artifactsDestination: s3://bucket/artifacts
+  backendStoreUriFrom: {name: mlflow-db-credentials, key: backend-store-uri}
+  traceArchival: {enabled: false}
 Y
 renders() { "$KRMFN" render "$1" >/dev/null; }
-for n in name-40 every-embedded-type secret-references secret-reference-deprecated-form go-operator-fields; do
+for n in name-40 every-embedded-type secret-references secret-reference-deprecated-form go-operator-fields trace-archival-disabled; do
 	check "accepted: $n" "${ADMIN[@]}" apply --server-side --dry-run=server -f "$WORK/cases/$n.yaml"
 	check "renders: $n" renders "$WORK/cases/$n.yaml"
 done
@@ -328,6 +348,39 @@ spec_case gc-no-schedule "{serveArtifacts: true, storage: {}, garbageCollection:
 refused gc-no-schedule "spec.garbageCollection.schedule: Required value" spec.garbageCollection.schedule
 spec_case gc-bad-age "{serveArtifacts: true, storage: {}, garbageCollection: {schedule: \"@daily\", olderThan: 2h3d}}"
 refused gc-bad-age "spec.garbageCollection.olderThan: Invalid value" spec.garbageCollection.olderThan
+# traceArchival: the Go operator's rules and messages (location and
+# retention required when enabled, a file:// location needs storage, the
+# retention <n>m|h|d), and a schedule, which the CronJob needs.
+TA='serveArtifacts: true, artifactsDestination: "s3://bucket/a", '"$PG"
+spec_case ta-no-location "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", retention: 30d}}"
+refused ta-no-location "traceArchival.location is required when traceArchival.enabled is true" spec.traceArchival.location
+spec_case ta-no-retention "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"s3://archive\"}}"
+refused ta-no-retention "traceArchival.retention is required when traceArchival.enabled is true" spec.traceArchival.retention
+spec_case ta-no-schedule "{$TA, traceArchival: {enabled: true, location: \"s3://archive\", retention: 30d}}"
+refused ta-no-schedule "traceArchival.schedule is required when traceArchival.enabled is true" spec.traceArchival.schedule
+for r in 30days 1s 0d; do
+	spec_case "ta-retention-$r" "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"s3://archive\", retention: $r}}"
+	refused "ta-retention-$r" spec.traceArchival.retention spec.traceArchival.retention
+done
+spec_case ta-file-needs-storage "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"file:///mlflow/traces\", retention: 30d}}"
+refused ta-file-needs-storage "storage must be configured when traceArchival.location uses file-based storage" spec.traceArchival.location
+spec_case ta-no-enabled "{$TA, traceArchival: {schedule: \"@daily\"}}"
+refused ta-no-enabled "spec.traceArchival.enabled: Required value" spec.traceArchival.enabled
+spec_case ta-max-zero "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"s3://archive\", retention: 30d, maxTracesPerPass: 0}}"
+refused ta-max-zero spec.traceArchival.maxTracesPerPass spec.traceArchival.maxTracesPerPass
+spec_case ta-allowlist-name "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"s3://archive\", retention: 30d, longRetentionAllowlist: [exp-a]}}"
+refused ta-allowlist-name "spec.traceArchival.longRetentionAllowlist[0]" "spec.traceArchival.longRetentionAllowlist[0]"
+mkcase ta-name-31 <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: aaaaaaaaaabbbbbbbbbbccccccccccd}
+spec:
+  serveArtifacts: true
+  artifactsDestination: s3://bucket/a
+  backendStoreUri: postgresql://db/mlflow
+  traceArchival: {enabled: true, schedule: "@daily", location: "s3://archive", retention: 30d}
+Y
+refused ta-name-31 "with traceArchival enabled metadata.name is at most 30 characters" metadata.name
 # The Secret references: a SecretKeySelector with a name and a key (the Go
 # operator's rule and message), or the deprecated wrapper alone.
 for f in backendStoreUriFrom registryStoreUriFrom readReplicaBackendStoreUriFrom; do

@@ -19,6 +19,12 @@ is younger than: both runs are still there.
 --phase gc-done: after a garbage collection that takes it: the deleted run
 is gone from the backend store, its artifact from the store; the kept run
 and its artifact are untouched.
+--phase archive-prepare: two traces in a new experiment, one started two
+days ago, one now; their spans are in the tracking store.
+--phase archive-done: after a pass of trace archival (retention 1d): the
+old trace's spans moved to the archive (an object in the S3 bucket), and
+the server still returns the trace with its spans and inputs; the new one
+is untouched.
 
 The Service's name resolves to the pod address given with --resolve, as
 cluster DNS would resolve it; TLS is verified against --ca.
@@ -288,6 +294,70 @@ def gc_check(a, mlflow, client, done):
     check("%s: gc: the kept run and its artifact are untouched" % a.name, kept)
 
 
+ARCHIVE_INPUTS = {"question": "what did the model say two days ago?"}
+
+
+def archive_prepare(a, mlflow, client):
+    import time
+    state = {}
+
+    def traces():
+        exp = mlflow.create_experiment("e2e-archive-%d" % time.time())
+        old = time.time_ns() - 2 * 86400 * 10**9
+        span = mlflow.start_span_no_context("old-root", experiment_id=exp, start_time_ns=old,
+                                            inputs=ARCHIVE_INPUTS)
+        span.end(outputs={"answer": "archived"}, end_time_ns=old + 10**9)
+        state["old"] = span.trace_id
+        span = mlflow.start_span_no_context("new-root", experiment_id=exp, inputs={"q": "now"})
+        span.end(outputs={"answer": "kept"})
+        state["new"] = span.trace_id
+        mlflow.flush_trace_async_logging()
+        for key in ("old", "new"):
+            t = client.get_trace(state[key])
+            loc = t.info.tags.get("mlflow.trace.spansLocation")
+            assert loc == "TRACKING_STORE" and len(t.data.spans) == 1, (key, loc, t.data.spans)
+        return True
+    check("%s: trace archival: a trace of two days ago and one of now, spans in the tracking store" % a.name,
+          traces)
+    with open(a.state, "w") as f:
+        json.dump(state, f)
+
+
+def archive_check(a, mlflow, client):
+    with open(a.state) as f:
+        state = json.load(f)
+
+    def archived():
+        t = client.get_trace(state["old"])
+        loc = t.info.tags.get("mlflow.trace.spansLocation")
+        assert loc == "ARCHIVE_REPO", loc
+        assert [s.name for s in t.data.spans] == ["old-root"], t.data.spans
+        assert t.data.spans[0].inputs == ARCHIVE_INPUTS, t.data.spans[0].inputs
+        return True
+    check("%s: trace archival: the old trace's spans are archived, and the server still serves them" % a.name,
+          archived)
+
+    def kept():
+        t = client.get_trace(state["new"])
+        loc = t.info.tags.get("mlflow.trace.spansLocation")
+        assert loc == "TRACKING_STORE" and [s.name for s in t.data.spans] == ["new-root"], loc
+        return True
+    check("%s: trace archival: the trace of now stays in the tracking store" % a.name, kept)
+
+    def objects():
+        import boto3
+        s3 = boto3.client("s3", endpoint_url=a.s3, region_name="us-east-1",
+                          aws_access_key_id="e2e", aws_secret_access_key="e2e-secret")
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=a.s3_bucket).get("Contents", [])]
+        mine = [k for k in keys if k.startswith("trace-archive/") and state["old"] in k]
+        assert any(k.endswith("/traces.pb") for k in mine), mine
+        assert not [k for k in keys if k.startswith("trace-archive/") and state["new"] in k], \
+            "the new trace was archived"
+        return True
+    check("%s: trace archival: the archive is an object under the location in the S3 bucket" % a.name,
+          objects)
+
+
 def route_target(route, path):
     """The backend path an HTTPRoute sends PATH to, by the Gateway API's
     rules: the longest matching PathPrefix (matched on whole segments)
@@ -335,7 +405,8 @@ def main():
     ap.add_argument("--resolve", action="append", default=[])
     ap.add_argument("--ca", required=True)
     ap.add_argument("--workspace", required=True)
-    ap.add_argument("--phase", choices=["write", "read", "gc-prepare", "gc-kept", "gc-done"],
+    ap.add_argument("--phase", choices=["write", "read", "gc-prepare", "gc-kept", "gc-done",
+                                        "archive-prepare", "archive-done"],
                     required=True)
     ap.add_argument("--state", required=True)
     ap.add_argument("--artifact-store", default="mlflow-artifacts")
@@ -364,6 +435,10 @@ def main():
             route_checks(a, a.route)
     elif a.phase == "read":
         read(a, mlflow, client)
+    elif a.phase == "archive-prepare":
+        archive_prepare(a, mlflow, client)
+    elif a.phase == "archive-done":
+        archive_check(a, mlflow, client)
     elif a.phase == "gc-prepare":
         gc_prepare(a, mlflow, client)
     else:

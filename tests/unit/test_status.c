@@ -178,10 +178,22 @@ static void test_migration_conditions(void **state)
     assert_string_equal(field(st, "Progressing", "status"), "True");
     assert_string_equal(field(st, "Progressing", "reason"), "Migrating");
     assert_string_equal(field(st, "Degraded", "status"), "False");
-    assert_string_equal(field(st, "Migration", "status"), "False");
+    assert_string_equal(field(st, "Migration", "status"), "Unknown");
     assert_string_equal(field(st, "Migration", "reason"), "Migrating");
     assert_string_equal(field(st, "Migration", "message"),
                         "Job mlflow-migrate-0123456789 runs");
+    json_decref(st);
+
+    /* Waiting to retry: still held at zero, still under way. */
+    in.migration = MIGRATION_RETRYING;
+    in.migration_msg = "Job mlflow-migrate-0123456789 failed (db down), a "
+                       "failure that may pass; retry 1 of 5 in 30s";
+    st = status_compute(&in);
+    assert_string_equal(field(st, "Available", "reason"), "Migrating");
+    assert_string_equal(field(st, "Progressing", "status"), "True");
+    assert_string_equal(field(st, "Degraded", "status"), "False");
+    assert_string_equal(field(st, "Migration", "status"), "Unknown");
+    assert_string_equal(field(st, "Migration", "reason"), "MigrationRetrying");
     json_decref(st);
 
     in.migration = MIGRATION_FAILED;
@@ -194,6 +206,7 @@ static void test_migration_conditions(void **state)
     assert_string_equal(field(st, "Degraded", "reason"), "MigrationFailed");
     assert_non_null(
         strstr(field(st, "Degraded", "message"), "BackoffLimitExceeded"));
+    assert_string_equal(field(st, "Migration", "status"), "False");
     assert_string_equal(field(st, "Migration", "reason"), "MigrationFailed");
     json_decref(st);
 

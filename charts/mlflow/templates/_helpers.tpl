@@ -159,6 +159,20 @@ itself always allows localhost.
 {{- if and .Values.garbageCollection.enabled (not .Values.garbageCollection.schedule) -}}
 {{- fail "garbageCollection.schedule is required when garbageCollection.enabled (a cron schedule, e.g. \"0 2 * * 0\")" -}}
 {{- end -}}
+{{- $ta := .Values.traceArchival -}}
+{{- if $ta.enabled -}}
+{{- range list "schedule" "location" "retention" -}}
+{{- if not (index $ta .) -}}
+{{- fail (printf "traceArchival.%s is required when traceArchival.enabled" .) -}}
+{{- end -}}
+{{- end -}}
+{{- if and (hasPrefix "file://" $ta.location) (not .Values.storage.enabled) -}}
+{{- fail "traceArchival.location: a file:// location needs storage.enabled=true (the archive would die with the pod)" -}}
+{{- end -}}
+{{- if gt (len (include "mlflow.traceArchivalName" .)) 52 -}}
+{{- fail (printf "traceArchival: the CronJob name %s has %d characters, at most 52 (a shorter resourceSuffix)" (include "mlflow.traceArchivalName" .) (len (include "mlflow.traceArchivalName" .))) -}}
+{{- end -}}
+{{- end -}}
 {{- if gt (len $suffix) 41 -}}
 {{- fail (printf "resourceSuffix: at most 41 characters, got %d (every generated name must fit 63)" (len $suffix)) -}}
 {{- end -}}
@@ -175,8 +189,29 @@ CronJob's name must be). */}}
 another app.kubernetes.io/name and component, so the server's Service and
 selectors never pick a gc pod. */}}
 {{- define "mlflow.gcLabels" -}}
-{{- $own := dict "app" "mlflow-gc" "component" "mlflow-gc" "app.kubernetes.io/name" "mlflow-gc" "app.kubernetes.io/instance" .Release.Name "app.kubernetes.io/part-of" "mlflow" "app.kubernetes.io/component" "garbage-collection" "app.kubernetes.io/managed-by" .Release.Service -}}
-{{- toYaml (merge $own .Values.commonLabels) -}}
+{{- include "mlflow.workloadLabels" (list . "mlflow-gc" "garbage-collection") -}}
+{{- end -}}
+
+{{/* Labels of the objects and pods of one of the instance's workloads
+besides the server: (list $ APP COMPONENT). The instance's labels with
+another app.kubernetes.io/name, so no selector of the server picks them. */}}
+{{- define "mlflow.workloadLabels" -}}
+{{- $ := index . 0 -}}
+{{- $app := index . 1 -}}
+{{- $own := dict "app" $app "component" $app "app.kubernetes.io/name" $app "app.kubernetes.io/instance" $.Release.Name "app.kubernetes.io/part-of" "mlflow" "app.kubernetes.io/component" (index . 2) "app.kubernetes.io/managed-by" $.Release.Service -}}
+{{- toYaml (merge $own $.Values.commonLabels) -}}
+{{- end -}}
+
+{{/* Name of the trace archival CronJob, its ConfigMap, ServiceAccount and
+ClusterRoleBinding: mlflow-trace-archival<resourceSuffix> (at most 52
+characters, as a CronJob's name must be). */}}
+{{- define "mlflow.traceArchivalName" -}}
+{{- printf "mlflow-trace-archival%s" (.Values.resourceSuffix | default "") -}}
+{{- end -}}
+
+{{/* Labels of the trace archival objects and pods. */}}
+{{- define "mlflow.traceArchivalLabels" -}}
+{{- include "mlflow.workloadLabels" (list . "mlflow-trace-archival" "trace-archival") -}}
 {{- end -}}
 
 {{/* Name of the schema migration Job: mlflow-migrate<resourceSuffix>. */}}
@@ -187,6 +222,5 @@ selectors never pick a gc pod. */}}
 {{/* Labels of the migration Job and its pod: the instance's, another
 app.kubernetes.io/name, so no selector of the server picks them. */}}
 {{- define "mlflow.migrateLabels" -}}
-{{- $own := dict "app" "mlflow-migrate" "component" "mlflow-migrate" "app.kubernetes.io/name" "mlflow-migrate" "app.kubernetes.io/instance" .Release.Name "app.kubernetes.io/part-of" "mlflow" "app.kubernetes.io/component" "migration" "app.kubernetes.io/managed-by" .Release.Service -}}
-{{- toYaml (merge $own .Values.commonLabels) -}}
+{{- include "mlflow.workloadLabels" (list . "mlflow-migrate" "migration") -}}
 {{- end -}}

@@ -195,3 +195,69 @@ while True:
     if stopping:
         sys.exit(0)
 {{- end -}}
+
+{{/* The start of a scheduled Job's pod spec, after its serviceAccountName:
+the pod's security context and placement as the server's, and, with a
+claim (perhaps ReadWriteOnce), on the server's node; the CA bundle's init
+container. */}}
+{{- define "mlflow.cronPodHead" -}}
+restartPolicy: Never
+{{- with .Values.podSecurityContext }}
+securityContext:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- $affinity := deepCopy (.Values.affinity | default dict) -}}
+{{- if .Values.storage.enabled }}
+{{- $near := dict "requiredDuringSchedulingIgnoredDuringExecution" (list (dict "labelSelector" (dict "matchLabels" (include "mlflow.selectorLabels" . | fromYaml)) "topologyKey" "kubernetes.io/hostname")) -}}
+{{- $affinity = merge $affinity (dict "podAffinity" $near) -}}
+{{- end }}
+{{- with $affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- if .Values.caBundle.configMapName }}
+initContainers:
+  {{- include "mlflow.caBundleInit" . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* The variables that let a Job's process see the server's workspaces
+(for mlflow.enableWorkspaces). */}}
+{{- define "mlflow.workspaceEnv" -}}
+{{- $m := .Values.mlflow -}}
+- name: MLFLOW_ENABLE_WORKSPACES
+  value: "true"
+- name: MLFLOW_WORKSPACE_STORE_URI
+  value: {{ $m.workspaceStoreUri | quote }}
+{{- with $m.workspaceLabelSelector }}
+- name: MLFLOW_K8S_WORKSPACE_LABEL_SELECTOR
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* A scheduled Job's volumes: its /tmp, the CA bundle, the claim. */}}
+{{- define "mlflow.cronVolumes" -}}
+- name: tmp
+  {{- with .Values.temporaryStorage.sizeLimit }}
+  emptyDir:
+    sizeLimit: {{ . | quote }}
+  {{- else }}
+  emptyDir: {}
+  {{- end }}
+{{- if .Values.caBundle.configMapName }}
+{{- include "mlflow.caBundleVolumes" . | nindent 0 }}
+{{- end }}
+{{- if .Values.storage.enabled }}
+- name: data
+  persistentVolumeClaim:
+    claimName: {{ include "mlflow.pvcName" . }}
+{{- end }}
+{{- end -}}
