@@ -124,9 +124,15 @@ static void on_mlflow(void *ud, kw_type t, json_t *obj, json_t *old)
     if (t == KW_MODIFIED && old) {
         json_t *md = json_object_get(obj, "metadata"),
                *omd = json_object_get(old, "metadata");
-        /* Our own status writes change neither: no reconcile for them. */
+        /* Our own status writes change neither: no reconcile for them.
+         * The one annotation the operator reads counts as a change. */
+        json_t *force = json_object_get(json_object_get(md, "annotations"),
+                                        MIGRATION_FORCE_ANNOTATION),
+               *oforce = json_object_get(json_object_get(omd, "annotations"),
+                                         MIGRATION_FORCE_ANNOTATION);
         if (json_equal(json_object_get(md, "generation"),
                        json_object_get(omd, "generation")) &&
+            (force ? oforce && json_equal(force, oforce) : !oforce) &&
             json_equal(json_object_get(md, "uid"),
                        json_object_get(omd, "uid")) &&
             !json_object_get(md, "deletionTimestamp"))
@@ -372,7 +378,7 @@ typedef struct reconcile_state {
     char address[512]; /* the Service's in-cluster URL */
     char version[64];  /* status.version */
     status_migration migration;
-    char migration_msg[512];
+    char migration_msg[1024];
     strmap *desired; /* apply keys rendered this time */
     int writes;
 } reconcile_state;
@@ -642,8 +648,7 @@ static const char *job_failure(const json_t *job, time_t *when)
             *when = 0;
             if (sscanf(str_at(cnd, "lastTransitionTime", NULL),
                        "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
-                       &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                       &tm.tm_sec) == 6) {
+                       &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6) {
                 tm.tm_year -= 1900;
                 tm.tm_mon -= 1;
                 *when = timegm(&tm);
@@ -760,11 +765,11 @@ static void run_job_name(const char *base, json_t *basis, const char *key,
  * value that forced it (a test-and-remove JSON patch). */
 static void clear_force(reconcile_state *s, const char *value)
 {
-    json_t *patch = json_pack(
-        "[{s:s,s:s,s:s},{s:s,s:s}]", "op", "test", "path",
-        "/metadata/annotations/mlflow.opendatahub.io~1force-migrate", "value",
-        value, "op", "remove", "path",
-        "/metadata/annotations/mlflow.opendatahub.io~1force-migrate");
+    json_t *patch =
+        json_pack("[{s:s,s:s,s:s},{s:s,s:s}]", "op", "test", "path",
+                  "/metadata/annotations/mlflow.opendatahub.io~1force-migrate",
+                  "value", value, "op", "remove", "path",
+                  "/metadata/annotations/mlflow.opendatahub.io~1force-migrate");
     char *body = json_dumps(patch, JSON_COMPACT);
     json_decref(patch);
     rn_buf path = RN_BUF_INIT;
@@ -783,12 +788,30 @@ static void clear_force(reconcile_state *s, const char *value)
     rn_buf_free(&path);
 }
 
+/* While the schema changes nothing else of the instance may use the
+ * database: its CronJobs (gc, trace archival, trace rollups) are suspended
+ * until the server is back. Otherwise suspend is false, said explicitly:
+ * left out, the live object (suspended) would still contain the desired
+ * one, and no apply would resume it. */
+static void suspend_cronjobs(json_t *objs, bool on)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(objs, i, o)
+    {
+        json_t *spec = json_object_get(o, "spec");
+        if (strcmp(str_at(o, "kind", NULL), "CronJob") == 0 && spec)
+            json_object_set_new(spec, "suspend", json_boolean(on));
+    }
+}
+
 static void plan_migration(reconcile_state *s, json_t *objs)
 {
     controller *c = s->c;
     size_t at = 0;
     json_t *job = rendered(objs, "Job", &at);
     json_t *dep = rendered(objs, "Deployment", NULL);
+    suspend_cronjobs(objs, false);
     if (!job || !dep)
         return;
     json_t *spec = json_object_get(
@@ -804,29 +827,29 @@ static void plan_migration(reconcile_state *s, json_t *objs)
         str_at(json_object_get(json_object_get(s->mlflow, "spec"), "migration"),
                "mode", NULL);
     if (strcmp(mode, "Always") == 0)
-        json_object_set_new(
-            basis, "generation",
-            json_incref(json_object_get(mmeta, "generation")));
+        json_object_set_new(basis, "generation",
+                            json_incref(json_object_get(mmeta, "generation")));
     char hash[65], key[16], name[300], base[128];
     apply_hash(basis, hash);
     snprintf(key, sizeof key, "%.7s", hash);
     snprintf(base, sizeof base, "%s", str_at(job, "metadata", "name"));
 
     json_t *live = cached(find_kind(c, "apps/v1", "Deployment"), dep);
-    json_t *lann = json_object_get(json_object_get(live, "metadata"),
-                                   "annotations");
+    json_t *lann =
+        json_object_get(json_object_get(live, "metadata"), "annotations");
     migration_in in = {0};
     in.migrated = strcmp(str_at(lann, MIGRATED_ANNOTATION, NULL), key) == 0;
     migration_record_parse(
         json_string_value(json_object_get(lann, MIGRATION_RUN_ANNOTATION)), key,
         &in.rec);
-    json_t *fv =
-        json_object_get(json_object_get(mmeta, "annotations"),
-                        MIGRATION_FORCE_ANNOTATION);
+    json_t *fv = json_object_get(json_object_get(mmeta, "annotations"),
+                                 MIGRATION_FORCE_ANNOTATION);
     char force[17] = "";
     if (json_is_string(fv)) {
         char fh[65];
-        apply_hash(fv, fh);
+        json_t *fo = json_pack("{s:O}", "force", fv); /* hashes objects */
+        apply_hash(fo, fh);
+        json_decref(fo);
         snprintf(force, sizeof force, "%.16s", fh);
         in.force = force;
     }
@@ -838,8 +861,8 @@ static void plan_migration(reconcile_state *s, json_t *objs)
     const char *why = job_failure(lj, &failed_at);
     pod_report rep = {{0}, {0}};
     in.job = !lj ? MJOB_ABSENT
-             : json_integer_value(json_object_get(
-                   json_object_get(lj, "status"), "succeeded")) > 0
+             : json_integer_value(json_object_get(json_object_get(lj, "status"),
+                                                  "succeeded")) > 0
                  ? MJOB_SUCCEEDED
              : why ? MJOB_FAILED
                    : MJOB_ACTIVE;
@@ -856,8 +879,8 @@ static void plan_migration(reconcile_state *s, json_t *objs)
     char other[256] = "";
     migration_out out;
     /* Whether another Job runs matters only before this one starts. */
-    in.other_active = in.job != MJOB_ACTIVE &&
-                      other_active(s, name, other, sizeof other);
+    in.other_active =
+        in.job != MJOB_ACTIVE && other_active(s, name, other, sizeof other);
     migration_decide(&in, &out);
     char jname[300];
     run_job_name(base, basis, key, out.rec.run, jname, sizeof jname);
@@ -873,10 +896,11 @@ static void plan_migration(reconcile_state *s, json_t *objs)
     migration_record_format(key, &out.rec, rec, sizeof rec);
     json_object_set_new(ann, MIGRATION_RUN_ANNOTATION, json_string(rec));
     const char *again =
-        in.force ? "change the value of the annotation " MIGRATION_FORCE_ANNOTATION
-                   " on the MLflow object (or remove it and add it again)"
-                 : "add the annotation " MIGRATION_FORCE_ANNOTATION
-                   " to the MLflow object (or delete the Job)";
+        in.force
+            ? "change the value of the annotation " MIGRATION_FORCE_ANNOTATION
+              " on the MLflow object (or remove it and add it again)"
+            : "add the annotation " MIGRATION_FORCE_ANNOTATION
+              " to the MLflow object (or delete the Job)";
     char *m = s->migration_msg;
     size_t mn = sizeof s->migration_msg;
     switch (out.action) {
@@ -900,6 +924,7 @@ static void plan_migration(reconcile_state *s, json_t *objs)
     default:
         json_object_set_new(json_object_get(dep, "spec"), "replicas",
                             json_integer(0));
+        suspend_cronjobs(objs, true);
         break;
     }
     switch (out.action) {
@@ -936,7 +961,7 @@ static void plan_migration(reconcile_state *s, json_t *objs)
     case MIG_BACKOFF:
         s->migration = MIGRATION_RETRYING;
         snprintf(m, mn,
-                 "Job %.63s failed (%.160s), a failure that may pass; retry %d "
+                 "Job %.63s failed (%.320s), a failure that may pass; retry %d "
                  "of %d "
                  "in %llds",
                  name, why, out.rec.retries + 1, MIGRATION_MAX_RETRIES,
@@ -946,7 +971,7 @@ static void plan_migration(reconcile_state *s, json_t *objs)
     case MIG_FAILED:
         s->migration = MIGRATION_FAILED;
         snprintf(m, mn,
-                 "Job %.63s failed (%.160s)%s; the server stays at zero "
+                 "Job %.63s failed (%.320s)%s; the server stays at zero "
                  "replicas. See its logs, fix the cause, then %s to run it "
                  "again",
                  name, why, out.gave_up ? ", and so did every retry" : "",

@@ -54,7 +54,8 @@ void migration_decide(const migration_in *in, migration_out *out)
         long long wait = migration_backoff_ms(out->rec.retries);
         if (in->failed_ago_ms < wait) {
             out->action = MIG_BACKOFF;
-            out->delay_ms = wait - (in->failed_ago_ms > 0 ? in->failed_ago_ms : 0);
+            out->delay_ms =
+                wait - (in->failed_ago_ms > 0 ? in->failed_ago_ms : 0);
             return;
         }
         out->rec.run++;
@@ -82,11 +83,12 @@ void migration_record_parse(const char *text, const char *key,
     r->run = 1;
     char k[64], forced[64];
     int run, retries;
-    if (!text || sscanf(text, "%63s %d %d %63s", k, &run, &retries, forced) != 4 ||
+    if (!text ||
+        sscanf(text, "%63s %d %d %63s", k, &run, &retries, forced) != 4 ||
         strcmp(k, key) != 0 || run < 1 || retries < 0 || retries > run)
         return;
     r->run = run;
     r->retries = retries;
     if (strcmp(forced, "-") != 0 && strlen(forced) < sizeof r->forced)
-        snprintf(r->forced, sizeof r->forced, "%s", forced);
+        snprintf(r->forced, sizeof r->forced, "%.16s", forced);
 }

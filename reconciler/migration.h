@@ -37,11 +37,11 @@ typedef struct migration_record {
 } migration_record;
 
 typedef struct migration_in {
-    bool migrated;         /* the Deployment records this key as done */
-    migration_record rec;  /* as recorded for this key (run 1 when none) */
-    const char *force;     /* hash of the force annotation's value, or NULL */
-    mjob_state job;        /* the Job of rec.run */
-    bool retryable;        /* a failed Job's pod said the failure may pass */
+    bool migrated;           /* the Deployment records this key as done */
+    migration_record rec;    /* as recorded for this key (run 1 when none) */
+    const char *force;       /* hash of the force annotation's value, or NULL */
+    mjob_state job;          /* the Job of rec.run */
+    bool retryable;          /* a failed Job's pod said the failure may pass */
     long long failed_ago_ms; /* since that Job failed */
     long long server_pods;   /* the server's pods not yet gone */
     bool other_active;       /* another migration Job of the instance runs */

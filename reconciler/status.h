@@ -41,11 +41,11 @@ typedef enum status_failure {
 
 /* The schema migration of spec.migration (see controller.c). */
 typedef enum status_migration {
-    MIGRATION_NONE,    /* not asked for */
-    MIGRATION_RUNNING, /* the server at zero until the Job succeeds */
+    MIGRATION_NONE,     /* not asked for */
+    MIGRATION_RUNNING,  /* the server at zero until the Job succeeds */
     MIGRATION_RETRYING, /* at zero: a Job failed, the next one after a wait */
-    MIGRATION_DONE,    /* the schema is current for the rendered image */
-    MIGRATION_FAILED,  /* the Job failed: someone must act */
+    MIGRATION_DONE,     /* the schema is current for the rendered image */
+    MIGRATION_FAILED,   /* the Job failed: someone must act */
 } status_migration;
 
 typedef struct status_input {

@@ -695,9 +695,33 @@ static bool is_gc_age(const char *s)
     return true;
 }
 
+static int check_backup(mctx *c, const rn_value *b)
+{
+    static const char *const keys[] = {"keep", "claimName", "image", NULL};
+    const char *P = "spec.migration.backup", *claim, *image;
+    const rn_value *v;
+    if (want_kind(c, P, b, RN_MAP) < 0 || want_keys(c, P, b, keys) < 0 ||
+        opt_string(c, P, b, "claimName", &claim) < 0 ||
+        opt_string(c, P, b, "image", &image) < 0)
+        return -1;
+    if ((v = has(b, "keep")) &&
+        want_int(c, "spec.migration.backup.keep", v, 1, 100) < 0)
+        return -1;
+    if (claim && !is_dns_name(claim, 253, true))
+        return fail_at(c, "spec.migration.backup.claimName",
+                       "must be a DNS subdomain (a claim's name), got \"%s\"",
+                       claim);
+    if (!claim && !has(c->spec, "storage"))
+        return fail_at(c, P,
+                       "migration.backup needs a claim for the backups: "
+                       "storage, or migration.backup.claimName");
+    return 0;
+}
+
 static int check_migration(mctx *c, const rn_value *m)
 {
-    static const char *const keys[] = {"mode", "ttlSecondsAfterFinished", NULL};
+    static const char *const keys[] = {"mode", "ttlSecondsAfterFinished",
+                                       "backup", NULL};
     const char *mode;
     const rn_value *v;
     if (want_kind(c, "spec.migration", m, RN_MAP) < 0 ||
@@ -710,6 +734,8 @@ static int check_migration(mctx *c, const rn_value *m)
     if ((v = has(m, "ttlSecondsAfterFinished")) &&
         want_int(c, "spec.migration.ttlSecondsAfterFinished", v, 3600,
                  INT32_MAX) < 0)
+        return -1;
+    if ((v = has(m, "backup")) && check_backup(c, v) < 0)
         return -1;
     return 0;
 }
@@ -758,11 +784,11 @@ static bool is_retention(const char *s)
 static int check_trace_archival(mctx *c, const rn_value *ta)
 {
     static const char *const keys[] = {
-        "enabled",   "schedule",         "location",
-        "retention", "maxTracesPerPass", "longRetentionAllowlist",
-        "resources", NULL};
-    static const char *const required[] = {"schedule", "location",
-                                           "retention"};
+        "enabled",          "schedule",
+        "location",         "retention",
+        "maxTracesPerPass", "longRetentionAllowlist",
+        "resources",        NULL};
+    static const char *const required[] = {"schedule", "location", "retention"};
     const char *P = "spec.traceArchival", *schedule, *location, *retention,
                *why;
     const rn_value *v, *on;
@@ -815,13 +841,46 @@ static int check_trace_archival(mctx *c, const rn_value *ta)
             if (want_string(c, p, id) < 0)
                 return -1;
             if (strspn(id->u.s.ptr, "0123456789") != id->u.s.len)
-                return fail_at(c, p, "must be an experiment ID (digits), got "
-                                     "\"%s\"",
+                return fail_at(c, p,
+                               "must be an experiment ID (digits), got "
+                               "\"%s\"",
                                id->u.s.ptr);
         }
     }
     if ((v = has(ta, "resources")) &&
         check_resources(c, "spec.traceArchival.resources", v) < 0)
+        return -1;
+    return 0;
+}
+
+static int check_trace_rollups(mctx *c, const rn_value *tr)
+{
+    static const char *const keys[] = {"enabled", "schedule", "timeZone",
+                                       "resources", NULL};
+    const char *P = "spec.traceRollups", *schedule, *zone, *why;
+    const rn_value *v;
+    if (want_kind(c, P, tr, RN_MAP) < 0 || want_keys(c, P, tr, keys) < 0 ||
+        opt_string(c, P, tr, "schedule", &schedule) < 0 ||
+        opt_string(c, P, tr, "timeZone", &zone) < 0)
+        return -1;
+    if ((v = has(tr, "enabled")) &&
+        want_bool(c, "spec.traceRollups.enabled", v) < 0)
+        return -1;
+    /* Switched off, the timing is not used, so it cannot be wrong. */
+    bool off = v && !v->u.b;
+    if (!off && schedule && (why = cron_problem(schedule)))
+        return fail_at(c, "spec.traceRollups.schedule", "%s, got \"%s\"", why,
+                       schedule);
+    if (!off && zone &&
+        (zone[0] == '/' || strstr(zone, "..") ||
+         strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                      "0123456789/_+-") != strlen(zone)))
+        return fail_at(c, "spec.traceRollups.timeZone",
+                       "must be a time zone name (e.g. \"Etc/UTC\", "
+                       "\"America/New_York\"), got \"%s\"",
+                       zone);
+    if ((v = has(tr, "resources")) &&
+        check_resources(c, "spec.traceRollups.resources", v) < 0)
         return -1;
     return 0;
 }
@@ -1091,6 +1150,8 @@ static int check_spec(mctx *c)
     if ((v = has(s, "garbageCollection")) && check_gc(c, v) < 0)
         return -1;
     if ((v = has(s, "traceArchival")) && check_trace_archival(c, v) < 0)
+        return -1;
+    if ((v = has(s, "traceRollups")) && check_trace_rollups(c, v) < 0)
         return -1;
     if ((v = has(s, "migration")) && check_migration(c, v) < 0)
         return -1;
@@ -1585,12 +1646,33 @@ static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
     static const char *const gc[] = {"schedule", "olderThan", "resources",
                                      NULL};
     venabled(c, "migration", mig);
+    const rn_value *bk = has(has(c->spec, "migration"), "backup");
+    if (bk) {
+        static const char *const bkk[] = {"keep", "claimName", "image", NULL};
+        rn_value *mv = vmap(c, c->values, "migration");
+        rn_value *g = vmap(c, mv, "backup");
+        rn_map_setz(c->a, g, "enabled", rn_bool(c->a, true));
+        for (const char *const *k = bkk; *k; k++)
+            vcopy_from(c, g, *k, bk, *k);
+    }
     venabled(c, "garbageCollection", gc);
+    const rn_value *tr = has(c->spec, "traceRollups");
+    if (tr) {
+        static const char *const trk[] = {"enabled", "schedule", "timeZone",
+                                          "resources", NULL};
+        rn_value *g = vmap(c, c->values, "traceRollups");
+        for (const char *const *k = trk; *k; k++)
+            vcopy_from(c, g, *k, tr, *k);
+    }
     const rn_value *ta = has(c->spec, "traceArchival");
     if (ta && has(ta, "enabled")->u.b) {
-        static const char *const tak[] = {
-            "schedule",         "location",  "retention", "maxTracesPerPass",
-            "longRetentionAllowlist", "resources", NULL};
+        static const char *const tak[] = {"schedule",
+                                          "location",
+                                          "retention",
+                                          "maxTracesPerPass",
+                                          "longRetentionAllowlist",
+                                          "resources",
+                                          NULL};
         venabled(c, "traceArchival", tak);
     }
     values_origins(c, o);

@@ -151,7 +151,8 @@ printf '%s\n' "$CP_ADMIN_TOKEN" >"$E2E_DIR/node.token"
 python3 "$E2E/podrunner.py" run --server "$CP_SERVER" --token-file "$E2E_DIR/node.token" \
     --ca "$CP_DIR/pki/ca.crt" --node node-1 --state "$E2E_DIR/node" \
     --bridge "$BRIDGE" --cidr "$CIDR" \
-    --runtime "quay.io/opendatahub/mlflow:*=$MLFLOW_VENV:1001" 2>"$E2E_DIR/node.log" &
+    --runtime "quay.io/opendatahub/mlflow:*=$MLFLOW_VENV:1001" \
+    --runtime "quay.io/sclorg/postgresql-16-c9s:*=${PG_BIN%/bin}:1001" 2>"$E2E_DIR/node.log" &
 NODE_PID=$!
 t_check "the node registers and is Ready" eventually 30 eval '
     [ "$(jp node node-1 "{.status.conditions[?(@.type==\"Ready\")].status}")" = True ]'
@@ -596,6 +597,26 @@ t_check "traceArchival disabled: the CronJob, ConfigMap, account and binding are
     [ -z "$(jp deployment mlflow-remote "{.spec.template.spec.volumes[?(@.name==\"trace-archival-config\")].name}" -n "$NS")" ]'
 t_check "remote is Available again after the server's settings changed" eventually 240 available remote mlflow-remote
 
+# --- SQL trace rollups: on by default with a server database ----------------------
+t_check "traceRollups: PostgreSQL gets the rollups CronJob (02:00 Etc/UTC), the server runs with rollups on; SQLite neither" eval '
+    [ "$(jp cronjob mlflow-trace-rollups-remote "{.spec.schedule} {.spec.timeZone}" -n "$NS")" = "0 2 * * * Etc/UTC" ] &&
+    [ "$(remote_pod "{.items[0].spec.containers[0].env[?(@.name==\"MLFLOW_SQL_TRACE_ROLLUPS_ENABLED\")].value}")" = true ] &&
+    [ -z "$(jp cronjob mlflow-trace-rollups "{.metadata.name}" -n "$NS")" ] &&
+    [ -z "$(jp deployment mlflow "{.spec.template.spec.containers[0].env[?(@.name==\"MLFLOW_SQL_TRACE_ROLLUPS_ENABLED\")].value}" -n "$NS")" ]'
+rollups_run() { # JOB: a Job made from the CronJob, run to completion
+    k create job "$1" --from=cronjob/mlflow-trace-rollups-remote -n "$NS" >/dev/null &&
+        k wait --for=condition=complete "job/$1" -n "$NS" --timeout=180s >/dev/null &&
+        grep -q "SQL trace rollup maintenance trace_metric: built=" "$E2E_DIR"/node/logs/"${NS}_$1"-*_trace-rollups.log && return 0
+    tail -n 25 "$E2E_DIR"/node/logs/"${NS}_$1"-*_trace-rollups.log 2>/dev/null | sed 's/^/#   /'
+    return 1
+}
+t_check "a Job from the rollups CronJob completes a maintenance pass on the real database" rollups_run rollups-1
+k patch mlflow remote --type merge -p '{"spec":{"traceRollups":{"enabled":false}}}' >/dev/null
+t_check "traceRollups.enabled false: the CronJob is pruned, the server keeps rollups on (a database with rollups needs them)" \
+    eventually 60 eval '
+    [ -z "$(jp cronjob mlflow-trace-rollups-remote "{.metadata.name}" -n "$NS")" ] &&
+    [ "$(jp deployment mlflow-remote "{.spec.template.spec.containers[0].env[?(@.name==\"MLFLOW_SQL_TRACE_ROLLUPS_ENABLED\")].value}" -n "$NS")" = true ]'
+
 # --- schema migration: a database of MLflow 3.10 under the current image ---------
 # The older MLflow creates its schema and an experiment with a run; an
 # instance with spec.migration on that database gets the operator's Job,
@@ -624,7 +645,16 @@ LEGACY_RUN=$(cat "$E2E_DIR/legacy-run")
 serving_cert mlflow-legacy mlflow-legacy-tls &&
     k create secret generic mlflow-legacy-db -n "$NS" \
         --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/legacy" >/dev/null
+# With a backup before the migration, into a claim of its own (pg_dump
+# from the PostgreSQL image, here Debian's PostgreSQL).
 k apply -f - >/dev/null <<'Y'
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: mlflow-legacy-backups, namespace: opendatahub}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
 apiVersion: mlflow.opendatahub.io/v1
 kind: MLflow
 metadata: {name: legacy}
@@ -634,19 +664,22 @@ spec:
   artifactsDestination: s3://mlflow-artifacts/legacy
   envFrom:
     - secretRef: {name: mlflow-s3}
-  migration: {}
+  migration:
+    backup: {claimName: mlflow-legacy-backups, keep: 2}
 Y
 legacy_job() { k get jobs -n "$NS" -l app.kubernetes.io/instance=mlflow-legacy -o "jsonpath=$1"; }
-t_check "migration: the operator holds the server at zero replicas while its Job runs" eventually 60 eval '
+t_check "migration: the operator holds the server at zero replicas (and suspends the rollups CronJob) while its Job runs" eventually 60 eval '
     [ -n "$(legacy_job "{.items[0].metadata.name}")" ] &&
     [ "$(jp deployment mlflow-legacy "{.spec.replicas}" -n "$NS")" = 0 ] &&
-    [ "$(cond legacy Available reason)" = Migrating ]'
+    [ "$(cond legacy Available reason)" = Migrating ] &&
+    [ "$(jp cronjob mlflow-trace-rollups-legacy "{.spec.suspend}" -n "$NS")" = true ]'
 t_check "migration: the Job upgrades the $OLD_VERSION schema ($OLD_REV) to the current one ($HEAD_REV)" eventually 180 eval '
     [ "$(legacy_job "{.items[0].status.succeeded}")" = 1 ] &&
     [ "$(legacy_sql "select version_num from alembic_version")" = "$HEAD_REV" ]'
 t_check "migration: then the server runs on it: Available, Migration=True, the replicas back" eventually 240 eval '
     available legacy mlflow-legacy && [ "$(cond legacy Migration status)" = True ] &&
-    [ "$(jp deployment mlflow-legacy "{.spec.replicas}" -n "$NS")" = 1 ]'
+    [ "$(jp deployment mlflow-legacy "{.spec.replicas}" -n "$NS")" = 1 ] &&
+    [ "$(jp cronjob mlflow-trace-rollups-legacy "{.spec.suspend}" -n "$NS")" != true ]'
 t_check "migration: the experiment and the run of MLflow $OLD_VERSION are intact" eval '
     [ "$(legacy_sql "select name from experiments where name = '"'"'legacy-experiment'"'"'")" = legacy-experiment ] &&
     [ "$(legacy_sql "select name from runs where run_uuid = '"'"'$LEGACY_RUN'"'"'")" = legacy-run ]'
@@ -655,6 +688,26 @@ t_check "migration: the Job's pod reported the MLflow version that migrated" eva
     [ "$(jp pod "$pod" "{.status.containerStatuses[0].state.terminated.message}" -n "$NS")" = "$MLFLOW_VERSION" ]'
 t_check "migration: status.version is the version the migrated server runs" eventually 30 eval '
     [ "$(jp mlflow legacy "{.status.version}")" = "$MLFLOW_VERSION" ]'
+# The backup: a pg_dump taken before the upgrade, restorable as README
+# says: pg_restore into a new database gives the $OLD_VERSION schema and run.
+backup_file() {
+    local pv dir
+    pv=$(jp pvc mlflow-legacy-backups "{.spec.volumeName}" -n "$NS") &&
+        dir=$(jp pv "$pv" "{.spec.hostPath.path}") && ls "$dir"/legacy-*.pgdump 2>/dev/null | tail -n 1
+}
+restored_sql() { PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U mlflow -d legacy_restored -Atc "$1"; }
+restore_backup() {
+    local f
+    f=$(backup_file) && [ -n "$f" ] &&
+        PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
+            -c "CREATE DATABASE legacy_restored OWNER mlflow" >/dev/null &&
+        PGPASSWORD=$PG_PASSWORD "$PG_BIN/pg_restore" -h "$HOST_IP" -p "$PG_PORT" -U mlflow --no-owner \
+            -d legacy_restored "$f" &&
+        [ "$(restored_sql "select version_num from alembic_version")" = "$OLD_REV" ] &&
+        [ "$(restored_sql "select name from runs where run_uuid = '$LEGACY_RUN'")" = legacy-run ]
+}
+t_check "migration backup: a pg_dump of the $OLD_VERSION database is on the backup claim" eval '[ -n "$(backup_file)" ]'
+t_check "migration backup: pg_restore of it gives back the schema before the upgrade ($OLD_REV) and the run" restore_backup
 
 # --- a migration that fails: for good, then forced; and one that may pass ---------
 # fresh: its database does not exist yet, a failure no retry mends. flaky:

@@ -269,6 +269,8 @@ spec:
     schedule: "0 2 * * 0"
     olderThan: 7d12h
     resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {memory: 1Gi}}
+  traceRollups: {enabled: true, schedule: "*/15 1-5 * JAN MON-FRI", timeZone: America/New_York,
+    resources: {requests: {cpu: 100m}}}
   traceArchival:
     enabled: true
     schedule: "0 */6 * * *"
@@ -370,6 +372,19 @@ spec_case ta-max-zero "{$TA, traceArchival: {enabled: true, schedule: \"@daily\"
 refused ta-max-zero spec.traceArchival.maxTracesPerPass spec.traceArchival.maxTracesPerPass
 spec_case ta-allowlist-name "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"s3://archive\", retention: 30d, longRetentionAllowlist: [exp-a]}}"
 refused ta-allowlist-name "spec.traceArchival.longRetentionAllowlist[0]" "spec.traceArchival.longRetentionAllowlist[0]"
+# traceRollups: its schedule is a cron schedule (when it is used).
+spec_case rollups-bad-schedule "{$TA, traceRollups: {schedule: \"0 2 * *\"}}"
+check "refused by krmfn render (cron syntax, which the schema does not check): rollups-bad-schedule" \
+	refused_by_render "$WORK/cases/rollups-bad-schedule.yaml" spec.traceRollups.schedule
+spec_case rollups-enabled-string "{$TA, traceRollups: {enabled: \"yes\"}}"
+refused rollups-enabled-string spec.traceRollups.enabled spec.traceRollups.enabled
+# migration.backup: a claim to keep the backups on, keep 1..100.
+spec_case backup-no-claim "{$TA, migration: {backup: {keep: 3}}}"
+refused backup-no-claim "migration.backup needs a claim for the backups" spec.migration.backup
+spec_case backup-keep-zero "{$TA, migration: {backup: {claimName: backups, keep: 0}}}"
+refused backup-keep-zero spec.migration.backup.keep spec.migration.backup.keep
+spec_case backup-unknown-field "{$TA, migration: {backup: {claimName: backups, size: 2Gi}}}"
+refused backup-unknown-field 'unknown field "spec.migration.backup.size"' spec.migration.backup.size
 mkcase ta-name-31 <<'Y'
 apiVersion: mlflow.opendatahub.io/v1
 kind: MLflow

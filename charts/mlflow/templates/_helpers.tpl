@@ -159,6 +159,12 @@ itself always allows localhost.
 {{- if and .Values.garbageCollection.enabled (not .Values.garbageCollection.schedule) -}}
 {{- fail "garbageCollection.schedule is required when garbageCollection.enabled (a cron schedule, e.g. \"0 2 * * 0\")" -}}
 {{- end -}}
+{{- if and .Values.migration.enabled .Values.migration.backup.enabled (not .Values.storage.enabled) (not .Values.migration.backup.claimName) -}}
+{{- fail "migration.backup needs a claim for the backups: storage.enabled, or migration.backup.claimName" -}}
+{{- end -}}
+{{- if and (include "mlflow.traceRollupsSql" .) (ne (toString .Values.traceRollups.enabled) "false") (gt (len (include "mlflow.traceRollupsName" .)) 52) -}}
+{{- fail (printf "traceRollups: the CronJob name %s has %d characters, at most 52 (a shorter resourceSuffix, or traceRollups.enabled=false)" (include "mlflow.traceRollupsName" .) (len (include "mlflow.traceRollupsName" .))) -}}
+{{- end -}}
 {{- $ta := .Values.traceArchival -}}
 {{- if $ta.enabled -}}
 {{- range list "schedule" "location" "retention" -}}
@@ -200,6 +206,36 @@ another app.kubernetes.io/name, so no selector of the server picks them. */}}
 {{- $app := index . 1 -}}
 {{- $own := dict "app" $app "component" $app "app.kubernetes.io/name" $app "app.kubernetes.io/instance" $.Release.Name "app.kubernetes.io/part-of" "mlflow" "app.kubernetes.io/component" (index . 2) "app.kubernetes.io/managed-by" $.Release.Service -}}
 {{- toYaml (merge $own $.Values.commonLabels) -}}
+{{- end -}}
+
+{{/* "true" when the backend store is a server database (postgresql://,
+mysql://, mssql://, or a URI from a Secret, which the chart cannot read):
+then SQL trace rollups are on in the server, and scheduled unless
+traceRollups.enabled is false. */}}
+{{- define "mlflow.traceRollupsSql" -}}
+{{- $m := .Values.mlflow -}}
+{{- $b := $m.backendStoreUri | default "" -}}
+{{- if or $m.backendStoreUriFrom (hasPrefix "postgresql" $b) (hasPrefix "mysql" $b) (hasPrefix "mssql" $b) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when the instance's env sets MLFLOW_SQL_TRACE_ROLLUPS_ENABLED
+itself (it then wins, once). */}}
+{{- define "mlflow.traceRollupsEnvSet" -}}
+{{- range .Values.env -}}
+{{- if eq .name "MLFLOW_SQL_TRACE_ROLLUPS_ENABLED" -}}true{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of the trace rollups CronJob: mlflow-trace-rollups<resourceSuffix>. */}}
+{{- define "mlflow.traceRollupsName" -}}
+{{- printf "mlflow-trace-rollups%s" (.Values.resourceSuffix | default "") -}}
+{{- end -}}
+
+{{/* Labels of the trace rollups objects and pods. */}}
+{{- define "mlflow.traceRollupsLabels" -}}
+{{- include "mlflow.workloadLabels" (list . "mlflow-trace-rollups" "trace-rollups") -}}
 {{- end -}}
 
 {{/* Name of the trace archival CronJob, its ConfigMap, ServiceAccount and

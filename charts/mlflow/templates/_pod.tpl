@@ -261,3 +261,147 @@ initContainers:
     claimName: {{ include "mlflow.pvcName" . }}
 {{- end }}
 {{- end -}}
+
+{{/* Where migration backups go: backups/ on the claim. */}}
+{{- define "mlflow.backupDir" -}}
+{{- if .Values.migration.backup.claimName -}}
+/backups
+{{- else -}}
+/mlflow/backups
+{{- end -}}
+{{- end -}}
+
+{{/* The migration Job's init containers that back the stores up before
+`mlflow db upgrade` (migration.backup): SQLite's online backup from the
+server's image, pg_dump from migration.backup.image; each keeps the newest
+migration.backup.keep of its store's backups. A scheme neither handles
+fails the Job (exit 3, as a failure no retry mends); an unreachable
+PostgreSQL exits 4 (one that may pass, which the operator retries). The URIs stay in the environment;
+pg_dump gets its URI as its --dbname argument. */}}
+{{- define "mlflow.backupContainers" -}}
+{{- $bk := .Values.migration.backup -}}
+{{- $m := .Values.mlflow -}}
+{{- range $i, $c := list "backup-sqlite" "backup-postgresql" }}
+{{- if $i }}{{ "\n" }}{{ end -}}
+- name: {{ $c }}
+  image: {{ ternary (include "mlflow.image" $) $bk.image (eq $c "backup-sqlite") | quote }}
+  {{- with $.Values.image.imagePullPolicy }}
+  imagePullPolicy: {{ . }}
+  {{- end }}
+  {{- if eq $c "backup-sqlite" }}
+  command:
+    - python3
+    - -c
+    - |
+      import datetime, glob, os, sqlite3, sys
+      keep, out = int(sys.argv[1]), sys.argv[2]
+      stores = [os.environ["MLFLOW_BACKEND_STORE_URI"]]
+      registry = os.environ.get("MLFLOW_REGISTRY_STORE_URI", "")
+      if registry and registry != stores[0]:
+          stores.append(registry)
+      now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+      os.makedirs(out, mode=0o2770, exist_ok=True)
+      for uri in stores:
+          scheme = uri.split(":", 1)[0].split("+", 1)[0]
+          if scheme == "postgresql":
+              continue  # the next container's
+          if scheme != "sqlite":
+              why = ("backup: %s:// stores are not backed up; remove migration.backup "
+                     "or back them up yourself" % scheme)
+              print(why, file=sys.stderr, flush=True)
+              with open("/dev/termination-log", "w") as f:
+                  f.write("terminal: " + why)
+              sys.exit(3)
+          path = uri[len("sqlite:///"):].split("?", 1)[0]
+          if not os.path.exists(path):
+              print("backup: %s does not exist yet, nothing to back up" % path, flush=True)
+              continue
+          name = os.path.splitext(os.path.basename(path))[0]
+          dest = os.path.join(out, "%s-%s.sqlite" % (name, now))
+          src = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+          dst = sqlite3.connect(dest + ".tmp")
+          src.backup(dst)
+          dst.close()
+          src.close()
+          os.replace(dest + ".tmp", dest)
+          print("backup: %s -> %s" % (path, dest), flush=True)
+          for old in sorted(glob.glob(os.path.join(out, "%s-*.sqlite" % name)))[:-keep]:
+              os.remove(old)
+              print("backup: removed", old, flush=True)
+    - {{ $bk.keep | int | quote }}
+    - {{ include "mlflow.backupDir" $ | quote }}
+  {{- else }}
+  command:
+    - sh
+    - -c
+    - |
+      keep=$1 out=$2 seen=
+      now=$(date -u +%Y%m%dT%H%M%SZ)
+      for uri in "${MLFLOW_BACKEND_STORE_URI:-}" "${MLFLOW_REGISTRY_STORE_URI:-}"; do
+          case $uri in postgresql://* | postgresql+*://*) ;; *) continue ;; esac
+          [ "$uri" = "$seen" ] && continue
+          seen=$uri
+          conn=$(printf '%s' "$uri" | sed 's#^postgresql+[A-Za-z0-9_]*://#postgresql://#')
+          db=${conn##*/}
+          db=${db%%\?*}
+          dest=$out/$db-$now.pgdump
+          mkdir -p "$out"
+          if ! pg_dump --format=custom --no-password --file="$dest.tmp" --dbname="$conn" 2>/tmp/pg_dump.err; then
+              sed 's#://[^/@ ]*@#://***@#g' /tmp/pg_dump.err >&2
+              why=$(sed 's#://[^/@ ]*@#://***@#g' /tmp/pg_dump.err | grep '^pg_dump:' | tail -n 1)
+              rm -f "$dest.tmp"
+              case $(tr 'A-Z' 'a-z' </tmp/pg_dump.err) in
+              *"connection refused"* | *"timeout"* | *"timed out"* | *"could not translate host name"* | \
+                  *"the database system is"* | *"too many connections"* | *"no route to host"* | \
+                  *"server closed the connection"*)
+                  printf 'retryable: backup: %s' "$why" >/dev/termination-log
+                  exit 4 ;;
+              esac
+              printf 'terminal: backup: %s' "$why" >/dev/termination-log
+              exit 3
+          fi
+          mv "$dest.tmp" "$dest"
+          echo "backup: database $db -> $dest"
+          ls -1 "$out/$db"-*.pgdump | sort | head -n "-$keep" | while read -r old; do
+              rm -f "$old" && echo "backup: removed $old"
+          done
+      done
+    - sh
+    - {{ $bk.keep | int | quote }}
+    - {{ include "mlflow.backupDir" $ | quote }}
+  {{- end }}
+  env:
+    {{- include "mlflow.backendStoreEnv" $ | nindent 4 }}
+    {{- if $m.registryStoreUriFrom }}
+    - name: MLFLOW_REGISTRY_STORE_URI
+      valueFrom:
+        {{- toYaml $m.registryStoreUriFrom | nindent 8 }}
+    {{- else if $m.registryStoreUri }}
+    - name: MLFLOW_REGISTRY_STORE_URI
+      value: {{ $m.registryStoreUri | quote }}
+    {{- end }}
+    {{- if $.Values.caBundle.configMapName }}
+    {{- include "mlflow.caBundleEnv" $ | nindent 4 }}
+    {{- end }}
+  {{- with $.Values.securityContext }}
+  securityContext:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  volumeMounts:
+    - name: tmp
+      mountPath: /tmp
+    {{- if $.Values.caBundle.configMapName }}
+    - name: ca-bundle
+      mountPath: /etc/pki/mlflow/bundle
+      readOnly: true
+    {{- end }}
+    {{- if $.Values.storage.enabled }}
+    - name: data
+      mountPath: /mlflow
+    {{- end }}
+    {{- if $bk.claimName }}
+    - name: backups
+      mountPath: /backups
+    {{- end }}
+{{- end }}
+{{- end -}}
