@@ -1250,15 +1250,24 @@ int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
                           err);
 }
 
+/* "---\n# Source: <source>\n<content>\n", appended (no printf: the
+ * content is the whole rendered document). */
+static void print_item(rn_buf *out, const char *source, const char *content)
+{
+    rn_buf_puts(out, "---\n# Source: ");
+    rn_buf_puts(out, source);
+    rn_buf_putc(out, '\n');
+    rn_buf_puts(out, content);
+    rn_buf_putc(out, '\n');
+}
+
 void rn_chart_print(rn_buf *out, const rn_rendered *r)
 {
     size_t generic = r->len - r->n_hooks;
     for (size_t i = 0; i < generic; i++)
-        rn_buf_printf(out, "---\n# Source: %s\n%s\n", r->items[i].source,
-                      r->items[i].content);
+        print_item(out, r->items[i].source, r->items[i].content);
     if (generic == 0)
         rn_buf_putc(out, '\n');
     for (size_t i = generic; i < r->len; i++)
-        rn_buf_printf(out, "---\n# Source: %s\n%s\n", r->items[i].source,
-                      r->items[i].content);
+        print_item(out, r->items[i].source, r->items[i].content);
 }

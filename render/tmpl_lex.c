@@ -61,6 +61,13 @@ static int lnext(tk_lexer *l)
         l->at_eof = true;
         return EOF_RUNE;
     }
+    unsigned char b = (unsigned char)l->input[l->pos];
+    if (b < 0x80) { /* ASCII: what decoding would give, without it */
+        l->pos++;
+        if (b == '\n')
+            l->line++;
+        return b;
+    }
     int w;
     int r = tq_decode((const unsigned char *)l->input + l->pos, l->len - l->pos,
                       &w);
@@ -76,6 +83,12 @@ static void lbackup(tk_lexer *l)
         return;
     /* Step back over one UTF-8 sequence as decode_rune read it. */
     size_t p = l->pos - 1;
+    if ((unsigned char)l->input[p] < 0x80) { /* ASCII: one byte */
+        if (l->input[p] == '\n')
+            l->line--;
+        l->pos = p;
+        return;
+    }
     size_t lo = l->pos >= 4 ? l->pos - 4 : 0;
     while (p > lo && ((unsigned char)l->input[p] & 0xC0) == 0x80)
         p--;
