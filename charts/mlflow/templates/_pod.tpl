@@ -139,6 +139,22 @@ joined bundle. */}}
   {{- end }}
 {{- end -}}
 
+{{/* The Jobs' store variables: MLFLOW_BACKEND_STORE_URI, and
+MLFLOW_REGISTRY_STORE_URI only when the registry is set apart (unset, the
+same store). */}}
+{{- define "mlflow.storeEnv" -}}
+{{- $m := .Values.mlflow -}}
+{{- include "mlflow.backendStoreEnv" . }}
+{{- if $m.registryStoreUriFrom }}
+- name: MLFLOW_REGISTRY_STORE_URI
+  valueFrom:
+    {{- toYaml $m.registryStoreUriFrom | nindent 4 }}
+{{- else if $m.registryStoreUri }}
+- name: MLFLOW_REGISTRY_STORE_URI
+  value: {{ $m.registryStoreUri | quote }}
+{{- end }}
+{{- end -}}
+
 {{/*
 The server's supervisor: it starts the command after it (mlflow server ...)
 and compares the serving certificate and key every SECONDS (its first
@@ -280,7 +296,6 @@ PostgreSQL exits 4 (one that may pass, which the operator retries). The URIs sta
 pg_dump gets its URI as its --dbname argument. */}}
 {{- define "mlflow.backupContainers" -}}
 {{- $bk := .Values.migration.backup -}}
-{{- $m := .Values.mlflow -}}
 {{- range $i, $c := list "backup-sqlite" "backup-postgresql" }}
 {{- if $i }}{{ "\n" }}{{ end -}}
 - name: {{ $c }}
@@ -371,15 +386,7 @@ pg_dump gets its URI as its --dbname argument. */}}
     - {{ include "mlflow.backupDir" $ | quote }}
   {{- end }}
   env:
-    {{- include "mlflow.backendStoreEnv" $ | nindent 4 }}
-    {{- if $m.registryStoreUriFrom }}
-    - name: MLFLOW_REGISTRY_STORE_URI
-      valueFrom:
-        {{- toYaml $m.registryStoreUriFrom | nindent 8 }}
-    {{- else if $m.registryStoreUri }}
-    - name: MLFLOW_REGISTRY_STORE_URI
-      value: {{ $m.registryStoreUri | quote }}
-    {{- end }}
+    {{- include "mlflow.storeEnv" $ | nindent 4 }}
     {{- if $.Values.caBundle.configMapName }}
     {{- include "mlflow.caBundleEnv" $ | nindent 4 }}
     {{- end }}
