@@ -1365,17 +1365,27 @@ static void vcopy(mctx *c, rn_value *map, const char *vkey, const char *key)
     vcopy_from(c, map, vkey, c->spec, key);
 }
 
-/* A spec object that switches a chart part on: values[key] gets
- * enabled: true and the object's fields named in keys. */
-static void venabled(mctx *c, const char *key, const char *const *keys)
+/* parent[key] gets the fields of `from` named in keys (NULL-terminated)
+ * that the user set; nothing when `from` is NULL. */
+static rn_value *vfields(mctx *c, rn_value *parent, const char *key,
+                         const rn_value *from, const char *const *keys)
 {
-    const rn_value *from = has(c->spec, key);
     if (!from)
-        return;
-    rn_value *g = vmap(c, c->values, key);
-    rn_map_setz(c->a, g, "enabled", rn_bool(c->a, true));
+        return NULL;
+    rn_value *g = vmap(c, parent, key);
     for (; *keys; keys++)
         vcopy_from(c, g, *keys, from, *keys);
+    return g;
+}
+
+/* A spec object that switches a chart part on: as vfields, and
+ * enabled: true. */
+static void venabled(mctx *c, rn_value *parent, const char *key,
+                     const rn_value *from, const char *const *keys)
+{
+    rn_value *g = vfields(c, parent, key, from, keys);
+    if (g)
+        rn_map_setz(c->a, g, "enabled", rn_bool(c->a, true));
 }
 
 static const char *str_or(const char *s, const char *dflt)
@@ -1645,36 +1655,25 @@ static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
     static const char *const mig[] = {"mode", "ttlSecondsAfterFinished", NULL};
     static const char *const gc[] = {"schedule", "olderThan", "resources",
                                      NULL};
-    venabled(c, "migration", mig);
-    const rn_value *bk = has(has(c->spec, "migration"), "backup");
-    if (bk) {
-        static const char *const bkk[] = {"keep", "claimName", "image", NULL};
-        rn_value *mv = vmap(c, c->values, "migration");
-        rn_value *g = vmap(c, mv, "backup");
-        rn_map_setz(c->a, g, "enabled", rn_bool(c->a, true));
-        for (const char *const *k = bkk; *k; k++)
-            vcopy_from(c, g, *k, bk, *k);
-    }
-    venabled(c, "garbageCollection", gc);
-    const rn_value *tr = has(c->spec, "traceRollups");
-    if (tr) {
-        static const char *const trk[] = {"enabled", "schedule", "timeZone",
-                                          "resources", NULL};
-        rn_value *g = vmap(c, c->values, "traceRollups");
-        for (const char *const *k = trk; *k; k++)
-            vcopy_from(c, g, *k, tr, *k);
-    }
+    static const char *const bkk[] = {"keep", "claimName", "image", NULL};
+    static const char *const trk[] = {"enabled", "schedule", "timeZone",
+                                      "resources", NULL};
+    static const char *const tak[] = {"schedule",
+                                      "location",
+                                      "retention",
+                                      "maxTracesPerPass",
+                                      "longRetentionAllowlist",
+                                      "resources",
+                                      NULL};
+    const rn_value *mg = has(c->spec, "migration");
+    venabled(c, v, "migration", mg, mig);
+    if (mg)
+        venabled(c, vmap(c, v, "migration"), "backup", has(mg, "backup"), bkk);
+    venabled(c, v, "garbageCollection", has(c->spec, "garbageCollection"), gc);
+    vfields(c, v, "traceRollups", has(c->spec, "traceRollups"), trk);
     const rn_value *ta = has(c->spec, "traceArchival");
-    if (ta && has(ta, "enabled")->u.b) {
-        static const char *const tak[] = {"schedule",
-                                          "location",
-                                          "retention",
-                                          "maxTracesPerPass",
-                                          "longRetentionAllowlist",
-                                          "resources",
-                                          NULL};
-        venabled(c, "traceArchival", tak);
-    }
+    if (ta && has(ta, "enabled")->u.b)
+        venabled(c, v, "traceArchival", ta, tak);
     values_origins(c, o);
 }
 
