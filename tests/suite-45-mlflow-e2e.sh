@@ -527,12 +527,18 @@ gc_client() { # PHASE
     client_tap mlflow-remote /mlflow-remote "$1" --state "$E2E_DIR/gc-remote.json" \
         --s3 "http://$HOST_IP:$S3_PORT" --s3-bucket mlflow-artifacts
 }
-gc_run() { # JOB: a Job made from the CronJob, run to completion by the Job controller
-    k create job "$1" --from=cronjob/mlflow-gc-remote -n "$NS" >/dev/null &&
-        k wait --for=condition=complete "job/$1" -n "$NS" --timeout=180s >/dev/null && return 0
-    tail -n 25 "$E2E_DIR"/node/logs/"${NS}_$1"-*_gc.log 2>/dev/null | sed 's/^/#   /'
+# cron_run CRONJOB CONTAINER JOB [PATTERN]: a Job made from the CronJob, run
+# to completion by the Job controller, whose container logged PATTERN (an
+# extended regexp); else the log's end as the diagnosis.
+cron_run() {
+    local log="$E2E_DIR/node/logs/${NS}_$3-*_$2.log"
+    k create job "$3" --from="cronjob/$1" -n "$NS" >/dev/null &&
+        k wait --for=condition=complete "job/$3" -n "$NS" --timeout=180s >/dev/null &&
+        { [ -z "${4:-}" ] || cat $log 2>/dev/null | grep -Eq "$4"; } && return 0
+    tail -n 25 $log 2>/dev/null | sed 's/^/#   /'
     return 1
 }
+gc_run() { cron_run mlflow-gc-remote gc "$1"; }
 # Back to the server's own artifact root in team-a (proxied, mlflow-artifacts:),
 # so the gc Job deletes the artifacts through the server.
 k delete mlflowconfig mlflow -n team-a >/dev/null
@@ -578,13 +584,7 @@ archive_client() { # PHASE
     client_tap mlflow-remote /mlflow-remote "$1" --state "$E2E_DIR/archive-remote.json" \
         --s3 "http://$HOST_IP:$S3_PORT" --s3-bucket mlflow-artifacts
 }
-archive_run() { # JOB: a Job made from the CronJob, run to completion
-    k create job "$1" --from=cronjob/mlflow-trace-archival-remote -n "$NS" >/dev/null &&
-        k wait --for=condition=complete "job/$1" -n "$NS" --timeout=180s >/dev/null &&
-        grep -q "archived [1-9][0-9]* trace(s)" "$E2E_DIR"/node/logs/"${NS}_$1"-*_trace-archival.log && return 0
-    tail -n 25 "$E2E_DIR"/node/logs/"${NS}_$1"-*_trace-archival.log 2>/dev/null | sed 's/^/#   /'
-    return 1
-}
+archive_run() { cron_run mlflow-trace-archival-remote trace-archival "$1" 'archived [1-9][0-9]* trace\(s\)'; }
 archive_client archive-prepare
 t_check "a Job from the trace archival CronJob completes, having archived" archive_run archive-1
 archive_client archive-done
@@ -603,13 +603,7 @@ t_check "traceRollups: PostgreSQL gets the rollups CronJob (02:00 Etc/UTC), the 
     [ "$(remote_pod "{.items[0].spec.containers[0].env[?(@.name==\"MLFLOW_SQL_TRACE_ROLLUPS_ENABLED\")].value}")" = true ] &&
     [ -z "$(jp cronjob mlflow-trace-rollups "{.metadata.name}" -n "$NS")" ] &&
     [ -z "$(jp deployment mlflow "{.spec.template.spec.containers[0].env[?(@.name==\"MLFLOW_SQL_TRACE_ROLLUPS_ENABLED\")].value}" -n "$NS")" ]'
-rollups_run() { # JOB: a Job made from the CronJob, run to completion
-    k create job "$1" --from=cronjob/mlflow-trace-rollups-remote -n "$NS" >/dev/null &&
-        k wait --for=condition=complete "job/$1" -n "$NS" --timeout=180s >/dev/null &&
-        grep -q "SQL trace rollup maintenance trace_metric: built=" "$E2E_DIR"/node/logs/"${NS}_$1"-*_trace-rollups.log && return 0
-    tail -n 25 "$E2E_DIR"/node/logs/"${NS}_$1"-*_trace-rollups.log 2>/dev/null | sed 's/^/#   /'
-    return 1
-}
+rollups_run() { cron_run mlflow-trace-rollups-remote trace-rollups "$1" 'SQL trace rollup maintenance trace_metric: built='; }
 t_check "a Job from the rollups CronJob completes a maintenance pass on the real database" rollups_run rollups-1
 k patch mlflow remote --type merge -p '{"spec":{"traceRollups":{"enabled":false}}}' >/dev/null
 t_check "traceRollups.enabled false: the CronJob is pruned, the server keeps rollups on (a database with rollups needs them)" \
