@@ -86,6 +86,10 @@ struct controller {
      * status.version holds (malloc'd strings). */
     pthread_mutex_t versions_mu;
     strmap *versions;
+    /* MLflow uid -> "<failed Job uid>\n<its pod's termination message>":
+     * a finished Job's pods do not change, so they are listed once. Under
+     * versions_mu. */
+    strmap *job_reports;
 };
 
 static const char *str_at(const json_t *o, const char *a, const char *b)
@@ -119,6 +123,7 @@ static void on_mlflow(void *ud, kw_type t, json_t *obj, json_t *old)
         apply_memory_forget(c->mem, key);
         pthread_mutex_lock(&c->versions_mu);
         free(strmap_del(c->versions, str_at(obj, "metadata", "uid")));
+        free(strmap_del(c->job_reports, str_at(obj, "metadata", "uid")));
         pthread_mutex_unlock(&c->versions_mu);
     }
     if (t == KW_MODIFIED && old) {
@@ -690,9 +695,22 @@ static int scan_job_pod(void *ud, json_t *pod)
 }
 
 /* What the failed Job's last pod wrote: the chart's migration script
- * writes "retryable: <line>" or "terminal: <line>". */
+ * writes "retryable: <line>" or "terminal: <line>". Listed once per failed
+ * Job (c->job_reports). */
 static void job_report(reconcile_state *s, const json_t *job, pod_report *r)
 {
+    controller *c = s->c;
+    const char *uid = str_at(job, "metadata", "uid");
+    memset(r, 0, sizeof *r);
+    pthread_mutex_lock(&c->versions_mu);
+    const char *had = strmap_get(c->job_reports, s->uid);
+    size_t ul = strlen(uid);
+    bool known = had && strncmp(had, uid, ul) == 0 && had[ul] == '\n';
+    if (known)
+        snprintf(r->msg, sizeof r->msg, "%s", had + ul + 1);
+    pthread_mutex_unlock(&c->versions_mu);
+    if (known)
+        return;
     rn_buf path = RN_BUF_INIT, sel = RN_BUF_INIT;
     rn_buf_printf(&path, "/api/v1/namespaces/%s/pods",
                   str_at(job, "metadata", "namespace"));
@@ -701,11 +719,18 @@ static void job_report(reconcile_state *s, const json_t *job, pod_report *r)
     kube_err err;
     kube_err_clear(&err);
     char *rv = NULL;
-    memset(r, 0, sizeof *r);
-    if (kube_list(s->w->kc, rn_buf_cstr(&path), 20, scan_job_pod, r, &rv,
-                  &err) < 0)
-        log_msg(s->c->o.log, LOG_WARN, s->name, "migration pods: %s",
-                err.e.msg);
+    int rc =
+        kube_list(s->w->kc, rn_buf_cstr(&path), 20, scan_job_pod, r, &rv, &err);
+    if (rc < 0) {
+        log_msg(c->o.log, LOG_WARN, s->name, "migration pods: %s", err.e.msg);
+    } else if (*uid) { /* tried again on the next reconcile otherwise */
+        rn_buf v = RN_BUF_INIT;
+        rn_buf_printf(&v, "%s\n%s", uid, r->msg);
+        pthread_mutex_lock(&c->versions_mu);
+        free(strmap_put(c->job_reports, s->uid, strdup(rn_buf_cstr(&v))));
+        pthread_mutex_unlock(&c->versions_mu);
+        rn_buf_free(&v);
+    }
     free(rv);
     rn_buf_free(&path);
     rn_buf_free(&sel);
@@ -1391,6 +1416,7 @@ static void free_all(controller *c)
     discovery_free(c->disc);
     pthread_rwlock_destroy(&c->kinds_lock);
     strmap_free(c->versions, free);
+    strmap_free(c->job_reports, free);
     pthread_mutex_destroy(&c->versions_mu);
     free(c);
 }
@@ -1409,6 +1435,7 @@ controller *controller_start(const controller_opts *o, rn_error *err)
     pthread_rwlock_init(&c->kinds_lock, NULL);
     pthread_mutex_init(&c->versions_mu, NULL);
     c->versions = strmap_new();
+    c->job_reports = strmap_new();
     atomic_init(&c->stopping, false);
     atomic_init(&c->abort, false);
     atomic_init(&c->ready, false);
