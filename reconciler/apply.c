@@ -290,6 +290,15 @@ bool apply_memory_current(apply_memory *m, const char *key, const char *hash,
     return ok;
 }
 
+bool apply_memory_changed(apply_memory *m, const char *key, const char *hash)
+{
+    pthread_mutex_lock(&m->mu);
+    mem_entry *e = strmap_get(m->m, key);
+    bool changed = e && strcmp(e->hash, hash) != 0;
+    pthread_mutex_unlock(&m->mu);
+    return changed;
+}
+
 bool apply_memory_observe(apply_memory *m, const char *key, const char *rv)
 {
     pthread_mutex_lock(&m->mu);
@@ -741,7 +750,8 @@ int apply_object(apply_env *env, const json_t *mlflow, json_t *obj,
     apply_hash(obj, hash);
     const char *have_rv = have ? rv_of(have) : NULL;
     if (have && (apply_memory_current(env->mem, key, hash, have_rv) ||
-                 apply_subset(obj, have))) {
+                 (!apply_memory_changed(env->mem, key, hash) &&
+                  apply_subset(obj, have)))) {
         apply_memory_record(env->mem, key, hash, have_rv, have_rv);
         *outcome = APPLY_SKIPPED;
         if (live)

@@ -80,6 +80,10 @@ void apply_memory_free(apply_memory *m);
  * body with this hash. */
 bool apply_memory_current(apply_memory *m, const char *key, const char *hash,
                           const char *rv);
+/* Whether the body for `key` differs from the one last applied (or found
+ * already held): then a live object holding every field of the new body
+ * may still hold one the new body left out, and only an apply drops it. */
+bool apply_memory_changed(apply_memory *m, const char *key, const char *hash);
 void apply_memory_record(apply_memory *m, const char *key, const char *hash,
                          const char *rv_before, const char *rv_after);
 /* A version of `key` the watch delivered: whether it came from our own

@@ -815,10 +815,9 @@ static void clear_force(reconcile_state *s, const char *value)
 
 /* While the schema changes nothing else of the instance may use the
  * database: its CronJobs (gc, trace archival, trace rollups) are suspended
- * until the server is back. Otherwise suspend is false, said explicitly:
- * left out, the live object (suspended) would still contain the desired
- * one, and no apply would resume it. */
-static void suspend_cronjobs(json_t *objs, bool on)
+ * until the server is back (rendered without suspend again, the apply
+ * drops it). */
+static void suspend_cronjobs(json_t *objs)
 {
     size_t i;
     json_t *o;
@@ -826,7 +825,7 @@ static void suspend_cronjobs(json_t *objs, bool on)
     {
         json_t *spec = json_object_get(o, "spec");
         if (strcmp(str_at(o, "kind", NULL), "CronJob") == 0 && spec)
-            json_object_set_new(spec, "suspend", json_boolean(on));
+            json_object_set_new(spec, "suspend", json_true());
     }
 }
 
@@ -836,7 +835,6 @@ static void plan_migration(reconcile_state *s, json_t *objs)
     size_t at = 0;
     json_t *job = rendered(objs, "Job", &at);
     json_t *dep = rendered(objs, "Deployment", NULL);
-    suspend_cronjobs(objs, false);
     if (!job || !dep)
         return;
     json_t *spec = json_object_get(
@@ -949,7 +947,7 @@ static void plan_migration(reconcile_state *s, json_t *objs)
     default:
         json_object_set_new(json_object_get(dep, "spec"), "replicas",
                             json_integer(0));
-        suspend_cronjobs(objs, true);
+        suspend_cronjobs(objs);
         break;
     }
     switch (out.action) {

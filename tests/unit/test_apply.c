@@ -164,6 +164,10 @@ static void test_hash_and_memory(void **state)
     /* Someone else wrote since. */
     assert_false(apply_memory_current(m, "k", ha, "12"));
     assert_false(apply_memory_current(m, "k", "other", "11"));
+    /* Another body than the one recorded: changed; an unknown key: not. */
+    assert_false(apply_memory_changed(m, "k", ha));
+    assert_true(apply_memory_changed(m, "k", "other"));
+    assert_false(apply_memory_changed(m, "unknown", "other"));
     assert_true(apply_memory_observe(m, "k", "11"));
     assert_false(apply_memory_observe(m, "k", "10"));
     apply_memory_forget(m, "k");
