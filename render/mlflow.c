@@ -1007,15 +1007,16 @@ static int check_selector(mctx *c, const char *path, const rn_value *sel)
     return 0;
 }
 
-/* resourceClaims: each names exactly one of resourceClaimName and
+/* resourceClaims (FIELD: "resourceClaims" or "artifactsServer.
+ * resourceClaims"): each names exactly one of resourceClaimName and
  * resourceClaimTemplateName (the CRD's rule and message). */
-static int check_claims(mctx *c, const rn_value *list)
+static int check_claims(mctx *c, const char *field, const rn_value *list)
 {
-    if (want_kind(c, "spec.resourceClaims", list, RN_LIST) < 0)
+    if (want_kind(c, path2(c, "spec", field), list, RN_LIST) < 0)
         return -1;
     for (size_t i = 0; i < list->u.list.len; i++) {
         const rn_value *e = list->u.list.items[i];
-        const char *p = rn_arena_printf(c->a, "spec.resourceClaims[%zu]", i);
+        const char *p = rn_arena_printf(c->a, "spec.%s[%zu]", field, i);
         if (want_kind(c, p, e, RN_MAP) < 0)
             return -1;
         const rn_value *a = has(e, "resourceClaimName");
@@ -1024,10 +1025,39 @@ static int check_claims(mctx *c, const rn_value *list)
         bool hb = b && b->kind == RN_STRING && b->u.s.len;
         if (ha == hb)
             return fail_at(c, p,
-                           "each resourceClaims entry must set exactly one "
-                           "non-empty value: resourceClaimName or "
-                           "resourceClaimTemplateName");
+                           "each %s entry must set exactly one non-empty "
+                           "value: resourceClaimName or "
+                           "resourceClaimTemplateName",
+                           field);
     }
+    return 0;
+}
+
+/* spec.artifactsServer: the shapes the mapping reads (check_rules judges
+ * it against the rest of the spec). */
+static int check_artifacts_server(mctx *c, const rn_value *as)
+{
+    static const char *const keys[] = {"enabled",   "replicas",       "workers",
+                                       "resources", "resourceClaims", NULL};
+    const rn_value *v;
+    if (want_kind(c, "spec.artifactsServer", as, RN_MAP) < 0 ||
+        want_keys(c, "spec.artifactsServer", as, keys) < 0)
+        return -1;
+    if ((v = has(as, "enabled")) &&
+        want_bool(c, "spec.artifactsServer.enabled", v) < 0)
+        return -1;
+    if ((v = has(as, "replicas")) &&
+        want_int(c, "spec.artifactsServer.replicas", v, 1, INT32_MAX) < 0)
+        return -1;
+    if ((v = has(as, "workers")) &&
+        want_int(c, "spec.artifactsServer.workers", v, 1, INT32_MAX) < 0)
+        return -1;
+    if ((v = has(as, "resources")) &&
+        check_resources(c, "spec.artifactsServer.resources", v) < 0)
+        return -1;
+    if ((v = has(as, "resourceClaims")) &&
+        check_claims(c, "artifactsServer.resourceClaims", v) < 0)
+        return -1;
     return 0;
 }
 
@@ -1130,7 +1160,8 @@ static int check_spec(mctx *c)
     if ((v = has(s, "workspaceLabelSelector")) &&
         check_selector(c, "spec.workspaceLabelSelector", v) < 0)
         return -1;
-    if ((v = has(s, "resourceClaims")) && check_claims(c, v) < 0)
+    if ((v = has(s, "resourceClaims")) &&
+        check_claims(c, "resourceClaims", v) < 0)
         return -1;
     if ((v = has(s, "caBundleConfigMap"))) {
         static const char *const keys[] = {"name", NULL};
@@ -1154,6 +1185,8 @@ static int check_spec(mctx *c)
     if ((v = has(s, "traceRollups")) && check_trace_rollups(c, v) < 0)
         return -1;
     if ((v = has(s, "migration")) && check_migration(c, v) < 0)
+        return -1;
+    if ((v = has(s, "artifactsServer")) && check_artifacts_server(c, v) < 0)
         return -1;
     if ((v = has(s, "networkPolicyEgressRules")) &&
         check_egress(c, "networkPolicyEgressRules", v) < 0)
@@ -1239,6 +1272,71 @@ static bool local_uri(const char *s)
     return starts(s, "sqlite://") || starts(s, "file://");
 }
 
+static bool artifacts_server_on(const rn_value *spec)
+{
+    const rn_value *on = has(has(spec, "artifactsServer"), "enabled");
+    return on && on->u.b;
+}
+
+/* The access modes of spec.storage include ReadWriteMany. */
+static bool storage_rwx(const rn_value *spec)
+{
+    const rn_value *modes = has(has(spec, "storage"), "accessModes");
+    for (size_t i = 0; modes && i < modes->u.list.len; i++)
+        if (modes->u.list.items[i]->kind == RN_STRING &&
+            strcmp(modes->u.list.items[i]->u.s.ptr, "ReadWriteMany") == 0)
+            return true;
+    return false;
+}
+
+/* The rules of a dedicated artifacts server (the CRD's, and its
+ * messages): it replaces the tracking server's artifact serving and
+ * shares its stores, so those must be database servers. */
+static int check_split(mctx *c, bool serve, bool storage)
+{
+    const rn_value *s = c->spec;
+    const char *backend = str_of(s, "backendStoreUri");
+    const char *dest = str_of(s, "artifactsDestination");
+    const rn_value *replicas = has(has(s, "artifactsServer"), "replicas");
+    if (serve)
+        return fail_at(c, "spec.serveArtifacts",
+                       "serveArtifacts and artifactsServer.enabled are "
+                       "mutually exclusive (the artifacts server serves "
+                       "them)");
+    if (has(s, "defaultArtifactRoot"))
+        return fail_at(c, "spec.defaultArtifactRoot",
+                       "defaultArtifactRoot and artifactsServer.enabled are "
+                       "mutually exclusive (the artifact root is the "
+                       "artifacts server's)");
+    if (!dest)
+        return fail_at(c, "spec.artifactsDestination",
+                       "artifactsDestination must be set when "
+                       "artifactsServer is enabled");
+    if (!has(s, "backendStoreUriFrom") &&
+        (!backend || starts(backend, "sqlite")))
+        return fail_at(
+            c, backend ? "spec.backendStoreUri" : "spec.artifactsServer",
+            "artifactsServer cannot be enabled with an inline "
+            "SQLite backend store (both servers share it): set "
+            "backendStoreUri or backendStoreUriFrom to a database "
+            "server");
+    static const char *const shared[] = {"registryStoreUri",
+                                         "readReplicaBackendStoreUri"};
+    for (size_t i = 0; i < 2; i++)
+        if (starts(str_of(s, shared[i]), "sqlite"))
+            return fail_at(c, path2(c, "spec", shared[i]),
+                           "artifactsServer cannot be enabled with an inline "
+                           "SQLite %s (both servers share it)",
+                           shared[i]);
+    if (starts(dest, "file://") && replicas && replicas->u.i > 1 &&
+        (!storage || !storage_rwx(s)))
+        return fail_at(c, "spec.artifactsServer.replicas",
+                       "multiple artifact server replicas with a file:// "
+                       "artifactsDestination need storage with the "
+                       "ReadWriteMany access mode");
+    return 0;
+}
+
 /* The CRD's CEL rules; they judge the fields the user set. */
 static int check_rules(mctx *c)
 {
@@ -1251,6 +1349,7 @@ static int check_rules(mctx *c)
     const char *replica = str_of(s, "readReplicaBackendStoreUri");
     const char *dest = str_of(s, "artifactsDestination");
     const char *root = str_of(s, "defaultArtifactRoot");
+    bool split = artifacts_server_on(s);
 
     if (backend && has(s, "backendStoreUriFrom"))
         return fail_at(c, "spec.backendStoreUriFrom",
@@ -1265,7 +1364,9 @@ static int check_rules(mctx *c)
                        "spec.readReplicaBackendStoreUri and "
                        "spec.readReplicaBackendStoreUriFrom are mutually "
                        "exclusive; set only one");
-    if (!serve && !root)
+    if (split && check_split(c, serve, storage) < 0)
+        return -1;
+    if (!serve && !root && !split)
         return fail_at(c, "spec.defaultArtifactRoot",
                        "is required unless spec.serveArtifacts is true "
                        "(clients then write artifacts there directly)");
@@ -1273,9 +1374,10 @@ static int check_rules(mctx *c)
         return fail_at(c, "spec.defaultArtifactRoot",
                        "a file:// artifact root needs spec.serveArtifacts: "
                        "true (clients cannot reach the server's files)");
-    if (!serve && starts(dest, "file://"))
+    if (!serve && !split && starts(dest, "file://"))
         return fail_at(c, "spec.artifactsDestination",
-                       "a file:// destination needs spec.serveArtifacts: true");
+                       "a file:// destination needs spec.serveArtifacts: true "
+                       "or spec.artifactsServer.enabled");
     if (has(s, "migration") &&
         (starts(backend, "file://") || starts(registry, "file://")))
         return fail_at(c, "spec.migration",
@@ -1317,9 +1419,10 @@ static void add_warnings(mctx *c)
                 "to " DEFAULT_ARTIFACTS
                 " inside the pod and are lost with it; set "
                 "spec.storage or spec.artifactsDestination");
-    if (!serve && has(s, "artifactsDestination"))
+    if (!serve && !artifacts_server_on(s) && has(s, "artifactsDestination"))
         warn(c, "spec.artifactsDestination is ignored unless "
-                "spec.serveArtifacts is true");
+                "spec.serveArtifacts or spec.artifactsServer.enabled is "
+                "true");
     const rn_value *replicas = has(s, "replicas");
     const rn_value *modes = st ? has(st, "accessModes") : NULL;
     const char *mode = modes && modes->u.list.len
@@ -1558,6 +1661,32 @@ static void values_origins(mctx *c, const rn_mlflow_opts *o)
                     list);
 }
 
+/* spec.artifactsServer: its replicas and workers, its own resources and
+ * claims; with the gateway's URL and the route, the artifact root clients
+ * reach through the gateway (else the chart's in-cluster URL). */
+static void values_artifacts_server(mctx *c, const rn_mlflow_opts *o)
+{
+    static const char *const keys[] = {"workers", "resources", "resourceClaims",
+                                       NULL};
+    const rn_value *as = has(c->spec, "artifactsServer");
+    if (!artifacts_server_on(c->spec))
+        return;
+    rn_value *g = vfields(c, c->values, "artifactsServer", as, keys);
+    rn_map_setz(c->a, g, "enabled", rn_bool(c->a, true));
+    vcopy_from(c, g, "replicaCount", as, "replicas");
+    const char *url = o->mlflow_url;
+    if (!o->http_route || !url || !*url)
+        return;
+    size_t n = strlen(url);
+    while (n && url[n - 1] == '/')
+        n--;
+    vstr(c, g, "artifactRoot",
+         rn_arena_printf(c->a,
+                         "%.*s/mlflow-artifacts%s/api/2.0/mlflow-artifacts/"
+                         "artifacts",
+                         (int)n, url, c->prefix + strlen("/mlflow")));
+}
+
 static int values_route_and_link(mctx *c, const rn_mlflow_opts *o, bool rhoai)
 {
     rn_value *r = vmap(c, c->values, "httpRoute");
@@ -1674,6 +1803,7 @@ static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
     const rn_value *ta = has(c->spec, "traceArchival");
     if (ta && has(ta, "enabled")->u.b)
         venabled(c, v, "traceArchival", ta, tak);
+    values_artifacts_server(c, o);
     values_origins(c, o);
 }
 

@@ -292,8 +292,41 @@ spec:
   backendStoreUriFrom: {name: mlflow-db-credentials, key: backend-store-uri}
   traceArchival: {enabled: false}
 Y
+# The Go operator's dedicated artifacts server, as its tests write it: no
+# defaultArtifactRoot, a remote metadata store, its own replicas, workers,
+# resources and claims.
+mkcase artifacts-server <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: mlflow}
+spec:
+  backendStoreUri: postgresql://db.example.com/mlflow
+  registryStoreUri: postgresql://registry.example.com/mlflow
+  readReplicaBackendStoreUri: postgresql://reader.example.com/mlflow
+  artifactsDestination: s3://bucket/artifacts
+  envFrom:
+    - secretRef: {name: s3-and-metadata-credentials}
+  artifactsServer:
+    enabled: true
+    replicas: 2
+    workers: 4
+    resources: {requests: {cpu: 500m}, claims: [{name: artifact-gpu, request: gpu}]}
+    resourceClaims:
+      - {name: artifact-gpu, resourceClaimTemplateName: artifact-gpu-template}
+Y
+# File artifacts behind two artifacts server replicas on a ReadWriteMany claim.
+mkcase artifacts-server-rwx <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: mlflow}
+spec:
+  backendStoreUriFrom: {name: remote-db-credentials, key: backend-uri}
+  artifactsDestination: file:///mlflow/artifacts
+  storage: {accessModes: [ReadWriteMany], resources: {requests: {storage: 1Gi}}}
+  artifactsServer: {enabled: true, replicas: 2}
+Y
 renders() { "$KRMFN" render "$1" >/dev/null; }
-for n in name-40 every-embedded-type secret-references secret-reference-deprecated-form go-operator-fields trace-archival-disabled; do
+for n in name-40 every-embedded-type secret-references secret-reference-deprecated-form go-operator-fields trace-archival-disabled artifacts-server artifacts-server-rwx; do
 	check "accepted: $n" "${ADMIN[@]}" apply --server-side --dry-run=server -f "$WORK/cases/$n.yaml"
 	check "renders: $n" renders "$WORK/cases/$n.yaml"
 done
@@ -334,11 +367,11 @@ LEGACY='{secretKeyRef: {name: db, key: uri}}'
 
 # The MLflow rules, one broken at a time.
 spec_case root-required "{$PG}"
-refused root-required "defaultArtifactRoot is required unless serveArtifacts is true" spec.defaultArtifactRoot
+refused root-required "defaultArtifactRoot is required unless serveArtifacts or artifactsServer.enabled is true" spec.defaultArtifactRoot
 spec_case file-root-needs-serve "{$PG, defaultArtifactRoot: \"file:///mlflow/artifacts\", storage: {}}"
 refused file-root-needs-serve "a file:// defaultArtifactRoot needs serveArtifacts true" spec.defaultArtifactRoot
 spec_case file-destination-needs-serve "{$PG, defaultArtifactRoot: \"s3://bucket/a\", artifactsDestination: \"file:///mlflow/artifacts\", storage: {}}"
-refused file-destination-needs-serve "a file:// artifactsDestination needs serveArtifacts true" spec.artifactsDestination
+refused file-destination-needs-serve "a file:// artifactsDestination needs serveArtifacts true or artifactsServer.enabled" spec.artifactsDestination
 spec_case backend-exclusive "{serveArtifacts: true, storage: {}, $PG, backendStoreUriFrom: $SECRET}"
 refused backend-exclusive "backendStoreUri and backendStoreUriFrom are mutually exclusive" spec.backendStoreUriFrom
 spec_case registry-exclusive "{serveArtifacts: true, storage: {}, registryStoreUri: \"postgresql://db/reg\", registryStoreUriFrom: $SECRET}"
@@ -372,6 +405,30 @@ spec_case ta-max-zero "{$TA, traceArchival: {enabled: true, schedule: \"@daily\"
 refused ta-max-zero spec.traceArchival.maxTracesPerPass spec.traceArchival.maxTracesPerPass
 spec_case ta-allowlist-name "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"s3://archive\", retention: 30d, longRetentionAllowlist: [exp-a]}}"
 refused ta-allowlist-name "spec.traceArchival.longRetentionAllowlist[0]" "spec.traceArchival.longRetentionAllowlist[0]"
+# artifactsServer: the Go operator's rules and messages.
+AS="$PG"', artifactsDestination: "s3://bucket/a"'
+spec_case as-serve "{$AS, serveArtifacts: true, artifactsServer: {enabled: true}}"
+refused as-serve "serveArtifacts and artifactsServer.enabled are mutually exclusive" spec.serveArtifacts
+spec_case as-root "{$AS, defaultArtifactRoot: \"s3://bucket/root\", artifactsServer: {enabled: true}}"
+refused as-root "defaultArtifactRoot and artifactsServer.enabled are mutually exclusive" spec.defaultArtifactRoot
+spec_case as-no-destination "{$PG, artifactsServer: {enabled: true}}"
+refused as-no-destination "artifactsDestination must be set when artifactsServer is enabled" spec.artifactsDestination
+spec_case as-sqlite "{backendStoreUri: \"sqlite:////mlflow/mlflow.db\", storage: {}, artifactsDestination: \"s3://bucket/a\", artifactsServer: {enabled: true}}"
+refused as-sqlite "artifactsServer cannot be enabled with an inline SQLite" spec.backendStoreUri
+spec_case as-default-sqlite "{storage: {}, artifactsDestination: \"s3://bucket/a\", artifactsServer: {enabled: true}}"
+refused as-default-sqlite "artifactsServer cannot be enabled with an inline SQLite" spec.artifactsServer
+spec_case as-replica-sqlite "{$AS, storage: {}, readReplicaBackendStoreUri: \"sqlite:////mlflow/r.db\", artifactsServer: {enabled: true}}"
+refused as-replica-sqlite "artifactsServer cannot be enabled with an inline SQLite" spec.readReplicaBackendStoreUri
+spec_case as-replicas-zero "{$AS, artifactsServer: {enabled: true, replicas: 0}}"
+refused as-replicas-zero spec.artifactsServer.replicas spec.artifactsServer.replicas
+spec_case as-rwo "{$PG, artifactsDestination: \"file:///mlflow/artifacts\", storage: {accessModes: [ReadWriteOnce]}, artifactsServer: {enabled: true, replicas: 2}}"
+refused as-rwo "multiple artifact server replicas" spec.artifactsServer.replicas
+spec_case as-claim-both "{$AS, artifactsServer: {enabled: true, resourceClaims: [{name: g, resourceClaimName: a, resourceClaimTemplateName: b}]}}"
+refused as-claim-both "each artifactsServer.resourceClaims entry must set exactly one non-empty value" "spec.artifactsServer.resourceClaims[0]"
+spec_case as-claim-none "{$AS, artifactsServer: {enabled: true, resourceClaims: [{name: g}]}}"
+refused as-claim-none "each artifactsServer.resourceClaims entry must set exactly one non-empty value" "spec.artifactsServer.resourceClaims[0]"
+spec_case as-no-enabled "{$AS, serveArtifacts: true, artifactsServer: {replicas: 2}}"
+refused as-no-enabled "spec.artifactsServer.enabled: Required value" spec.artifactsServer.enabled
 # traceRollups: its schedule is a cron schedule (when it is used).
 spec_case rollups-bad-schedule "{$TA, traceRollups: {schedule: \"0 2 * *\"}}"
 check "refused by krmfn render (cron syntax, which the schema does not check): rollups-bad-schedule" \

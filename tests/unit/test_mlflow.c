@@ -556,6 +556,80 @@ static void test_env_rules(void **state)
     failed(r, "spec.env[0].valueFrom.fileKeyRef.path", "is required");
 }
 
+/* spec.artifactsServer: its fields reach the chart's artifactsServer;
+ * the gateway's artifact API URL only with the route; the rules. */
+static void test_artifacts_server(void **state)
+{
+    run *r = *state;
+    const char *split =
+        "metadata: {name: dev}\n"
+        "spec:\n"
+        "  backendStoreUriFrom: {name: db, key: uri}\n"
+        "  artifactsDestination: s3://bucket/a\n"
+        "  artifactsServer: {enabled: true, replicas: 3, workers: 2,\n"
+        "    resources: {requests: {cpu: 500m}}}\n";
+    map(r, split);
+    ok(r);
+    no_warnings(r);
+    bool_at(r, "artifactsServer.enabled", true);
+    int_at(r, "artifactsServer.replicaCount", 3);
+    int_at(r, "artifactsServer.workers", 2);
+    str_at(r, "artifactsServer.resources.requests.cpu", "500m");
+    bool_at(r, "mlflow.serveArtifacts", false);
+    absent(r, "artifactsServer.artifactRoot");
+    rn_mlflow_opts o = {.mlflow_url = "https://gw.example.com/base/"};
+    map_opts(r, split, &o);
+    ok(r);
+    absent(r, "artifactsServer.artifactRoot"); /* no route: not reachable */
+    o.http_route = true;
+    map_opts(r, split, &o);
+    ok(r);
+    str_at(r, "artifactsServer.artifactRoot",
+           "https://gw.example.com/base/mlflow-artifacts-dev/api/2.0/"
+           "mlflow-artifacts/artifacts");
+    /* Switched off: nothing reaches the chart. */
+    map(r, MINIMAL "  artifactsServer: {enabled: false, replicas: 2}\n");
+    ok(r);
+    absent(r, "artifactsServer");
+    map(r, "metadata: {name: dev}\n"
+           "spec: {backendStoreUri: 'mysql://db/m', storage: {},\n"
+           "  artifactsDestination: 'file:///mlflow/a',\n"
+           "  artifactsServer: {enabled: true, replicas: 2}}\n");
+    failed(r, "spec.artifactsServer.replicas",
+           "multiple artifact server replicas with a file:// "
+           "artifactsDestination need storage with the ReadWriteMany");
+    map(r, "metadata: {name: dev}\n"
+           "spec: {backendStoreUri: 'mysql://db/m',\n"
+           "  storage: {accessModes: [ReadWriteMany]},\n"
+           "  artifactsDestination: 'file:///mlflow/a',\n"
+           "  artifactsServer: {enabled: true, replicas: 2}}\n");
+    ok(r);
+    map(r, "metadata: {name: dev}\n"
+           "spec: {backendStoreUri: 'mysql://db/m', serveArtifacts: true,\n"
+           "  artifactsDestination: 's3://b/a',\n"
+           "  artifactsServer: {enabled: true}}\n");
+    failed(r, "spec.serveArtifacts",
+           "serveArtifacts and artifactsServer.enabled are mutually exclusive");
+    map(r, "metadata: {name: dev}\n"
+           "spec: {backendStoreUri: 'mysql://db/m',\n"
+           "  artifactsServer: {enabled: true}}\n");
+    failed(r, "spec.artifactsDestination",
+           "artifactsDestination must be set when artifactsServer is enabled");
+    map(r, "metadata: {name: dev}\n"
+           "spec: {backendStoreUri: 'mysql://db/m',\n"
+           "  registryStoreUri: 'sqlite:////mlflow/r.db', storage: {},\n"
+           "  artifactsDestination: 's3://b/a',\n"
+           "  artifactsServer: {enabled: true}}\n");
+    failed(r, "spec.registryStoreUri",
+           "artifactsServer cannot be enabled with an inline SQLite "
+           "registryStoreUri");
+    map(r, "metadata: {name: dev}\n"
+           "spec: {backendStoreUri: 'mysql://db/m',\n"
+           "  artifactsDestination: 's3://b/a',\n"
+           "  artifactsServer: {enabled: true, workers: 0}}\n");
+    failed(r, "spec.artifactsServer.workers", "");
+}
+
 static void test_origins_and_workspaces(void **state)
 {
     run *r = *state;
@@ -713,7 +787,7 @@ static void test_rule_default_artifact_root(void **state)
            " artifactsDestination: 's3://bucket/served'}\n");
     ok(r);
     warned(r, "spec.artifactsDestination is ignored unless "
-              "spec.serveArtifacts is true");
+              "spec.serveArtifacts or spec.artifactsServer.enabled is true");
     /* With serving on, a root is optional and passed when set. */
     map(r, MINIMAL "  defaultArtifactRoot: mlflow-artifacts:/\n");
     ok(r);
@@ -1132,6 +1206,7 @@ int main(void)
         T(test_no_storage),
         T(test_pod_local_defaults_warn),
         T(test_rule_default_artifact_root),
+        T(test_artifacts_server),
         T(test_rule_file_artifacts_need_serving),
         T(test_rule_backend_exclusive),
         T(test_rule_local_stores_need_storage),

@@ -125,13 +125,33 @@ itself always allows localhost.
 {{- if and $replica $m.readReplicaBackendStoreUriFrom -}}
 {{- fail "mlflow.readReplicaBackendStoreUri and mlflow.readReplicaBackendStoreUriFrom are mutually exclusive: set only one" -}}
 {{- end -}}
-{{- if not (or $m.serveArtifacts $root) -}}
+{{- $as := .Values.artifactsServer -}}
+{{- if $as.enabled -}}
+{{- if $m.serveArtifacts -}}
+{{- fail "artifactsServer.enabled: mlflow.serveArtifacts and artifactsServer.enabled are mutually exclusive (set mlflow.serveArtifacts=false: the artifacts server serves them)" -}}
+{{- end -}}
+{{- if $root -}}
+{{- fail "artifactsServer.enabled: mlflow.defaultArtifactRoot and artifactsServer.enabled are mutually exclusive (the artifact root is the artifacts server's, artifactsServer.artifactRoot)" -}}
+{{- end -}}
+{{- if not $dest -}}
+{{- fail "artifactsServer.enabled: mlflow.artifactsDestination must be set when artifactsServer is enabled (where the artifacts server stores artifacts)" -}}
+{{- end -}}
+{{- if not (or $m.backendStoreUriFrom (and $backend (not (hasPrefix "sqlite" $backend)))) -}}
+{{- fail "artifactsServer.enabled: artifactsServer cannot be enabled with an inline SQLite backend store (both servers share it): set mlflow.backendStoreUri or mlflow.backendStoreUriFrom to a database server" -}}
+{{- end -}}
+{{- if or (hasPrefix "sqlite" $registry) (hasPrefix "sqlite" $replica) -}}
+{{- fail "artifactsServer.enabled: artifactsServer cannot be enabled with an inline SQLite registry or read replica store (both servers share them)" -}}
+{{- end -}}
+{{- if and (hasPrefix "file://" $dest) (gt ($as.replicaCount | int) 1) (not (has "ReadWriteMany" (.Values.storage.accessModes | default (list .Values.storage.accessMode)))) -}}
+{{- fail "artifactsServer.replicaCount: multiple artifact server replicas with a file:// mlflow.artifactsDestination need storage with the ReadWriteMany access mode" -}}
+{{- end -}}
+{{- else if not (or $m.serveArtifacts $root) -}}
 {{- fail "mlflow.defaultArtifactRoot is required when mlflow.serveArtifacts is false (clients write artifacts there directly)" -}}
 {{- end -}}
 {{- if and (hasPrefix "file://" $root) (not $m.serveArtifacts) -}}
 {{- fail "mlflow.defaultArtifactRoot: a file:// root needs mlflow.serveArtifacts=true (clients cannot reach the server's files)" -}}
 {{- end -}}
-{{- if and (hasPrefix "file://" $dest) (not $m.serveArtifacts) -}}
+{{- if and (hasPrefix "file://" $dest) (not $m.serveArtifacts) (not $as.enabled) -}}
 {{- fail "mlflow.artifactsDestination: a file:// destination needs mlflow.serveArtifacts=true" -}}
 {{- end -}}
 {{- if not .Values.storage.enabled -}}
@@ -259,4 +279,40 @@ characters, as a CronJob's name must be). */}}
 app.kubernetes.io/name, so no selector of the server picks them. */}}
 {{- define "mlflow.migrateLabels" -}}
 {{- include "mlflow.workloadLabels" (list . "mlflow-migrate" "migration") -}}
+{{- end -}}
+
+{{/* Name of the artifacts server's Deployment and Service, and its path
+prefix without the slash: mlflow-artifacts<resourceSuffix>. */}}
+{{- define "mlflow.artifactsName" -}}
+{{- printf "mlflow-artifacts%s" (.Values.resourceSuffix | default "") -}}
+{{- end -}}
+
+{{/* Labels of the artifacts server's objects: the instance's, another
+app.kubernetes.io/name, so the tracking server's selectors never pick its
+pods (and the other way round). */}}
+{{- define "mlflow.artifactsLabels" -}}
+{{- include "mlflow.workloadLabels" (list . "mlflow-artifacts" "artifacts-server") -}}
+{{- end -}}
+
+{{/* Labels that pick the artifacts server's pods. */}}
+{{- define "mlflow.artifactsSelectorLabels" -}}
+{{- toYaml (dict "app.kubernetes.io/name" "mlflow-artifacts" "app.kubernetes.io/instance" .Release.Name) -}}
+{{- end -}}
+
+{{/* Labels of the artifacts server's pods: its object labels plus podLabels. */}}
+{{- define "mlflow.artifactsPodLabels" -}}
+{{- toYaml (merge (fromYaml (include "mlflow.artifactsLabels" .)) .Values.podLabels) -}}
+{{- end -}}
+
+{{/* The artifacts server's serving certificate Secret. */}}
+{{- define "mlflow.artifactsTlsSecret" -}}
+{{- .Values.artifactsServer.tls.secretName | default (printf "%s-tls" (include "mlflow.artifactsName" .)) -}}
+{{- end -}}
+
+{{/* Artifact location both servers record for new experiments with an
+artifacts server: artifactsServer.artifactRoot, else its Service's
+in-cluster URL of the artifact API. */}}
+{{- define "mlflow.artifactRoot" -}}
+{{- $name := include "mlflow.artifactsName" . -}}
+{{- .Values.artifactsServer.artifactRoot | default (printf "https://%s.%s.svc:%d/%s/api/2.0/mlflow-artifacts/artifacts" $name (include "mlflow.namespace" .) (.Values.artifactsServer.port | int) $name) -}}
 {{- end -}}
