@@ -377,6 +377,9 @@ typedef struct reconcile_state {
     status_failure failure;
     char failure_msg[RN_ERROR_MAX + 512];
     json_t *deployment; /* live */
+    json_t *artifacts;  /* the artifacts server's, live */
+    bool artifacts_server;
+    char artifacts_url[512];
     json_t *retained;
     json_t *warnings;
     char url[512];
@@ -394,6 +397,40 @@ static void fail(reconcile_state *s, status_failure f, const char *msg)
         return; /* the first failure is the one to act on */
     s->failure = f;
     snprintf(s->failure_msg, sizeof s->failure_msg, "%s", msg);
+}
+
+/* An object of the dedicated artifacts server (its Deployment, Service,
+ * NetworkPolicy): the chart names its app mlflow-artifacts. */
+static bool artifacts_obj(const json_t *obj)
+{
+    const char *app =
+        str_at(json_object_get(json_object_get(obj, "metadata"), "labels"),
+               "app.kubernetes.io/name", NULL);
+    return app && strcmp(app, "mlflow-artifacts") == 0;
+}
+
+/* status.artifactsUrl: the artifact location the artifacts server's
+ * Deployment records for new experiments (--default-artifact-root). */
+static void set_artifacts_url(reconcile_state *s, const json_t *dep)
+{
+    static const char flag[] = "--default-artifact-root=";
+    json_t *ctr = json_array_get(
+        json_object_get(
+            json_object_get(
+                json_object_get(json_object_get(dep, "spec"), "template"),
+                "spec"),
+            "containers"),
+        0);
+    size_t i;
+    json_t *a;
+    s->artifacts_server = true;
+    json_array_foreach(json_object_get(ctr, "args"), i, a)
+    {
+        const char *v = json_string_value(a);
+        if (v && strncmp(v, flag, sizeof flag - 1) == 0)
+            snprintf(s->artifacts_url, sizeof s->artifacts_url, "%s",
+                     v + sizeof flag - 1);
+    }
 }
 
 static json_t *cached(owned_kind *k, const json_t *obj)
@@ -445,8 +482,11 @@ static void apply_all(reconcile_state *s, json_t *objs)
         char *key = apply_key(obj);
         strmap_put(s->desired, key, (void *)1);
         free(key);
-        if (strcmp(kind, "Service") == 0)
+        bool art = artifacts_obj(obj);
+        if (strcmp(kind, "Service") == 0 && !art)
             set_url(s, obj);
+        if (strcmp(kind, "Deployment") == 0 && art)
+            set_artifacts_url(s, obj);
         json_t *have = cached(k, obj);
         apply_outcome out;
         json_t *live = NULL;
@@ -466,8 +506,9 @@ static void apply_all(reconcile_state *s, json_t *objs)
                                              : "applied");
         }
         if (strcmp(kind, "Deployment") == 0 && live) {
-            json_decref(s->deployment);
-            s->deployment = json_incref(live);
+            json_t **slot = art ? &s->artifacts : &s->deployment;
+            json_decref(*slot);
+            *slot = json_incref(live);
         }
         json_decref(live);
         json_decref(have);
@@ -529,21 +570,22 @@ static void prune(reconcile_state *s)
 static bool find_controlled(void *ud, const char *key, json_t *obj)
 {
     reconcile_state *s = ud;
-    if (apply_owned_by(obj, s->uid) == 2) {
+    if (apply_owned_by(obj, s->uid) == 2 && !artifacts_obj(obj)) {
         s->deployment = json_incref(obj);
         return false;
     }
     return true;
 }
 
-/* The first rendered object of a kind (and its index). */
+/* The first rendered object of a kind (and its index), the artifacts
+ * server's aside. */
 static json_t *rendered(json_t *objs, const char *kind, size_t *at)
 {
     size_t i;
     json_t *o;
     json_array_foreach(objs, i, o)
     {
-        if (strcmp(str_at(o, "kind", NULL), kind) == 0) {
+        if (strcmp(str_at(o, "kind", NULL), kind) == 0 && !artifacts_obj(o)) {
             if (at)
                 *at = i;
             return o;
@@ -556,6 +598,16 @@ static json_t *rendered(json_t *objs, const char *kind, size_t *at)
  * in an apply: by name when rendered, else the one it controls. */
 static void cached_deployment(reconcile_state *s, json_t *objs)
 {
+    size_t i;
+    json_t *o;
+    json_array_foreach(objs, i, o)
+    {
+        if (!s->artifacts && artifacts_obj(o) &&
+            strcmp(str_at(o, "kind", NULL), "Deployment") == 0) {
+            set_artifacts_url(s, o);
+            s->artifacts = cached(find_kind(s->c, "apps/v1", "Deployment"), o);
+        }
+    }
     if (s->deployment)
         return;
     if (!objs) {
@@ -829,6 +881,38 @@ static void suspend_cronjobs(json_t *objs)
     }
 }
 
+/* The pods of the servers (tracking and artifacts), as their live
+ * Deployments count them: a migration waits for all to stop. */
+static long long server_pods(controller *c, json_t *objs)
+{
+    long long n = 0;
+    size_t i;
+    json_t *o;
+    json_array_foreach(objs, i, o)
+    {
+        if (strcmp(str_at(o, "kind", NULL), "Deployment"))
+            continue;
+        json_t *live = cached(find_kind(c, "apps/v1", "Deployment"), o);
+        n += json_integer_value(
+            json_object_get(json_object_get(live, "status"), "replicas"));
+        json_decref(live);
+    }
+    return n;
+}
+
+/* Every server Deployment at zero replicas while a migration holds. */
+static void hold_servers(json_t *objs)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(objs, i, o)
+    {
+        if (strcmp(str_at(o, "kind", NULL), "Deployment") == 0)
+            json_object_set_new(json_object_get(o, "spec"), "replicas",
+                                json_integer(0));
+    }
+}
+
 static void plan_migration(reconcile_state *s, json_t *objs)
 {
     controller *c = s->c;
@@ -897,8 +981,7 @@ static void plan_migration(reconcile_state *s, json_t *objs)
         if (rep.msg[0])
             why = strchr(rep.msg, ':') ? strchr(rep.msg, ':') + 2 : rep.msg;
     }
-    in.server_pods = json_integer_value(
-        json_object_get(json_object_get(live, "status"), "replicas"));
+    in.server_pods = server_pods(c, objs);
     char other[256] = "";
     migration_out out;
     /* Whether another Job runs matters only before this one starts. */
@@ -945,8 +1028,7 @@ static void plan_migration(reconcile_state *s, json_t *objs)
             clear_force(s, json_string_value(fv));
         break;
     default:
-        json_object_set_new(json_object_get(dep, "spec"), "replicas",
-                            json_integer(0));
+        hold_servers(objs);
         suspend_cronjobs(objs);
         break;
     }
@@ -1126,6 +1208,9 @@ static int write_status(reconcile_state *s)
         .failure = s->failure,
         .failure_msg = s->failure_msg,
         .deployment = s->deployment,
+        .artifacts_server = s->artifacts_server,
+        .artifacts = s->artifacts,
+        .artifacts_url = s->artifacts_url[0] ? s->artifacts_url : NULL,
         .warnings = warns,
         .retained = s->retained,
         .url = s->url[0] ? s->url : NULL,
@@ -1230,6 +1315,7 @@ static r_result reconcile(controller *c, worker *w, const char *name)
     json_decref(objs);
     json_decref(warns);
     json_decref(s.deployment);
+    json_decref(s.artifacts);
     json_decref(s.retained);
     strmap_free(s.desired, NULL);
     json_decref(copy);

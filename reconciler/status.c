@@ -153,6 +153,15 @@ json_t *status_compute(const status_input *in)
     json_int_t gen = int_at(in->mlflow, "metadata", "generation");
     char dmsg[512];
     dep_state ds = status_deployment(in->deployment, dmsg, sizeof dmsg);
+    if (in->artifacts_server && ds == DEP_READY) {
+        /* Both servers answer, or the instance is not available. */
+        char amsg[480];
+        dep_state as = status_deployment(in->artifacts, amsg, sizeof amsg);
+        if (as != DEP_READY) {
+            ds = as;
+            snprintf(dmsg, sizeof dmsg, "the artifacts server: %s", amsg);
+        }
+    }
     bool failed = in->failure != STATUS_OK;
     const char *fr = failed ? failure_reason(in->failure) : NULL;
     const char *fmsg = in->failure_msg ? in->failure_msg : "";
@@ -242,6 +251,8 @@ json_t *status_compute(const status_input *in)
     if (in->address)
         json_object_set_new(st, "address",
                             json_pack("{s:s}", "url", in->address));
+    if (in->artifacts_server && in->artifacts_url)
+        json_object_set_new(st, "artifactsUrl", json_string(in->artifacts_url));
     if (in->version)
         json_object_set_new(st, "version", json_string(in->version));
     if (in->deployment) {

@@ -53,11 +53,16 @@ typedef struct status_input {
     status_failure failure;
     const char *failure_msg;         /* raw: redacted here */
     const struct json_t *deployment; /* the live Deployment, or NULL */
-    const struct json_t *warnings;   /* array of strings, or NULL */
-    const struct json_t *retained;   /* array of claim names, or NULL */
-    const char *url;                 /* or NULL */
-    const char *address;             /* status.address.url, or NULL */
-    const char *version;             /* status.version, or NULL */
+    /* With spec.artifactsServer: the artifacts server's live Deployment
+     * (NULL while it does not exist) and its artifact API's URL. */
+    bool artifacts_server;
+    const struct json_t *artifacts;
+    const char *artifacts_url;
+    const struct json_t *warnings; /* array of strings, or NULL */
+    const struct json_t *retained; /* array of claim names, or NULL */
+    const char *url;               /* or NULL */
+    const char *address;           /* status.address.url, or NULL */
+    const char *version;           /* status.version, or NULL */
     status_migration migration;
     const char *migration_msg; /* for the Migration condition */
     const char *now;           /* RFC 3339, for transitions */

@@ -244,6 +244,29 @@ spec:
   caBundleConfigMap: {name: e2e-ca}
 Y
 t_check "two MLflow objects applied (PVC + SQLite; PostgreSQL + S3)" [ $? -eq 0 ]
+# A third, started now so its servers come up with the others: split
+# serving, a tracking server and a dedicated artifacts server over their
+# own PostgreSQL database and S3, the database's schema made by the
+# operator's migration Job before either server starts.
+PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
+    -c "CREATE DATABASE split OWNER mlflow" >/dev/null &&
+    k create secret generic mlflow-split-db -n "$NS" \
+        --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/split" >/dev/null &&
+    serving_cert mlflow-split mlflow-split-tls &&
+    serving_cert mlflow-artifacts-split mlflow-artifacts-split-tls &&
+    k apply -f - >/dev/null <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: split}
+spec:
+  backendStoreUriFrom: {name: mlflow-split-db, key: uri}
+  artifactsDestination: s3://mlflow-artifacts/split
+  envFrom:
+    - secretRef: {name: mlflow-s3}
+  migration: {}
+  artifactsServer: {enabled: true, workers: 2}
+Y
+t_check "split: its database, serving certificates and the MLflow with artifactsServer applied" [ $? -eq 0 ]
 
 available() { # MLFLOW DEPLOYMENT: Available=True and the Deployment's own count agrees
     [ "$(cond "$1" Available status)" = True ] &&
@@ -461,6 +484,57 @@ Y
 )
 t_check "MLflowConfig: a path escaping the bucket prefix is refused" \
     grep -q "artifactRootPath must not contain a .. segment" <<<"$MLFLOWCONFIG_BAD"
+# --- a dedicated artifacts server -------------------------------------------------
+# split's tracking server does not serve artifacts; new experiments record
+# the artifacts server's URL (status.artifactsUrl), so the client uploads
+# and downloads there, with alice's token in the workspace, and the
+# artifacts server keeps them in S3. Workspace team-c: no MLflowConfig
+# there redirects its artifacts.
+SPLIT_ROOT="https://mlflow-artifacts-split.$NS.svc:8443/mlflow-artifacts-split/api/2.0/mlflow-artifacts/artifacts"
+t_check "split: Available once the tracking and the artifacts server are both ready" \
+    eventually 240 eval 'available split mlflow-split &&
+        [ "$(jp deployment mlflow-artifacts-split "{.status.readyReplicas}" -n "$NS")" = 1 ]'
+t_check "split: status.artifactsUrl is the artifacts server's artifact API" eval '
+    [ "$(jp mlflow split "{.status.artifactsUrl}")" = "$SPLIT_ROOT" ]'
+t_check "split: the migration Job made the schema before any server pod started" eval '
+    done_at=$(k get jobs -n "$NS" -l app.kubernetes.io/instance=mlflow-split \
+        -o "jsonpath={.items[0].status.completionTime}") &&
+    first=$(k get pods -n "$NS" -l app.kubernetes.io/part-of=mlflow,app.kubernetes.io/instance=mlflow-split \
+        -o "jsonpath={range .items[*]}{.metadata.labels.app\.kubernetes\.io/name} {.metadata.creationTimestamp}{\"\\n\"}{end}" |
+        awk "\$1 == \"mlflow\" || \$1 == \"mlflow-artifacts\" {print \$2}" | sort | head -1) &&
+    [ -n "$done_at" ] && [ -n "$first" ] && [[ ! "$first" < "$done_at" ]]'
+client_tap mlflow-split /mlflow-split write --workspace team-c --artifact-store s3 \
+    --s3 "http://$HOST_IP:$S3_PORT" --s3-bucket mlflow-artifacts --artifacts-url "$SPLIT_ROOT" \
+    --resolve "mlflow-artifacts-split.$NS.svc=$(endpoint mlflow-artifacts-split)"
+t_check "split: the upload and the download went to the artifacts server (its access log)" eval '
+    grep -h "\"PUT /mlflow-artifacts-split/api/2.0/mlflow-artifacts/artifacts/.*notes.txt" \
+        "$E2E_DIR"/node/logs/*mlflow-artifacts-split*.log | grep -q " 200" &&
+    grep -h "\"GET /mlflow-artifacts-split/api/2.0/mlflow-artifacts/artifacts/.*notes.txt" \
+        "$E2E_DIR"/node/logs/*mlflow-artifacts-split*.log | grep -q " 200"'
+art_code() { # TOKEN: the status the artifacts server answers a listing with
+    curl -sS -o /dev/null --max-time 20 --cacert "$E2E_DIR/tls/ca.crt" -w '%{http_code}' \
+        --resolve "mlflow-artifacts-split.$NS.svc:8443:$(endpoint mlflow-artifacts-split)" \
+        ${1:+-H "Authorization: Bearer $1"} -H "X-MLFLOW-WORKSPACE: team-c" "$SPLIT_ROOT"
+}
+t_check "split: the artifacts server answers a listing without a token with 401" eval '[ "$(art_code)" = 401 ]'
+t_check "split: the artifacts server answers bob (no RBAC) with 403" eval '[ "$(art_code "$BOB")" = 403 ]'
+t_check "split: the artifacts server answers alice in her workspace" eval '[ "$(art_code "$ALICE")" = 200 ]'
+t_check "split: the tracking server does not serve artifacts itself" eval '
+    code=$(curl -sS -o /dev/null --max-time 20 --cacert "$E2E_DIR/tls/ca.crt" -w "%{http_code}" \
+        --resolve "mlflow-split.$NS.svc:8443:$(endpoint mlflow-split)" -H "Authorization: Bearer $ALICE" \
+        -H "X-MLFLOW-WORKSPACE: team-c" \
+        "https://mlflow-split.$NS.svc:8443/mlflow-split/api/2.0/mlflow-artifacts/artifacts") &&
+    [ "$code" != 200 ]'
+t_check "split: the artifacts pods are not endpoints of the tracking Service, nor the other way round" eval '
+    [ "$(endpoint mlflow-split)" != "$(endpoint mlflow-artifacts-split)" ] &&
+    [ "$(k get endpointslices -n "$NS" -l kubernetes.io/service-name=mlflow-split \
+        -o "jsonpath={.items[0].endpoints[*].addresses[0]}" | wc -w)" = 1 ]'
+# Deleted, the MLflow takes both servers with it (the garbage collector
+# follows the owner references), which frees the node for what follows.
+k delete mlflow split --wait=false >/dev/null
+t_check "split deleted: both Deployments and Services are collected" eventually 120 eval '
+    [ -z "$(k get deployments,services -n "$NS" -l app.kubernetes.io/instance=mlflow-split -o name)" ]'
+
 # Prometheus metrics: served at /metrics without a token, counting the
 # requests the clients above made.
 metrics() { # SERVICE

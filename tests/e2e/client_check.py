@@ -211,6 +211,13 @@ def read(a, mlflow, client, state=None):
 
 
 def artifact_store_check(a, state):
+    if a.artifacts_url:
+        def artifacts_server():
+            want = a.artifacts_url.rstrip("/") + "/"
+            assert state["artifact_uri"].startswith(want), state["artifact_uri"]
+            return True
+        check("%s: the run's artifact location is the artifacts server's (%s)" % (a.name, a.artifacts_url),
+              artifacts_server)
     if a.artifact_store == "s3":
         import boto3
 
@@ -412,6 +419,7 @@ def main():
     ap.add_argument("--artifact-store", default="mlflow-artifacts")
     ap.add_argument("--s3")
     ap.add_argument("--s3-bucket")
+    ap.add_argument("--artifacts-url", help="a dedicated artifacts server's artifact API")
     ap.add_argument("--route", help="the instance's rendered HTTPRoute (YAML)")
     a = ap.parse_args()
     a.name = urllib.parse.urlsplit(a.url).hostname.split(".")[0]

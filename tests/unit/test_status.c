@@ -155,6 +155,53 @@ static void test_conditions(void **state)
 /* spec.migration: while the Job runs the server is held at zero and the
  * status says so; a failed Job is Degraded; a done one is a True
  * Migration condition over the Deployment's own state. */
+/* With an artifacts server the instance is available when both servers
+ * are; status.artifactsUrl is its artifact API's URL. */
+static void test_artifacts_server(void **state)
+{
+    json_t *mlf = J("{\"metadata\":{\"name\":\"m\",\"generation\":1}}");
+    json_t *ready =
+        J("{\"metadata\":{\"generation\":1},\"spec\":{\"replicas\":1},"
+          "\"status\":{\"observedGeneration\":1,\"replicas\":1,"
+          "\"updatedReplicas\":1,\"availableReplicas\":1,"
+          "\"readyReplicas\":1}}");
+    json_t *starting =
+        J("{\"metadata\":{\"generation\":1},\"spec\":{\"replicas\":2},"
+          "\"status\":{\"observedGeneration\":1,\"replicas\":2,"
+          "\"updatedReplicas\":2,\"availableReplicas\":1}}");
+    const char *url = "https://mlflow-artifacts-m.ns.svc:8443/"
+                      "mlflow-artifacts-m/api/2.0/mlflow-artifacts/artifacts";
+    status_input in = {.mlflow = mlf,
+                       .deployment = ready,
+                       .artifacts_server = true,
+                       .artifacts = starting,
+                       .artifacts_url = url,
+                       .now = "2026-01-01T00:00:00Z"};
+    json_t *st = status_compute(&in);
+    assert_string_equal(field(st, "Available", "status"), "False");
+    assert_non_null(
+        strstr(field(st, "Available", "message"), "the artifacts server: "));
+    assert_string_equal(field(st, "Progressing", "status"), "True");
+    assert_string_equal(json_string_value(json_object_get(st, "artifactsUrl")),
+                        url);
+    json_decref(st);
+    in.artifacts = NULL; /* not created yet */
+    st = status_compute(&in);
+    assert_string_equal(field(st, "Available", "status"), "False");
+    json_decref(st);
+    in.artifacts = ready;
+    st = status_compute(&in);
+    assert_string_equal(field(st, "Available", "status"), "True");
+    json_decref(st);
+    in.artifacts_server = false; /* switched off: no URL */
+    st = status_compute(&in);
+    assert_null(json_object_get(st, "artifactsUrl"));
+    json_decref(st);
+    json_decref(ready);
+    json_decref(starting);
+    json_decref(mlf);
+}
+
 static void test_migration_conditions(void **state)
 {
     (void)state;
@@ -243,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_rollout_states),
         cmocka_unit_test(test_conditions),
         cmocka_unit_test(test_migration_conditions),
+        cmocka_unit_test(test_artifacts_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
