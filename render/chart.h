@@ -70,6 +70,9 @@ int rn_chart_load_embedded(rn_arena *a, rn_chart **out, rn_error *err);
  * "a.b[0]=x,c=y" expression onto `values`. */
 int rn_chart_set(rn_arena *a, rn_value *values, const char *expr,
                  bool as_string, rn_error *err);
+/* Helm's --set-json parser (strvals.ParseJSON): "a.b[0]={...},c=1". */
+int rn_chart_set_json(rn_arena *a, rn_value *values, const char *expr,
+                      rn_error *err);
 /* Deep merge of a -f values file over earlier ones (later wins). */
 void rn_chart_merge_values(rn_arena *a, rn_value *dst, const rn_value *src);
 
@@ -77,6 +80,7 @@ typedef struct rn_release {
     const char *name;                /* "release-name" when helm gets none */
     const char *namespace;           /* "default" */
     bool is_upgrade;                 /* --is-upgrade */
+    bool include_crds;               /* --include-crds: rn_rendered.crds */
     const char *service;             /* .Release.Service; NULL: "Helm" */
     const char *kube_version;        /* --kube-version, NULL: Helm's default */
     const char *const *api_versions; /* --api-versions, added to defaults */
@@ -101,13 +105,19 @@ typedef struct rn_rendered {
     rn_manifest *items; /* manifests in install order, then hooks */
     size_t len;
     size_t n_hooks; /* the last n_hooks items are hooks */
+    /* With rn_release.include_crds: the files of crds/ (.yaml, .yml,
+     * .json) of the chart, then of its subcharts, as they are (content is
+     * the whole file, not trimmed); helm prints them before the manifests. */
+    rn_manifest *crds;
+    size_t n_crds;
 } rn_rendered;
 
 /* Coalesce `user` over the chart values, validate, render. */
 int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
                     const rn_value *user, rn_rendered *out, rn_error *err);
 
-/* What `helm template` prints for a rendering. */
+/* What `helm template` prints for a rendering: the CRDs and manifests
+ * (white space around them trimmed), then the hooks. */
 void rn_chart_print(rn_buf *out, const rn_rendered *r);
 
 #endif

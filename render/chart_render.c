@@ -1221,9 +1221,36 @@ static int sort_manifests(rn_arena *a, rendered_file *files, size_t nf,
     return 0;
 }
 
+static bool has_manifest_ext(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0 ||
+                   strcmp(dot, ".json") == 0);
+}
+
+/* chart.CRDObjects: crds/ files with a manifest extension. */
+static void collect_crds(rn_arena *a, const rn_chart *c, const char *fullpath,
+                         rn_rendered *out)
+{
+    for (size_t i = 0; i < c->nfiles; i++) {
+        const rn_chart_file *f = &c->files[i];
+        if (strncmp(f->path, "crds/", 5) != 0 || !has_manifest_ext(f->path))
+            continue;
+        out->crds =
+            rn_arena_realloc(a, out->crds, sizeof *out->crds * out->n_crds,
+                             sizeof *out->crds * (out->n_crds + 1));
+        out->crds[out->n_crds++] =
+            (rn_manifest){rn_arena_printf(a, "%s/%s", fullpath, f->path),
+                          rn_arena_strndup(a, f->data, f->len),
+                          "CustomResourceDefinition", NULL};
+    }
+}
+
 int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
                     const rn_value *user, rn_rendered *out, rn_error *err)
 {
+    out->crds = NULL;
+    out->n_crds = 0;
     rn_value *vals = user ? rn_value_deepcopy(a, user) : rn_map_new(a, 8);
     if (vals->kind != RN_MAP)
         return rn_error_set(err, "values must be a mapping");
@@ -1243,6 +1270,8 @@ int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
     size_t nf;
     if (run_templates(a, c, rel->host, top, &files, &nf, err) < 0)
         return -1;
+    if (rel->include_crds)
+        collect_crds(a, c, c->name, out);
     /* Whoever wants the objects gets them read as Kubernetes reads them
      * (YAML 1.2), and that one parse also checks the document. */
     return sort_manifests(a, files, nf,
@@ -1263,11 +1292,15 @@ static void print_item(rn_buf *out, const char *source, const char *content)
 
 void rn_chart_print(rn_buf *out, const rn_rendered *r)
 {
-    size_t generic = r->len - r->n_hooks;
+    size_t generic = r->len - r->n_hooks, start = out->len;
+    for (size_t i = 0; i < r->n_crds; i++)
+        print_item(out, r->crds[i].source, r->crds[i].content);
     for (size_t i = 0; i < generic; i++)
         print_item(out, r->items[i].source, r->items[i].content);
-    if (generic == 0)
-        rn_buf_putc(out, '\n');
+    /* Helm prints strings.TrimSpace of the release manifest, then '\n'. */
+    while (out->len > start && is_go_space(out->data[out->len - 1]))
+        out->len--;
+    rn_buf_putc(out, '\n');
     for (size_t i = generic; i < r->len; i++)
         print_item(out, r->items[i].source, r->items[i].content);
 }
