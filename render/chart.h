@@ -11,9 +11,13 @@
  * Helm's install order of kinds, then printed as "---\n# Source: ...".
  *
  * Loading checks Chart.yaml as Helm's loader does (SemVer version, type,
- * name; a missing apiVersion is v1) and refuses what krmfn does not
- * render: subcharts (charts/), dependencies and library charts. Rendering
- * checks the chart's kubeVersion against .Capabilities.KubeVersion.
+ * name; a missing apiVersion is v1), loads the subcharts unpacked in
+ * charts/ (packaged .tgz ones are refused) and refuses a library chart
+ * at the top. Rendering processes the dependencies (conditions, tags,
+ * aliases, globals; chart_deps.h), renders every enabled chart's
+ * templates with its own .Values, .Chart and .Files (a library chart's
+ * only define), and checks the top chart's kubeVersion against
+ * .Capabilities.KubeVersion.
  */
 #ifndef RN_CHART_H
 #define RN_CHART_H
@@ -43,6 +47,11 @@ typedef struct rn_chart {
     struct tmpl_set *templates;
     const char **template_names;
     size_t ntemplates;
+    /* The charts in charts/ (unpacked directories), by directory name.
+     * A chart with subcharts is compiled at render time instead (which
+     * of them are enabled depends on the values): templates is NULL. */
+    struct rn_chart **deps;
+    size_t ndeps;
 } rn_chart;
 
 /* Parses the chart's templates into c->templates (done by the loaders). */
