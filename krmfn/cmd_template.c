@@ -41,10 +41,12 @@ static const char usage[] =
     "                                separated)\n"
     "       --set K=V                set values (repeatable)\n"
     "       --set-string K=V         set string values (repeatable)\n"
+    "       --set-json K=JSON        set JSON values (repeatable)\n"
     "       -n, --namespace NS       release namespace (default \"default\")\n"
     "       --kube-version V         Kubernetes version for .Capabilities\n"
     "       -a, --api-versions GV    extra API versions for .Capabilities\n"
     "       --is-upgrade             set .Release.IsUpgrade\n"
+    "       --include-crds           print the chart's crds/ files too\n"
     "       --enable-dns             let getHostByName resolve names (with\n"
     "                                the system's resolver); without it\n"
     "                                getHostByName gives \"\", as in helm\n"
@@ -76,13 +78,15 @@ typedef struct opts {
     int nsets;
     const char *set_strings[MAX_LIST];
     int nset_strings;
+    const char *set_jsons[MAX_LIST];
+    int nset_jsons;
     const char *show_only[MAX_LIST];
     int nshow;
     const char *api_versions[MAX_LIST];
     int napi;
     const char *ns;
     const char *kube_version;
-    int is_upgrade, no_hooks, enable_dns;
+    int is_upgrade, no_hooks, enable_dns, include_crds;
 } opts;
 
 static int push(const char **list, int *n, const char *v, const char *flag)
@@ -136,6 +140,8 @@ static int flag_value(int argc, char **argv, int *i, const char *lng, char shrt,
 
 static int parse_args(int argc, char **argv, opts *o)
 {
+    const char *extra[MAX_LIST];
+    int nextra = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         int r;
@@ -163,6 +169,10 @@ static int parse_args(int argc, char **argv, opts *o)
             o->enable_dns = 1;
             continue;
         }
+        if (strcmp(a, "--include-crds") == 0) {
+            o->include_crds = 1;
+            continue;
+        }
         if (strcmp(a, "--no-hooks") == 0) {
             o->no_hooks = 1;
             continue;
@@ -170,6 +180,7 @@ static int parse_args(int argc, char **argv, opts *o)
         TRY("values", 'f', push_csv(o->values, &o->nvalues, v, "--values"));
         TRY("set-string", 0,
             push(o->set_strings, &o->nset_strings, v, "--set-string"));
+        TRY("set-json", 0, push(o->set_jsons, &o->nset_jsons, v, "--set-json"));
         TRY("set", 0, push(o->sets, &o->nsets, v, "--set"));
         TRY("namespace", 'n', (o->ns = v, 0));
         TRY("kube-version", 0, (o->kube_version = v, 0));
@@ -181,16 +192,20 @@ static int parse_args(int argc, char **argv, opts *o)
             fprintf(stderr, "Error: unknown flag: %s\n%s", a, short_usage);
             return -1;
         }
-        if (o->npos == 2) {
-            fprintf(stderr,
-                    "Error: expected at most two arguments, unexpected "
-                    "arguments: %s\n",
-                    a);
-            return -1;
-        }
-        o->pos[o->npos++] = a;
+        if (o->npos < 2)
+            o->pos[o->npos++] = a;
+        else if (nextra < MAX_LIST)
+            extra[nextra++] = a;
     }
-    return 0;
+    if (nextra == 0)
+        return 0;
+    /* cobra names every argument past the second, after all the flags. */
+    fprintf(stderr, "Error: expected at most two arguments, unexpected "
+                    "arguments: ");
+    for (int i = 0; i < nextra; i++)
+        fprintf(stderr, "%s%s", i ? ", " : "", extra[i]);
+    fputc('\n', stderr);
+    return -1;
 }
 
 /* getHostByName's resolver for --enable-dns: every address of `name`,
@@ -280,6 +295,10 @@ static int load_user_values(rn_arena *a, const opts *o, rn_value **out,
                                 o->values[i], rn_value_kind_name(v));
         rn_chart_merge_values(a, base, v);
     }
+    /* Helm's order: -f files, --set-json, --set, --set-string. */
+    for (int i = 0; i < o->nset_jsons; i++)
+        if (rn_chart_set_json(a, base, o->set_jsons[i], err) < 0)
+            return -1;
     for (int i = 0; i < o->nsets; i++)
         if (rn_chart_set(a, base, o->sets[i], false, err) < 0)
             return -1;
@@ -290,11 +309,45 @@ static int load_user_values(rn_arena *a, const opts *o, rn_value **out,
     return 0;
 }
 
+/* The first document of a CRD file as helm's --show-only sees it: helm
+ * splits its whole output on "---" lines, and only that document keeps
+ * the "# Source:" line (the file's other documents are never shown). */
+static void crd_head(rn_buf *out, const rn_manifest *m)
+{
+    const char *s = m->content, *cut = s + strlen(s);
+    if (strncmp(s, "---", 3) == 0)
+        cut = s;
+    for (const char *p = s; *p && cut != s; p++)
+        if (*p == '\n' && strncmp(p + 1, "---", 3) == 0) {
+            cut = p;
+            break;
+        }
+    while (cut > s && strchr(" \t\n\r\v\f", cut[-1]))
+        cut--;
+    rn_buf_printf(out, "---\n# Source: %s\n", m->source);
+    rn_buf_append(out, s, (size_t)(cut - s));
+    if (cut > s)
+        rn_buf_putc(out, '\n');
+}
+
+static const char *rel_path(const char *src)
+{
+    const char *rel = strchr(src, '/');
+    return rel ? rel + 1 : src;
+}
+
 static int print_show_only(rn_buf *out, const opts *o, const rn_rendered *r,
                            size_t shown)
 {
     for (int s = 0; s < o->nshow; s++) {
         int found = 0;
+        for (size_t i = 0; i < r->n_crds; i++) {
+            if (fnmatch(o->show_only[s], rel_path(r->crds[i].source),
+                        FNM_PATHNAME) != 0)
+                continue;
+            crd_head(out, &r->crds[i]);
+            found = 1;
+        }
         for (size_t i = 0; i < shown; i++) {
             const char *src = r->items[i].source;
             const char *rel = strchr(src, '/');
@@ -347,6 +400,7 @@ int cmd_template(int argc, char **argv)
                       .host = &host,
                       .namespace = o.ns ? o.ns : "default",
                       .is_upgrade = o.is_upgrade,
+                      .include_crds = o.include_crds,
                       .kube_version = o.kube_version,
                       .api_versions = o.api_versions,
                       .n_api_versions = (size_t)o.napi};

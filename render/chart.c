@@ -280,33 +280,70 @@ static const char *metadata_string(const rn_value *md, const char *key)
     return v && v->kind == RN_STRING ? v->u.s.ptr : "";
 }
 
-/* What krmfn does not do of Helm's chart model: subcharts and library
- * charts. Refusing them beats rendering without them. */
+/* What krmfn does not do of Helm's chart model: a library chart at the
+ * top (helm refuses it too), requirements.yaml of v1 charts. */
 static int check_supported(const rn_chart *c, const rn_chart_file *files,
-                           size_t n, rn_error *err)
+                           size_t n, bool sub, rn_error *err)
 {
-    if (strcmp(metadata_string(c->metadata, "type"), "library") == 0)
+    if (!sub && strcmp(metadata_string(c->metadata, "type"), "library") == 0)
         return rn_error_set(err, "Chart.yaml: library charts are not "
                                  "installable");
-    const rn_value *deps = rn_map_getz(c->metadata, "dependencies");
-    if (deps && deps->kind != RN_NULL)
-        return rn_error_set(err, "Chart.yaml: dependencies are not supported "
-                                 "by krmfn");
     if (strcmp(metadata_string(c->metadata, "apiVersion"), "v1") == 0 &&
         find(files, n, "requirements.yaml"))
         return rn_error_set(err, "requirements.yaml: dependencies are not "
                                  "supported by krmfn");
-    for (size_t i = 0; i < n; i++) {
+    return 0;
+}
+
+static int load_files(rn_arena *a, const rn_chart_file *files, size_t n,
+                      bool sub, rn_chart **out, rn_error *err);
+
+/* The loader's charts/ handling: each directory charts/<name>/ is a
+ * chart of its own (files sorted by path, so a directory's files are
+ * together); a .prov file stays with the parent, anything else is
+ * refused as helm cannot load it either. */
+static int load_subcharts(rn_arena *a, rn_chart *c, const rn_chart_file *files,
+                          size_t n, rn_error *err)
+{
+    for (size_t i = 0; i < n;) {
         const char *p = files[i].path;
-        if (strncmp(p, "charts/", 7) != 0)
-            continue;
         size_t l = strlen(p);
-        if (l > 4 && strcmp(p + l - 4, ".prov") == 0)
+        if (strncmp(p, "charts/", 7) != 0 ||
+            (l > 5 && strcmp(p + l - 5, ".prov") == 0)) {
+            i++;
             continue;
-        return rn_error_set(err,
-                            "charts/%.*s: subcharts are not supported by "
-                            "krmfn",
-                            (int)strcspn(p + 7, "/"), p + 7);
+        }
+        const char *name = p + 7;
+        size_t nl = strcspn(name, "/");
+        if (name[nl] != '/' && l > 4 && strcmp(p + l - 4, ".tgz") == 0)
+            return rn_error_set(err,
+                                "error unpacking subchart %s in %s: "
+                                "packaged subcharts are not supported by "
+                                "krmfn (unpack it into charts/)",
+                                name, c->name);
+        if (name[nl] != '/')
+            return rn_error_set(err,
+                                "error unpacking subchart %s in %s: "
+                                "Chart.yaml file is missing",
+                                name, c->name);
+        size_t j = i;
+        while (j < n && strncmp(files[j].path, p, 7 + nl + 1) == 0)
+            j++;
+        rn_chart_file *sub = rn_arena_alloc(a, sizeof *sub * (j - i));
+        for (size_t k = i; k < j; k++) {
+            sub[k - i] = files[k];
+            sub[k - i].path = files[k].path + 7 + nl + 1;
+        }
+        rn_chart *sc;
+        if (load_files(a, sub, j - i, true, &sc, err) < 0) {
+            rn_error_prefix(err, "error unpacking subchart %.*s in %s", (int)nl,
+                            name, c->name);
+            return -1;
+        }
+        c->deps = rn_arena_realloc(a, c->deps, sizeof *c->deps * c->ndeps,
+                                   sizeof *c->deps * (c->ndeps + 1));
+        c->deps[c->ndeps++] = sc;
+        i = j;
     }
     return 0;
 }
@@ -366,12 +403,20 @@ static int load_metadata(rn_arena *a, rn_chart *c, const rn_chart_file *f,
 int rn_chart_load_files(rn_arena *a, const rn_chart_file *files, size_t n,
                         rn_chart **out, rn_error *err)
 {
+    return load_files(a, files, n, false, out, err);
+}
+
+static int load_files(rn_arena *a, const rn_chart_file *files, size_t n,
+                      bool sub, rn_chart **out, rn_error *err)
+{
     rn_chart *c = rn_arena_alloc(a, sizeof *c);
+    memset(c, 0, sizeof *c);
     c->files = rn_arena_alloc(a, sizeof *c->files * (n ? n : 1));
     memcpy(c->files, files, sizeof *files * n);
     c->nfiles = n;
     if (load_metadata(a, c, find(files, n, "Chart.yaml"), err) < 0 ||
-        check_supported(c, files, n, err) < 0)
+        check_supported(c, files, n, sub, err) < 0 ||
+        load_subcharts(a, c, files, n, err) < 0)
         return -1;
     const rn_chart_file *vf = find(files, n, "values.yaml");
     c->values = rn_map_new(a, 8);
@@ -395,7 +440,8 @@ int rn_chart_load_files(rn_arena *a, const rn_chart_file *files, size_t n,
     if (sf && rn_json_parse(a, sf->data, sf->len, "values.schema.json", true,
                             &c->schema, err) < 0)
         return -1;
-    if (rn_chart_compile(a, c, err) < 0)
+    /* With subcharts, the templates are parsed per render. */
+    if (!sub && c->ndeps == 0 && rn_chart_compile(a, c, err) < 0)
         return -1;
     *out = c;
     return 0;

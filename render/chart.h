@@ -11,9 +11,13 @@
  * Helm's install order of kinds, then printed as "---\n# Source: ...".
  *
  * Loading checks Chart.yaml as Helm's loader does (SemVer version, type,
- * name; a missing apiVersion is v1) and refuses what krmfn does not
- * render: subcharts (charts/), dependencies and library charts. Rendering
- * checks the chart's kubeVersion against .Capabilities.KubeVersion.
+ * name; a missing apiVersion is v1), loads the subcharts unpacked in
+ * charts/ (packaged .tgz ones are refused) and refuses a library chart
+ * at the top. Rendering processes the dependencies (conditions, tags,
+ * aliases, globals; chart_deps.h), renders every enabled chart's
+ * templates with its own .Values, .Chart and .Files (a library chart's
+ * only define), and checks the top chart's kubeVersion against
+ * .Capabilities.KubeVersion.
  */
 #ifndef RN_CHART_H
 #define RN_CHART_H
@@ -43,6 +47,11 @@ typedef struct rn_chart {
     struct tmpl_set *templates;
     const char **template_names;
     size_t ntemplates;
+    /* The charts in charts/ (unpacked directories), by directory name.
+     * A chart with subcharts is compiled at render time instead (which
+     * of them are enabled depends on the values): templates is NULL. */
+    struct rn_chart **deps;
+    size_t ndeps;
 } rn_chart;
 
 /* Parses the chart's templates into c->templates (done by the loaders). */
@@ -70,6 +79,9 @@ int rn_chart_load_embedded(rn_arena *a, rn_chart **out, rn_error *err);
  * "a.b[0]=x,c=y" expression onto `values`. */
 int rn_chart_set(rn_arena *a, rn_value *values, const char *expr,
                  bool as_string, rn_error *err);
+/* Helm's --set-json parser (strvals.ParseJSON): "a.b[0]={...},c=1". */
+int rn_chart_set_json(rn_arena *a, rn_value *values, const char *expr,
+                      rn_error *err);
 /* Deep merge of a -f values file over earlier ones (later wins). */
 void rn_chart_merge_values(rn_arena *a, rn_value *dst, const rn_value *src);
 
@@ -77,6 +89,7 @@ typedef struct rn_release {
     const char *name;                /* "release-name" when helm gets none */
     const char *namespace;           /* "default" */
     bool is_upgrade;                 /* --is-upgrade */
+    bool include_crds;               /* --include-crds: rn_rendered.crds */
     const char *service;             /* .Release.Service; NULL: "Helm" */
     const char *kube_version;        /* --kube-version, NULL: Helm's default */
     const char *const *api_versions; /* --api-versions, added to defaults */
@@ -101,13 +114,19 @@ typedef struct rn_rendered {
     rn_manifest *items; /* manifests in install order, then hooks */
     size_t len;
     size_t n_hooks; /* the last n_hooks items are hooks */
+    /* With rn_release.include_crds: the files of crds/ (.yaml, .yml,
+     * .json) of the chart, then of its subcharts, as they are (content is
+     * the whole file, not trimmed); helm prints them before the manifests. */
+    rn_manifest *crds;
+    size_t n_crds;
 } rn_rendered;
 
 /* Coalesce `user` over the chart values, validate, render. */
 int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
                     const rn_value *user, rn_rendered *out, rn_error *err);
 
-/* What `helm template` prints for a rendering. */
+/* What `helm template` prints for a rendering: the CRDs and manifests
+ * (white space around them trimmed), then the hooks. */
 void rn_chart_print(rn_buf *out, const rn_rendered *r);
 
 #endif

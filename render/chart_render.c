@@ -7,8 +7,10 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "chart.h"
+#include "chart_deps.h"
 #include "funcs.h"
 #include "gofmt.h"
 #include "json.h"
@@ -129,47 +131,6 @@ static const char *const hook_events[] = {"pre-install",
                                           "test",
                                           "test-success",
                                           NULL};
-
-/* ---- coalescing (chartutil/coalesce.go) -------------------------------- */
-
-static void coalesce_tables(rn_arena *a, rn_value *dst, rn_value *src)
-{
-    size_t n = src->u.map.len;
-    bool *non_nil = rn_arena_alloc(a, n + 1);
-    for (size_t i = 0; i < n; i++)
-        non_nil[i] = src->u.map.pairs[i].val->kind != RN_NULL;
-    for (size_t i = 0; i < dst->u.map.len; i++) {
-        rn_pair *p = &dst->u.map.pairs[i];
-        if (p->val->kind == RN_NULL)
-            rn_map_set(a, src, p->key, p->keylen, p->val);
-    }
-    for (size_t i = 0; i < src->u.map.len; i++) {
-        rn_pair *p = &src->u.map.pairs[i];
-        rn_value *dv = rn_map_get(dst, p->key, p->keylen);
-        bool was_non_nil = i < n && non_nil[i];
-        if (dv && dv->kind == RN_NULL && was_non_nil)
-            rn_map_del(dst, p->key, p->keylen);
-        else if (!dv)
-            rn_map_set(a, dst, p->key, p->keylen, p->val);
-        else if (p->val->kind == RN_MAP && dv->kind == RN_MAP)
-            coalesce_tables(a, dv, p->val);
-    }
-}
-
-static void coalesce(rn_arena *a, const rn_value *defaults, rn_value *v)
-{
-    rn_value *vc = rn_value_deepcopy(a, defaults);
-    for (size_t i = 0; i < vc->u.map.len; i++) {
-        rn_pair *p = &vc->u.map.pairs[i];
-        rn_value *uv = rn_map_get(v, p->key, p->keylen);
-        if (!uv)
-            rn_map_set(a, v, p->key, p->keylen, p->val);
-        else if (uv->kind == RN_NULL)
-            rn_map_del(v, p->key, p->keylen);
-        else if (uv->kind == RN_MAP && p->val->kind == RN_MAP)
-            coalesce_tables(a, uv, p->val);
-    }
-}
 
 /* ---- built-in objects --------------------------------------------------- */
 
@@ -779,7 +740,68 @@ static rn_value *annotations(rn_arena *a, const rn_value *v)
     return m;
 }
 
-static rn_value *make_chart(rn_arena *a, const rn_chart *c)
+/* A *chart.Dependency: Go field names; name and repository are always
+ * marshalled, the rest only when set. */
+static rn_value *dependency(rn_arena *a, const rn_value *v)
+{
+    static const struct {
+        const char *go, *json;
+        char kind; /* s string, l []string, b bool, v []interface{} */
+        bool always;
+    } f[] = {{"Name", "name", 's', true},
+             {"Version", "version", 's', false},
+             {"Repository", "repository", 's', true},
+             {"Condition", "condition", 's', false},
+             {"Tags", "tags", 'l', false},
+             {"Enabled", "enabled", 'b', false},
+             {"ImportValues", "import-values", 'v', false},
+             {"Alias", "alias", 's', false}};
+    rn_value *m = rn_map_new(a, 8);
+    rn_buf json = RN_BUF_INIT;
+    rn_buf_append(&json, "", 0);
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        const rn_value *raw = rn_map_getz(v, f[i].json);
+        rn_value *x;
+        if (f[i].kind == 's')
+            x = go_string(a, raw, true);
+        else if (f[i].kind == 'l')
+            x = string_list(a, raw);
+        else if (f[i].kind == 'b')
+            x = rn_bool(a, raw && rn_value_truthy(raw));
+        else
+            x = raw && raw->kind == RN_LIST
+                    ? rn_value_deepcopy(a, raw)
+                    : go_nil(a, rn_list_new(a, 0), "[]interface {}");
+        rn_map_setz(a, m, f[i].go, x);
+        if (f[i].always) {
+            rn_buf_putc(&json, json.len ? ',' : '{');
+            rn_buf_printf(&json, "\"%s\":", f[i].json);
+            rn_json_emit_go(&json, x);
+        } else {
+            json_field(&json, f[i].json, x);
+        }
+    }
+    rn_buf_putc(&json, '}');
+    set_marshal_json(a, m, "*chart.Dependency", &json);
+    rn_buf_free(&json);
+    return m;
+}
+
+static rn_value *dependencies(rn_arena *a, const rn_value *reqs)
+{
+    rn_value *l = rn_list_new(a, reqs ? reqs->u.list.len : 0);
+    if (!reqs || reqs->u.list.len == 0)
+        return go_nil(a, l, "[]*chart.Dependency");
+    for (size_t i = 0; i < reqs->u.list.len; i++)
+        rn_list_push(a, l, dependency(a, reqs->u.list.items[i]));
+    rn_value_set_type(l, "[]*chart.Dependency", NULL);
+    return l;
+}
+
+/* .Chart of one chart of the tree: its name is the alias its parent
+ * gives it; Dependencies are the Chart.yaml ones still enabled. */
+static rn_value *make_chart(rn_arena *a, const rn_chart *c, const char *name,
+                            bool is_root, const rn_value *reqs)
 {
     /* Field order of chart.Metadata: Go name, JSON name, kind. */
     static const struct {
@@ -826,9 +848,11 @@ static rn_value *make_chart(rn_arena *a, const rn_chart *c)
         case 'b':
             v = rn_bool(a, raw && rn_value_truthy(raw));
             break;
-        default: /* dependencies are refused at load */
-            v = go_nil(a, rn_list_new(a, 0), "[]*chart.Dependency");
+        default:
+            v = dependencies(a, reqs);
         }
+        if (i == 0 && name)
+            v = rn_strz(a, name);
         rn_map_setz(a, md, fields[i].go, v);
         json_field(&json, fields[i].json, v);
     }
@@ -839,10 +863,13 @@ static rn_value *make_chart(rn_arena *a, const rn_chart *c)
         rn_map_set(a, top, md->u.map.pairs[i].key, md->u.map.pairs[i].keylen,
                    md->u.map.pairs[i].val);
     rn_map_setz(a, top, "Metadata", md);
-    rn_map_setz(a, top, "IsRoot", rn_bool(a, true));
+    rn_map_setz(a, top, "IsRoot", rn_bool(a, is_root));
     rn_buf top_json = RN_BUF_INIT;
-    rn_buf_printf(&top_json, "%s%s\"IsRoot\":true}", rn_buf_cstr(&json),
-                  json.len > 1 ? "," : "");
+    if (is_root)
+        rn_buf_printf(&top_json, "%s%s\"IsRoot\":true}", rn_buf_cstr(&json),
+                      json.len > 1 ? "," : "");
+    else
+        rn_buf_printf(&top_json, "%s}", json.len ? rn_buf_cstr(&json) : "{");
     rn_buf_putc(&json, '}');
     set_marshal_json(a, md, "chart.Metadata", &json);
     set_marshal_json(a, top, "struct { chart.Metadata; IsRoot bool }",
@@ -858,6 +885,8 @@ typedef struct tpl {
     const char *name; /* "<chart>/templates/x.yaml" */
     const rn_chart_file *file;
     int depth;
+    rn_value *top;    /* the built-in objects it runs with */
+    const char *base; /* .Template.BasePath */
 } tpl;
 
 /* Helm parses deepest paths first, and within a depth in reverse byte
@@ -891,22 +920,16 @@ static int by_name(const void *x, const void *y)
                   ((const rendered_file *)y)->name);
 }
 
-int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err)
+static bool is_template(const char *path)
 {
-    tpl *tpls = rn_arena_alloc(a, sizeof *tpls * (c->nfiles + 1));
-    size_t n = 0;
-    for (size_t i = 0; i < c->nfiles; i++) {
-        const char *p = c->files[i].path;
-        if (strncmp(p, "templates/", 10) != 0)
-            continue;
-        /* Helm's default ignore rule: dotfiles in templates/. */
-        if (base_name(p)[0] == '.')
-            continue;
-        tpls[n].name = rn_arena_printf(a, "%s/%s", c->name, p);
-        tpls[n].file = &c->files[i];
-        tpls[n].depth = count_slashes(tpls[n].name);
-        n++;
-    }
+    /* Helm's default ignore rule: dotfiles in templates/. */
+    return strncmp(path, "templates/", 10) == 0 && base_name(path)[0] != '.';
+}
+
+/* Parses tpls (sorted here into Helm's parse order) into one set. */
+static int compile_set(rn_arena *a, tpl *tpls, size_t n, tmpl_set **out,
+                       rn_error *err)
+{
     if (n)
         qsort(tpls, n, sizeof *tpls, by_parse_order);
     tmpl_set *set = tmpl_set_new(a);
@@ -914,36 +937,54 @@ int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err)
     tmpl_set_add_funcs(set, rn_funcs_helm);
     tmpl_set_unsupported_funcs(set, rn_funcs_unsupported,
                                "exists in Helm but is not supported by krmfn");
-    c->template_names = rn_arena_alloc(a, sizeof *c->template_names * (n + 1));
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         if (tmpl_parse(set, tpls[i].name, tpls[i].file->data, tpls[i].file->len,
                        err) < 0)
             return -1;
-        c->template_names[i] = tpls[i].name;
+    *out = set;
+    return 0;
+}
+
+int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err)
+{
+    tpl *tpls = rn_arena_alloc(a, sizeof *tpls * (c->nfiles + 1));
+    size_t n = 0;
+    for (size_t i = 0; i < c->nfiles; i++) {
+        const char *p = c->files[i].path;
+        if (!is_template(p))
+            continue;
+        tpls[n].name = rn_arena_printf(a, "%s/%s", c->name, p);
+        tpls[n].file = &c->files[i];
+        tpls[n].depth = count_slashes(tpls[n].name);
+        n++;
     }
-    c->templates = set;
+    if (compile_set(a, tpls, n, &c->templates, err) < 0)
+        return -1;
+    c->template_names = rn_arena_alloc(a, sizeof *c->template_names * (n + 1));
+    for (size_t i = 0; i < n; i++)
+        c->template_names[i] = tpls[i].name;
     c->ntemplates = n;
     return 0;
 }
 
-static int run_templates(rn_arena *a, const rn_chart *c,
-                         const struct rn_host *host, rn_value *top,
-                         rendered_file **out, size_t *nout, rn_error *err)
+/* Executes every template but the partials, in parse order (which
+ * decides whose error is reported); the outputs sorted by name. */
+static int run_templates(rn_arena *a, tmpl_set *set, const tpl *tpls, size_t n,
+                         const struct rn_host *host, rendered_file **out,
+                         size_t *nout, rn_error *err)
 {
-    size_t n = c->ntemplates;
     rendered_file *files = rn_arena_alloc(a, sizeof *files * (n + 1));
     size_t nf = 0;
-    char *base = rn_arena_printf(a, "%s/templates", c->name);
     for (size_t i = 0; i < n; i++) {
-        const char *name = c->template_names[i];
+        const char *name = tpls[i].name;
         if (base_name(name)[0] == '_')
             continue;
         rn_value *t = rn_map_new(a, 2);
         rn_map_setz(a, t, "Name", rn_strz(a, name));
-        rn_map_setz(a, t, "BasePath", rn_strz(a, base));
-        rn_map_setz(a, top, "Template", t);
+        rn_map_setz(a, t, "BasePath", rn_strz(a, tpls[i].base));
+        rn_map_setz(a, tpls[i].top, "Template", t);
         rn_buf buf = RN_BUF_INIT;
-        int rc = tmpl_execute_host(c->templates, a, host, name, top, &buf, err);
+        int rc = tmpl_execute_host(set, a, host, name, tpls[i].top, &buf, err);
         files[nf].name = name;
         files[nf].text = rn_arena_strndup(a, rn_buf_cstr(&buf), buf.len);
         files[nf].len = buf.len;
@@ -1221,28 +1262,140 @@ static int sort_manifests(rn_arena *a, rendered_file *files, size_t nf,
     return 0;
 }
 
+static bool has_manifest_ext(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0 ||
+                   strcmp(dot, ".json") == 0);
+}
+
+/* chart.CRDObjects: crds/ files with a manifest extension. */
+static void collect_crds(rn_arena *a, const rn_chart *c, const char *fullpath,
+                         rn_rendered *out)
+{
+    for (size_t i = 0; i < c->nfiles; i++) {
+        const rn_chart_file *f = &c->files[i];
+        if (strncmp(f->path, "crds/", 5) != 0 || !has_manifest_ext(f->path))
+            continue;
+        out->crds =
+            rn_arena_realloc(a, out->crds, sizeof *out->crds * out->n_crds,
+                             sizeof *out->crds * (out->n_crds + 1));
+        out->crds[out->n_crds++] =
+            (rn_manifest){rn_arena_printf(a, "%s/%s", fullpath, f->path),
+                          rn_arena_strndup(a, f->data, f->len),
+                          "CustomResourceDefinition", NULL};
+    }
+}
+
+/* The templates of a chart tree, each with the objects of its chart. */
+typedef struct tree {
+    rn_arena *a;
+    rn_value *release, *caps;
+    tpl *tpls;
+    size_t n, cap;
+} tree;
+
+static void add_tpl(tree *t, tpl x)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 32;
+        t->tpls = rn_arena_realloc(t->a, t->tpls, sizeof *t->tpls * t->cap,
+                                   sizeof *t->tpls * cap);
+        t->cap = cap;
+    }
+    t->tpls[t->n++] = x;
+}
+
+/* engine.recAllTpls: a chart's .Values is its parent's table of its name
+ * (empty when that is no table); .Subcharts holds its children's objects.
+ * A library chart contributes its partials only. */
+static rn_value *chart_top(tree *t, const rn_dep *d, const rn_value *values)
+{
+    rn_arena *a = t->a;
+    const rn_chart *c = d->chart;
+    rn_value *top = rn_map_new(a, 8);
+    rn_map_setz(a, top, "Values", values_typed(a, values));
+    rn_map_setz(a, top, "Release", t->release);
+    rn_map_setz(a, top, "Chart",
+                make_chart(a, c, d->name, d->is_root, d->requirements));
+    rn_map_setz(a, top, "Capabilities", t->caps);
+    rn_map_setz(a, top, "Files", make_files(a, c));
+    rn_value *subs = rn_map_new(a, d->ndeps);
+    rn_map_setz(a, top, "Subcharts", subs);
+    for (size_t i = 0; i < d->ndeps; i++) {
+        const rn_value *cv = rn_map_getz(values, d->deps[i]->name);
+        if (!cv || cv->kind != RN_MAP)
+            cv = rn_map_new(a, 0);
+        rn_map_setz(a, subs, d->deps[i]->name, chart_top(t, d->deps[i], cv));
+    }
+    const rn_value *type = rn_map_getz(c->metadata, "type");
+    bool library = type && type->kind == RN_STRING &&
+                   strcasecmp(type->u.s.ptr, "library") == 0;
+    const char *base = rn_arena_printf(a, "%s/templates", d->fullpath);
+    for (size_t i = 0; i < c->nfiles; i++) {
+        const char *p = c->files[i].path;
+        if (!is_template(p) || (library && base_name(p)[0] != '_'))
+            continue;
+        const char *name = rn_arena_printf(a, "%s/%s", d->fullpath, p);
+        add_tpl(t, (tpl){name, &c->files[i], count_slashes(name), top, base});
+    }
+    return top;
+}
+
+/* ValidateAgainstSchema: every chart's schema against its values. */
+static int validate_tree(rn_arena *a, const rn_dep *d, const rn_value *vals,
+                         rn_error *err)
+{
+    if (rn_schema_validate(a, d->chart->schema, vals, err) < 0)
+        return -1;
+    for (size_t i = 0; i < d->ndeps; i++) {
+        const rn_value *cv = rn_map_getz(vals, d->deps[i]->name);
+        if (cv && cv->kind == RN_MAP &&
+            validate_tree(a, d->deps[i], cv, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void collect_tree_crds(rn_arena *a, const rn_dep *d, rn_rendered *out)
+{
+    collect_crds(a, d->chart, d->fullpath, out);
+    for (size_t i = 0; i < d->ndeps; i++)
+        collect_tree_crds(a, d->deps[i], out);
+}
+
 int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
                     const rn_value *user, rn_rendered *out, rn_error *err)
 {
+    out->crds = NULL;
+    out->n_crds = 0;
     rn_value *vals = user ? rn_value_deepcopy(a, user) : rn_map_new(a, 8);
     if (vals->kind != RN_MAP)
         return rn_error_set(err, "values must be a mapping");
-    coalesce(a, c->values, vals);
-    if (rn_schema_validate(a, c->schema, vals, err) < 0)
+    rn_dep *root;
+    if (rn_deps_resolve(a, c, vals, &root, err) < 0 ||
+        rn_deps_coalesce(a, root, vals, err) < 0 ||
+        validate_tree(a, root, vals, err) < 0)
         return -1;
-    rn_value *caps = make_capabilities(a, rel);
-    if (check_kube_version(a, c, caps, err) < 0)
+    tree t = {.a = a, .release = make_release(a, rel)};
+    t.caps = make_capabilities(a, rel);
+    if (check_kube_version(a, c, t.caps, err) < 0)
         return -1;
-    rn_value *top = rn_map_new(a, 6);
-    rn_map_setz(a, top, "Values", values_typed(a, vals));
-    rn_map_setz(a, top, "Release", make_release(a, rel));
-    rn_map_setz(a, top, "Chart", make_chart(a, c));
-    rn_map_setz(a, top, "Capabilities", caps);
-    rn_map_setz(a, top, "Files", make_files(a, c));
+    chart_top(&t, root, vals);
+    /* A chart without subcharts was parsed once, at load. */
+    tmpl_set *set = c->templates;
+    if (set) {
+        if (t.n)
+            qsort(t.tpls, t.n, sizeof *t.tpls, by_parse_order);
+    } else if (compile_set(a, t.tpls, t.n, &set, err) < 0) {
+        return -1;
+    }
     rendered_file *files;
     size_t nf;
-    if (run_templates(a, c, rel->host, top, &files, &nf, err) < 0)
+    if (run_templates(a, set, t.tpls, t.n, rel->host, &files, &nf, err) < 0)
         return -1;
+    if (rel->include_crds)
+        collect_tree_crds(a, root, out);
     /* Whoever wants the objects gets them read as Kubernetes reads them
      * (YAML 1.2), and that one parse also checks the document. */
     return sort_manifests(a, files, nf,
@@ -1263,11 +1416,15 @@ static void print_item(rn_buf *out, const char *source, const char *content)
 
 void rn_chart_print(rn_buf *out, const rn_rendered *r)
 {
-    size_t generic = r->len - r->n_hooks;
+    size_t generic = r->len - r->n_hooks, start = out->len;
+    for (size_t i = 0; i < r->n_crds; i++)
+        print_item(out, r->crds[i].source, r->crds[i].content);
     for (size_t i = 0; i < generic; i++)
         print_item(out, r->items[i].source, r->items[i].content);
-    if (generic == 0)
-        rn_buf_putc(out, '\n');
+    /* Helm prints strings.TrimSpace of the release manifest, then '\n'. */
+    while (out->len > start && is_go_space(out->data[out->len - 1]))
+        out->len--;
+    rn_buf_putc(out, '\n');
     for (size_t i = generic; i < r->len; i++)
         print_item(out, r->items[i].source, r->items[i].content);
 }

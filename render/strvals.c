@@ -4,6 +4,9 @@
  * types them: true/false/null (any case), int64 when the text is a base-10
  * integer not starting with 0 (or exactly "0"), otherwise a string; with
  * --set-string everything is a string. Backslash escapes the next byte.
+ * --set-json takes the same keys with a JSON value after each '=' (Go's
+ * json.Decoder reads one value, blanks and a ',' after it are skipped);
+ * numbers are float64, as Helm's JSON decoding makes them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 #include <strings.h>
 
 #include "chart.h"
+#include "json.h"
 
 #define MAX_INDEX 65536
 #define MAX_NESTING 30
@@ -19,6 +23,7 @@ typedef struct sv {
     rn_arena *a;
     const char *p, *end;
     bool as_string;
+    bool json;
     rn_error *err;
     const char *expr;
 } sv;
@@ -81,6 +86,11 @@ static rn_value *typed(sv *s, const char *v, size_t len)
 
 static int fail(sv *s, const char *msg, const char *detail)
 {
+    /* Helm reports every --set-json problem the same way. */
+    if (s->json) {
+        rn_error_set(s->err, "failed parsing --set-json data %s", s->expr);
+        return SV_ERR;
+    }
     rn_error_set(s->err, "failed parsing --set data \"%s\": %s%s%s", s->expr,
                  msg, detail ? " " : "", detail ? detail : "");
     return SV_ERR;
@@ -129,6 +139,65 @@ static int value(sv *s, rn_value **out)
     return rc;
 }
 
+/* strvals' emptyVal: skips blanks; true (and the ',' consumed) when the
+ * input ends or a ',' comes first. */
+static bool empty_val(sv *s)
+{
+    while (s->p < s->end && strchr(" \t\n\r\v\f", *s->p))
+        s->p++;
+    if (s->p < s->end && *s->p != ',')
+        return false;
+    if (s->p < s->end)
+        s->p++;
+    return true;
+}
+
+/* The bytes of the one JSON value at s->p, as far as json.Decoder reads:
+ * a string, an object or array to its closing bracket, or a literal. */
+static size_t json_extent(const sv *s)
+{
+    const char *p = s->p;
+    int depth = 0;
+    bool in_str = false;
+    for (; p < s->end; p++) {
+        char c = *p;
+        if (in_str) {
+            if (c == '\\' && p + 1 < s->end)
+                p++;
+            else if (c == '"' && (in_str = false, depth == 0))
+                return (size_t)(p + 1 - s->p);
+            continue;
+        }
+        if (c == '"')
+            in_str = true;
+        else if (c == '{' || c == '[')
+            depth++;
+        else if ((c == '}' || c == ']') && --depth <= 0)
+            return (size_t)(p + 1 - s->p);
+        else if (depth == 0 && !strchr("+-.0123456789eEtruefalsn", c))
+            break;
+    }
+    return (size_t)(p - s->p);
+}
+
+/* A --set-json value after '=': JSON null when it is empty. */
+static int json_value(sv *s, rn_value **out)
+{
+    if (empty_val(s)) {
+        *out = rn_null(s->a);
+        return s->p < s->end ? SV_OK : SV_EOF;
+    }
+    size_t n = json_extent(s);
+    rn_error perr;
+    rn_error_clear(&perr);
+    if (n == 0 ||
+        rn_json_parse(s->a, s->p, n, "--set-json", true, out, &perr) < 0)
+        return fail(s, "", NULL);
+    s->p += n;
+    empty_val(s);
+    return s->p < s->end ? SV_OK : SV_EOF;
+}
+
 static int key_index(sv *s, long *idx)
 {
     char *v;
@@ -170,7 +239,7 @@ static int list_item(sv *s, rn_value *list, long i, int depth)
         return SV_EOF;
     if (last == '=') {
         rn_value *v;
-        rc = value(s, &v);
+        rc = s->json ? json_value(s, &v) : value(s, &v);
         if (rc == SV_ERR)
             return rc;
         set_index(s->a, list, i, v);
@@ -225,7 +294,7 @@ static int key(sv *s, rn_value *data, int depth)
     }
     case '=': {
         rn_value *v;
-        rc = value(s, &v);
+        rc = s->json ? json_value(s, &v) : value(s, &v);
         if (rc == SV_ERR)
             return rc;
         rn_map_set(s->a, data, k, n, v);
@@ -256,15 +325,27 @@ static int key(sv *s, rn_value *data, int depth)
     }
 }
 
-int rn_chart_set(rn_arena *a, rn_value *values, const char *expr,
-                 bool as_string, rn_error *err)
+static int parse_into(sv *s, rn_value *values)
 {
-    sv s = {a, expr, expr + strlen(expr), as_string, err, expr};
     for (;;) {
-        int rc = key(&s, values, 0);
+        int rc = key(s, values, 0);
         if (rc == SV_EOF)
             return 0;
         if (rc == SV_ERR)
             return -1;
     }
+}
+
+int rn_chart_set_json(rn_arena *a, rn_value *values, const char *expr,
+                      rn_error *err)
+{
+    sv s = {a, expr, expr + strlen(expr), false, true, err, expr};
+    return parse_into(&s, values);
+}
+
+int rn_chart_set(rn_arena *a, rn_value *values, const char *expr,
+                 bool as_string, rn_error *err)
+{
+    sv s = {a, expr, expr + strlen(expr), as_string, false, err, expr};
+    return parse_into(&s, values);
 }

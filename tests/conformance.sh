@@ -151,22 +151,6 @@ run_case() {
 	judge_stderr "$dir/ours" "$want_err" "$res"
 }
 
-# judge_stderr OURS_PREFIX TEXT RES — when TEXT is set and the verdict in
-# RES is `ok`, the engine's stderr must hold TEXT (a fixed string).
-judge_stderr() {
-	local verdict
-	[ -n "$2" ] || return 0
-	read -r verdict <"$3"
-	[ "$verdict" = ok ] || return 0
-	if ! grep -qF -- "$2" "$1.err"; then
-		{
-			echo 'not ok'
-			tap_diag "the engine's error lacks: $2" 'it says:'
-			head -n 5 "$1.err" | tap_diag
-		} >"$3"
-	fi
-}
-
 # judge_unsupported HELM_PREFIX OURS_PREFIX TEXT — a case helm renders and
 # krmfn refuses on purpose: helm must succeed (the case is real Helm), the
 # engine must fail cleanly (exit 1..123, nothing on stdout) saying TEXT.

@@ -251,6 +251,22 @@ oracle_judge() {
 	fi
 }
 
+# judge_stderr OURS_PREFIX TEXT RES — when TEXT is set and the verdict in
+# RES is `ok`, the engine's stderr must hold TEXT (a fixed string).
+judge_stderr() {
+	local verdict
+	[ -n "$2" ] || return 0
+	read -r verdict <"$3"
+	[ "$verdict" = ok ] || return 0
+	if ! grep -qF -- "$2" "$1.err"; then
+		{
+			echo 'not ok'
+			tap_diag "the engine's error lacks: $2" 'it says:'
+			head -n 5 "$1.err" | tap_diag
+		} >"$3"
+	fi
+}
+
 # oracle_setup SUITE CASE_NAME... — what both oracle suites need before
 # running cases: the helm binary's identity (HELM_ID; a missing helm fails
 # every case) and a scratch tree removed on exit (WORK, SCRATCH_ENV), and
@@ -263,7 +279,7 @@ oracle_setup() {
 		tap_summary "$suite"
 		return 1
 	fi
-	WORK=$(mktemp -d "${TMPDIR:-/tmp}/$suite.XXXXXX") || return 1
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/${suite//\//-}.XXXXXX") || return 1
 	trap 'rm -rf "$WORK"' EXIT
 	mkdir -p "$WORK/res" "$WORK/env"
 	SCRATCH_ENV=$WORK/env

@@ -7,6 +7,8 @@
 #   values.yaml   passed as the last -f (optional)
 #   release       the release name, first line (optional; default mlflow)
 #   expect-error  present when helm must fail on this case
+#   stderr        text krmfn's error must contain (a fixed string, first
+#                 line), for an expect-error case
 # Both run from inside the case folder, so a file named in `args` is
 # relative to it:
 #   $HELM  template <release> charts/mlflow <args> [-f values.yaml]
@@ -18,7 +20,8 @@
 #
 # Environment: HELM, KRMFN, JOBS, ORACLE_CACHE, RUN_TIMEOUT as in
 # tests/conformance.sh; CHART (default charts/mlflow); CASES_DIR (default
-# testdata/parity). helm's results are cached under a hash of the case's
+# testdata/parity); SUITE, the name the TAP lines start with (default
+# parity). helm's results are cached under a hash of the case's
 # files, every file of the chart and the helm binary.
 
 set -u
@@ -62,12 +65,18 @@ run_case() {
 	fi
 	run_limited "$scratch/ours" "$case" "$KRMFN" template "$release" "$CHART" "${args[@]}"
 	oracle_judge "$ORACLE_PREFIX" "$scratch/ours" "$expect" >"$res"
+	if [ -s "$case/stderr" ]; then
+		local want
+		read -r want <"$case/stderr"
+		judge_stderr "$scratch/ours" "$want" "$res"
+	fi
 }
 
 main() {
 	local -a cases=() names=()
 	local dir name i n start=$EPOCHREALTIME
 	CASES_DIR=$(realpath -m -- "${CASES_DIR:-$ROOT/testdata/parity}")
+	SUITE=${SUITE:-parity}
 	CHART=$(realpath -m -- "${CHART:-$ROOT/charts/mlflow}")
 	HELM=$(default_helm)
 	KRMFN=$(abs_cmd "${KRMFN:-$ROOT/bin/krmfn}")
@@ -86,15 +95,15 @@ main() {
 	tap_plan "$n"
 	if [ "$n" -eq 0 ]; then
 		tap_diag "no parity case found in $CASES_DIR"
-		tap_summary parity
+		tap_summary "$SUITE"
 		return 0
 	fi
 	if [ ! -f "$CHART/Chart.yaml" ]; then
-		suite_fail_all parity "no chart at $CHART" "${names[@]}"
-		tap_summary parity
+		suite_fail_all "$SUITE" "no chart at $CHART" "${names[@]}"
+		tap_summary "$SUITE"
 		return 1
 	fi
-	oracle_setup parity "${names[@]}" || return 1
+	oracle_setup "$SUITE" "${names[@]}" || return 1
 	CHART_HASH=$(tree_hash "$CHART")
 	export HELM KRMFN CHART CHART_HASH WORK SCRATCH_ENV BUCKET ORACLE_CACHE RUN_TIMEOUT
 
@@ -102,8 +111,8 @@ main() {
 		printf '%s\0%s\0' "$i" "${cases[$i]}"
 	done | xargs -0 -r -n 2 -P "$JOBS" bash "$ROOT/tests/parity.sh" --run-case
 
-	suite_report parity "$WORK/res" "$start" "${names[@]}"
-	tap_summary parity
+	suite_report "$SUITE" "$WORK/res" "$start" "${names[@]}"
+	tap_summary "$SUITE"
 	tap_status
 }
 
