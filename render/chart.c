@@ -1,7 +1,8 @@
 /*
- * chart.c — loading a chart (directory or compiled-in copy) and Helm's
- * value handling: -f merging and coalescing user values over values.yaml.
- * Rendering lives in chart_render.c.
+ * chart.c — loading a chart (reading a directory, making a chart of its
+ * files) and Helm's value handling: -f merging and coalescing user values
+ * over values.yaml. The compiled-in chart lives in chart_embedded.c,
+ * rendering in chart_render.c.
  */
 #include "chart.h"
 
@@ -171,8 +172,8 @@ static int by_path(const void *x, const void *y)
                   ((const rn_chart_file *)y)->path);
 }
 
-int rn_chart_load_dir(rn_arena *a, const char *dir, rn_chart **out,
-                      rn_error *err)
+int rn_chart_read_dir(rn_arena *a, const char *dir, rn_chart_file **files,
+                      size_t *n, rn_error *err)
 {
     struct stat st;
     if (stat(dir, &st) < 0)
@@ -189,7 +190,9 @@ int rn_chart_load_dir(rn_arena *a, const char *dir, rn_chart **out,
         return -1;
     if (w.n)
         qsort(w.files, w.n, sizeof *w.files, by_path);
-    return rn_chart_load_files(a, w.files, w.n, out, err);
+    *files = w.files;
+    *n = w.n;
+    return 0;
 }
 
 static const rn_chart_file *find(const rn_chart_file *files, size_t n,
@@ -399,12 +402,6 @@ int rn_chart_load_files(rn_arena *a, const rn_chart_file *files, size_t n,
         return -1;
     *out = c;
     return 0;
-}
-
-int rn_chart_load_embedded(rn_arena *a, rn_chart **out, rn_error *err)
-{
-    return rn_chart_load_files(a, rn_embedded_chart, rn_embedded_chart_count,
-                               out, err);
 }
 
 /* Helm's mergeMaps for -f files: maps merge, anything else replaces. */
