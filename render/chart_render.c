@@ -15,6 +15,7 @@
 #include "schema.h"
 #include "tmpl.h"
 #include "yaml.h"
+#include "yaml_head.h"
 
 /* What the pinned Helm reports without a cluster (client-go v0.36). */
 #define DEFAULT_KUBE_MAJOR "1"
@@ -1067,6 +1068,15 @@ static int read_head(rn_arena *a, const char *file, const char *doc, size_t len,
     rn_value *v;
     rn_error perr;
     rn_error_clear(&perr);
+    rn_yaml_head head;
+    /* Without the objects, the head is enough, and most documents give
+     * it without the YAML parser. */
+    if (mode == RN_YAML_HELM && rn_yaml_head_read(a, doc, len, &head)) {
+        *obj = NULL;
+        *kind = head.kind;
+        *hook = head.hook;
+        return 0;
+    }
     if (rn_yaml_parse(a, doc, len, file, mode, NULL, &v, &perr) < 0)
         return rn_error_set(err, "YAML parse error on %s: %s", file, perr.msg);
     *obj = v;
