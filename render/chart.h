@@ -43,6 +43,10 @@ typedef struct rn_chart {
     struct tmpl_set *templates;
     const char **template_names;
     size_t ntemplates;
+    /* Chart.yaml's kubeVersion (if any) admits the Kubernetes version
+     * Helm assumes without --kube-version: known at load, so such renders
+     * skip the check. */
+    bool default_kube_ok;
 } rn_chart;
 
 /* Parses the chart's templates into c->templates (done by the loaders). */
@@ -68,6 +72,10 @@ extern rn_chart *const rn_embedded_chart_loaded;
  * applied, sorted by path), in the arena. */
 int rn_chart_read_dir(rn_arena *a, const char *dir, rn_chart_file **files,
                       size_t *n, rn_error *err);
+/* Whether the directory holds exactly `files` (the same paths after
+ * .helmignore, the same bytes), reading each file once and keeping none. */
+bool rn_chart_dir_holds(rn_arena *a, const char *dir,
+                        const rn_chart_file *files, size_t n);
 /* Loads a directory: a directory holding exactly the embedded chart's
  * files, byte for byte, gives the embedded chart's loaded form (the same
  * chart, without parsing it again). */

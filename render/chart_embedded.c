@@ -10,8 +10,6 @@
  * loaded from its files. Kept apart from chart.c so that the build tool,
  * which links chart.c before the embedded chart exists, needs none of it.
  */
-#include <string.h>
-
 #include "chart.h"
 
 int rn_chart_load_embedded(rn_arena *a, rn_chart **out, rn_error *err)
@@ -24,29 +22,18 @@ int rn_chart_load_embedded(rn_arena *a, rn_chart **out, rn_error *err)
                                out, err);
 }
 
-static bool is_embedded(const rn_chart_file *files, size_t n)
-{
-    if (n != rn_embedded_chart_count)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        const rn_chart_file *e = &rn_embedded_chart[i];
-        if (files[i].len != e->len || strcmp(files[i].path, e->path) != 0 ||
-            memcmp(files[i].data, e->data, e->len) != 0)
-            return false;
-    }
-    return true;
-}
-
 int rn_chart_load_dir(rn_arena *a, const char *dir, rn_chart **out,
                       rn_error *err)
 {
+    if (rn_embedded_chart_loaded &&
+        rn_chart_dir_holds(a, dir, rn_embedded_chart,
+                           rn_embedded_chart_count)) {
+        *out = rn_embedded_chart_loaded;
+        return 0;
+    }
     rn_chart_file *files;
     size_t n;
     if (rn_chart_read_dir(a, dir, &files, &n, err) < 0)
         return -1;
-    if (rn_embedded_chart_loaded && is_embedded(files, n)) {
-        *out = rn_embedded_chart_loaded;
-        return 0;
-    }
     return rn_chart_load_files(a, files, n, out, err);
 }

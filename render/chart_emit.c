@@ -637,13 +637,13 @@ static void emit_loaded(emitter *e, const rn_chart_file *files, size_t n,
     rn_buf_printf(top,
                   "static rn_chart chart = {\n"
                   "    %s,\n    %s,\n    %s,\n    %s,\n"
-                  "    %s, %zu,\n    %s,\n    %s, %zu};\n",
+                  "    %s, %zu,\n    %s,\n    %s, %zu,\n    %s};\n",
                   strz(e, c->name), value(e, c->metadata), value(e, c->values),
                   value(e, c->schema), chart_files(e, c->files, c->nfiles),
                   c->nfiles, set(e, c->templates),
                   c->template_names ? names(e, c->template_names, c->ntemplates)
                                     : "NULL",
-                  c->ntemplates);
+                  c->ntemplates, boolean(c->default_kube_ok));
 }
 
 int rn_chart_emit_c(FILE *out, const rn_chart_file *files, size_t n,

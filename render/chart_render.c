@@ -651,8 +651,11 @@ static rn_value *make_capabilities(rn_arena *a, const rn_release *rel)
 /* Chart.yaml's kubeVersion against .Capabilities.KubeVersion, as Helm
  * checks it before rendering. */
 static int check_kube_version(rn_arena *a, const rn_chart *c,
-                              const rn_value *caps, rn_error *err)
+                              const rn_release *rel, const rn_value *caps,
+                              rn_error *err)
 {
+    if (!rel->kube_version && c->default_kube_ok)
+        return 0;
     const rn_value *want = rn_map_getz(c->metadata, "kubeVersion");
     if (!want || want->kind != RN_STRING || want->u.s.len == 0)
         return 0;
@@ -924,6 +927,11 @@ int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err)
     }
     c->templates = set;
     c->ntemplates = n;
+    const rn_value *want = rn_map_getz(c->metadata, "kubeVersion");
+    c->default_kube_ok =
+        !want || want->kind != RN_STRING || want->u.s.len == 0 ||
+        rn_semver_satisfies(a, want->u.s.ptr,
+                            "v" DEFAULT_KUBE_MAJOR "." DEFAULT_KUBE_MINOR ".0");
     return 0;
 }
 
@@ -1241,7 +1249,7 @@ int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
     if (rn_schema_validate(a, c->schema, vals, err) < 0)
         return -1;
     rn_value *caps = make_capabilities(a, rel);
-    if (check_kube_version(a, c, caps, err) < 0)
+    if (check_kube_version(a, c, rel, caps, err) < 0)
         return -1;
     rn_value *top = rn_map_new(a, 6);
     rn_map_setz(a, top, "Values", values_typed(a, vals));

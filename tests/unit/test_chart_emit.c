@@ -198,6 +198,7 @@ static void test_same_chart(void **state)
         same_str(p->files[i].data, p->files[i].len, l->files[i].data,
                  l->files[i].len);
     }
+    assert_int_equal(p->default_kube_ok, l->default_kube_ok);
     assert_int_equal(p->ntemplates, l->ntemplates);
     for (size_t i = 0; i < p->ntemplates; i++)
         assert_string_equal(p->template_names[i], l->template_names[i]);
