@@ -99,14 +99,20 @@ $(B)/librender-core.a: $(RENDER_OBJ)
 $(B)/crd2json: hack/crd2json.c $(B)/krmfn/io.o $(B)/librender-core.a
 	$(Q)$(CC) $(CFLAGS_ALL) -Ikrmfn -o $@ $^ $(LDLIBS_ALL)
 
-# The chart is compiled into the binary so the function needs no files.
+# The chart is compiled into the binary so the function needs no files,
+# and compiled in loaded (its templates parsed, its values read) so a
+# process does not parse it again: chart2c, linked against the library
+# without the embedded chart, loads it and writes both as C.
 $(B)/embed: hack/embed.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CSTD) $(WARN) -O1 -o $@ $<
 
-$(B)/gen/chart_embed.c: $(B)/embed $(CHART_FILES)
+$(B)/chart2c: hack/chart2c.c $(B)/krmfn/io.o $(B)/librender-core.a
+	$(Q)$(CC) $(CFLAGS_ALL) -Ikrmfn -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/gen/chart_embed.c: $(B)/chart2c $(CHART_FILES)
 	@mkdir -p $(dir $@)
-	$(Q)cd charts/mlflow && $(abspath $(B)/embed) $(patsubst charts/mlflow/%,%,$(CHART_FILES)) > $(abspath $@).tmp
+	$(Q)cd charts/mlflow && $(abspath $(B)/chart2c) $(patsubst charts/mlflow/%,%,$(CHART_FILES)) > $(abspath $@).tmp
 	$(Q)mv $@.tmp $@
 
 $(B)/gen/chart_embed.o: $(B)/gen/chart_embed.c

@@ -14,7 +14,6 @@ MAX_TIME ?= 20
 
 RENDER_SRC := $(sort $(wildcard render/*.c))
 KRM_SRC := krmfn/io.c $(sort $(wildcard krmfn/krm_*.c)) krmfn/cmd_function.c
-CHART_FILES := $(shell find charts/mlflow -type f | LC_ALL=C sort)
 # Everything but the entry point is built with -fsanitize=fuzzer-no-link.
 OBJ := $(patsubst %.c,$(B)/%.o,$(RENDER_SRC) $(KRM_SRC)) $(B)/chart_embed.o \
 	$(B)/crd_embed.o
@@ -32,9 +31,12 @@ $(B)/embed: hack/embed.c
 	@mkdir -p $(B)
 	$(CLANG) $(CSTD) -O1 -o $@ $<
 
-$(B)/chart_embed.c: $(B)/embed $(CHART_FILES)
-	cd charts/mlflow && $(abspath $(B)/embed) $(patsubst charts/mlflow/%,%,$(CHART_FILES)) > $(abspath $@).tmp
-	mv $@.tmp $@
+# The chart (files and loaded form) as the main build writes it
+# (hack/chart2c.c).
+$(B)/chart_embed.c: FORCE
+	@mkdir -p $(B)
+	$(MAKE) --no-print-directory build/release/gen/chart_embed.c
+	cmp -s build/release/gen/chart_embed.c $@ || cp build/release/gen/chart_embed.c $@
 
 $(B)/chart_embed.o: $(B)/chart_embed.c
 	$(CLANG) $(CFLAGS) -c -o $@ $<

@@ -45,11 +45,11 @@ row() { # label helm_us helm_rss ours_us ours_rss
 }
 
 # target LABEL VALUE OP LIMIT UNIT: one line saying whether a measured value
-# meets its target (OP is ">=" or "<="), appended to $BENCH_TARGETS when
-# set (hack/bench.sh prints them after the table), else printed.
+# meets its target (OP is ">=", "<=" or "<"), appended to $BENCH_TARGETS
+# when set (hack/bench.sh prints them after the table), else printed.
 target() {
     awk -v l="$1" -v v="$2" -v op="$3" -v lim="$4" -v u="$5" 'BEGIN {
-        ok = (op == ">=") ? v >= lim : v <= lim
+        ok = (op == ">=") ? v >= lim : (op == "<") ? v < lim : v <= lim
         printf "%-7s %s: %.2f%s (target %s %g%s)\n", ok ? "met" : "MISSED", l, v, u, op, lim, u }' \
         >>"${BENCH_TARGETS:-/dev/stdout}"
 }

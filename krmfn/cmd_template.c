@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <netdb.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,18 +245,32 @@ static void resolve_host(void *ud, rn_arena *a, const char *name,
     *addrs = list;
 }
 
-/* Helm's ValidateReleaseName: a DNS-1123 subdomain of at most 53 bytes. */
+/* Helm's ValidateReleaseName: a DNS-1123 subdomain of at most 53 bytes,
+ * ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$:
+ * dot-separated labels of lower-case letters, digits and '-', each
+ * starting and ending with a letter or digit. */
 static int valid_release_name(const char *name)
 {
-    regex_t re;
-    if (regcomp(&re,
-                "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])"
-                "?)*$",
-                REG_EXTENDED | REG_NOSUB) != 0)
+    size_t n = strlen(name);
+    if (n == 0 || n > 53)
         return 0;
-    int ok = regexec(&re, name, 0, NULL, 0) == 0 && strlen(name) <= 53;
-    regfree(&re);
-    return ok;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && name[j] != '.') {
+            char c = name[j];
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+                return 0;
+            j++;
+        }
+        if (j == i || name[i] == '-' || name[j - 1] == '-')
+            return 0;
+        if (j == n)
+            return 1;
+        i = j + 1;
+        if (i == n)
+            return 0; /* a trailing dot */
+    }
+    return 1;
 }
 
 static int load_user_values(rn_arena *a, const opts *o, rn_value **out,

@@ -1,17 +1,21 @@
 /*
- * chart.c — loading a chart (directory or compiled-in copy) and Helm's
- * value handling: -f merging and coalescing user values over values.yaml.
- * Rendering lives in chart_render.c.
+ * chart.c — loading a chart (reading a directory, making a chart of its
+ * files) and Helm's value handling: -f merging and coalescing user values
+ * over values.yaml. The compiled-in chart lives in chart_embedded.c,
+ * rendering in chart_render.c.
  */
 #include "chart.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "funcs.h"
 #include "funcs_int.h"
@@ -34,35 +38,57 @@ typedef struct walk {
     char **ignore;
     size_t nignore;
     rn_error *err;
+    /* Comparing (rn_chart_dir_holds): the files the directory should
+     * hold; each file read is compared in `scratch` and not kept. */
+    const rn_chart_file *want;
+    size_t nwant;
+    char *scratch;
+    size_t scratch_cap;
 } walk;
 
+static const rn_chart_file *find(const rn_chart_file *files, size_t n,
+                                 const char *path);
+
+/* The whole file in the arena, NUL-terminated: one read of the size
+ * fstat gives (and more while the file keeps giving bytes). */
 static int read_file(rn_arena *a, const char *path, char **data, size_t *len,
                      rn_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return rn_error_set(err, "%s: %s", path, strerror(errno));
-    rn_buf b = RN_BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        rn_buf_append(&b, chunk, n);
-        if (b.len > MAX_CHART_BYTES) {
-            fclose(f);
-            rn_buf_free(&b);
+    struct stat st;
+    size_t cap = 4096;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        (uintmax_t)st.st_size <= MAX_CHART_BYTES)
+        cap = (size_t)st.st_size + 2; /* room to see the end at once */
+    char *buf = rn_arena_alloc(a, cap);
+    size_t n = 0;
+    for (;;) {
+        if (n + 1 >= cap) {
+            buf = rn_arena_realloc(a, buf, cap, cap * 2);
+            cap *= 2;
+        }
+        ssize_t got = read(fd, buf + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            close(fd);
+            return rn_error_set(err, "%s: read error", path);
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (n > MAX_CHART_BYTES) {
+            close(fd);
             return rn_error_set(err, "%s: file larger than %u bytes", path,
                                 MAX_CHART_BYTES);
         }
     }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        rn_buf_free(&b);
-        return rn_error_set(err, "%s: read error", path);
-    }
-    *data = rn_arena_strndup(a, rn_buf_cstr(&b), b.len);
-    *len = b.len;
-    rn_buf_free(&b);
+    close(fd);
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
     return 0;
 }
 
@@ -108,6 +134,39 @@ static bool ignored(walk *w, const char *rel, bool is_dir)
     return false;
 }
 
+/* Comparing: the file at `full` is the wanted file `rel`, byte for
+ * byte. */
+static bool holds_wanted(walk *w, const char *rel, const char *full,
+                         const struct stat *st)
+{
+    const rn_chart_file *f = find(w->want, w->nwant, rel);
+    if (!f || (uintmax_t)st->st_size != f->len)
+        return false;
+    if (w->scratch_cap < f->len + 1) {
+        free(w->scratch);
+        w->scratch_cap = f->len + 1;
+        w->scratch = malloc(w->scratch_cap);
+        if (!w->scratch) {
+            w->scratch_cap = 0;
+            return false;
+        }
+    }
+    int fd = open(full, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    size_t n = 0;
+    ssize_t got;
+    /* One byte more than wanted: a file that grew does not match. */
+    while ((got = read(fd, w->scratch + n, f->len + 1 - n)) != 0) {
+        if (got < 0 && errno != EINTR)
+            break;
+        if (got > 0)
+            n += (size_t)got;
+    }
+    close(fd);
+    return got == 0 && n == f->len && memcmp(w->scratch, f->data, n) == 0;
+}
+
 static int walk_dir(walk *w, const char *rel)
 {
     char *dirpath = *rel ? rn_arena_printf(w->a, "%s/%s", w->root, rel)
@@ -137,6 +196,14 @@ static int walk_dir(walk *w, const char *rel)
         }
         if (!S_ISREG(st.st_mode))
             continue;
+        if (w->want) {
+            if (!holds_wanted(w, child, full, &st)) {
+                rc = 1; /* differs: no need to look further */
+                break;
+            }
+            w->n++;
+            continue;
+        }
         if (w->n == MAX_CHART_FILES) {
             rc = rn_error_set(w->err, "%s: more than %d files in the chart",
                               w->root, MAX_CHART_FILES);
@@ -171,8 +238,8 @@ static int by_path(const void *x, const void *y)
                   ((const rn_chart_file *)y)->path);
 }
 
-int rn_chart_load_dir(rn_arena *a, const char *dir, rn_chart **out,
-                      rn_error *err)
+int rn_chart_read_dir(rn_arena *a, const char *dir, rn_chart_file **files,
+                      size_t *n, rn_error *err)
 {
     struct stat st;
     if (stat(dir, &st) < 0)
@@ -189,7 +256,24 @@ int rn_chart_load_dir(rn_arena *a, const char *dir, rn_chart **out,
         return -1;
     if (w.n)
         qsort(w.files, w.n, sizeof *w.files, by_path);
-    return rn_chart_load_files(a, w.files, w.n, out, err);
+    *files = w.files;
+    *n = w.n;
+    return 0;
+}
+
+bool rn_chart_dir_holds(rn_arena *a, const char *dir,
+                        const rn_chart_file *files, size_t n)
+{
+    struct stat st;
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+        return false;
+    rn_error err;
+    rn_error_clear(&err);
+    walk w = {.a = a, .root = dir, .err = &err, .want = files, .nwant = n};
+    load_ignore(&w);
+    int rc = walk_dir(&w, "");
+    free(w.scratch);
+    return rc == 0 && w.n == n;
 }
 
 static const rn_chart_file *find(const rn_chart_file *files, size_t n,
@@ -445,12 +529,6 @@ static int load_files(rn_arena *a, const rn_chart_file *files, size_t n,
         return -1;
     *out = c;
     return 0;
-}
-
-int rn_chart_load_embedded(rn_arena *a, rn_chart **out, rn_error *err)
-{
-    return rn_chart_load_files(a, rn_embedded_chart, rn_embedded_chart_count,
-                               out, err);
 }
 
 /* Helm's mergeMaps for -f files: maps merge, anything else replaces. */

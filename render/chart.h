@@ -52,6 +52,10 @@ typedef struct rn_chart {
      * of them are enabled depends on the values): templates is NULL. */
     struct rn_chart **deps;
     size_t ndeps;
+    /* Chart.yaml's kubeVersion (if any) admits the Kubernetes version
+     * Helm assumes without --kube-version: known at load, so such renders
+     * skip the check. */
+    bool default_kube_ok;
 } rn_chart;
 
 /* Parses the chart's templates into c->templates (done by the loaders). */
@@ -65,10 +69,25 @@ int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err);
  * NULL for a null, a list or a mapping. */
 rn_value *rn_chart_string(rn_arena *a, const rn_value *v, bool sanitized);
 
-/* The chart compiled into the binary (generated at build time). */
+/* The chart compiled into the binary (generated at build time by
+ * hack/chart2c.c): its files, and the chart rn_chart_load_files makes of
+ * them, already loaded (chart_emit.h), or NULL when they do not load. The
+ * loaded chart is shared by every caller and only read. */
 extern const rn_chart_file rn_embedded_chart[];
 extern const size_t rn_embedded_chart_count;
+extern rn_chart *const rn_embedded_chart_loaded;
 
+/* A chart directory's files as Helm's loader reads them (.helmignore
+ * applied, sorted by path), in the arena. */
+int rn_chart_read_dir(rn_arena *a, const char *dir, rn_chart_file **files,
+                      size_t *n, rn_error *err);
+/* Whether the directory holds exactly `files` (the same paths after
+ * .helmignore, the same bytes), reading each file once and keeping none. */
+bool rn_chart_dir_holds(rn_arena *a, const char *dir,
+                        const rn_chart_file *files, size_t n);
+/* Loads a directory: a directory holding exactly the embedded chart's
+ * files, byte for byte, gives the embedded chart's loaded form (the same
+ * chart, without parsing it again). */
 int rn_chart_load_dir(rn_arena *a, const char *dir, rn_chart **out,
                       rn_error *err);
 int rn_chart_load_files(rn_arena *a, const rn_chart_file *files, size_t n,

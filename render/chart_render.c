@@ -17,6 +17,7 @@
 #include "schema.h"
 #include "tmpl.h"
 #include "yaml.h"
+#include "yaml_head.h"
 
 /* What the pinned Helm reports without a cluster (client-go v0.36). */
 #define DEFAULT_KUBE_MAJOR "1"
@@ -611,8 +612,11 @@ static rn_value *make_capabilities(rn_arena *a, const rn_release *rel)
 /* Chart.yaml's kubeVersion against .Capabilities.KubeVersion, as Helm
  * checks it before rendering. */
 static int check_kube_version(rn_arena *a, const rn_chart *c,
-                              const rn_value *caps, rn_error *err)
+                              const rn_release *rel, const rn_value *caps,
+                              rn_error *err)
 {
+    if (!rel->kube_version && c->default_kube_ok)
+        return 0;
     const rn_value *want = rn_map_getz(c->metadata, "kubeVersion");
     if (!want || want->kind != RN_STRING || want->u.s.len == 0)
         return 0;
@@ -964,6 +968,11 @@ int rn_chart_compile(rn_arena *a, rn_chart *c, rn_error *err)
     for (size_t i = 0; i < n; i++)
         c->template_names[i] = tpls[i].name;
     c->ntemplates = n;
+    const rn_value *want = rn_map_getz(c->metadata, "kubeVersion");
+    c->default_kube_ok =
+        !want || want->kind != RN_STRING || want->u.s.len == 0 ||
+        rn_semver_satisfies(a, want->u.s.ptr,
+                            "v" DEFAULT_KUBE_MAJOR "." DEFAULT_KUBE_MINOR ".0");
     return 0;
 }
 
@@ -1108,6 +1117,15 @@ static int read_head(rn_arena *a, const char *file, const char *doc, size_t len,
     rn_value *v;
     rn_error perr;
     rn_error_clear(&perr);
+    rn_yaml_head head;
+    /* Without the objects, the head is enough, and most documents give
+     * it without the YAML parser. */
+    if (mode == RN_YAML_HELM && rn_yaml_head_read(a, doc, len, &head)) {
+        *obj = NULL;
+        *kind = head.kind;
+        *hook = head.hook;
+        return 0;
+    }
     if (rn_yaml_parse(a, doc, len, file, mode, NULL, &v, &perr) < 0)
         return rn_error_set(err, "YAML parse error on %s: %s", file, perr.msg);
     *obj = v;
@@ -1379,7 +1397,7 @@ int rn_chart_render(rn_arena *a, const rn_chart *c, const rn_release *rel,
         return -1;
     tree t = {.a = a, .release = make_release(a, rel)};
     t.caps = make_capabilities(a, rel);
-    if (check_kube_version(a, c, t.caps, err) < 0)
+    if (check_kube_version(a, c, rel, t.caps, err) < 0)
         return -1;
     chart_top(&t, root, vals);
     /* A chart without subcharts was parsed once, at load. */

@@ -12,23 +12,63 @@
 #include "gofmt.h"
 #include "utf8.h"
 
+/* Compiled patterns, by the schema string they come from: a run compiles
+ * each pattern once, not once per value it checks. */
+#define MAX_PATTERNS 32
+typedef struct pattern_cache {
+    const char *pattern[MAX_PATTERNS];
+    pcre2_code *code[MAX_PATTERNS];
+    pcre2_match_data *md[MAX_PATTERNS];
+    int n;
+} pattern_cache;
+
 typedef struct vctx {
     rn_arena *a;
     const rn_value *root;
     rn_buf problems;
     int count;
     int depth;
+    pattern_cache *patterns;
 } vctx;
 
-static void problem(vctx *c, const char *path, const char *fmt, ...)
+/* Where a value is: its key or index under its parent's path. Written out
+ * only for a problem ("a.b[2].c"; "" is the root). */
+typedef struct vpath {
+    const struct vpath *up; /* NULL: the root */
+    const char *key;        /* NULL: an index */
+    size_t index;
+} vpath;
+
+/* As the path was spelled when it was a string built on the way down:
+ * "key" under an empty path, "path.key" under another, "path[i]". */
+static void write_path(rn_buf *b, size_t start, const vpath *p)
+{
+    if (!p->up)
+        return;
+    write_path(b, start, p->up);
+    if (!p->key) {
+        rn_buf_printf(b, "[%zu]", p->index);
+        return;
+    }
+    if (b->len > start)
+        rn_buf_putc(b, '.');
+    rn_buf_puts(b, p->key);
+}
+
+static void problem(vctx *c, const vpath *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void problem(vctx *c, const char *path, const char *fmt, ...)
+static void problem(vctx *c, const vpath *path, const char *fmt, ...)
 {
     c->count++;
     if (c->count > 20)
         return;
-    rn_buf_printf(&c->problems, "\n- %s: ", *path ? path : "(root)");
+    rn_buf_puts(&c->problems, "\n- ");
+    size_t at = c->problems.len;
+    write_path(&c->problems, at, path);
+    if (c->problems.len == at)
+        rn_buf_puts(&c->problems, "(root)");
+    rn_buf_puts(&c->problems, ": ");
     va_list ap;
     va_start(ap, fmt);
     rn_buf_vprintf(&c->problems, fmt, ap);
@@ -111,19 +151,35 @@ static bool json_equal(const rn_value *x, const rn_value *y)
     return rn_value_equal(x, y);
 }
 
-static bool regex_match(const char *pattern, const char *s, size_t n)
+static bool regex_match(vctx *c, const char *pattern, const char *s, size_t n)
 {
-    int ec;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF, &ec, &off, NULL);
-    if (!re)
-        return true; /* a broken pattern is the schema's problem */
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-    int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
-    pcre2_match_data_free(md);
-    pcre2_code_free(re);
-    return rc >= 0;
+    pattern_cache *pc = c->patterns;
+    int i = 0;
+    while (i < pc->n && pc->pattern[i] != pattern)
+        i++;
+    pcre2_code *re = i < pc->n ? pc->code[i] : NULL;
+    pcre2_match_data *md = i < pc->n ? pc->md[i] : NULL;
+    if (i == pc->n) {
+        int ec;
+        PCRE2_SIZE off;
+        re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                           PCRE2_UTF, &ec, &off, NULL);
+        md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
+        if (pc->n < MAX_PATTERNS) {
+            pc->pattern[pc->n] = pattern;
+            pc->code[pc->n] = re;
+            pc->md[pc->n] = md;
+            pc->n++;
+        }
+    }
+    /* A broken pattern is the schema's problem. */
+    bool ok =
+        !re || !md || pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
+    if (i == MAX_PATTERNS) {
+        pcre2_match_data_free(md);
+        pcre2_code_free(re);
+    }
+    return ok;
 }
 
 static const rn_value *resolve_ref(vctx *c, const rn_value *schema)
@@ -147,15 +203,15 @@ static const rn_value *resolve_ref(vctx *c, const rn_value *schema)
 }
 
 static void validate(vctx *c, const rn_value *schema, const rn_value *v,
-                     const char *path);
+                     const vpath *path);
 
 static int count_valid(vctx *c, const rn_value *v, const rn_value *list,
-                       const char *path)
+                       const vpath *path)
 {
     int valid = 0;
     for (size_t i = 0; list && list->kind == RN_LIST && i < list->u.list.len;
          i++) {
-        vctx sub = {c->a, c->root, RN_BUF_INIT, 0, c->depth};
+        vctx sub = {c->a, c->root, RN_BUF_INIT, 0, c->depth, c->patterns};
         validate(&sub, list->u.list.items[i], v, path);
         rn_buf_free(&sub.problems);
         if (sub.count == 0)
@@ -165,7 +221,7 @@ static int count_valid(vctx *c, const rn_value *v, const rn_value *list,
 }
 
 static void check_type(vctx *c, const rn_value *t, const rn_value *v,
-                       const char *path)
+                       const vpath *path)
 {
     if (!t)
         return;
@@ -191,7 +247,7 @@ static void check_type(vctx *c, const rn_value *t, const rn_value *v,
 }
 
 static void check_number(vctx *c, const rn_value *s, const rn_value *v,
-                         const char *path)
+                         const vpath *path)
 {
     if (!is_num(v))
         return;
@@ -213,7 +269,7 @@ static void check_number(vctx *c, const rn_value *s, const rn_value *v,
 }
 
 static void check_string(vctx *c, const rn_value *s, const rn_value *v,
-                         const char *path)
+                         const vpath *path)
 {
     if (v->kind != RN_STRING)
         return;
@@ -224,18 +280,12 @@ static void check_string(vctx *c, const rn_value *s, const rn_value *v,
     if ((m = rn_map_getz(s, "maxLength")) && is_num(m) && n > num(m))
         problem(c, path, "length must be <= %g, but got %zu", num(m), n);
     if ((m = rn_map_getz(s, "pattern")) && m->kind == RN_STRING &&
-        !regex_match(m->u.s.ptr, v->u.s.ptr, v->u.s.len))
+        !regex_match(c, m->u.s.ptr, v->u.s.ptr, v->u.s.len))
         problem(c, path, "does not match pattern '%s'", m->u.s.ptr);
 }
 
-static char *child_path(vctx *c, const char *path, const char *key)
-{
-    return *path ? rn_arena_printf(c->a, "%s.%s", path, key)
-                 : rn_arena_strdup(c->a, key);
-}
-
 static void check_object(vctx *c, const rn_value *s, const rn_value *v,
-                         const char *path)
+                         const vpath *path)
 {
     if (v->kind != RN_MAP)
         return;
@@ -252,7 +302,8 @@ static void check_object(vctx *c, const rn_value *s, const rn_value *v,
     size_t *order = rn_map_sorted(c->a, v);
     for (size_t oi = 0; oi < v->u.map.len; oi++) {
         rn_pair *p = &v->u.map.pairs[order[oi]];
-        char *cp = child_path(c, path, p->key);
+        vpath child = {path, p->key, 0};
+        const vpath *cp = &child;
         bool matched = false;
         rn_value *ps = props && props->kind == RN_MAP
                            ? rn_map_get(props, p->key, p->keylen)
@@ -263,7 +314,7 @@ static void check_object(vctx *c, const rn_value *s, const rn_value *v,
         }
         for (size_t j = 0; pats && pats->kind == RN_MAP && j < pats->u.map.len;
              j++) {
-            if (regex_match(pats->u.map.pairs[j].key, p->key, p->keylen)) {
+            if (regex_match(c, pats->u.map.pairs[j].key, p->key, p->keylen)) {
                 matched = true;
                 validate(c, pats->u.map.pairs[j].val, p->val, cp);
             }
@@ -285,15 +336,15 @@ static void check_object(vctx *c, const rn_value *s, const rn_value *v,
 }
 
 static void check_array(vctx *c, const rn_value *s, const rn_value *v,
-                        const char *path)
+                        const vpath *path)
 {
     if (v->kind != RN_LIST)
         return;
     rn_value *items = rn_map_getz(s, "items");
     for (size_t i = 0; items && items->kind == RN_MAP && i < v->u.list.len;
          i++) {
-        char *cp = rn_arena_printf(c->a, "%s[%zu]", path, i);
-        validate(c, items, v->u.list.items[i], cp);
+        vpath child = {path, NULL, i};
+        validate(c, items, v->u.list.items[i], &child);
     }
     rn_value *m;
     if ((m = rn_map_getz(s, "minItems")) && is_num(m) && v->u.list.len < num(m))
@@ -310,7 +361,7 @@ static void check_array(vctx *c, const rn_value *s, const rn_value *v,
 }
 
 static void check_combinators(vctx *c, const rn_value *s, const rn_value *v,
-                              const char *path)
+                              const vpath *path)
 {
     rn_value *m;
     if ((m = rn_map_getz(s, "allOf")) && m->kind == RN_LIST)
@@ -331,7 +382,7 @@ static void check_combinators(vctx *c, const rn_value *s, const rn_value *v,
 }
 
 static void validate(vctx *c, const rn_value *schema, const rn_value *v,
-                     const char *path)
+                     const vpath *path)
 {
     schema = resolve_ref(c, schema);
     if (!schema || c->depth > 64)
@@ -373,8 +424,14 @@ int rn_schema_validate(rn_arena *a, const rn_value *schema,
 {
     if (!schema)
         return 0;
-    vctx c = {a, schema, RN_BUF_INIT, 0, 0};
-    validate(&c, schema, values, "");
+    pattern_cache patterns = {.n = 0};
+    vctx c = {a, schema, RN_BUF_INIT, 0, 0, &patterns};
+    vpath root = {NULL, NULL, 0};
+    validate(&c, schema, values, &root);
+    for (int i = 0; i < patterns.n; i++) {
+        pcre2_match_data_free(patterns.md[i]);
+        pcre2_code_free(patterns.code[i]);
+    }
     if (c.count == 0) {
         rn_buf_free(&c.problems);
         return 0;

@@ -1,0 +1,226 @@
+/*
+ * test_yaml_head.c — the manifest head reader without a parser: whenever
+ * it answers, the YAML reader (RN_YAML_HELM) reads the document without an
+ * error and gives the same head (kind, helm.sh/hook, and Helm's SimpleHead
+ * type rules hold); it answers for the block YAML charts render; it stays
+ * out of documents the YAML reader refuses. Checked on hand-made cases and
+ * on random one-byte edits of the embedded chart's rendered documents.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "chart.h"
+#include "yaml.h"
+#include "yaml_head.h"
+
+static bool stringish(const rn_value *v)
+{
+    return !v || (v->kind != RN_LIST && v->kind != RN_MAP);
+}
+
+/* The head as the YAML reader gives it; false when the document fails to
+ * read or breaks a SimpleHead rule. */
+static bool parsed_head(rn_arena *a, const char *doc, size_t len,
+                        const char **kind, const char **hook)
+{
+    rn_value *v;
+    rn_error err;
+    rn_error_clear(&err);
+    if (rn_yaml_parse(a, doc, len, "t", RN_YAML_HELM, NULL, &v, &err) < 0 ||
+        v->kind != RN_MAP)
+        return false;
+    rn_value *k = rn_map_getz(v, "kind");
+    if (!stringish(rn_map_getz(v, "apiVersion")) || !stringish(k))
+        return false;
+    *kind = k && k->kind == RN_STRING ? k->u.s.ptr : "";
+    *hook = NULL;
+    rn_value *md = rn_map_getz(v, "metadata");
+    if (!md || md->kind == RN_NULL)
+        return true;
+    if (md->kind != RN_MAP || !stringish(rn_map_getz(md, "name")))
+        return false;
+    rn_value *ann = rn_map_getz(md, "annotations");
+    if (!ann || ann->kind == RN_NULL)
+        return true;
+    if (ann->kind != RN_MAP)
+        return false;
+    for (size_t i = 0; i < ann->u.map.len; i++)
+        if (!stringish(ann->u.map.pairs[i].val))
+            return false;
+    rn_value *h = rn_map_getz(ann, "helm.sh/hook");
+    if (h)
+        *hook = h->kind == RN_STRING ? h->u.s.ptr : "";
+    return true;
+}
+
+/* 1 when the fast reader answered (and agreed), 0 when it was not sure. */
+static int check_doc(const char *doc, size_t len)
+{
+    rn_arena *a = rn_arena_new();
+    rn_yaml_head h;
+    int fast = rn_yaml_head_read(a, doc, len, &h);
+    if (fast) {
+        const char *kind, *hook;
+        if (!parsed_head(a, doc, len, &kind, &hook))
+            fail_msg("the head reader accepted a document the YAML reader "
+                     "refuses:\n%.*s",
+                     (int)len, doc);
+        assert_string_equal(h.kind, kind);
+        if (!h.hook || !hook)
+            assert_ptr_equal(h.hook, hook);
+        else
+            assert_string_equal(h.hook, hook);
+    }
+    rn_arena_free(a);
+    return fast;
+}
+
+static int check(const char *doc)
+{
+    return check_doc(doc, strlen(doc));
+}
+
+/* What charts render: the reader answers. */
+static const char *const ANSWERED[] = {
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n",
+    "kind: 'Con''fig'\n",
+    "kind: \"ConfigMap\" # c\napiVersion: v1\n",
+    "# Source: x\napiVersion: batch/v1\nkind: Job\nmetadata:\n"
+    "  name: m\n  annotations:\n    helm.sh/hook: pre-install,pre-upgrade\n"
+    "    helm.sh/hook-weight: \"-5\"\n    other:\n",
+    "metadata:\n  annotations:\n    helm.sh/hook: 'post-install'\n",
+    "metadata: {}\nspec:\n  containers:\n  - name: a\n    args:\n"
+    "    - --workers=1\n    - -x\n    env:\n      - name: A\n        value: "
+    "\"1\"\n  - name: B\n    valueFrom: {}\n  volumes: []\n",
+    "data:\n  a.py: |\n    import os\n\n    # not a comment\n  b: >-\n"
+    "      folded\n      text\n  c: x\n",
+    "spec:\n  ports:\n  - port: 8443\n    targetPort: https\n"
+    "  selector:\n    app.kubernetes.io/name: mlflow\n",
+    "a:\n- 1\n- b: c\n  d:\n  - e\nf: g#h\n",
+    "key: value   \n   \n# c\nother: http://x:80/y\n",
+    "a: yes\nb: 0x1F\nc: ~\nd: -.5\ne: 1e3\n",
+    "kind: Deployment\nspec:\n  template:\n    metadata:\n      labels:\n"
+    "        kind: pod\n",
+};
+
+static void test_answers(void **state)
+{
+    for (size_t i = 0; i < sizeof ANSWERED / sizeof *ANSWERED; i++)
+        if (check(ANSWERED[i]) != 1)
+            fail_msg("not answered: %s", ANSWERED[i]);
+}
+
+/* Documents the YAML reader refuses or reads differently from a naive
+ * look: the reader must not answer. */
+static const char *const REFUSED[] = {
+    "a: b: c\n",
+    "a: .inf\n",
+    "a: -.Inf\n",
+    "null: x\n",
+    "a:\n  b: 1\n c: 2\n",
+    "a: 'x' y\n",
+    "a: \"x\"y\n",
+    "a: |\n    x\n  y\n",
+    "a: [1, 2]\n",
+    "a: {b: 1}\n",
+    "a: &x 1\nb: *x\n",
+    "a: !!str 1\n",
+    "a: \"\\x\"\n",
+    "a:\tb\n",
+    "a: b\n  c\n",
+    "a: 'multi\n  line'\n",
+    "kind: 1\n",
+    "kind: [a]\n",
+    "kind: Job\nkind: Pod\n",
+    "metadata: x\n",
+    "metadata:\n  name:\n    a: b\n",
+    "metadata:\n  annotations: x\n",
+    "metadata:\n  annotations:\n    a:\n      b: c\n",
+    "metadata:\n  annotations:\n    helm.sh/hook: |\n      pre-install\n",
+    "apiVersion:\n  a: b\n",
+    "- a\n- b\n",
+    "  a: b\n",
+    "a: b\n---\nc: d\n",
+    "a: b\n...\n",
+    "a:\n- - b\n",
+    "a: -\n",
+    "a: b\nc: d:\n",
+    "? a\n: b\n",
+    "a: caf\xc3\xa9\n",
+    "a: |2\n  x\n",
+    "a: |\n  \n x\n",
+};
+
+static void test_refusals(void **state)
+{
+    for (size_t i = 0; i < sizeof REFUSED / sizeof *REFUSED; i++)
+        if (check(REFUSED[i]) != 0)
+            fail_msg("answered: %s", REFUSED[i]);
+}
+
+/* The embedded chart's documents, and random one-byte edits of them: an
+ * answer always agrees with the YAML reader. */
+static void test_edits(void **state)
+{
+    rn_arena *a = rn_arena_new();
+    rn_chart *c;
+    rn_error err;
+    rn_error_clear(&err);
+    assert_int_equal(rn_chart_load_embedded(a, &c, &err), 0);
+    rn_value *user;
+    const char *vals = "httpRoute: {enabled: true}\n"
+                       "storage: {enabled: true}\n"
+                       "consoleLink: {enabled: true, href: https://x/mlflow}\n";
+    assert_int_equal(rn_yaml_parse(a, vals, strlen(vals), "v", RN_YAML_HELM,
+                                   NULL, &user, &err),
+                     0);
+    rn_release rel = {.name = "mlflow", .namespace = "ns"};
+    rn_rendered r;
+    assert_int_equal(rn_chart_render(a, c, &rel, user, &r, &err), 0);
+    static const char edits[] = " :-#'\"|>\n{}[]a!&*\\.";
+    uint32_t seed = 12345;
+    int answered = 0, tried = 0;
+    for (size_t i = 0; i < r.len; i++) {
+        const char *doc = r.items[i].content;
+        size_t len = strlen(doc);
+        assert_int_equal(check_doc(doc, len), 1);
+        char *buf = malloc(len + 2);
+        for (int k = 0; k < 150; k++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % len;
+            char ch = edits[(seed >> 20) % (sizeof edits - 1)];
+            int op = (int)((seed >> 28) % 3); /* replace, insert, delete */
+            size_t n = 0;
+            memcpy(buf, doc, at);
+            n = at;
+            if (op != 2)
+                buf[n++] = ch;
+            size_t rest = op == 1 ? at : at + 1;
+            memcpy(buf + n, doc + rest, len - rest);
+            n += len - rest;
+            answered += check_doc(buf, n);
+            tried++;
+        }
+        free(buf);
+    }
+    /* Most edits keep the document simple enough to answer. */
+    assert_true(answered > tried / 4);
+    rn_arena_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_answers),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_edits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
