@@ -1092,6 +1092,7 @@ static void plan_migration(reconcile_state *s, json_t *objs)
 typedef struct version_scan {
     char version[64];
     bool found;
+    bool pending; /* a pod whose init container "version" has not ended */
 } version_scan;
 
 /* A version as the init container may write it: 1..63 of [0-9A-Za-z.+-]. */
@@ -1110,7 +1111,7 @@ static int scan_pod(void *ud, json_t *pod)
 {
     version_scan *v = ud;
     if (!pod) { /* the list started again */
-        v->found = false;
+        v->found = v->pending = false;
         return 0;
     }
     if (json_object_get(json_object_get(pod, "metadata"), "deletionTimestamp"))
@@ -1124,6 +1125,8 @@ static int scan_pod(void *ud, json_t *pod)
         if (strcmp(str_at(cs, "name", NULL), "version") != 0)
             continue;
         json_t *t = json_object_get(json_object_get(cs, "state"), "terminated");
+        if (!t)
+            v->pending = true;
         const char *msg = str_at(t, "message", NULL);
         if (json_integer_value(json_object_get(t, "exitCode")) == 0 &&
             plausible_version(msg)) {
@@ -1175,7 +1178,7 @@ static void read_version(reconcile_state *s)
     rn_buf_printf(&path, "/api/v1/namespaces/%s/pods",
                   str_at(s->deployment, "metadata", "namespace"));
     kube_query_add(&path, "labelSelector", rn_buf_cstr(&sel));
-    version_scan scan = {{0}, false};
+    version_scan scan = {{0}, false, false};
     kube_err err;
     kube_err_clear(&err);
     char *rv = NULL;
@@ -1190,6 +1193,11 @@ static void read_version(reconcile_state *s)
     }
     if (scan.found)
         snprintf(s->version, sizeof s->version, "%s", scan.version);
+    if (!scan.found && scan.pending) {
+        /* The pod's status may lag its Deployment's: look again soon. */
+        queue_add_after(c->q, s->name, 2000);
+        return;
+    }
     /* A pod without the report (another chart, an image without python3)
      * is not asked again for this generation either. */
     pthread_mutex_lock(&c->versions_mu);

@@ -287,7 +287,7 @@ version_column() { # MLFLOW
     k get mlflow "$1" | awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "VERSION") c = i }
         NR == 2 && c { print $c }'
 }
-t_check "status.version is the MLflow the pods run ($MLFLOW_VERSION), shown as Version" eventually 30 eval '
+t_check "status.version is the MLflow the pods run ($MLFLOW_VERSION), shown as Version" eventually 60 eval '
     [ "$(jp mlflow mlflow "{.status.version}")" = "$MLFLOW_VERSION" ] &&
     [ "$(jp mlflow remote "{.status.version}")" = "$MLFLOW_VERSION" ] &&
     [ "$(version_column remote)" = "$MLFLOW_VERSION" ]'

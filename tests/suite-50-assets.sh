@@ -101,7 +101,7 @@ SPEC_FIELDS = {"image", "replicas", "resources", "serviceAccountName", "storage"
                "registryStoreUriFrom", "artifactsDestination",
                "defaultArtifactRoot", "serveArtifacts", "workers", "env",
                "envFrom", "podLabels", "podSecurityContext", "securityContext",
-               "nodeSelector", "tolerations", "affinity"}
+               "nodeSelector", "tolerations", "affinity", "artifactsServer"}
 
 
 def out(ok, name, why=""):
@@ -474,10 +474,20 @@ def mlflow_problems(d):
     if unknown:
         bad.append("unknown spec fields " + ", ".join(sorted(unknown)))
     serve = s.get("serveArtifacts") is True
-    if "defaultArtifactRoot" not in s and not serve:
+    split = (s.get("artifactsServer") or {}).get("enabled") is True
+    if split:
+        if serve or "defaultArtifactRoot" in s:
+            bad.append("serveArtifacts and defaultArtifactRoot are mutually exclusive with artifactsServer.enabled")
+        if "artifactsDestination" not in s:
+            bad.append("artifactsDestination must be set when artifactsServer is enabled")
+        if "backendStoreUriFrom" not in s and not str(s.get("backendStoreUri", "sqlite")).split(":")[0] in (
+                "postgresql", "mysql", "mssql") and not str(s.get("backendStoreUri", "")).startswith(
+                ("postgresql+", "mysql+", "mssql+")):
+            bad.append("artifactsServer needs a database server as backend store, not SQLite")
+    if "defaultArtifactRoot" not in s and not serve and not split:
         bad.append("defaultArtifactRoot is required unless serveArtifacts is true")
     for f in ("defaultArtifactRoot", "artifactsDestination"):
-        if str(s.get(f, "")).startswith("file://") and not serve:
+        if str(s.get(f, "")).startswith("file://") and not serve and not (split and f == "artifactsDestination"):
             bad.append("a file:// %s needs serveArtifacts" % f)
     for a, b in (("backendStoreUri", "backendStoreUriFrom"), ("registryStoreUri", "registryStoreUriFrom"),
                  ("readReplicaBackendStoreUri", "readReplicaBackendStoreUriFrom")):
