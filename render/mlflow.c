@@ -1033,6 +1033,23 @@ static int check_claims(mctx *c, const char *field, const rn_value *list)
     return 0;
 }
 
+/* replicas, workers and resources of a server: the spec's own (AT
+ * "spec") or spec.artifactsServer's. */
+static int check_scaling(mctx *c, const char *at, const rn_value *o)
+{
+    const rn_value *v;
+    if ((v = has(o, "replicas")) &&
+        want_int(c, path2(c, at, "replicas"), v, 1, INT32_MAX) < 0)
+        return -1;
+    if ((v = has(o, "workers")) &&
+        want_int(c, path2(c, at, "workers"), v, 1, INT32_MAX) < 0)
+        return -1;
+    if ((v = has(o, "resources")) &&
+        check_resources(c, path2(c, at, "resources"), v) < 0)
+        return -1;
+    return 0;
+}
+
 /* spec.artifactsServer: the shapes the mapping reads (check_rules judges
  * it against the rest of the spec). */
 static int check_artifacts_server(mctx *c, const rn_value *as)
@@ -1046,14 +1063,7 @@ static int check_artifacts_server(mctx *c, const rn_value *as)
     if ((v = has(as, "enabled")) &&
         want_bool(c, "spec.artifactsServer.enabled", v) < 0)
         return -1;
-    if ((v = has(as, "replicas")) &&
-        want_int(c, "spec.artifactsServer.replicas", v, 1, INT32_MAX) < 0)
-        return -1;
-    if ((v = has(as, "workers")) &&
-        want_int(c, "spec.artifactsServer.workers", v, 1, INT32_MAX) < 0)
-        return -1;
-    if ((v = has(as, "resources")) &&
-        check_resources(c, "spec.artifactsServer.resources", v) < 0)
+    if (check_scaling(c, "spec.artifactsServer", as) < 0)
         return -1;
     if ((v = has(as, "resourceClaims")) &&
         check_claims(c, "artifactsServer.resourceClaims", v) < 0)
@@ -1102,14 +1112,7 @@ static int check_spec(mctx *c)
         return 0;
     if ((v = has(s, "image")) && check_image(c, v) < 0)
         return -1;
-    if ((v = has(s, "replicas")) &&
-        want_int(c, "spec.replicas", v, 1, INT32_MAX) < 0)
-        return -1;
-    if ((v = has(s, "workers")) &&
-        want_int(c, "spec.workers", v, 1, INT32_MAX) < 0)
-        return -1;
-    if ((v = has(s, "resources")) &&
-        check_resources(c, "spec.resources", v) < 0)
+    if (check_scaling(c, "spec", s) < 0)
         return -1;
     if ((v = has(s, "serviceAccountName"))) {
         if (want_string(c, "spec.serviceAccountName", v) < 0)
