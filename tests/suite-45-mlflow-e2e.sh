@@ -244,29 +244,6 @@ spec:
   caBundleConfigMap: {name: e2e-ca}
 Y
 t_check "two MLflow objects applied (PVC + SQLite; PostgreSQL + S3)" [ $? -eq 0 ]
-# A third, started now so its servers come up with the others: split
-# serving, a tracking server and a dedicated artifacts server over their
-# own PostgreSQL database and S3, the database's schema made by the
-# operator's migration Job before either server starts.
-PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
-    -c "CREATE DATABASE split OWNER mlflow" >/dev/null &&
-    k create secret generic mlflow-split-db -n "$NS" \
-        --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/split" >/dev/null &&
-    serving_cert mlflow-split mlflow-split-tls &&
-    serving_cert mlflow-artifacts-split mlflow-artifacts-split-tls &&
-    k apply -f - >/dev/null <<'Y'
-apiVersion: mlflow.opendatahub.io/v1
-kind: MLflow
-metadata: {name: split}
-spec:
-  backendStoreUriFrom: {name: mlflow-split-db, key: uri}
-  artifactsDestination: s3://mlflow-artifacts/split
-  envFrom:
-    - secretRef: {name: mlflow-s3}
-  migration: {}
-  artifactsServer: {enabled: true, workers: 2}
-Y
-t_check "split: its database, serving certificates and the MLflow with artifactsServer applied" [ $? -eq 0 ]
 
 available() { # MLFLOW DEPLOYMENT: Available=True and the Deployment's own count agrees
     [ "$(cond "$1" Available status)" = True ] &&
@@ -293,6 +270,31 @@ t_check "status.version is the MLflow the pods run ($MLFLOW_VERSION), shown as V
     [ "$(version_column remote)" = "$MLFLOW_VERSION" ]'
 t_check "the claim was bound by the volume binder" eval '
     [ "$(jp pvc mlflow-pvc "{.status.phase}" -n "$NS")" = Bound ]'
+
+# A third, started once the first two report their version (its migration
+# Job and two servers load the node): split
+# serving, a tracking server and a dedicated artifacts server over their
+# own PostgreSQL database and S3, the database's schema made by the
+# operator's migration Job before either server starts.
+PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
+    -c "CREATE DATABASE split OWNER mlflow" >/dev/null &&
+    k create secret generic mlflow-split-db -n "$NS" \
+        --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/split" >/dev/null &&
+    serving_cert mlflow-split mlflow-split-tls &&
+    serving_cert mlflow-artifacts-split mlflow-artifacts-split-tls &&
+    k apply -f - >/dev/null <<'Y'
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: split}
+spec:
+  backendStoreUriFrom: {name: mlflow-split-db, key: uri}
+  artifactsDestination: s3://mlflow-artifacts/split
+  envFrom:
+    - secretRef: {name: mlflow-s3}
+  migration: {}
+  artifactsServer: {enabled: true, workers: 2}
+Y
+t_check "split: its database, serving certificates and the MLflow with artifactsServer applied" [ $? -eq 0 ]
 
 endpoint() { # SERVICE: the ready endpoint address of the Service (EndpointSlice)
     k get endpointslices -n "$NS" -l "kubernetes.io/service-name=$1" \
