@@ -25,6 +25,8 @@
 #include "strmap.h"
 #include "xalloc.h"
 
+#define TLS_DIGEST_ANNOTATION "mlflow.opendatahub.io/tls-digest"
+
 #define MLFLOW_API "mlflow.opendatahub.io/v1"
 #define OWNED_SELECTOR "app.kubernetes.io/part-of=mlflow"
 
@@ -74,6 +76,9 @@ struct controller {
     event_recorder *events; /* shared by the workers */
     queue *q;
     kube_informer *mlflows;
+    /* kubernetes.io/tls Secrets of the namespace, each kept as its
+     * metadata and a digest of its certificate and key. */
+    kube_informer *tls;
     owned_kind kinds[NKINDS];
     pthread_rwlock_t kinds_lock;
     worker *workers;
@@ -232,6 +237,104 @@ static void on_restart(void *ud, const char *name, const char *reason)
     controller *c = ud;
     if (c->o.m)
         metrics_watch_restart(c->o.m, name, reason);
+}
+
+/* ---- serving certificates ---- */
+
+/* The cache holds no key: a kubernetes.io/tls Secret becomes its metadata
+ * and "digest", the SHA-256 of its tls.crt and tls.key. */
+static void tls_digest_only(json_t *secret)
+{
+    json_t *data = json_object_get(secret, "data");
+    json_t *crt = json_object_get(data, "tls.crt"),
+           *key = json_object_get(data, "tls.key");
+    if (crt || key) {
+        json_t *pick = json_pack("{s:O?,s:O?}", "crt", crt, "key", key);
+        char hex[65];
+        apply_hash(pick, hex);
+        json_decref(pick);
+        json_object_set_new(secret, "digest", json_string(hex));
+    }
+    json_object_del(secret, "data");
+    json_object_del(secret, "stringData");
+}
+
+/* The MLflow objects a serving certificate Secret may belong to: the
+ * chart names them mlflow[-<name>]-tls and mlflow-artifacts[-<name>]-tls.
+ * "mlflow-artifacts-x-tls" is either; both are woken (an MLflow that
+ * does not exist reconciles to nothing). */
+static void on_tls_secret(void *ud, kw_type t, json_t *obj, json_t *old)
+{
+    controller *c = ud;
+    if (t == KW_MODIFIED && old &&
+        json_equal(json_object_get(obj, "digest"),
+                   json_object_get(old, "digest")))
+        return;
+    const char *name = str_at(obj, "metadata", "name");
+    size_t n = strlen(name);
+    if (n < 4 || strcmp(name + n - 4, "-tls") != 0 || n > 300)
+        return;
+    char base[300];
+    snprintf(base, sizeof base, "%.*s", (int)(n - 4), name);
+    if (strcmp(base, "mlflow") == 0 || strcmp(base, "mlflow-artifacts") == 0)
+        queue_add(c->q, "mlflow");
+    if (strncmp(base, "mlflow-artifacts-", 17) == 0 && base[17])
+        queue_add(c->q, base + 17);
+    if (strncmp(base, "mlflow-", 7) == 0 && base[7] &&
+        strcmp(base, "mlflow-artifacts") != 0)
+        queue_add(c->q, base + 7);
+}
+
+/* Each server Deployment's pod template gets the digest of every
+ * serving certificate it mounts, so a renewed certificate (the service
+ * CA, cert-manager, a replaced Secret) rolls its pods: the server reads
+ * its certificate only when it starts. A Secret not issued yet adds
+ * nothing until it is. */
+static void stamp_tls(controller *c, json_t *objs)
+{
+    store *st = c->tls ? informer_store(c->tls) : NULL;
+    size_t i;
+    json_t *o;
+    json_array_foreach(objs, i, o)
+    {
+        if (!st || strcmp(str_at(o, "kind", NULL), "Deployment") != 0)
+            continue;
+        json_t *tmpl = json_object_get(json_object_get(o, "spec"), "template");
+        json_t *vols =
+            json_object_get(json_object_get(tmpl, "spec"), "volumes");
+        json_t *digests = json_array();
+        size_t j;
+        json_t *v;
+        json_array_foreach(vols, j, v)
+        {
+            const char *sn = str_at(v, "secret", "secretName");
+            if (!*sn)
+                continue;
+            char key[600];
+            snprintf(key, sizeof key, "%s/%s", c->o.namespace, sn);
+            json_t *sec = store_get(st, key);
+            json_t *d = json_object_get(sec, "digest");
+            if (json_is_string(d))
+                json_array_append(digests, d);
+            json_decref(sec);
+        }
+        if (json_array_size(digests)) {
+            char hex[65];
+            apply_hash(digests, hex);
+            json_t *md = json_object_get(tmpl, "metadata");
+            if (!md) {
+                md = json_object();
+                json_object_set_new(tmpl, "metadata", md);
+            }
+            json_t *ann = json_object_get(md, "annotations");
+            if (!ann) {
+                ann = json_object();
+                json_object_set_new(md, "annotations", ann);
+            }
+            json_object_set_new(ann, TLS_DIGEST_ANNOTATION, json_string(hex));
+        }
+        json_decref(digests);
+    }
 }
 
 /* ---- informers and discovery ---- */
@@ -1306,6 +1409,7 @@ static r_result reconcile(controller *c, worker *w, const char *name)
         cached_deployment(&s, NULL);
     } else {
         s.warnings = warns;
+        stamp_tls(c, objs);
         plan_migration(&s, objs);
         apply_all(&s, objs);
         if (s.failure == STATUS_OK)
@@ -1439,7 +1543,8 @@ void controller_collect(controller *c, metrics *m)
 static bool wait_synced(controller *c)
 {
     for (;;) {
-        bool all = informer_synced(c->mlflows);
+        bool all =
+            informer_synced(c->mlflows) && (!c->tls || informer_synced(c->tls));
         pthread_rwlock_rdlock(&c->kinds_lock);
         for (size_t i = 0; i < NKINDS; i++)
             if (c->kinds[i].inf && !informer_synced(c->kinds[i].inf))
@@ -1495,9 +1600,11 @@ static void free_all(controller *c)
     for (size_t i = 0; i < NKINDS; i++)
         informer_signal_stop(c->kinds[i].inf);
     informer_signal_stop(c->mlflows);
+    informer_signal_stop(c->tls);
     for (size_t i = 0; i < NKINDS; i++)
         informer_stop(c->kinds[i].inf);
     informer_stop(c->mlflows);
+    informer_stop(c->tls);
     for (int i = 0; i < c->nworkers; i++)
         kube_client_free(c->workers[i].kc);
     free(c->workers);
@@ -1551,6 +1658,24 @@ controller *controller_start(const controller_opts *o, rn_error *err)
     c->mlflows = start_informer(
         c, "mlflows", MLFLOW_API, "MLflow",
         kube_path(a, MLFLOW_API, "mlflows", NULL, NULL, NULL), NULL, on_mlflow);
+    if (c->o.render.tls_rollout) {
+        informer_opts io = {
+            .name = "secrets",
+            .api_version = "v1",
+            .kind = "Secret",
+            .path = kube_path(a, "v1", "secrets", c->o.namespace, NULL, NULL),
+            .field_selector = "type=kubernetes.io/tls",
+            .cfg = c->o.cfg,
+            .client = c->o.client,
+            .log = c->o.log,
+            .transform = tls_digest_only,
+            .on_event = on_tls_secret,
+            .on_restart = on_restart,
+            .ud = c,
+            .watch_timeout_s = c->o.watch_timeout_s,
+        };
+        c->tls = informer_start(&io);
+    }
     rn_arena_free(a);
     pthread_rwlock_wrlock(&c->kinds_lock);
     for (size_t i = 0; i < NKINDS; i++)

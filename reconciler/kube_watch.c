@@ -103,7 +103,7 @@ long kw_error_code(const json_t *status)
 
 struct kube_informer {
     informer_opts o;
-    char *name, *api_version, *kind, *path, *selector;
+    char *name, *api_version, *kind, *path, *selector, *fields;
     store *st;
     atomic_bool stop;
     atomic_bool synced;
@@ -156,6 +156,8 @@ static void notify(kube_informer *inf, kw_type t, json_t *obj, json_t *old)
 static void apply_event(kube_informer *inf, kw_type t, json_t *obj)
 {
     slim(obj);
+    if (inf->o.transform)
+        inf->o.transform(obj);
     if (t == KW_DELETED) {
         char *k = store_key(obj);
         json_t *old = k ? store_del(inf->st, k) : NULL;
@@ -249,6 +251,8 @@ static int do_list(kube_informer *inf)
     rn_buf_puts(&p, inf->path);
     if (inf->selector)
         kube_query_add(&p, "labelSelector", inf->selector);
+    if (inf->fields)
+        kube_query_add(&p, "fieldSelector", inf->fields);
     list_ctx lc = {inf, strmap_new()};
     char *rv = NULL;
     kube_err err;
@@ -345,6 +349,8 @@ static int do_watch(kube_informer *inf)
     kube_query_add(&p, "timeoutSeconds", tbuf);
     if (inf->selector)
         kube_query_add(&p, "labelSelector", inf->selector);
+    if (inf->fields)
+        kube_query_add(&p, "fieldSelector", inf->fields);
     kw_framer_init(&inf->fr, 0);
     inf->relist = false;
     inf->got_event = false;
@@ -426,6 +432,7 @@ kube_informer *informer_start(const informer_opts *o)
     inf->kind = rc_xstrdup(o->kind);
     inf->path = rc_xstrdup(o->path);
     inf->selector = rc_xstrdup(o->label_selector);
+    inf->fields = rc_xstrdup(o->field_selector);
     inf->o.name = inf->name;
     inf->st = store_new();
     atomic_init(&inf->stop, false);
@@ -458,6 +465,7 @@ void informer_stop(kube_informer *inf)
     free(inf->kind);
     free(inf->path);
     free(inf->selector);
+    free(inf->fields);
     free(inf);
 }
 

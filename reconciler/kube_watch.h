@@ -77,9 +77,14 @@ typedef struct informer_opts {
     const char *kind;
     const char *path;           /* the collection: /apis/apps/v1/deployments */
     const char *label_selector; /* or NULL */
+    const char *field_selector; /* or NULL */
     kube_config *cfg;
     kube_client_opts client; /* its .stop is replaced by the informer's */
     log_ctx *log;
+    /* Called on each object before the cache keeps it (and before
+     * on_event sees it): may drop or replace what the cache need not
+     * hold, such as a Secret's data. NULL: kept as listed. */
+    void (*transform)(struct json_t *obj);
     informer_fn on_event;
     void (*on_restart)(void *ud, const char *name, const char *reason);
     void *ud;

@@ -415,6 +415,7 @@ static int run(app *ap, kube_config *cfg, const rn_chart *chart)
                    .gateway_namespace = env_or("GATEWAY_NAMESPACE", NULL),
                    .mlflow_url = env_or("MLFLOW_URL", NULL),
                    .metrics = f->metrics,
+                   .tls_rollout = true,
                    .section_title = env_or("SECTION_TITLE", NULL)},
         .namespace = ns,
         .identity = identity,

@@ -1699,6 +1699,10 @@ static int values_route_and_link(mctx *c, const rn_mlflow_opts *o, bool rhoai)
     if (o->gateway_namespace && *o->gateway_namespace)
         vstr(c, r, "gatewayNamespace", o->gateway_namespace);
 
+    if (o->tls_rollout)
+        rn_map_setz(c->a, vmap(c, c->values, "tls"), "watchSeconds",
+                    rn_int(c->a, 0));
+
     if (o->metrics) { /* the chart's defaults are off */
         rn_value *metrics = vmap(c, c->values, "metrics");
         rn_map_setz(c->a, metrics, "enabled", rn_bool(c->a, true));

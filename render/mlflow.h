@@ -48,6 +48,10 @@ typedef struct rn_mlflow_opts {
      * needs prometheus-flask-exporter, as mlflow[prometheus] has it);
      * with it, render a ServiceMonitor when service_monitor is set. */
     bool metrics, service_monitor;
+    /* The caller rolls the server's pods when a serving certificate
+     * changes (the operator stamps its digest on the pod template): the
+     * server runs without the in-container certificate watch. */
+    bool tls_rollout;
     /* Base URL of the gateway (https://host), the ConsoleLink's href is
      * this plus the instance's prefix. Without it no ConsoleLink is
      * rendered, with a warning. */

@@ -155,6 +155,30 @@ k patch deployment mlflow -n "$NS" --type json \
 t_check "a hand-edited Deployment is repaired" eventually 15 eval '
     [ "$(jp deployment mlflow "{.spec.template.spec.containers[0].image}" -n "$NS")" = "$image" ]'
 
+# --- serving certificate: its digest on the pod template ---------------------
+digest() { jp deployment mlflow '{.spec.template.metadata.annotations.mlflow\.opendatahub\.io/tls-digest}' -n "$NS"; }
+tls_secret() { # CERT-TEXT: the Secret mlflow-tls (the data need not be a real certificate here)
+    k apply -f - >/dev/null 2>&1 <<Y
+apiVersion: v1
+kind: Secret
+metadata: {name: mlflow-tls, namespace: $NS}
+type: kubernetes.io/tls
+stringData: {tls.crt: "$1", tls.key: "key of $1"}
+Y
+}
+t_check "no serving certificate Secret yet: no digest on the pod template" [ -z "$(digest)" ]
+tls_secret first
+t_check "a kubernetes.io/tls Secret appears: its digest goes on the pod template" eventually 15 eval '[ -n "$(digest)" ]'
+d1=$(digest)
+k label secret mlflow-tls -n "$NS" touched=yes >/dev/null 2>&1
+sleep 2
+t_check "a label on the Secret changes no digest" [ "$(digest)" = "$d1" ]
+tls_secret renewed
+t_check "a renewed certificate changes the digest (the pods roll)" eventually 15 eval '
+    d=$(digest); [ -n "$d" ] && [ "$d" != "$d1" ]'
+t_check "the certificate's key never reaches the operator's log" eval '
+    ls "$CP_DIR"/op-*.log >/dev/null && ! grep -F "key of" "$CP_DIR"/op-*.log'
+
 # --- storage -----------------------------------------------------------------
 k apply -f - >/dev/null <<'Y'
 apiVersion: storage.k8s.io/v1
