@@ -694,11 +694,12 @@ t_check "traceRollups.enabled false: the CronJob is pruned, the server keeps rol
 legacy_sql() { PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U mlflow -d legacy -Atc "$1"; }
 OLD_VERSION=$("$MLFLOW_OLD_VENV/bin/python" -c 'from importlib import metadata; print(metadata.version("mlflow-skinny"))')
 HEAD_REV=$("$PY" -c 'from mlflow.store.db.utils import _get_latest_schema_revision as h; print(h())')
-legacy_db() {
+legacy_db() { # [DB]: a database (default legacy) made by the older MLflow, with a run
+    local db=${1:-legacy}
     PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
-        -c "CREATE DATABASE legacy OWNER mlflow" >/dev/null &&
-        LEGACY_URI="postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/legacy" \
-            "$MLFLOW_OLD_VENV/bin/python" - <<'PY' >"$E2E_DIR/legacy-run"
+        -c "CREATE DATABASE $db OWNER mlflow" >/dev/null &&
+        LEGACY_URI="postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/$db" \
+            "$MLFLOW_OLD_VENV/bin/python" - <<'PY' >"$E2E_DIR/$db-run"
 import os
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
 store = SqlAlchemyStore(os.environ["LEGACY_URI"], "/tmp/legacy-artifacts")
@@ -760,24 +761,64 @@ t_check "migration: status.version is the version the migrated server runs" even
     [ "$(jp mlflow legacy "{.status.version}")" = "$MLFLOW_VERSION" ]'
 # The backup: a pg_dump taken before the upgrade, restorable as README
 # says: pg_restore into a new database gives the $OLD_VERSION schema and run.
-backup_file() {
-    local pv dir
-    pv=$(jp pvc mlflow-legacy-backups "{.spec.volumeName}" -n "$NS") &&
-        dir=$(jp pv "$pv" "{.spec.hostPath.path}") && ls "$dir"/legacy-*.pgdump 2>/dev/null | tail -n 1
+backup_file() { # [DB]: the newest pg_dump of DB (default legacy) on its backup claim
+    local db=${1:-legacy} pv dir
+    pv=$(jp pvc "mlflow-$db-backups" "{.spec.volumeName}" -n "$NS") &&
+        dir=$(jp pv "$pv" "{.spec.hostPath.path}") && ls "$dir/$db"-*.pgdump 2>/dev/null | tail -n 1
 }
-restored_sql() { PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U mlflow -d legacy_restored -Atc "$1"; }
-restore_backup() {
-    local f
-    f=$(backup_file) && [ -n "$f" ] &&
+restored_sql() { PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U mlflow -d "${2:-legacy}_restored" -Atc "$1"; }
+restore_backup() { # [DB REVISION RUN]: pg_restore as README says; the revision and the run come back
+    local db=${1:-legacy} rev=${2:-$OLD_REV} run=${3:-$LEGACY_RUN} f
+    f=$(backup_file "$db") && [ -n "$f" ] &&
         PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
-            -c "CREATE DATABASE legacy_restored OWNER mlflow" >/dev/null &&
+            -c "CREATE DATABASE ${db}_restored OWNER mlflow" >/dev/null &&
         PGPASSWORD=$PG_PASSWORD "$PG_BIN/pg_restore" -h "$HOST_IP" -p "$PG_PORT" -U mlflow --no-owner \
-            -d legacy_restored "$f" &&
-        [ "$(restored_sql "select version_num from alembic_version")" = "$OLD_REV" ] &&
-        [ "$(restored_sql "select name from runs where run_uuid = '$LEGACY_RUN'")" = legacy-run ]
+            -d "${db}_restored" "$f" &&
+        [ "$(restored_sql "select version_num from alembic_version" "$db")" = "$rev" ] &&
+        [ "$(restored_sql "select name from runs where run_uuid = '$run'" "$db")" = legacy-run ]
 }
 t_check "migration backup: a pg_dump of the $OLD_VERSION database is on the backup claim" eval '[ -n "$(backup_file)" ]'
 t_check "migration backup: pg_restore of it gives back the schema before the upgrade ($OLD_REV) and the run" restore_backup
+
+# A migration that fails after its backup: the database names a revision
+# this MLflow does not know (as one a newer MLflow left would). The server
+# stays at zero with the reason, and the backup taken first restores.
+STRAY_REV=0badc0ffee00
+legacy_db stray && PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U mlflow -d stray -q \
+    -c "update alembic_version set version_num = '$STRAY_REV'" >/dev/null
+STRAY_RUN=$(cat "$E2E_DIR/stray-run")
+serving_cert mlflow-stray mlflow-stray-tls &&
+    k create secret generic mlflow-stray-db -n "$NS" \
+        --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/stray" >/dev/null
+k apply -f - >/dev/null <<'Y'
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: mlflow-stray-backups, namespace: opendatahub}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: stray}
+spec:
+  serveArtifacts: true
+  backendStoreUriFrom: {name: mlflow-stray-db, key: uri}
+  artifactsDestination: s3://mlflow-artifacts/stray
+  envFrom:
+    - secretRef: {name: mlflow-s3}
+  migration:
+    backup: {claimName: mlflow-stray-backups}
+Y
+t_check "migration: a failed upgrade (a revision this MLflow does not know) holds the server at zero, Migration=False naming it" \
+    eventually 240 eval '
+    [ "$(cond stray Migration status)" = False ] && [ "$(cond stray Migration reason)" = MigrationFailed ] &&
+    cond stray Migration message | grep -q "$STRAY_REV" &&
+    [ "$(jp deployment mlflow-stray "{.spec.replicas}" -n "$NS")" = 0 ] &&
+    [ "$(cond stray Available status)" != True ]'
+t_check "migration: the backup taken before that failed upgrade restores (revision $STRAY_REV, the run)" \
+    restore_backup stray "$STRAY_REV" "$STRAY_RUN"
+k delete mlflow stray --wait=false >/dev/null
 
 # --- a migration that fails: for good, then forced; and one that may pass ---------
 # fresh: its database does not exist yet, a failure no retry mends. flaky:
