@@ -485,7 +485,7 @@ spec: {artifactRootSecret: mlflow-artifact-connection, artifactRootPath: ../team
 Y
 )
 t_check "MLflowConfig: a path escaping the bucket prefix is refused" \
-    grep -q "artifactRootPath must not contain a .. segment" <<<"$MLFLOWCONFIG_BAD"
+    grep -q "artifactRootPath must not contain '..' path segments" <<<"$MLFLOWCONFIG_BAD"
 # --- a dedicated artifacts server -------------------------------------------------
 # split's tracking server does not serve artifacts; new experiments record
 # the artifacts server's URL (status.artifactsUrl), so the client uploads

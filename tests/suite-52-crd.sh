@@ -619,6 +619,54 @@ wide_reason() {
 }
 check "printer columns: -o wide adds the Available condition's reason" wide_reason
 
+# --- MLflowConfig (mlflow.kubeflow.org): the Go operator's shape and rules ------------
+MCRD=config/crd/mlflow.kubeflow.org_mlflowconfigs.yaml
+mcrd_ready() {
+	"${ADMIN[@]}" apply --server-side -f "$MCRD" >/dev/null &&
+		"${ADMIN[@]}" wait --for condition=Established crd/mlflowconfigs.mlflow.kubeflow.org --timeout=60s >/dev/null &&
+		"${ADMIN[@]}" create namespace team-x >/dev/null
+}
+check "MLflowConfig CRD installs and is established" mcrd_ready
+mconfig() { # NAME SPEC: a server-side dry run of an MLflowConfig in team-x
+	"${ADMIN[@]}" apply --server-side --dry-run=server -f - 2>&1 <<Y
+apiVersion: mlflow.kubeflow.org/v1
+kind: MLflowConfig
+metadata: {name: $1, namespace: team-x}
+spec: $2
+Y
+}
+check "MLflowConfig accepted: every field of the Go operator's MLflowConfigSpec" mconfig mlflow \
+	"{artifactRootSecret: mlflow-artifact-connection, artifactRootPath: experiments/a, archiveRootSecret: mlflow-archive-secret, archiveRootPath: traces/a, traceArchivalRetention: 30d}"
+check "MLflowConfig accepted: empty paths and an empty spec" eval 'mconfig mlflow "{artifactRootSecret: mlflow-artifact-connection, artifactRootPath: \"\"}" && mconfig mlflow "{}"'
+mrefused() { # WANT NAME SPEC
+	local out
+	out=$(mconfig "$2" "$3") && { echo "accepted: $3"; return 1; }
+	grep -qF -- "$1" <<<"$out" || { echo "$out"; return 1; }
+}
+while IFS='|' read -r want name spec; do
+	check "MLflowConfig refused: $want" mrefused "$want" "$name" "$spec"
+done <<'CASES'
+MLflowConfig resource name must be 'mlflow'|other|{}
+artifactRootSecret is required when artifactRootPath is set|mlflow|{artifactRootPath: a}
+archiveRootSecret is required when archiveRootPath is set|mlflow|{archiveRootPath: a}
+artifactRootSecret must be 'mlflow-artifact-connection'|mlflow|{artifactRootSecret: ds-team-secret}
+archiveRootSecret must be 'mlflow-archive-secret'|mlflow|{archiveRootSecret: other}
+artifactRootPath must be relative|mlflow|{artifactRootSecret: mlflow-artifact-connection, artifactRootPath: /abs}
+artifactRootPath must not contain '..' path segments|mlflow|{artifactRootSecret: mlflow-artifact-connection, artifactRootPath: a/../b}
+archiveRootPath must be relative|mlflow|{archiveRootSecret: mlflow-archive-secret, archiveRootPath: /abs}
+archiveRootPath must not contain '..' path segments|mlflow|{archiveRootSecret: mlflow-archive-secret, archiveRootPath: ..}
+spec.traceArchivalRetention|mlflow|{traceArchivalRetention: 0d}
+CASES
+check "MLflowConfig refused: a path over 512 characters" mrefused "spec.artifactRootPath: Too long" mlflow \
+	"{artifactRootSecret: mlflow-artifact-connection, artifactRootPath: $(printf 'a%.0s' {1..513})}"
+check "MLflowConfig refused: an object without spec" eval '
+	out=$("${ADMIN[@]}" apply --server-side --dry-run=server -f - 2>&1 <<Y
+apiVersion: mlflow.kubeflow.org/v1
+kind: MLflowConfig
+metadata: {name: mlflow, namespace: team-x}
+Y
+) ; [ $? -ne 0 ] && grep -q "spec: Required value" <<<"$out" || { echo "$out"; false; }'
+
 cp_stop
 trap cleanup EXIT
 tap_summary suite-52-crd
