@@ -56,6 +56,12 @@ KEEP = ["type", "format", "enum", "required", "anyOf", "pattern",
         "x-kubernetes-int-or-string", "x-kubernetes-list-type",
         "x-kubernetes-list-map-keys", "x-kubernetes-map-type",
         "items", "additionalProperties", "properties"]
+# Enum fields where Kubernetes takes the empty string too, with a meaning
+# its OpenAPI enum does not list: a toleration's empty effect matches every
+# effect, its empty operator is Equal. Such pods are valid (and the Go
+# operator's CRD takes them), so "" joins their enum.
+EMPTY_OK = {("io.k8s.api.core.v1.Toleration", "effect"),
+            ("io.k8s.api.core.v1.Toleration", "operator")}
 DROP = {"description", "default", "example", "x-kubernetes-unions",
         "x-kubernetes-patch-strategy", "x-kubernetes-patch-merge-key"}
 
@@ -116,6 +122,9 @@ class Inliner:
                                  % (" > ".join(stack), key))
             if key == "properties":
                 val = {k: self.schema(v, stack) for k, v in val.items()}
+                for k, v in val.items():
+                    if (stack[-1], k) in EMPTY_OK and "" not in v.get("enum", [""]):
+                        v["enum"] = [""] + v["enum"]
             elif key in ("items", "additionalProperties") and isinstance(val, dict):
                 val = self.schema(val, stack)
             out[key] = val

@@ -773,9 +773,9 @@ static int check_gc(mctx *c, const rn_value *gc)
 static bool is_retention(const char *s)
 {
     size_t n = strlen(s);
-    if (n < 2 || n > 32 || s[0] < '1' || s[0] > '9' || !strchr("mhd", s[n - 1]))
+    if (n < 2 || n > 16 || !strchr("mhd", s[n - 1]))
         return false;
-    for (size_t i = 1; i + 1 < n; i++)
+    for (size_t i = 0; i + 1 < n; i++)
         if (!isdigit((unsigned char)s[i]))
             return false;
     return true;
@@ -788,7 +788,7 @@ static int check_trace_archival(mctx *c, const rn_value *ta)
         "location",         "retention",
         "maxTracesPerPass", "longRetentionAllowlist",
         "resources",        NULL};
-    static const char *const required[] = {"schedule", "location", "retention"};
+    static const char *const required[] = {"location", "retention"};
     const char *P = "spec.traceArchival", *schedule, *location, *retention,
                *why;
     const rn_value *v, *on;
@@ -797,12 +797,14 @@ static int check_trace_archival(mctx *c, const rn_value *ta)
         opt_string(c, P, ta, "location", &location) < 0 ||
         opt_string(c, P, ta, "retention", &retention) < 0)
         return -1;
-    if (!(on = has(ta, "enabled")))
-        return fail_at(c, "spec.traceArchival.enabled", "is required");
-    if (want_bool(c, "spec.traceArchival.enabled", on) < 0)
+    /* enabled defaults to false and schedule to every 6 hours (the CRD's
+     * defaults, the Go operator's). */
+    if ((on = has(ta, "enabled")) &&
+        want_bool(c, "spec.traceArchival.enabled", on) < 0)
         return -1;
-    const char *set[] = {schedule, location, retention};
-    for (size_t i = 0; on->u.b && i < 3; i++)
+    bool enabled = on && on->u.b;
+    const char *set[] = {location, retention};
+    for (size_t i = 0; enabled && i < 2; i++)
         if (!set[i])
             return fail_at(c, path2(c, P, required[i]),
                            "traceArchival.%s is required when "
@@ -814,15 +816,15 @@ static int check_trace_archival(mctx *c, const rn_value *ta)
     if (retention && !is_retention(retention))
         return fail_at(c, "spec.traceArchival.retention",
                        "must be <n>m, <n>h or <n>d (e.g. \"30d\", \"12h\"), "
-                       "at most 32 characters, got \"%s\"",
+                       "at most 16 characters, got \"%s\"",
                        retention);
-    if (on->u.b && location && strncmp(location, "file://", 7) == 0 &&
+    if (enabled && location && strncmp(location, "file://", 7) == 0 &&
         !has(c->spec, "storage"))
         return fail_at(c, "spec.traceArchival.location",
                        "storage must be configured when traceArchival.location "
                        "uses file-based storage (file:// prefix)");
     /* mlflow-trace-archival<suffix>: "mlflow" + 15 + suffix, 52 at most. */
-    if (on->u.b && strlen(c->base) + 15 > 52)
+    if (enabled && strlen(c->base) + 15 > 52)
         return fail_at(c, "metadata.name",
                        "with traceArchival enabled metadata.name is at most "
                        "30 characters, so that the CronJob "
@@ -840,11 +842,6 @@ static int check_trace_archival(mctx *c, const rn_value *ta)
                 c->a, "spec.traceArchival.longRetentionAllowlist[%zu]", i);
             if (want_string(c, p, id) < 0)
                 return -1;
-            if (strspn(id->u.s.ptr, "0123456789") != id->u.s.len)
-                return fail_at(c, p,
-                               "must be an experiment ID (digits), got "
-                               "\"%s\"",
-                               id->u.s.ptr);
         }
     }
     if ((v = has(ta, "resources")) &&
@@ -1808,8 +1805,12 @@ static void build_values(mctx *c, const rn_mlflow_opts *o, const char *ns,
     venabled(c, v, "garbageCollection", has(c->spec, "garbageCollection"), gc);
     vfields(c, v, "traceRollups", has(c->spec, "traceRollups"), trk);
     const rn_value *ta = has(c->spec, "traceArchival");
-    if (ta && has(ta, "enabled")->u.b)
+    const rn_value *ta_on = has(ta, "enabled");
+    if (ta_on && ta_on->u.b) {
         venabled(c, v, "traceArchival", ta, tak);
+        if (!has(ta, "schedule"))
+            vstr(c, vmap(c, v, "traceArchival"), "schedule", "0 */6 * * *");
+    }
     values_artifacts_server(c, o);
     values_origins(c, o);
 }

@@ -406,8 +406,10 @@ static int check_enum(vctx *c, const rn_openapi *s, const rn_value *v)
     rn_buf b = RN_BUF_INIT;
     for (size_t i = 0; i < e->u.list.len; i++) {
         const rn_value *x = e->u.list.items[i];
+        /* The empty string is shown as "". */
         rn_buf_printf(&b, "%s%s", i ? ", " : "",
-                      x->kind == RN_STRING ? x->u.s.ptr : describe(c, x));
+                      x->kind == RN_STRING && x->u.s.len ? x->u.s.ptr
+                                                         : describe(c, x));
     }
     fail(c, "must be one of %s, got %s", rn_buf_cstr(&b), describe(c, v));
     rn_buf_free(&b);

@@ -331,6 +331,12 @@ for n in name-40 every-embedded-type secret-references secret-reference-deprecat
 	check "renders: $n" renders "$WORK/cases/$n.yaml"
 done
 
+# accepted_case NAME: what the Go operator's CRD takes, ours takes and renders.
+accepted_case() {
+	check "accepted (as by the Go operator's CRD): $1" "${ADMIN[@]}" apply --server-side --dry-run=server -f "$WORK/cases/$1.yaml"
+	check "renders: $1" renders "$WORK/cases/$1.yaml"
+}
+
 # --- refused ---------------------------------------------------------------------
 # refused NAME WANT RENDER_PATH — the apiserver refuses the case and says
 # WANT; with RENDER_PATH (not "-"), `krmfn render` refuses it too, naming
@@ -385,26 +391,33 @@ spec_case gc-bad-age "{serveArtifacts: true, storage: {}, garbageCollection: {sc
 refused gc-bad-age "spec.garbageCollection.olderThan: Invalid value" spec.garbageCollection.olderThan
 # traceArchival: the Go operator's rules and messages (location and
 # retention required when enabled, a file:// location needs storage, the
-# retention <n>m|h|d), and a schedule, which the CronJob needs.
+# retention <n>m|h|d); enabled defaults to false and schedule to every
+# 6 hours, as there.
 TA='serveArtifacts: true, artifactsDestination: "s3://bucket/a", '"$PG"
 spec_case ta-no-location "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", retention: 30d}}"
 refused ta-no-location "traceArchival.location is required when traceArchival.enabled is true" spec.traceArchival.location
 spec_case ta-no-retention "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"s3://archive\"}}"
 refused ta-no-retention "traceArchival.retention is required when traceArchival.enabled is true" spec.traceArchival.retention
 spec_case ta-no-schedule "{$TA, traceArchival: {enabled: true, location: \"s3://archive\", retention: 30d}}"
-refused ta-no-schedule "traceArchival.schedule is required when traceArchival.enabled is true" spec.traceArchival.schedule
-for r in 30days 1s 0d; do
+accepted_case ta-no-schedule
+check "ta-no-schedule: the CronJob runs every 6 hours (the default)" eval '
+	"$KRMFN" render "$WORK/cases/ta-no-schedule.yaml" | grep -qxF "  schedule: 0 */6 * * *"'
+spec_case ta-retention-0d "{$TA, traceArchival: {enabled: true, location: \"s3://archive\", retention: 0d}}"
+accepted_case ta-retention-0d
+for r in 30days 1s 12345678901234567d; do
 	spec_case "ta-retention-$r" "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"s3://archive\", retention: $r}}"
 	refused "ta-retention-$r" spec.traceArchival.retention spec.traceArchival.retention
 done
 spec_case ta-file-needs-storage "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"file:///mlflow/traces\", retention: 30d}}"
 refused ta-file-needs-storage "storage must be configured when traceArchival.location uses file-based storage" spec.traceArchival.location
 spec_case ta-no-enabled "{$TA, traceArchival: {schedule: \"@daily\"}}"
-refused ta-no-enabled "spec.traceArchival.enabled: Required value" spec.traceArchival.enabled
+accepted_case ta-no-enabled
+check "ta-no-enabled: no archival CronJob (enabled defaults to false)" eval '
+	! "$KRMFN" render "$WORK/cases/ta-no-enabled.yaml" | grep -q "name: mlflow-trace-archival"'
 spec_case ta-max-zero "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"s3://archive\", retention: 30d, maxTracesPerPass: 0}}"
 refused ta-max-zero spec.traceArchival.maxTracesPerPass spec.traceArchival.maxTracesPerPass
 spec_case ta-allowlist-name "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"s3://archive\", retention: 30d, longRetentionAllowlist: [exp-a]}}"
-refused ta-allowlist-name "spec.traceArchival.longRetentionAllowlist[0]" "spec.traceArchival.longRetentionAllowlist[0]"
+accepted_case ta-allowlist-name
 # artifactsServer: the Go operator's rules and messages.
 AS="$PG"', artifactsDestination: "s3://bucket/a"'
 spec_case as-serve "{$AS, serveArtifacts: true, artifactsServer: {enabled: true}}"
@@ -428,7 +441,9 @@ refused as-claim-both "each artifactsServer.resourceClaims entry must set exactl
 spec_case as-claim-none "{$AS, artifactsServer: {enabled: true, resourceClaims: [{name: g}]}}"
 refused as-claim-none "each artifactsServer.resourceClaims entry must set exactly one non-empty value" "spec.artifactsServer.resourceClaims[0]"
 spec_case as-no-enabled "{$AS, serveArtifacts: true, artifactsServer: {replicas: 2}}"
-refused as-no-enabled "spec.artifactsServer.enabled: Required value" spec.artifactsServer.enabled
+accepted_case as-no-enabled
+check "as-no-enabled: no artifacts server (enabled defaults to false)" eval '
+	! "$KRMFN" render "$WORK/cases/as-no-enabled.yaml" | grep -q "name: mlflow-artifacts"'
 # traceRollups: its schedule is a cron schedule (when it is used).
 spec_case rollups-bad-schedule "{$TA, traceRollups: {schedule: \"0 2 * *\"}}"
 check "refused by krmfn render (cron syntax, which the schema does not check): rollups-bad-schedule" \
@@ -517,7 +532,11 @@ refused secret-key-ref-number "spec.env[0].valueFrom.secretKeyRef" "spec.env[0].
 spec_case value-from-two-sources "{$OK, env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}, fieldRef: {fieldPath: metadata.name}}}]}"
 refused value-from-two-sources "valueFrom must hold exactly one of" "spec.env[0].valueFrom"
 spec_case env-from-no-source "{$OK, envFrom: [{prefix: X_}]}"
-refused env-from-no-source "an envFrom entry must hold one of secretRef, configMapRef" "spec.envFrom[0]"
+# The API server takes it (as the Go operator's CRD), the pod would not:
+# the renderer says so first, at the field.
+check "accepted by the apiserver: env-from-no-source" "${ADMIN[@]}" apply --server-side --dry-run=server -f "$WORK/cases/env-from-no-source.yaml"
+check "refused by krmfn render (a pod needs one source): env-from-no-source" \
+	refused_by_render "$WORK/cases/env-from-no-source.yaml" "spec.envFrom[0]"
 spec_case toleration-operator-bogus "{$OK, tolerations: [{key: k, operator: Bogus}]}"
 refused toleration-operator-bogus spec.tolerations[0].operator spec.tolerations[0].operator
 spec_case toleration-effect-bogus "{$OK, tolerations: [{key: k, effect: Sometimes}]}"

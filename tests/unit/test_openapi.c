@@ -407,7 +407,8 @@ static void test_mlflow_crd_embedded_types(void **state)
             "must be an object, got 5");
     refused(r, "{tolerations: [{operator: Sometimes}]}",
             "spec.tolerations[0].operator",
-            "must be one of Equal, Exists, Gt, Lt, got \"Sometimes\"");
+            "must be one of \"\", Equal, Exists, Gt, Lt, got \"Sometimes\"");
+    valid(r, "{tolerations: [{operator: \"\", effect: \"\", key: k}]}");
     refused(r, "{securityContext: {seccompProfile: {type: Bogus}}}",
             "spec.securityContext.seccompProfile.type",
             "must be one of Localhost, RuntimeDefault, Unconfined, got "
