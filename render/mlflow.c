@@ -1278,15 +1278,15 @@ static bool artifacts_server_on(const rn_value *spec)
     return on && on->u.b;
 }
 
-/* The access modes of spec.storage include ReadWriteMany. */
+/* The first access mode of spec.storage is ReadWriteMany. */
 static bool storage_rwx(const rn_value *spec)
 {
     const rn_value *modes = has(has(spec, "storage"), "accessModes");
-    for (size_t i = 0; modes && i < modes->u.list.len; i++)
-        if (modes->u.list.items[i]->kind == RN_STRING &&
-            strcmp(modes->u.list.items[i]->u.s.ptr, "ReadWriteMany") == 0)
-            return true;
-    return false;
+    const rn_value *first = modes && modes->kind == RN_LIST && modes->u.list.len
+                                ? modes->u.list.items[0]
+                                : NULL;
+    return first && first->kind == RN_STRING &&
+           strcmp(first->u.s.ptr, "ReadWriteMany") == 0;
 }
 
 /* The rules of a dedicated artifacts server (the CRD's, and its
@@ -1317,7 +1317,7 @@ static int check_split(mctx *c, bool serve, bool storage)
         return fail_at(
             c, backend ? "spec.backendStoreUri" : "spec.artifactsServer",
             "artifactsServer cannot be enabled with an inline "
-            "SQLite backend store (both servers share it): set "
+            "SQLite backendStoreUri (both servers share it): set "
             "backendStoreUri or backendStoreUriFrom to a database "
             "server");
     static const char *const shared[] = {"registryStoreUri",
@@ -1331,9 +1331,9 @@ static int check_split(mctx *c, bool serve, bool storage)
     if (starts(dest, "file://") && replicas && replicas->u.i > 1 &&
         (!storage || !storage_rwx(s)))
         return fail_at(c, "spec.artifactsServer.replicas",
-                       "multiple artifact server replicas with a file:// "
-                       "artifactsDestination need storage with the "
-                       "ReadWriteMany access mode");
+                       "multiple artifact server replicas with a "
+                       "file-based artifactsDestination require storage with "
+                       "ReadWriteMany as its first access mode");
     return 0;
 }
 

@@ -373,11 +373,11 @@ LEGACY='{secretKeyRef: {name: db, key: uri}}'
 
 # The MLflow rules, one broken at a time.
 spec_case root-required "{$PG}"
-refused root-required "defaultArtifactRoot is required unless serveArtifacts or artifactsServer.enabled is true" spec.defaultArtifactRoot
+refused root-required "defaultArtifactRoot must be set when neither serveArtifacts nor artifactsServer is enabled" spec.defaultArtifactRoot
 spec_case file-root-needs-serve "{$PG, defaultArtifactRoot: \"file:///mlflow/artifacts\", storage: {}}"
-refused file-root-needs-serve "a file:// defaultArtifactRoot needs serveArtifacts true" spec.defaultArtifactRoot
+refused file-root-needs-serve "serveArtifacts or artifactsServer must be enabled when defaultArtifactRoot uses file-based storage (file:// prefix)" spec.defaultArtifactRoot
 spec_case file-destination-needs-serve "{$PG, defaultArtifactRoot: \"s3://bucket/a\", artifactsDestination: \"file:///mlflow/artifacts\", storage: {}}"
-refused file-destination-needs-serve "a file:// artifactsDestination needs serveArtifacts true or artifactsServer.enabled" spec.artifactsDestination
+refused file-destination-needs-serve "serveArtifacts or artifactsServer must be enabled when artifactsDestination uses file-based storage (file:// prefix)" spec.artifactsDestination
 spec_case backend-exclusive "{serveArtifacts: true, storage: {}, $PG, backendStoreUriFrom: $SECRET}"
 refused backend-exclusive "backendStoreUri and backendStoreUriFrom are mutually exclusive" spec.backendStoreUriFrom
 spec_case registry-exclusive "{serveArtifacts: true, storage: {}, registryStoreUri: \"postgresql://db/reg\", registryStoreUriFrom: $SECRET}"
@@ -436,6 +436,8 @@ spec_case as-replicas-zero "{$AS, artifactsServer: {enabled: true, replicas: 0}}
 refused as-replicas-zero spec.artifactsServer.replicas spec.artifactsServer.replicas
 spec_case as-rwo "{$PG, artifactsDestination: \"file:///mlflow/artifacts\", storage: {accessModes: [ReadWriteOnce]}, artifactsServer: {enabled: true, replicas: 2}}"
 refused as-rwo "multiple artifact server replicas" spec.artifactsServer.replicas
+spec_case as-rwx-second "{$PG, artifactsDestination: \"file:///mlflow/artifacts\", storage: {accessModes: [ReadWriteOnce, ReadWriteMany]}, artifactsServer: {enabled: true, replicas: 2}}"
+refused as-rwx-second "require storage with ReadWriteMany as its first access mode" spec.artifactsServer.replicas
 spec_case as-claim-both "{$AS, artifactsServer: {enabled: true, resourceClaims: [{name: g, resourceClaimName: a, resourceClaimTemplateName: b}]}}"
 refused as-claim-both "each artifactsServer.resourceClaims entry must set exactly one non-empty value" "spec.artifactsServer.resourceClaims[0]"
 spec_case as-claim-none "{$AS, artifactsServer: {enabled: true, resourceClaims: [{name: g}]}}"
@@ -482,21 +484,21 @@ spec_case selector-unknown-field "{serveArtifacts: true, storage: {}, backendSto
 refused selector-unknown-field 'unknown field "spec.backendStoreUriFrom.namespace"' spec.backendStoreUriFrom.namespace
 for scheme in sqlite file; do
 	spec_case "$scheme-backend-needs-storage" "{serveArtifacts: true, artifactsDestination: \"s3://bucket/a\", backendStoreUri: \"$scheme:////mlflow/db\"}"
-	refused "$scheme-backend-needs-storage" "a sqlite:// or file:// backendStoreUri needs storage" spec.backendStoreUri
+	refused "$scheme-backend-needs-storage" "storage must be configured when using file-based backend store (sqlite:// or file:// prefix)" spec.backendStoreUri
 	spec_case "$scheme-replica-needs-storage" "{serveArtifacts: true, artifactsDestination: \"s3://bucket/a\", $PG, readReplicaBackendStoreUri: \"$scheme:////mlflow/db\"}"
-	refused "$scheme-replica-needs-storage" "a sqlite:// or file:// readReplicaBackendStoreUri needs storage" spec.readReplicaBackendStoreUri
+	refused "$scheme-replica-needs-storage" "storage must be configured when using a file-based read-replica backend store (sqlite:// prefix)" spec.readReplicaBackendStoreUri
 	spec_case "$scheme-registry-needs-storage" "{serveArtifacts: true, artifactsDestination: \"s3://bucket/a\", $PG, registryStoreUri: \"$scheme:////mlflow/reg\"}"
-	refused "$scheme-registry-needs-storage" "a sqlite:// or file:// registryStoreUri needs storage" spec.registryStoreUri
+	refused "$scheme-registry-needs-storage" "storage must be configured when using file-based registry store (sqlite:// or file:// prefix)" spec.registryStoreUri
 done
 spec_case file-destination-needs-storage "{serveArtifacts: true, $PG, artifactsDestination: \"file:///mlflow/artifacts\"}"
-refused file-destination-needs-storage "a file:// artifactsDestination needs storage" spec.artifactsDestination
+refused file-destination-needs-storage "storage must be configured when artifactsDestination uses file-based storage (file:// prefix)" spec.artifactsDestination
 mkcase name-41 <<'Y'
 apiVersion: mlflow.opendatahub.io/v1
 kind: MLflow
 metadata: {name: aaaaaaaaaabbbbbbbbbbccccccccccddddddddddx}
 spec: {serveArtifacts: true, storage: {}}
 Y
-refused name-41 "metadata.name is at most 40 characters" metadata.name
+refused name-41 "MLflow resource name must be at most 40 characters" metadata.name
 mkcase name-not-dns-label <<'Y'
 apiVersion: mlflow.opendatahub.io/v1
 kind: MLflow

@@ -596,8 +596,15 @@ static void test_artifacts_server(void **state)
            "  artifactsDestination: 'file:///mlflow/a',\n"
            "  artifactsServer: {enabled: true, replicas: 2}}\n");
     failed(r, "spec.artifactsServer.replicas",
-           "multiple artifact server replicas with a file:// "
-           "artifactsDestination need storage with the ReadWriteMany");
+           "multiple artifact server replicas with a file-based "
+           "artifactsDestination require storage with ReadWriteMany as its "
+           "first access mode");
+    map(r, "metadata: {name: dev}\n"
+           "spec: {backendStoreUri: 'mysql://db/m',\n"
+           "  storage: {accessModes: [ReadWriteOnce, ReadWriteMany]},\n"
+           "  artifactsDestination: 'file:///mlflow/a',\n"
+           "  artifactsServer: {enabled: true, replicas: 2}}\n");
+    failed(r, "spec.artifactsServer.replicas", "as its first access mode");
     map(r, "metadata: {name: dev}\n"
            "spec: {backendStoreUri: 'mysql://db/m',\n"
            "  storage: {accessModes: [ReadWriteMany]},\n"
