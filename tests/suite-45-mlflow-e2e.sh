@@ -810,10 +810,10 @@ spec:
   migration:
     backup: {claimName: mlflow-stray-backups}
 Y
-t_check "migration: a failed upgrade (a revision this MLflow does not know) holds the server at zero, Migration=False naming it" \
+t_check "migration: a database a newer MLflow migrated is not downgraded: at zero, Migration=False saying so" \
     eventually 240 eval '
     [ "$(cond stray Migration status)" = False ] && [ "$(cond stray Migration reason)" = MigrationFailed ] &&
-    cond stray Migration message | grep -q "$STRAY_REV" &&
+    cond stray Migration message | grep -q "revision $STRAY_REV, which MLflow $MLFLOW_VERSION does not know.*refusing to downgrade" &&
     [ "$(jp deployment mlflow-stray "{.spec.replicas}" -n "$NS")" = 0 ] &&
     [ "$(cond stray Available status)" != True ]'
 t_check "migration: the backup taken before that failed upgrade restores (revision $STRAY_REV, the run)" \
