@@ -23,7 +23,7 @@
 
 struct krm_shared {
     const char *key;   /* apiVersion/kind/namespace/name */
-    const char *doc;   /* the object as first rendered, for comparison */
+    rn_value *obj;     /* the object as first rendered, for comparison */
     const char *owner; /* the MLflow object that rendered it first */
     krm_shared *next;
 };
@@ -217,10 +217,16 @@ static void annotate(krm_run *r, rn_arena *a, rn_value *obj,
                  : rn_arena_printf(a, "%s%s_%s.yaml", dir, kind,
                                    name ? name : "object");
     rn_list_push(r->a, r->claimed_paths, rn_strz(r->a, path));
-    if (instance)
-        rn_list_push(r->a, r->claimed_dirs,
-                     rn_strz(r->a, rn_arena_printf(a, "%s%s/\t%s", dir,
-                                                   instance, instance)));
+    /* An instance's objects come one after another: its directory is
+     * claimed once, not once per object. */
+    const char *dir_key =
+        instance ? rn_arena_printf(a, "%s%s/\t%s", dir, instance, instance)
+                 : NULL;
+    size_t nd = r->claimed_dirs->u.list.len;
+    if (dir_key &&
+        (r->claims_sorted || !nd ||
+         strcmp(r->claimed_dirs->u.list.items[nd - 1]->u.s.ptr, dir_key)))
+        rn_list_push(r->a, r->claimed_dirs, rn_strz(r->a, dir_key));
     r->claims_sorted = false;
     /* The mark krm_run_claims looks for; the built-in chart sets it, a
      * chart given with `chart` may not. */
@@ -301,31 +307,29 @@ static const char *object_key(rn_arena *a, const rn_value *obj)
 }
 
 /* True when an identical object was emitted already. A different object
- * under the same identity keeps the first and says so. */
-static bool shared_seen(krm_run *r, const rn_value *obj, const rn_value *mlflow)
+ * under the same identity keeps the first and says so. Only the first of
+ * each is kept (in the run's arena); TA holds the rest. */
+static bool shared_seen(krm_run *r, rn_arena *ta, const rn_value *obj,
+                        const rn_value *mlflow)
 {
-    const char *key = object_key(r->a, obj);
-    rn_buf doc = RN_BUF_INIT;
-    rn_yaml_emit_doc(&doc, obj);
+    const char *key = object_key(ta, obj);
     for (krm_shared *s = r->shared; s; s = s->next) {
         if (strcmp(s->key, key) != 0)
             continue;
-        if (strcmp(s->doc, rn_buf_cstr(&doc)) != 0)
+        if (!rn_value_equal(s->obj, obj))
             krm_result(r->res, KRM_WARNING, mlflow, NULL,
                        "%s is rendered differently by %s; the one from %s "
                        "is kept",
                        krm_describe(r->a, obj), krm_describe(r->a, mlflow),
                        s->owner);
-        rn_buf_free(&doc);
         return true;
     }
     krm_shared *s = rn_arena_alloc(r->a, sizeof *s);
-    s->key = key;
-    s->doc = rn_arena_strndup(r->a, rn_buf_cstr(&doc), doc.len);
+    s->key = rn_arena_strdup(r->a, key);
+    s->obj = rn_value_deepcopy(r->a, obj);
     s->owner = krm_describe(r->a, mlflow);
     s->next = r->shared;
     r->shared = s;
-    rn_buf_free(&doc);
     return false;
 }
 
@@ -378,7 +382,7 @@ static void emit_rendered(krm_run *r, rn_arena *ta, const rn_value *objs,
     for (size_t i = 0; i < objs->u.list.len; i++) {
         rn_value *o = objs->u.list.items[i];
         const char *instance = label(o, INSTANCE_LABEL);
-        if (!instance && shared_seen(r, o, mlflow))
+        if (!instance && shared_seen(r, ta, o, mlflow))
             continue;
         if (r->annotate)
             annotate(r, ta, o, mlflow, dir, instance);
