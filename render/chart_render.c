@@ -1126,7 +1126,10 @@ static int read_head(rn_arena *a, const char *file, const char *doc, size_t len,
         *hook = head.hook;
         return 0;
     }
-    if (rn_yaml_parse(a, doc, len, file, mode, NULL, &v, &perr) < 0)
+    /* The objects: block YAML as charts render it is built without the
+     * YAML parser too (the same value; anything else goes to it). */
+    if (!(mode == RN_YAML_CORE && rn_yaml_fast_parse(a, doc, len, &v)) &&
+        rn_yaml_parse(a, doc, len, file, mode, NULL, &v, &perr) < 0)
         return rn_error_set(err, "YAML parse error on %s: %s", file, perr.msg);
     *obj = v;
     *kind = "";

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "value.h"
 #include "yaml_scalar.h"
 
 #define MAX_DEPTH 64
@@ -38,6 +39,7 @@ typedef struct sval {
     vkind k;
     const char *s; /* the scalar's text (quotes left out), plain/quoted */
     size_t n;
+    rn_value *v; /* the value, when the reader builds them */
 } sval;
 
 typedef struct line {
@@ -47,6 +49,8 @@ typedef struct line {
 
 typedef struct reader {
     rn_arena *a;
+    /* Build the document's value (RN_YAML_CORE), not only check it. */
+    bool build;
     const char *pos, *end; /* pos: the start of the next unread line */
     int depth;
     const char *kind;
@@ -157,7 +161,7 @@ static int plain(const char *t, const char *eol, sval *v)
     }
     while (p > t && p[-1] == ' ')
         p--;
-    *v = (sval){V_PLAIN, t, (size_t)(p - t)};
+    *v = (sval){V_PLAIN, t, (size_t)(p - t), NULL};
     if (c == '.' || c == '+' || c == '-') {
         bool loadable;
         plain_is(t, v->n, RN_YS_STR, &loadable);
@@ -165,6 +169,28 @@ static int plain(const char *t, const char *eol, sval *v)
             return 0;
     }
     return 1;
+}
+
+/* A plain scalar's value as yaml.v3 resolves it (the YAML reader's
+ * RN_YAML_CORE). */
+static rn_value *plain_value(rn_arena *a, const char *s, size_t n)
+{
+    rn_yaml_scalar sc;
+    rn_yaml_resolve(s, n, RN_YAML_V3, true, &sc);
+    switch (sc.kind) {
+    case RN_YS_NULL:
+        return rn_null(a);
+    case RN_YS_BOOL:
+        return rn_bool(a, sc.b);
+    case RN_YS_INT:
+        return rn_int64(a, sc.i);
+    case RN_YS_UINT:
+        return rn_float(a, (double)sc.u);
+    case RN_YS_FLOAT:
+        return rn_float(a, sc.f);
+    default:
+        return rn_str(a, s, n);
+    }
 }
 
 static int quoted(const char *t, const char *eol, sval *v)
@@ -184,7 +210,8 @@ static int quoted(const char *t, const char *eol, sval *v)
     }
     if (p == eol || !tail_ok(p + 1, eol))
         return 0;
-    *v = (sval){q == '"' ? V_DQUOTE : V_SQUOTE, t + 1, (size_t)(p - t - 1)};
+    *v = (sval){q == '"' ? V_DQUOTE : V_SQUOTE, t + 1, (size_t)(p - t - 1),
+                NULL};
     return 1;
 }
 
@@ -194,10 +221,16 @@ static int block_scalar(reader *r, const char *t, const char *eol, int parent,
                         sval *v)
 {
     const char *p = t + 1;
+    char chomp = 0;
     if (p < eol && (*p == '-' || *p == '+'))
-        p++;
+        chomp = *p++;
     if (!tail_ok(p, eol))
         return 0;
+    /* Built: literal scalars only; folded ones go to the YAML reader. */
+    if (r->build && *t == '>')
+        return 0;
+    rn_buf text = RN_BUF_INIT;
+    size_t kept = 0; /* text's length up to its last content line */
     int content = -1;
     while (r->pos < r->end) {
         const char *s = r->pos, *e = eol_of(r, s), *q = s;
@@ -207,8 +240,17 @@ static int block_scalar(reader *r, const char *t, const char *eol, int parent,
         if (q == e) {
             /* A blank line before the first content line may not be
              * indented (YAML limits its spaces). */
-            if (content < 0 && k > 0)
+            if (content < 0 && k > 0) {
+                rn_buf_free(&text);
                 return 0;
+            }
+            /* Spaces past the indentation are content: not built here. */
+            if (r->build && content >= 0 && k > content) {
+                rn_buf_free(&text);
+                return 0;
+            }
+            if (r->build)
+                rn_buf_putc(&text, '\n');
         } else if (content < 0) {
             if (k <= parent)
                 break;
@@ -216,15 +258,35 @@ static int block_scalar(reader *r, const char *t, const char *eol, int parent,
         } else if (k < content) {
             break;
         }
+        if (r->build && e == r->end) { /* no line break after it */
+            rn_buf_free(&text);
+            return 0;
+        }
+        if (r->build && q != e) {
+            rn_buf_append(&text, s + content, (size_t)(e - s - content));
+            rn_buf_putc(&text, '\n');
+            kept = text.len;
+        }
         r->pos = e < r->end ? e + 1 : e;
     }
-    *v = (sval){V_BLOCK, NULL, 0};
+    *v = (sval){V_BLOCK, NULL, 0, NULL};
+    if (r->build) {
+        /* No content line: not built here. Clip keeps one line break,
+         * strip none, keep all. */
+        if (content < 0) {
+            rn_buf_free(&text);
+            return 0;
+        }
+        size_t n = chomp == '+' ? text.len : chomp == '-' ? kept - 1 : kept;
+        v->v = rn_str(r->a, rn_buf_cstr(&text), n);
+        rn_buf_free(&text);
+    }
     return 1;
 }
 
 static int map_block(reader *r, int col, const char *first, const char *eol,
-                     role ro);
-static int seq_block(reader *r, int col);
+                     role ro, rn_value **out);
+static int seq_block(reader *r, int col, rn_value **out);
 
 /* A value on the line after its key or "- " (the line consumed). */
 static int inline_value(reader *r, const char *t, const char *eol, int parent,
@@ -238,7 +300,9 @@ static int inline_value(reader *r, const char *t, const char *eol, int parent,
         if (eol - t < 2 || t[1] != (*t == '{' ? '}' : ']') ||
             !tail_ok(t + 2, eol))
             return 0;
-        *v = (sval){*t == '{' ? V_EMPTY_MAP : V_EMPTY_SEQ, NULL, 0};
+        *v = (sval){*t == '{' ? V_EMPTY_MAP : V_EMPTY_SEQ, NULL, 0, NULL};
+        if (r->build)
+            v->v = *t == '{' ? rn_map_new(r->a, 0) : rn_list_new(r->a, 0);
         return 1;
     }
     return plain(t, eol, v);
@@ -250,20 +314,23 @@ static int inline_value(reader *r, const char *t, const char *eol, int parent,
 static int nested(reader *r, int col, bool same_col_seq, role ro, sval *v)
 {
     line l;
-    *v = (sval){V_NULL, NULL, 0};
+    *v = (sval){V_NULL, NULL, 0, NULL};
     if (!peek(r, &l))
         return 1;
     bool entry = is_seq_entry(l.text, l.eol);
     if (l.indent > col || (same_col_seq && l.indent == col && entry)) {
         if (entry) {
             v->k = V_SEQ;
-            return seq_block(r, l.indent);
+            return seq_block(r, l.indent, &v->v);
         }
         v->k = V_MAP;
-        return map_block(r, l.indent, NULL, NULL, ro);
+        return map_block(r, l.indent, NULL, NULL, ro, &v->v);
     }
     return 1;
 }
+
+/* The value of a scalar or an empty value (built ones have theirs). */
+static rn_value *value_of(reader *r, const sval *v);
 
 static bool is_collection(vkind k)
 {
@@ -337,11 +404,12 @@ static role child_role(int which)
 /* A block mapping with its keys at column `col`; its first key may sit on
  * a line already consumed ("- key: value"), at `first`. */
 static int map_block(reader *r, int col, const char *first, const char *eol,
-                     role ro)
+                     role ro, rn_value **out)
 {
     if (++r->depth > MAX_DEPTH)
         return 0;
     int seen = 0;
+    rn_value *map = r->build ? rn_map_new(r->a, 4) : NULL;
     for (;;) {
         const char *t = first;
         if (t) {
@@ -359,7 +427,16 @@ static int map_block(reader *r, int col, const char *first, const char *eol,
         const char *colon = key_end(t, eol);
         if (!colon)
             return 0;
-        int which = head_key(ro, t, (size_t)(colon - t));
+        size_t kn = (size_t)(colon - t);
+        /* Built: a key that reads as a string, and only once (a
+         * duplicated key is the YAML reader's error to give). */
+        if (map) {
+            rn_yaml_scalar ks;
+            rn_yaml_resolve(t, kn, RN_YAML_V3, true, &ks);
+            if (ks.kind != RN_YS_STR || rn_map_get(map, t, kn))
+                return 0;
+        }
+        int which = head_key(ro, t, kn);
         if (which & seen)
             return 0;
         seen |= which;
@@ -372,15 +449,20 @@ static int map_block(reader *r, int col, const char *first, const char *eol,
                      : inline_value(r, p, eol, col, &v);
         if (!ok || !check_head(r, ro, which, &v))
             return 0;
+        if (map)
+            rn_map_set(r->a, map, t, kn, value_of(r, &v));
     }
     r->depth--;
+    if (out)
+        *out = map;
     return 1;
 }
 
-static int seq_block(reader *r, int col)
+static int seq_block(reader *r, int col, rn_value **out)
 {
     if (++r->depth > MAX_DEPTH)
         return 0;
+    rn_value *list = r->build ? rn_list_new(r->a, 4) : NULL;
     line l;
     while (peek(r, &l) && l.indent >= col) {
         if (l.indent > col)
@@ -391,20 +473,26 @@ static int seq_block(reader *r, int col)
         const char *p = l.text + 1;
         while (p < l.eol && *p == ' ')
             p++;
-        sval v;
+        sval v = {V_NULL, NULL, 0, NULL};
         int ok;
-        if (p == l.eol || *p == '#')
+        if (p == l.eol || *p == '#') {
             ok = nested(r, col, false, R_OTHER, &v);
-        else if (is_seq_entry(p, l.eol))
+        } else if (is_seq_entry(p, l.eol)) {
             ok = 0;
-        else if (key_end(p, l.eol))
-            ok = map_block(r, (int)(p - l.start), p, l.eol, R_OTHER);
-        else
+        } else if (key_end(p, l.eol)) {
+            v.k = V_MAP;
+            ok = map_block(r, (int)(p - l.start), p, l.eol, R_OTHER, &v.v);
+        } else {
             ok = inline_value(r, p, l.eol, col, &v);
+        }
         if (!ok)
             return 0;
+        if (list)
+            rn_list_push(r->a, list, value_of(r, &v));
     }
     r->depth--;
+    if (out)
+        *out = list;
     return 1;
 }
 
@@ -421,6 +509,21 @@ static const char *unquote(rn_arena *a, const char *s, size_t n, vkind k)
     return out;
 }
 
+static rn_value *value_of(reader *r, const sval *v)
+{
+    switch (v->k) {
+    case V_PLAIN:
+        return plain_value(r->a, v->s, v->n);
+    case V_SQUOTE:
+    case V_DQUOTE:
+        return rn_strz(r->a, unquote(r->a, v->s, v->n, v->k));
+    case V_NULL:
+        return rn_null(r->a);
+    default:
+        return v->v;
+    }
+}
+
 int rn_yaml_head_read(rn_arena *a, const char *doc, size_t len, rn_yaml_head *h)
 {
     for (size_t i = 0; i < len; i++)
@@ -429,9 +532,32 @@ int rn_yaml_head_read(rn_arena *a, const char *doc, size_t len, rn_yaml_head *h)
     reader r = {.a = a, .pos = doc, .end = doc + len};
     line l;
     if (!peek(&r, &l) || l.indent != 0 ||
-        !map_block(&r, 0, NULL, NULL, R_TOP) || peek(&r, &l))
+        !map_block(&r, 0, NULL, NULL, R_TOP, NULL) || peek(&r, &l))
         return 0;
     h->kind = r.kind ? unquote(a, r.kind, r.kind_n, r.kind_k) : "";
     h->hook = r.hook ? unquote(a, r.hook, r.hook_n, r.hook_k) : NULL;
+    return 1;
+}
+
+int rn_yaml_fast_parse(rn_arena *a, const char *doc, size_t len, rn_value **out)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((doc[i] < 0x20 && doc[i] != '\n') || doc[i] > 0x7E)
+            return 0;
+    /* A document marker or directive line: the YAML reader's. */
+    for (const char *p = doc; p < doc + len;) {
+        if (*p == '%' || (doc + len - p >= 3 &&
+                          (!memcmp(p, "---", 3) || !memcmp(p, "...", 3))))
+            return 0;
+        const char *nl = memchr(p, '\n', (size_t)(doc + len - p));
+        p = nl ? nl + 1 : doc + len;
+    }
+    reader r = {.a = a, .build = true, .pos = doc, .end = doc + len};
+    line l;
+    rn_value *v = NULL;
+    if (!peek(&r, &l) || l.indent != 0 ||
+        !map_block(&r, 0, NULL, NULL, R_OTHER, &v) || peek(&r, &l) || !v)
+        return 0;
+    *out = v;
     return 1;
 }

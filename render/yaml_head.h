@@ -33,4 +33,12 @@ typedef struct rn_yaml_head {
 int rn_yaml_head_read(rn_arena *a, const char *doc, size_t len,
                       rn_yaml_head *h);
 
+/* The same reader building the document's value: 1 and *out (a mapping,
+ * in the arena) equal to what rn_yaml_parse gives in RN_YAML_CORE; 0: not
+ * sure — read it with rn_yaml_parse. Literal block scalars are built,
+ * folded ones are not. */
+struct rn_value;
+int rn_yaml_fast_parse(rn_arena *a, const char *doc, size_t len,
+                       struct rn_value **out);
+
 #endif

@@ -215,12 +215,125 @@ static void test_edits(void **state)
     rn_arena_free(a);
 }
 
+/* The fast reader against the YAML reader (RN_YAML_CORE): when it builds
+ * a value, the YAML reader reads the document without an error and gives
+ * the same value, types and key order included. Returns 1 when built. */
+static int fast_doc(const char *doc, size_t len)
+{
+    rn_arena *a = rn_arena_new();
+    rn_value *fast = NULL, *want = NULL;
+    int built = rn_yaml_fast_parse(a, doc, len, &fast);
+    if (built) {
+        rn_error err;
+        rn_error_clear(&err);
+        if (rn_yaml_parse(a, doc, len, "t", RN_YAML_CORE, NULL, &want, &err) <
+            0)
+            fail_msg("built a value the YAML reader refuses (%s):\n%.*s",
+                     err.msg, (int)len, doc);
+        rn_buf x = RN_BUF_INIT, y = RN_BUF_INIT;
+        rn_yaml_emit_doc(&x, fast);
+        rn_yaml_emit_doc(&y, want);
+        if (!rn_value_equal(fast, want) ||
+            strcmp(rn_buf_cstr(&x), rn_buf_cstr(&y)))
+            fail_msg("built:\n%s\nthe YAML reader:\n%s\nof:\n%.*s",
+                     rn_buf_cstr(&x), rn_buf_cstr(&y), (int)len, doc);
+        rn_buf_free(&x);
+        rn_buf_free(&y);
+    }
+    rn_arena_free(a);
+    return built;
+}
+
+static void test_fast(void **state)
+{
+    static const char *const same[] = {
+        "a: 1\nb: true\nc: null\nd: ~\ne: 1.5\nf: '0x1F'\ng: \"x\"\nh:\n",
+        "a:\n  - 1\n  - x: y\n    z: []\n  - {}\nb: []\n",
+        "s: |\n  line 1\n\n  line 2\nt: |-\n  x\n   y\nu: |+\n  k\n\nv: 2\n",
+        "k: v # c\n# full\nl: 'it''s'\nm: 2001-12-14\nn: -1\no: 0o17\np: 1e3\n",
+        "a:\n- x\n- y\nb: c\n",
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        if (!fast_doc(same[i], strlen(same[i])))
+            fail_msg("not built: %s", same[i]);
+    static const char *const refused[] = {
+        "a: 1\na: 2\n",           /* duplicated key */
+        "1: x\n",                 /* a key that is no string */
+        "a: >\n  folded\n",       /* folded block scalar */
+        "a: |\n  x\n    \n  y\n", /* spaces past the indentation */
+        "a: |\n  x",              /* no line break at the end */
+        "a: \"\\n\"\n",           /* an escape */
+        "--- \na: 1\n",           /* a document marker */
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+        if (fast_doc(refused[i], strlen(refused[i])))
+            fail_msg("built: %s", refused[i]);
+}
+
+/* The chart's documents with several value sets, and random one-byte
+ * edits of them: whatever the fast reader builds, the YAML reader gives. */
+static void test_fast_edits(void **state)
+{
+    rn_arena *a = rn_arena_new();
+    rn_chart *c;
+    rn_error err;
+    rn_error_clear(&err);
+    assert_int_equal(rn_chart_load_embedded(a, &c, &err), 0);
+    static const char *const sets[] = {
+        "httpRoute: {enabled: true}\nstorage: {enabled: true}\n"
+        "consoleLink: {enabled: true, href: https://x/mlflow}\n",
+        "mlflow: {backendStoreUri: 'postgresql://db/m', artifactsDestination: "
+        "'s3://b/a'}\nmigration: {enabled: true, backup: {enabled: true, "
+        "claimName: c}}\ntraceArchival: {enabled: true, schedule: '@daily', "
+        "location: 's3://b/t', retention: 30d}\nmetrics: {enabled: true, "
+        "serviceMonitor: {enabled: true}}\n",
+    };
+    static const char edits[] = " :-#'\"|>\n{}[]a!&*\\.";
+    uint32_t seed = 54321;
+    int built = 0, docs = 0, edited = 0;
+    for (size_t si = 0; si < sizeof sets / sizeof *sets; si++) {
+        rn_value *user;
+        assert_int_equal(rn_yaml_parse(a, sets[si], strlen(sets[si]), "v",
+                                       RN_YAML_HELM, NULL, &user, &err),
+                         0);
+        rn_release rel = {.name = "mlflow", .namespace = "ns"};
+        rn_rendered r;
+        assert_int_equal(rn_chart_render(a, c, &rel, user, &r, &err), 0);
+        for (size_t i = 0; i < r.len; i++) {
+            const char *doc = r.items[i].content;
+            size_t len = strlen(doc);
+            built += fast_doc(doc, len);
+            docs++;
+            char *buf = malloc(len + 2);
+            for (int k = 0; k < 150; k++) {
+                seed = seed * 1103515245u + 12345u;
+                size_t at = (seed >> 8) % len;
+                char ch = edits[(seed >> 20) % (sizeof edits - 1)];
+                int op = (int)((seed >> 28) % 3);
+                size_t n = at;
+                memcpy(buf, doc, at);
+                if (op != 2)
+                    buf[n++] = ch;
+                size_t rest = op == 1 ? at : at + 1;
+                memcpy(buf + n, doc + rest, len - rest);
+                n += len - rest;
+                edited += fast_doc(buf, n);
+            }
+            free(buf);
+        }
+    }
+    /* The chart's own documents are nearly all built. */
+    assert_true(built * 10 >= docs * 9);
+    assert_true(edited > 0);
+    rn_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_answers),
-        cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_edits),
+        cmocka_unit_test(test_answers),    cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_edits),      cmocka_unit_test(test_fast),
+        cmocka_unit_test(test_fast_edits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
