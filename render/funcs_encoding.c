@@ -483,6 +483,8 @@ RN_FN(rn_fn_regexfindall)
     u.list = l;
     if (n != 0)
         regex_all(u.re, u.s, u.len, n, collect_match, &u, u.ov);
+    if (l->u.list.len == 0)
+        l->flags |= RN_F_NIL; /* FindAllString: nil when nothing matches */
     rn_fn_regex_free(u.re);
     *out = l;
     return 0;
@@ -656,6 +658,7 @@ RN_FN(rn_fn_regexsplit)
     rn_value *l = rn_fn_strlist_new(a, 4);
     *out = l;
     if (n == 0) {
+        l->flags |= RN_F_NIL; /* Split(s, 0) is nil */
         rn_fn_regex_free(u.re);
         return 0;
     }
@@ -1402,10 +1405,11 @@ static const char *sv_string_cb(rn_arena *a, const void *self)
     return sv_string(a, &((const sv_obj *)self)->v);
 }
 
-static const char *sv_json_cb(rn_arena *a, const void *self)
+static const char *sv_json_cb(rn_arena *a, const void *self, const char **why)
 {
+    (void)why; /* a version always marshals */
     rn_buf b = RN_BUF_INIT;
-    rn_json_emit_go(&b, rn_strz(a, sv_string_cb(a, self)));
+    rn_json_emit_go(&b, rn_strz(a, sv_string_cb(a, self)), NULL);
     char *s = rn_arena_strndup(a, rn_buf_cstr(&b), b.len);
     rn_buf_free(&b);
     return s;

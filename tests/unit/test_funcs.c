@@ -187,6 +187,19 @@ static const fcase lists_cases[] = {
     {"{{ seq 3 }}|{{ seq 0 }}|{{ seq -2 }}|{{ seq 2 5 }}|{{ seq 5 2 }}|{{ seq "
      "0 2 7 }}|{{ seq 7 -2 0 }}|{{ seq 7 2 0 }}|{{ seq }}|{{ seq 1 2 3 4 }}",
      "1 2 3|1 0|1 0 -1 -2|2 3 4 5|5 4 3 2|0 2 4 6|7 5 3 1|||", NULL},
+    /* Sprig's float arithmetic for the number of chunks */
+    {"{{ chunk -5 (list 1 2 3) }}|{{ chunk -3 (list 9) }}|{{ chunk -1 (list 1 "
+     "2) }}",
+     "[]|[[9]]|[]", NULL},
+    {"{{ chunk -1 (list 1 2 3) }}", NULL,
+     "error calling chunk: runtime error: makeslice: len out of range"},
+    {"{{ chunk 0 (list) }}", NULL,
+     "error calling chunk: runtime error: makeslice: len out of range"},
+    /* nil slices: [] when printed, null in JSON */
+    {"{{ rest (list) }}|{{ rest (list) | toJson }}|{{ initial (list) | toJson "
+     "}}|{{ concat | toJson }}|{{ rest (list 1) | toJson }}|{{ append (rest "
+     "(list)) 1 | toJson }}|{{ deepEqual (rest (list)) (list) }}",
+     "[]|null|null|null|[]|[1]|false", NULL},
 };
 
 static const fcase dicts_cases[] = {
@@ -259,6 +272,13 @@ static const fcase dicts_cases[] = {
     {"{{ get (list) \"a\" }}", NULL,
      "wrong type for value; expected map[string]interface {}; got []interface "
      "{}"},
+    /* map parameters as Go's evalArg checks them, at the argument */
+    {"{{ mustMerge (dict) \"x\" }}", NULL,
+     "at <\"x\">: can't handle \"x\" for arg of type map[string]interface {}"},
+    {"{{ mustMerge (dict) nil | toJson }}", "{}", NULL},
+    {"{{ deepCopy nil }}", NULL,
+     "error calling deepCopy: reflect: call of reflect.Value.Type on zero "
+     "Value"},
 };
 
 static const fcase math_cases[] = {
@@ -461,6 +481,12 @@ static const fcase json_cases[] = {
      "mustFromJson \"3\" | typeOf }}",
      "[1 2]|s|float64", NULL},
     {"{{ mustFromJson \"{\" }}", NULL, "error calling mustFromJson: "},
+    {"{{ mustToPrettyJson (float64 \"NaN\") }}", NULL,
+     "error calling mustToPrettyJson: json: unsupported value: NaN"},
+    {"{{ mustToRawJson (list (float64 \"-Inf\")) }}", NULL,
+     "error calling mustToRawJson: json: unsupported value: -Inf"},
+    {"{{ mustToJson (list 1i) }}", NULL,
+     "error calling mustToJson: json: unsupported type: complex128"},
 };
 
 static const fcase yaml_cases[] = {
