@@ -356,7 +356,18 @@ static const fcase regex_cases[] = {
     {"{{ regexFind \"[0-9]+\" \"ab12cd345\" }}|{{ regexFind \"z\" \"abc\" }}",
      "12|", NULL},
     {"{{ regexFind \"(\" \"x\" }}", NULL,
-     "error calling regexFind: regexp: Compile(`(`): error parsing regexp: "},
+     "error calling regexFind: regexp: Compile(`(`): error parsing regexp: "
+     "missing closing ): `(`"},
+    {"{{ regexFind \"\\n(\" \"x\" }}", NULL,
+     "error calling regexFind: regexp: Compile(\"\\n(\"): error parsing "
+     "regexp: missing closing ): `\n(`"},
+    {"{{ mustRegexFind \"a(?=b)\" \"ab\" }}", NULL,
+     "error calling mustRegexFind: error parsing regexp: invalid or "
+     "unsupported Perl syntax: `(?=`"},
+    {"{{ regexMatch \"a++\" \"a\" }}|{{ regexMatch \"\\\\s\" \"\\v\" }}|{{ "
+     "regexMatch \"a$\" \"a\\n\" }}|{{ regexFindAll \"[\\\\d-z]\" \"1-z\" -1 "
+     "}}",
+     "false|false|false|[1 - z]", NULL},
     {"{{ regexFindAll \"[0-9]+\" \"a1b22c333\" -1 }}|{{ regexFindAll "
      "\"[0-9]+\" \"a1b22c333\" 2 }}|{{ regexFindAll \"x*\" \"axxb\" -1 }}|{{ "
      "regexFindAll \"z\" \"abc\" -1 }}|{{ regexFindAll \"a\" \"aaa\" 0 }}",
