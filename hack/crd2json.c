@@ -58,7 +58,7 @@ int main(int argc, char **argv)
         goto out;
     }
     rn_buf b = RN_BUF_INIT;
-    if (rn_json_emit_go(&b, schema) < 0) {
+    if (rn_json_emit_go(&b, schema, NULL) < 0) {
         fprintf(stderr, "crd2json: %s: the schema cannot be written as JSON\n",
                 argv[1]);
     } else if (fwrite(b.data, 1, b.len, stdout) == b.len &&

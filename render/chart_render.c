@@ -655,6 +655,8 @@ static rn_value *go_nil(rn_arena *a, rn_value *empty, const char *tname)
     rn_value *methods = rn_map_new(a, 1);
     rn_map_setz(a, methods, "MarshalJSON", rn_strz(a, "null"));
     rn_value_set_type(empty, tname, methods);
+    if (empty->kind == RN_LIST)
+        empty->flags |= RN_F_NIL;
     return empty;
 }
 
@@ -680,7 +682,7 @@ static void json_field(rn_buf *b, const char *key, const rn_value *v)
         return;
     rn_buf_putc(b, b->len > 1 ? ',' : '{');
     rn_buf_printf(b, "\"%s\":", key);
-    rn_json_emit_go(b, v);
+    rn_json_emit_go(b, v, NULL);
 }
 
 static rn_value *go_string(rn_arena *a, const rn_value *v, bool sanitized)
@@ -780,7 +782,7 @@ static rn_value *dependency(rn_arena *a, const rn_value *v)
         if (f[i].always) {
             rn_buf_putc(&json, json.len ? ',' : '{');
             rn_buf_printf(&json, "\"%s\":", f[i].json);
-            rn_json_emit_go(&json, x);
+            rn_json_emit_go(&json, x, NULL);
         } else {
             json_field(&json, f[i].json, x);
         }

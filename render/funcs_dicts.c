@@ -250,6 +250,11 @@ RN_FN(rn_fn_mergeoverwrite)
 
 RN_FN(rn_fn_deepcopy)
 {
+    /* copystructure asks reflect for the type of a nil it could not
+     * copy, which panics (no "deepCopy error:" prefix: not its error) */
+    if (argv[0]->kind == RN_NULL)
+        return tmpl_fail(ctx,
+                         "reflect: call of reflect.Value.Type on zero Value");
     *out = rn_value_deepcopy(tmpl_arena(ctx), argv[0]);
     return 0;
 }

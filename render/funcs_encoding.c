@@ -2,10 +2,10 @@
  * funcs_encoding.c — encodings, digests, regular expressions and semantic
  * versions: Sprig's b64enc/b64dec and b32enc/b32dec (Go's StdEncoding
  * rules and errors), sha1sum/sha256sum/sha512sum/adler32sum (OpenSSL
- * libcrypto), the regex* family (PCRE2, configured to behave like Go's RE2
- * syntax: `$` means end of text, \d \w \s \b are ASCII, matches are
- * leftmost-first, Go's rules for empty matches and for `$1`/`${name}` in
- * replacements), and semver/semverCompare (Masterminds/semver v3.5
+ * libcrypto), the regex* family (Go's regexp syntax and its errors,
+ * rewritten for PCRE2 by goregexp.c; matches are leftmost-first, with Go's
+ * rules for empty matches and for `$1`/`${name}` in replacements), and
+ * semver/semverCompare (Masterminds/semver v3.5
  * constraint checking, parsed with that package's own regular
  * expressions; semver gives a *semver.Version object whose methods,
  * .Major to .Compare, templates call).
@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include "funcs_int.h"
+#include "gofmt.h"
+#include "goregexp.h"
 #include "json.h"
 
 /* --- base64 --- */
@@ -279,16 +281,22 @@ RN_FN(rn_fn_adler32sum)
 
 /* --- regular expressions --- */
 
-/* Go's regexp on PCRE2: UTF-8 (invalid bytes match nothing), $ only at
- * the very end. */
+/* PCRE2 for Go's regexp: UTF-8 (invalid bytes match nothing), $ only at
+ * the very end. Sprig's patterns go through goregexp.c first, which makes
+ * everything else explicit; semver's own patterns are written for PCRE2
+ * as they are. */
 #define REGEX_OPTIONS                                                          \
     (PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY)
+
+/* Go nests groups up to 1000 deep; the translation adds a few levels. */
+#define REGEX_NEST_LIMIT 4000
 
 struct rn_fn_regex {
     pcre2_code *code; /* freed with the regex unless shared (not owned) */
     bool owned;
     pcre2_match_data *md;
     int groups;
+    const char **names; /* names[i]: group i's name or NULL; NULL: none */
 };
 
 /* A compiled pattern as a regex with match data of its own; owned says
@@ -302,24 +310,36 @@ static rn_fn_regex *regex_wrap(rn_arena *a, pcre2_code *code, bool owned)
     uint32_t cap = 0;
     pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &cap);
     re->groups = (int)cap;
+    re->names = NULL;
     return re;
 }
 
 rn_fn_regex *rn_fn_regex_compile(rn_arena *a, const char *pat, size_t len,
                                  const char **errmsg)
 {
+    rn_goregexp go;
+    if (rn_goregexp_translate(a, pat, len, &go, errmsg) != 0)
+        return NULL;
     int ec;
     PCRE2_SIZE eo;
+    pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+    if (cc)
+        pcre2_set_parens_nest_limit(cc, REGEX_NEST_LIMIT);
     pcre2_code *code =
-        pcre2_compile((PCRE2_SPTR)pat, len, REGEX_OPTIONS, &ec, &eo, NULL);
+        pcre2_compile((PCRE2_SPTR)go.pcre, go.len,
+                      PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &eo, cc);
+    pcre2_compile_context_free(cc);
     if (!code) {
+        /* a pattern Go takes that PCRE2 cannot build (too large) */
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(ec, msg, sizeof msg);
         *errmsg = rn_arena_printf(a, "error parsing regexp: %s: `%.*s`",
                                   (const char *)msg, (int)len, pat);
         return NULL;
     }
-    return regex_wrap(a, code, true);
+    rn_fn_regex *re = regex_wrap(a, code, true);
+    re->names = go.names;
+    return re;
 }
 
 void rn_fn_regex_free(rn_fn_regex *re)
@@ -415,8 +435,14 @@ static int regex_prepare(tmpl_ctx *ctx, rn_value **argv, int subject,
         const char *name = tmpl_ctx_fn_name(ctx);
         if (name && strncmp(name, "must", 4) == 0)
             return tmpl_fail(ctx, "%s", u->err);
-        return tmpl_fail(ctx, "regexp: Compile(`%.*s`): %s", (int)plen, pat,
-                         u->err);
+        /* MustCompile's panic: the pattern as Go's quote (%#q) gives it */
+        rn_buf q = RN_BUF_INIT;
+        rn_value *pv = argv[0];
+        rn_gofmt_sprintf(&q, "%#q", 3, 1, &pv);
+        int rc =
+            tmpl_fail(ctx, "regexp: Compile(%s): %s", rn_buf_cstr(&q), u->err);
+        rn_buf_free(&q);
+        return rc;
     }
     u->ov = rn_arena_alloc(tmpl_arena(ctx),
                            sizeof(long) * 2 * (size_t)(u->re->groups + 1));
@@ -483,6 +509,8 @@ RN_FN(rn_fn_regexfindall)
     u.list = l;
     if (n != 0)
         regex_all(u.re, u.s, u.len, n, collect_match, &u, u.ov);
+    if (l->u.list.len == 0)
+        l->flags |= RN_F_NIL; /* FindAllString: nil when nothing matches */
     rn_fn_regex_free(u.re);
     *out = l;
     return 0;
@@ -517,8 +545,9 @@ static bool expand_name(const char *t, size_t tn, size_t *name_at,
     return true;
 }
 
-/* The group a $name refers to: a number, or a named group; -1 if none. */
-static int group_of(rn_fn_regex *re, const char *name, size_t n)
+/* The group a $name refers to: a number, or the first group of that name
+ * that took part in the match; -1 if none. */
+static int group_of(rn_fn_regex *re, const char *name, size_t n, const long *ov)
 {
     long num = 0;
     for (size_t i = 0; i < n; i++) {
@@ -532,13 +561,11 @@ static int group_of(rn_fn_regex *re, const char *name, size_t n)
         num = -1;
     if (num >= 0)
         return num <= re->groups ? (int)num : -1;
-    char buf[256];
-    if (n >= sizeof buf)
-        return -1;
-    memcpy(buf, name, n);
-    buf[n] = '\0';
-    int g = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR)buf);
-    return g > 0 ? g : -1;
+    for (int g = 1; re->names && g <= re->groups; g++)
+        if (re->names[g] && strlen(re->names[g]) == n &&
+            memcmp(re->names[g], name, n) == 0 && ov[2 * g] >= 0)
+            return g;
+    return -1;
 }
 
 /* regexp.Expand of the template into b for one match. */
@@ -562,7 +589,7 @@ static void expand(rn_buf *b, rn_fn_regex *re, const char *t, size_t tn,
             rn_buf_putc(b, '$');
             continue;
         }
-        int g = group_of(re, t + i + at, nl);
+        int g = group_of(re, t + i + at, nl, ov);
         if (g >= 0 && ov[2 * g] >= 0)
             rn_buf_append(b, s + ov[2 * g],
                           (size_t)(ov[2 * g + 1] - ov[2 * g]));
@@ -656,6 +683,7 @@ RN_FN(rn_fn_regexsplit)
     rn_value *l = rn_fn_strlist_new(a, 4);
     *out = l;
     if (n == 0) {
+        l->flags |= RN_F_NIL; /* Split(s, 0) is nil */
         rn_fn_regex_free(u.re);
         return 0;
     }
@@ -1402,10 +1430,11 @@ static const char *sv_string_cb(rn_arena *a, const void *self)
     return sv_string(a, &((const sv_obj *)self)->v);
 }
 
-static const char *sv_json_cb(rn_arena *a, const void *self)
+static const char *sv_json_cb(rn_arena *a, const void *self, const char **why)
 {
+    (void)why; /* a version always marshals */
     rn_buf b = RN_BUF_INIT;
-    rn_json_emit_go(&b, rn_strz(a, sv_string_cb(a, self)));
+    rn_json_emit_go(&b, rn_strz(a, sv_string_cb(a, self)), NULL);
     char *s = rn_arena_strndup(a, rn_buf_cstr(&b), b.len);
     rn_buf_free(&b);
     return s;

@@ -27,12 +27,14 @@ static bool is_must(tmpl_ctx *ctx)
 /* json.Marshal of argv[0] into b; fails (for must*) or gives "" on error. */
 static int marshal(tmpl_ctx *ctx, rn_value *v, rn_buf *b, bool *ok)
 {
-    *ok = rn_json_emit_go(b, v) == 0;
+    rn_error err;
+    rn_error_clear(&err);
+    *ok = rn_json_emit_go(b, v, &err) == 0;
     if (*ok)
         return 0;
     rn_buf_reset(b);
     if (is_must(ctx))
-        return tmpl_fail(ctx, "json: unsupported type: %s", rn_fn_type_name(v));
+        return tmpl_fail(ctx, "%s", err.msg);
     return 0;
 }
 
@@ -122,10 +124,11 @@ RN_FN(rn_fn_toprettyjson)
 RN_FN(rn_fn_torawjson)
 {
     rn_buf b = RN_BUF_INIT, r = RN_BUF_INIT;
-    if (rn_json_emit_go(&b, argv[0]) != 0) {
+    rn_error err;
+    rn_error_clear(&err);
+    if (rn_json_emit_go(&b, argv[0], &err) != 0) {
         rn_buf_free(&b);
-        return tmpl_fail(ctx, "json: unsupported type: %s",
-                         rn_fn_type_name(argv[0]));
+        return tmpl_fail(ctx, "%s", err.msg);
     }
     rn_buf_append(&r, "", 0);
     const char *s = rn_buf_cstr(&b);
@@ -186,7 +189,7 @@ RN_FN(rn_fn_toyaml)
         rn_value *decoded;
         rn_error e;
         rn_error_clear(&e);
-        ok = rn_json_emit_go(&j, v) == 0 &&
+        ok = rn_json_emit_go(&j, v, NULL) == 0 &&
              rn_json_parse(tmpl_arena(ctx), rn_buf_cstr(&j), j.len, "toYaml",
                            false, &decoded, &e) == 0;
         if (ok)

@@ -75,9 +75,10 @@ typedef struct rn_fn_class {
     const rn_fn_method *methods; /* ends with {NULL} */
     /* What fmt prints for the object (its String method), and what
      * encoding/json writes for it (MarshalJSON; NULL when that fails);
-     * computed once, when the object is made. NULL: no such method. */
+     * computed once, when the object is made; json answers NULL with
+     * *why set when MarshalJSON fails. NULL: no such method. */
     const char *(*string)(rn_arena *a, const void *self);
-    const char *(*json)(rn_arena *a, const void *self);
+    const char *(*json)(rn_arena *a, const void *self, const char **why);
     /* What Go's == compares of a value of a comparable struct type (the
      * fields, as bytes); NULL for a pointer type, whose objects are ==
      * when they are the same object. */

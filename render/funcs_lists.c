@@ -94,13 +94,21 @@ static rn_value *sublist(tmpl_ctx *ctx, const rn_value *src, size_t from,
     return l;
 }
 
+/* Sprig answers `nil` for an empty list's rest and initial. */
+static rn_value *nil_list(tmpl_ctx *ctx)
+{
+    rn_value *l = new_list(ctx, 0);
+    l->flags |= RN_F_NIL;
+    return l;
+}
+
 RN_FN(rn_fn_rest)
 {
     rn_value *src = argv[0];
     if (src->kind != RN_LIST)
         return not_a_list(ctx, "Cannot find rest on type %s", src);
     size_t n = src->u.list.len;
-    *out = sublist(ctx, src, n ? 1 : 0, n);
+    *out = n ? sublist(ctx, src, 1, n) : nil_list(ctx);
     return 0;
 }
 
@@ -110,7 +118,7 @@ RN_FN(rn_fn_initial)
     if (src->kind != RN_LIST)
         return not_a_list(ctx, "Cannot find initial on type %s", src);
     size_t n = src->u.list.len;
-    *out = sublist(ctx, src, 0, n ? n - 1 : 0);
+    *out = n ? sublist(ctx, src, 0, n - 1) : nil_list(ctx);
     return 0;
 }
 
@@ -213,9 +221,10 @@ RN_FN(rn_fn_slice)
     return 0;
 }
 
+/* concat appends to a nil slice: nothing to append leaves it nil. */
 RN_FN(rn_fn_concat)
 {
-    rn_value *l = new_list(ctx, 4);
+    rn_value *l = nil_list(ctx);
     for (int i = 0; i < argc; i++) {
         rn_value *src = argv[i];
         if (src->kind == RN_NULL)
@@ -230,6 +239,10 @@ RN_FN(rn_fn_concat)
     return 0;
 }
 
+/* Sprig's chunk sizes the result with float arithmetic that Go converts
+ * to int as amd64 does, so a size of 0 or below is a negative length
+ * (makeslice panics) except where the arithmetic lands on 0 chunks (a
+ * short list) or 1 (a one-item list). */
 RN_FN(rn_fn_chunk)
 {
     int64_t size;
@@ -239,19 +252,22 @@ RN_FN(rn_fn_chunk)
     if (src->kind != RN_LIST)
         return not_a_list(ctx, "Cannot chunk type %s", src);
     int64_t n = (int64_t)src->u.list.len;
-    if (size <= 0)
+    int64_t chunks =
+        rn_fn_float_to_int64(floor((double)(n - 1) / (double)size) + 1);
+    if (chunks < 0)
         return tmpl_fail(ctx, "runtime error: makeslice: len out of range");
-    int64_t chunks = (int64_t)floor((double)(n - 1) / (double)size) + 1;
     rn_value *l = new_list(ctx, (size_t)chunks);
     for (int64_t i = 0; i < chunks; i++) {
         int64_t len = size;
         if (i == chunks - 1) {
-            len = n % size;
+            len = rn_fn_float_to_int64(floor(fmod((double)n, (double)size)));
             if (len == 0)
                 len = size;
         }
-        push(ctx, l,
-             sublist(ctx, src, (size_t)(i * size), (size_t)(i * size + len)));
+        if (len < 0)
+            return tmpl_fail(ctx, "runtime error: makeslice: len out of range");
+        size_t from = (size_t)(i * size);
+        push(ctx, l, sublist(ctx, src, from, from + (size_t)len));
     }
     *out = l;
     return 0;

@@ -1330,7 +1330,7 @@ static const char *time_string_cb(rn_arena *a, const void *self)
 
 /* Time.MarshalJSON: RFC 3339 with nanoseconds, NULL (an error) for a
  * year outside 0..9999 or a zone hour outside 0..23. */
-static const char *time_json_cb(rn_arena *a, const void *self)
+static const char *time_json_cb(rn_arena *a, const void *self, const char **why)
 {
     static const char layout[] = "2006-01-02T15:04:05.999999999Z07:00";
     rn_buf b = RN_BUF_INIT;
@@ -1339,10 +1339,14 @@ static const char *time_json_cb(rn_arena *a, const void *self)
     const char *s = rn_buf_cstr(&b) + 1;
     size_t n = b.len - 1;
     bool ok = n > 4 && s[4] == '-';
+    if (!ok)
+        *why = "Time.MarshalJSON: year outside of range [0,9999]";
     if (ok && s[n - 1] != 'Z') {
         char c = s[n - 6];
         int hh = (s[n - 5] - '0') * 10 + (s[n - 4] - '0');
         ok = !(c >= '0' && c <= '9') && hh < 24;
+        if (!ok)
+            *why = "Time.MarshalJSON: timezone hour outside of range [0,23]";
     }
     rn_buf_putc(&b, '"');
     char *r = ok ? rn_arena_strndup(a, rn_buf_cstr(&b), b.len) : NULL;
@@ -1787,7 +1791,8 @@ static const char *location_string_cb(rn_arena *a, const void *self)
     return ((const rn_tz *)self)->name;
 }
 
-static const char *location_json_cb(rn_arena *a, const void *self)
+static const char *location_json_cb(rn_arena *a, const void *self,
+                                    const char **why)
 {
     return "{}";
 }

@@ -155,7 +155,8 @@ static bool is_table_array(tenc *e, const rn_value *v)
     bool all = v->u.list.len > 0;
     for (size_t i = 0; i < v->u.list.len; i++) {
         const rn_value *it = v->u.list.items[i];
-        if (it->kind == RN_NULL)
+        if (it->kind == RN_NULL ||
+            (it->kind == RN_LIST && (it->flags & RN_F_NIL)))
             return fail(e, "toml: cannot encode array with nil element");
         if (it->kind == RN_LIST)
             is_table_array(e, it); /* only for its nil check */
@@ -275,6 +276,8 @@ static void encode(tenc *e, const tkey *k, const rn_value *v)
     case RN_NULL:
         return;
     case RN_LIST:
+        if ((v->flags & RN_F_NIL) && k->len > 0)
+            return; /* isNil: a map's nil slice is left out */
         if (is_table_array(e, v))
             array_of_tables(e, k, v);
         else if (!e->err && k->len == 0)

@@ -12,6 +12,7 @@
 
 #include "funcs_int.h"
 #include "gofmt.h"
+#include "json.h"
 
 /* --- arguments --- */
 
@@ -47,17 +48,18 @@ int rn_fn_arg_bool(tmpl_ctx *ctx, rn_value **argv, int i, bool *out)
     return 0;
 }
 
+/* Go's evalArg for a map parameter: a nil constant or no value is a nil
+ * map (*out == NULL); a nil interface{} (a null from values.yaml) is a
+ * wrong type, as is any other kind of value. */
 int rn_fn_arg_map(tmpl_ctx *ctx, rn_value **argv, int i, rn_value **out)
 {
     rn_value *v = argv[i];
-    if (v->kind == RN_NULL) {
-        *out = NULL; /* Go passes a nil map */
-        return 0;
-    }
-    if (v->kind != RN_MAP || (v->flags & RN_F_STRMAP) ||
-        rn_fn_kind_name(v) != rn_value_kind_name(v))
-        return rn_fn_fail_type(ctx, "map[string]interface {}", v);
-    *out = v;
+    bool ok = v->kind == RN_MAP && !(v->flags & RN_F_STRMAP) &&
+              rn_fn_kind_name(v) == rn_value_kind_name(v);
+    int rc = tmpl_arg_typed(ctx, argv, i, "map[string]interface {}", true, ok);
+    if (rc < 0)
+        return -1;
+    *out = rc == 1 ? v : NULL;
     return 0;
 }
 
@@ -428,8 +430,11 @@ rn_value *rn_fn_object_new(rn_arena *a, const rn_fn_class *cls, void *self)
     if (cls->string)
         rn_map_setz(a, m, "String", rn_strz(a, cls->string(a, self)));
     if (cls->json) {
-        const char *j = cls->json(a, self);
+        const char *why = NULL;
+        const char *j = cls->json(a, self, &why);
         rn_map_setz(a, m, "MarshalJSON", j ? rn_strz(a, j) : rn_null(a));
+        if (!j && why)
+            rn_map_setz(a, m, RN_JSON_ERROR_METHOD, rn_strz(a, why));
     }
     /* eq's view of the object (see tmpl_builtins.c) */
     rn_map_setz(a, m, "==",

@@ -1028,6 +1028,10 @@ static void print_list(pp *p, const rn_value *v, int verb, int depth)
 {
     if (p->sharp_v) {
         print_type(p, v);
+        if (v->flags & RN_F_NIL) {
+            rn_buf_puts(p->out, "(nil)");
+            return;
+        }
         rn_buf_putc(p->out, '{');
     } else {
         rn_buf_putc(p->out, '[');

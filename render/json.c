@@ -186,10 +186,13 @@ static void emit_string(rn_buf *out, const char *s, size_t n)
 
 /* floatEncoder: 'f' unless the exponent is very small or large, then 'e'
  * with a one-digit negative exponent cleaned up ("1e-07" -> "1e-7"). */
-static int emit_float(rn_buf *out, double f)
+static int emit_float(rn_buf *out, double f, rn_error *err)
 {
     if (isnan(f) || isinf(f))
-        return -1;
+        return rn_error_set(err, "json: unsupported value: %s",
+                            isnan(f) ? "NaN"
+                            : f > 0  ? "+Inf"
+                                     : "-Inf");
     double abs = fabs(f);
     char fmt = 'f';
     if (abs != 0 && (abs < 1e-6 || abs >= 1e21))
@@ -218,9 +221,9 @@ static int pair_cmp(const void *x, const void *y)
     return (a->keylen > b->keylen) - (a->keylen < b->keylen);
 }
 
-static int emit_value(rn_buf *out, const rn_value *v);
+static int emit_value(rn_buf *out, const rn_value *v, rn_error *err);
 
-static int emit_map(rn_buf *out, const rn_value *v)
+static int emit_map(rn_buf *out, const rn_value *v, rn_error *err)
 {
     size_t n = v->u.map.len;
     const rn_pair **sorted = malloc((n ? n : 1) * sizeof *sorted);
@@ -236,14 +239,14 @@ static int emit_map(rn_buf *out, const rn_value *v)
             rn_buf_putc(out, ',');
         emit_string(out, sorted[i]->key, sorted[i]->keylen);
         rn_buf_putc(out, ':');
-        rc = emit_value(out, sorted[i]->val);
+        rc = emit_value(out, sorted[i]->val, err);
     }
     rn_buf_putc(out, '}');
     free(sorted);
     return rc;
 }
 
-static int emit_value(rn_buf *out, const rn_value *v)
+static int emit_value(rn_buf *out, const rn_value *v, rn_error *err)
 {
     if (!v) {
         rn_buf_puts(out, "null");
@@ -256,8 +259,14 @@ static int emit_value(rn_buf *out, const rn_value *v)
         rn_buf_append(out, raw->u.s.ptr, raw->u.s.len);
         return 0;
     }
-    if (raw && raw->kind == RN_NULL) /* the type's MarshalJSON fails */
-        return -1;
+    if (raw && raw->kind == RN_NULL) { /* the type's MarshalJSON fails */
+        const rn_value *why = rn_value_method(v, RN_JSON_ERROR_METHOD,
+                                              strlen(RN_JSON_ERROR_METHOD));
+        return rn_error_set(
+            err, "json: error calling MarshalJSON for type %s: %s",
+            rn_value_type_name(v),
+            why && why->kind == RN_STRING ? why->u.s.ptr : "failed");
+    }
     switch (v->kind) {
     case RN_NULL:
         rn_buf_puts(out, "null");
@@ -272,34 +281,40 @@ static int emit_value(rn_buf *out, const rn_value *v)
             rn_buf_printf(out, "%lld", (long long)v->u.i);
         return 0;
     case RN_FLOAT:
-        return emit_float(out, v->u.f);
+        return emit_float(out, v->u.f, err);
     case RN_STRING:
         emit_string(out, v->u.s.ptr, v->u.s.len);
         return 0;
     case RN_LIST:
+        if ((v->flags & RN_F_NIL) && v->u.list.len == 0) {
+            rn_buf_puts(out, "null");
+            return 0;
+        }
         rn_buf_putc(out, '[');
         for (size_t i = 0; i < v->u.list.len; i++) {
             if (i)
                 rn_buf_putc(out, ',');
-            if (emit_value(out, v->u.list.items[i]))
+            if (emit_value(out, v->u.list.items[i], err))
                 return -1;
         }
         rn_buf_putc(out, ']');
         return 0;
     case RN_MAP:
-        return emit_map(out, v);
+        return emit_map(out, v, err);
     case RN_FUNC:
-    case RN_COMPLEX: /* json: unsupported type */
-        return -1;
+    case RN_COMPLEX:
+        return rn_error_set(err, "json: unsupported type: %s",
+                            rn_value_type_name(v));
     }
-    return -1;
+    return rn_error_set(err, "json: unsupported type: %s",
+                        rn_value_type_name(v));
 }
 
-int rn_json_emit_go(rn_buf *out, const rn_value *v)
+int rn_json_emit_go(rn_buf *out, const rn_value *v, rn_error *err)
 {
     /* Marshal fails as a whole: leave nothing behind on error. */
     rn_buf tmp = RN_BUF_INIT;
-    int rc = emit_value(&tmp, v);
+    int rc = emit_value(&tmp, v, err);
     if (rc == 0)
         rn_buf_append(out, rn_buf_cstr(&tmp), tmp.len);
     rn_buf_free(&tmp);

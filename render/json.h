@@ -27,8 +27,15 @@ int rn_json_parse(rn_arena *a, const char *buf, size_t len, const char *name,
  * value"), or NULL when buf is valid JSON. */
 const char *rn_json_check(rn_arena *a, const char *buf, size_t len);
 
-/* Go's json.Marshal; -1 for a value JSON cannot hold (native function). */
-int rn_json_emit_go(rn_buf *out, const rn_value *v);
+/* Go's json.Marshal; -1 for a value JSON cannot hold (a native function,
+ * NaN, a Go type whose MarshalJSON fails), with encoding/json's message in
+ * err when err is not NULL ("json: unsupported value: NaN"). */
+int rn_json_emit_go(rn_buf *out, const rn_value *v, rn_error *err);
+
+/* A value of a Go type whose MarshalJSON fails has a "MarshalJSON" method
+ * of nil and its error text under this method name, which no template
+ * can write. */
+#define RN_JSON_ERROR_METHOD "MarshalJSON error"
 
 /* Convert to/from jansson (for the Kubernetes client). The returned json_t
  * is a new reference the caller owns. */

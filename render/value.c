@@ -127,6 +127,7 @@ void rn_list_push(rn_arena *a, rn_value *list, rn_value *item)
         list->u.list.cap = ncap;
     }
     list->u.list.items[list->u.list.len++] = item;
+    list->flags &= ~(unsigned)RN_F_NIL;
 }
 
 /* ---- maps --------------------------------------------------------------- */
@@ -332,7 +333,8 @@ bool rn_value_equal(const rn_value *x, const rn_value *y)
         /* DeepEqual short-cuts a slice compared with itself. */
         if (x == y)
             return true;
-        if (x->u.list.len != y->u.list.len)
+        if (x->u.list.len != y->u.list.len ||
+            (x->flags & RN_F_NIL) != (y->flags & RN_F_NIL))
             return false;
         for (size_t i = 0; i < x->u.list.len; i++)
             if (!rn_value_equal(x->u.list.items[i], y->u.list.items[i]))

@@ -52,6 +52,11 @@ enum {
                               field is an error, not nil */
     RN_F_UINT64 = 1 << 11, /* RN_INT: Go uint64 (semver's Major): u.i holds
                               the bits, read as unsigned */
+    RN_F_NIL = 1 << 12,    /* RN_LIST of no items: Go's nil slice, which
+                              prints as [] but encodes as JSON null and is
+                              not DeepEqual to an empty one (rest of an
+                              empty list, a regexFindAll without a match);
+                              rn_list_push clears it */
 };
 
 /* How a scalar was written, kept by a reader asked to (see yaml.h,

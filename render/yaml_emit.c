@@ -1134,6 +1134,11 @@ static int emit_node(emitter *e, const rn_value *v, bool root, bool seq,
             emit_string(e, v->u.s.ptr, v->u.s.len, kept);
         return 0;
     case RN_LIST:
+        /* through JSON a nil slice is null; go-yaml writes it [] */
+        if (e->helm && (v->flags & RN_F_NIL) && v->u.list.len == 0) {
+            emit_scalar(e, "null", 4, ST_PLAIN);
+            return 0;
+        }
         return emit_sequence(e, v);
     case RN_MAP:
         return emit_mapping(e, v);

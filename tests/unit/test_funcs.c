@@ -187,6 +187,19 @@ static const fcase lists_cases[] = {
     {"{{ seq 3 }}|{{ seq 0 }}|{{ seq -2 }}|{{ seq 2 5 }}|{{ seq 5 2 }}|{{ seq "
      "0 2 7 }}|{{ seq 7 -2 0 }}|{{ seq 7 2 0 }}|{{ seq }}|{{ seq 1 2 3 4 }}",
      "1 2 3|1 0|1 0 -1 -2|2 3 4 5|5 4 3 2|0 2 4 6|7 5 3 1|||", NULL},
+    /* Sprig's float arithmetic for the number of chunks */
+    {"{{ chunk -5 (list 1 2 3) }}|{{ chunk -3 (list 9) }}|{{ chunk -1 (list 1 "
+     "2) }}",
+     "[]|[[9]]|[]", NULL},
+    {"{{ chunk -1 (list 1 2 3) }}", NULL,
+     "error calling chunk: runtime error: makeslice: len out of range"},
+    {"{{ chunk 0 (list) }}", NULL,
+     "error calling chunk: runtime error: makeslice: len out of range"},
+    /* nil slices: [] when printed, null in JSON */
+    {"{{ rest (list) }}|{{ rest (list) | toJson }}|{{ initial (list) | toJson "
+     "}}|{{ concat | toJson }}|{{ rest (list 1) | toJson }}|{{ append (rest "
+     "(list)) 1 | toJson }}|{{ deepEqual (rest (list)) (list) }}",
+     "[]|null|null|null|[]|[1]|false", NULL},
 };
 
 static const fcase dicts_cases[] = {
@@ -259,6 +272,13 @@ static const fcase dicts_cases[] = {
     {"{{ get (list) \"a\" }}", NULL,
      "wrong type for value; expected map[string]interface {}; got []interface "
      "{}"},
+    /* map parameters as Go's evalArg checks them, at the argument */
+    {"{{ mustMerge (dict) \"x\" }}", NULL,
+     "at <\"x\">: can't handle \"x\" for arg of type map[string]interface {}"},
+    {"{{ mustMerge (dict) nil | toJson }}", "{}", NULL},
+    {"{{ deepCopy nil }}", NULL,
+     "error calling deepCopy: reflect: call of reflect.Value.Type on zero "
+     "Value"},
 };
 
 static const fcase math_cases[] = {
@@ -336,7 +356,18 @@ static const fcase regex_cases[] = {
     {"{{ regexFind \"[0-9]+\" \"ab12cd345\" }}|{{ regexFind \"z\" \"abc\" }}",
      "12|", NULL},
     {"{{ regexFind \"(\" \"x\" }}", NULL,
-     "error calling regexFind: regexp: Compile(`(`): error parsing regexp: "},
+     "error calling regexFind: regexp: Compile(`(`): error parsing regexp: "
+     "missing closing ): `(`"},
+    {"{{ regexFind \"\\n(\" \"x\" }}", NULL,
+     "error calling regexFind: regexp: Compile(\"\\n(\"): error parsing "
+     "regexp: missing closing ): `\n(`"},
+    {"{{ mustRegexFind \"a(?=b)\" \"ab\" }}", NULL,
+     "error calling mustRegexFind: error parsing regexp: invalid or "
+     "unsupported Perl syntax: `(?=`"},
+    {"{{ regexMatch \"a++\" \"a\" }}|{{ regexMatch \"\\\\s\" \"\\v\" }}|{{ "
+     "regexMatch \"a$\" \"a\\n\" }}|{{ regexFindAll \"[\\\\d-z]\" \"1-z\" -1 "
+     "}}",
+     "false|false|false|[1 - z]", NULL},
     {"{{ regexFindAll \"[0-9]+\" \"a1b22c333\" -1 }}|{{ regexFindAll "
      "\"[0-9]+\" \"a1b22c333\" 2 }}|{{ regexFindAll \"x*\" \"axxb\" -1 }}|{{ "
      "regexFindAll \"z\" \"abc\" -1 }}|{{ regexFindAll \"a\" \"aaa\" 0 }}",
@@ -461,6 +492,12 @@ static const fcase json_cases[] = {
      "mustFromJson \"3\" | typeOf }}",
      "[1 2]|s|float64", NULL},
     {"{{ mustFromJson \"{\" }}", NULL, "error calling mustFromJson: "},
+    {"{{ mustToPrettyJson (float64 \"NaN\") }}", NULL,
+     "error calling mustToPrettyJson: json: unsupported value: NaN"},
+    {"{{ mustToRawJson (list (float64 \"-Inf\")) }}", NULL,
+     "error calling mustToRawJson: json: unsupported value: -Inf"},
+    {"{{ mustToJson (list 1i) }}", NULL,
+     "error calling mustToJson: json: unsupported type: complex128"},
 };
 
 static const fcase yaml_cases[] = {

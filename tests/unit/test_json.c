@@ -32,7 +32,7 @@ static int teardown(void **state)
 static void marshal_is(const rn_value *v, const char *want)
 {
     rn_buf b = RN_BUF_INIT;
-    assert_int_equal(rn_json_emit_go(&b, v), 0);
+    assert_int_equal(rn_json_emit_go(&b, v, NULL), 0);
     if (strcmp(rn_buf_cstr(&b), want) != 0)
         fail_msg("Marshal: got [%s] want [%s]", rn_buf_cstr(&b), want);
     rn_buf_free(&b);
@@ -115,8 +115,18 @@ static void test_numbers(void **state)
     marshal_is(rn_int64(a, INT64_MIN), "-9223372036854775808");
     marshal_is(rn_int(a, 42), "42");
     rn_buf b = RN_BUF_INIT;
-    assert_int_equal(rn_json_emit_go(&b, rn_float(a, NAN)), -1);
-    assert_int_equal(rn_json_emit_go(&b, rn_float(a, -INFINITY)), -1);
+    rn_error err;
+    rn_error_clear(&err);
+    assert_int_equal(rn_json_emit_go(&b, rn_float(a, NAN), &err), -1);
+    assert_string_equal(err.msg, "json: unsupported value: NaN");
+    rn_error_clear(&err);
+    assert_int_equal(rn_json_emit_go(&b, rn_float(a, -INFINITY), &err), -1);
+    assert_string_equal(err.msg, "json: unsupported value: -Inf");
+    rn_error_clear(&err);
+    rn_value *l = rn_list_new(a, 1);
+    rn_list_push(a, l, rn_float(a, INFINITY));
+    assert_int_equal(rn_json_emit_go(&b, l, &err), -1);
+    assert_string_equal(err.msg, "json: unsupported value: +Inf");
     assert_int_equal(b.len, 0);
     rn_buf_free(&b);
 }
@@ -147,9 +157,27 @@ static void test_containers(void **state)
     rn_list_push(a, l, rn_func(a, "f", NULL, NULL));
     rn_buf b = RN_BUF_INIT;
     rn_buf_puts(&b, "keep");
-    assert_int_equal(rn_json_emit_go(&b, l), -1);
+    rn_error err;
+    rn_error_clear(&err);
+    assert_int_equal(rn_json_emit_go(&b, l, &err), -1);
     assert_string_equal(rn_buf_cstr(&b), "keep");
+    assert_string_equal(err.msg, "json: unsupported type: func(string) string");
     rn_buf_free(&b);
+}
+
+/* A nil slice marshals as null; pushing an item makes it a slice again. */
+static void test_nil_slice(void **state)
+{
+    rn_arena *a = *state;
+    rn_value *l = rn_list_new(a, 0);
+    l->flags |= RN_F_NIL;
+    marshal_is(l, "null");
+    rn_value *m = rn_map_new(a, 1);
+    rn_map_setz(a, m, "k", l);
+    marshal_is(m, "{\"k\":null}");
+    assert_false(rn_value_equal(l, rn_list_new(a, 0)));
+    rn_list_push(a, l, rn_int(a, 1));
+    marshal_is(l, "[1]");
 }
 
 static void test_parse(void **state)
@@ -275,6 +303,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_strings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_containers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nil_slice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_strict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jansson_bridge, setup, teardown),
