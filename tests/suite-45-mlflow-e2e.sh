@@ -9,7 +9,7 @@
 # processes in their own network and mount namespaces), MLflow and the
 # Kubeflow kubernetes-auth plugin from PyPI (hack/e2e.mk), Debian's
 # PostgreSQL, and moto's S3 server. The pods live on a bridge of their own
-# (10.244.0.0/24); the API server, PostgreSQL and S3 listen on its address.
+# (10.244.N.0/24, see E2E_SLOT); the API server, PostgreSQL and S3 listen on its address.
 #
 # Needs root (network namespaces, mounts). Prints TAP; exits non-zero when a
 # test failed. CP_KEEP=1 keeps the logs (pods' logs: $CP_DIR/node/logs).
@@ -24,8 +24,18 @@ MLFLOW_VENV=${MLFLOW_VENV:-$(ls -d "$_tools"/mlflow-venv-* 2>/dev/null | tail -1
 S3_VENV=${S3_VENV:-$(ls -d "$_tools"/s3-venv-* 2>/dev/null | tail -1)}
 MLFLOW_OLD_VENV=${MLFLOW_OLD_VENV:-$(ls -d "$_tools"/mlflow-old-venv-* 2>/dev/null | tail -1)}
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-BRIDGE=mlkrm0
-HOST_IP=10.244.0.1
+# A run takes the first free pod network slot N (bridge mlkrmN, 10.244.N.0/24),
+# held by a lock for as long as the run or anything it started lives, so runs
+# side by side never touch each other's bridge or namespaces.
+E2E_SLOT=
+mkdir -p /run/lock 2>/dev/null
+for n in $(seq 0 31); do
+    exec {E2E_LOCK_FD}>"/run/lock/mlflow-krm-e2e-$n.lock" || break
+    if flock -n "$E2E_LOCK_FD"; then E2E_SLOT=$n; break; fi
+    exec {E2E_LOCK_FD}>&-
+done
+BRIDGE=mlkrm${E2E_SLOT:-0}
+HOST_IP=10.244.${E2E_SLOT:-0}.1
 CIDR=$HOST_IP/24
 NS=opendatahub
 PY=$MLFLOW_VENV/bin/python
@@ -41,6 +51,7 @@ cp_have_tools || missing+=("control plane binaries (make tools)")
 [ -x /usr/bin/chromium ] || missing+=("Chromium (make deps)")
 [ -x "$RECONCILER" ] || missing+=("$RECONCILER (make build)")
 [ "$(id -u)" = 0 ] || missing+=("root (network namespaces and mounts)")
+[ -n "$E2E_SLOT" ] || missing+=("a free pod network (32 runs hold /run/lock/mlflow-krm-e2e-*.lock)")
 if [ ${#missing[@]} -gt 0 ]; then
     t_notok "the end-to-end suite has what it needs" "${missing[@]}"
     exit 1
