@@ -1129,9 +1129,11 @@ static int read_head(rn_arena *a, const char *file, const char *doc, size_t len,
         return 0;
     }
     /* The objects: block YAML as charts render it is built without the
-     * YAML parser too (the same value; anything else goes to it). */
-    if (!(mode == RN_YAML_CORE && rn_yaml_fast_parse(a, doc, len, &v)) &&
-        rn_yaml_parse(a, doc, len, file, mode, NULL, &v, &perr) < 0)
+     * YAML parser too (rn_yaml_parse with no limits). A head the fast
+     * reader was not sure of goes to the YAML parser directly. */
+    static const rn_yaml_limits parser = {0};
+    if (rn_yaml_parse(a, doc, len, file, mode,
+                      mode == RN_YAML_HELM ? &parser : NULL, &v, &perr) < 0)
         return rn_error_set(err, "YAML parse error on %s: %s", file, perr.msg);
     *obj = v;
     *kind = "";

@@ -778,10 +778,9 @@ RN_FN(rn_fn_quote)
             continue;
         size_t n;
         const char *s = rn_fn_strval(a, argv[i], &n);
-        rn_value *sv = rn_str_own(a, s, n);
         if (!first)
             rn_buf_putc(&b, ' ');
-        rn_gofmt_sprintf(&b, "%q", 2, 1, &sv);
+        rn_gofmt_quote(&b, s, n);
         first = false;
     }
     *out = rn_fn_buf_value(a, &b);

@@ -114,6 +114,16 @@ static void quote_string(rn_buf *b, const char *s, size_t n, bool ascii)
 {
     rn_buf_putc(b, '"');
     for (size_t i = 0; i < n;) {
+        /* A run of printable ASCII other than '"' and '\\' is itself. */
+        size_t j = i;
+        while (j < n && s[j] >= ' ' && s[j] < 0x7f && s[j] != '"' &&
+               s[j] != '\\')
+            j++;
+        if (j > i) {
+            rn_buf_append(b, s + i, j - i);
+            i = j;
+            continue;
+        }
         int w;
         int32_t r = utf8_decode((const unsigned char *)s + i, n - i, &w);
         if (w == 1 && r == RUNE_ERROR) {
@@ -125,6 +135,11 @@ static void quote_string(rn_buf *b, const char *s, size_t n, bool ascii)
         i += (size_t)w;
     }
     rn_buf_putc(b, '"');
+}
+
+void rn_gofmt_quote(rn_buf *out, const char *s, size_t n)
+{
+    quote_string(out, s, n, false);
 }
 
 static bool can_backquote(const char *s, size_t n)

@@ -34,4 +34,7 @@ void rn_gofmt_sprintln(rn_buf *out, int argc, rn_value **argv);
 void rn_gofmt_sprintf(rn_buf *out, const char *format, size_t flen, int argc,
                       rn_value **argv);
 
+/* strconv.Quote(s): fmt's %q of a string. */
+void rn_gofmt_quote(rn_buf *out, const char *s, size_t n);
+
 #endif

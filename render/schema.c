@@ -7,6 +7,8 @@
 
 #include <math.h>
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gofmt.h"
@@ -21,6 +23,46 @@ typedef struct pattern_cache {
     pcre2_match_data *md[MAX_PATTERNS];
     int n;
 } pattern_cache;
+
+/* And the process's: a chart is validated once per render, and a
+ * function or operator renders many times; a pattern (by its text) is
+ * compiled once for all of them. Compiled code is only read by matches,
+ * so threads share it; each run has its own match data. */
+#define MAX_COMPILED 128
+static struct {
+    pthread_mutex_t mu;
+    int n;
+    char *pattern[MAX_COMPILED];
+    pcre2_code *code[MAX_COMPILED];
+} compiled = {PTHREAD_MUTEX_INITIALIZER, 0, {0}, {0}};
+
+/* The compiled pattern, or NULL when it does not compile. *owned says the
+ * caller must free it (the process's table was full). */
+static pcre2_code *compile_shared(const char *pattern, bool *owned)
+{
+    *owned = false;
+    pthread_mutex_lock(&compiled.mu);
+    for (int i = 0; i < compiled.n; i++)
+        if (strcmp(compiled.pattern[i], pattern) == 0) {
+            pcre2_code *re = compiled.code[i];
+            pthread_mutex_unlock(&compiled.mu);
+            return re;
+        }
+    int ec;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF, &ec, &off, NULL);
+    char *copy = compiled.n < MAX_COMPILED ? strdup(pattern) : NULL;
+    if (copy) {
+        compiled.pattern[compiled.n] = copy;
+        compiled.code[compiled.n] = re;
+        compiled.n++;
+    } else {
+        *owned = true;
+    }
+    pthread_mutex_unlock(&compiled.mu);
+    return re;
+}
 
 typedef struct vctx {
     rn_arena *a;
@@ -159,13 +201,11 @@ static bool regex_match(vctx *c, const char *pattern, const char *s, size_t n)
         i++;
     pcre2_code *re = i < pc->n ? pc->code[i] : NULL;
     pcre2_match_data *md = i < pc->n ? pc->md[i] : NULL;
+    bool owned = false;
     if (i == pc->n) {
-        int ec;
-        PCRE2_SIZE off;
-        re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                           PCRE2_UTF, &ec, &off, NULL);
-        md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
-        if (pc->n < MAX_PATTERNS) {
+        re = compile_shared(pattern, &owned);
+        md = re ? pcre2_match_data_create(1, NULL) : NULL;
+        if (pc->n < MAX_PATTERNS && !owned) {
             pc->pattern[pc->n] = pattern;
             pc->code[pc->n] = re;
             pc->md[pc->n] = md;
@@ -175,9 +215,10 @@ static bool regex_match(vctx *c, const char *pattern, const char *s, size_t n)
     /* A broken pattern is the schema's problem. */
     bool ok =
         !re || !md || pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
-    if (i == MAX_PATTERNS) {
+    if (i == MAX_PATTERNS || owned) {
         pcre2_match_data_free(md);
-        pcre2_code_free(re);
+        if (owned)
+            pcre2_code_free(re);
     }
     return ok;
 }
@@ -428,10 +469,8 @@ int rn_schema_validate(rn_arena *a, const rn_value *schema,
     vctx c = {a, schema, RN_BUF_INIT, 0, 0, &patterns};
     vpath root = {NULL, NULL, 0};
     validate(&c, schema, values, &root);
-    for (int i = 0; i < patterns.n; i++) {
+    for (int i = 0; i < patterns.n; i++)
         pcre2_match_data_free(patterns.md[i]);
-        pcre2_code_free(patterns.code[i]);
-    }
     if (c.count == 0) {
         rn_buf_free(&c.problems);
         return 0;

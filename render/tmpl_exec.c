@@ -359,10 +359,14 @@ static int eval_function(xstate *s, xval dot, const tnode *ident,
                          const xval *final, xval *out)
 {
     s->node = ident;
+    /* The parser found the definition by this name: its own NUL-ended
+     * copy of it. */
+    const tmpl_func_def *def = ident->u.ident.def;
     char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)ident->u.ident.n,
-             ident->u.ident.s);
-    callee c = {ident->u.ident.def, NULL, name};
+    if (!def || !def->name)
+        snprintf(name, sizeof name, "%.*s", (int)ident->u.ident.n,
+                 ident->u.ident.s);
+    callee c = {def, NULL, def && def->name ? def->name : name};
     return eval_call(s, dot, &c, cmd, args, nargs, final, out);
 }
 

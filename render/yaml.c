@@ -26,6 +26,7 @@
  * word, copied from the input by the token's marks.
  */
 #include "yaml.h"
+#include "yaml_head.h"
 #include "yaml_scalar.h"
 
 #include <ctype.h>
@@ -1013,6 +1014,11 @@ int rn_yaml_parse(rn_arena *a, const char *buf, size_t len, const char *name,
                   rn_yaml_mode mode, const rn_yaml_limits *lim, rn_value **out,
                   rn_error *err)
 {
+    /* Plain block YAML (most values files and manifests) is read without
+     * libfyaml; the limits' defaults are above what that reader takes. */
+    if (!lim && len <= DEFAULT_MAX_BYTES &&
+        rn_yaml_fast_parse(a, buf, len, mode, out))
+        return 0;
     reader r;
     reader_init(&r, a, name, mode, lim, err);
     rn_value *docs = rn_list_new(a, 2);

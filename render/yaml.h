@@ -57,7 +57,9 @@ typedef struct rn_yaml_limits {
 /* One document. An empty document gives RN_NULL. More than one document is
  * an error. `name` is used in error messages ("values.yaml:3:5: ..."). */
 /* (RN_YAML_HELM reads only the first document and ignores the rest, as
- * Helm's yaml.Unmarshal does.) */
+ * Helm's yaml.Unmarshal does.) With lim NULL, plain block YAML is read by
+ * the reader of yaml_head.h, which gives the same value; pass limits (all
+ * zero: the defaults) to have libfyaml read it. */
 int rn_yaml_parse(rn_arena *a, const char *buf, size_t len, const char *name,
                   rn_yaml_mode mode, const rn_yaml_limits *lim, rn_value **out,
                   rn_error *err);

@@ -191,13 +191,22 @@ static void pop_indent(emitter *e)
 /* Bytes that are never an indicator, a blank or a break, and are
  * printable: a scalar made only of them (and not starting with '-' or
  * '.', which can open "---" or "...") needs none of the checks below. */
-static bool quiet_byte(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-           c == '/' || c == '=' || c == '+' || c == '(' || c == ')' ||
-           c == ';' || c == '~' || c == '$' || c == '^';
-}
+static const bool quiet[256] = {
+    ['a' ... 'z'] = true, ['A' ... 'Z'] = true, ['0' ... '9'] = true,
+    ['-'] = true,         ['.'] = true,         ['_'] = true,
+    ['/'] = true,         ['='] = true,         ['+'] = true,
+    ['('] = true,         [')'] = true,         [';'] = true,
+    ['~'] = true,         ['$'] = true,         ['^'] = true,
+};
+
+/* The ASCII bytes that the analysis below looks at after the first one:
+ * the flow indicators, ':' and '#', blanks, breaks, NUL and the
+ * unprintable ones. */
+static const bool loud_ascii[128] = {
+    [0 ... 0x1F] = true, [0x7F] = true, [' '] = true, [','] = true,
+    ['?'] = true,        ['['] = true,  [']'] = true, ['{'] = true,
+    ['}'] = true,        [':'] = true,  ['#'] = true,
+};
 
 static void analyze(const unsigned char *v, size_t n, analysis *an, bool v3)
 {
@@ -209,7 +218,7 @@ static void analyze(const unsigned char *v, size_t n, analysis *an, bool v3)
     }
     if (v[0] != '-' && v[0] != '.') {
         size_t i = 0;
-        while (i < n && quiet_byte(v[i]))
+        while (i < n && quiet[v[i]])
             i++;
         if (i == n) {
             an->flow_plain_allowed = an->block_plain_allowed = true;
@@ -227,9 +236,16 @@ static void analyze(const unsigned char *v, size_t n, analysis *an, bool v3)
                    (v[0] == '.' && v[1] == '.' && v[2] == '.')))
         block_ind = flow_ind = true;
     for (size_t i = 0; i < n;) {
-        size_t w = (size_t)width(v[i]);
-        bool followed_by_ws = is_blankz(v, i + w, n);
         unsigned char c = v[i];
+        if (i > 0 && c < 0x80 && !loud_ascii[c]) {
+            /* No indicator, blank or break, printable: what the checks
+             * below conclude for it. */
+            previous_space = previous_break = preceded_by_ws = false;
+            i++;
+            continue;
+        }
+        size_t w = (size_t)width(c);
+        bool followed_by_ws = is_blankz(v, i + w, n);
         if (i == 0) {
             if (strchr("#,[]{}&*!|>'\"%@`", c) && c) {
                 flow_ind = block_ind = true;
@@ -241,7 +257,8 @@ static void analyze(const unsigned char *v, size_t n, analysis *an, bool v3)
                 flow_ind = block_ind = true;
             }
         } else {
-            if (c && strchr(",?[]{}", c)) {
+            if (c == ',' || c == '?' || c == '[' || c == ']' || c == '{' ||
+                c == '}') {
                 flow_ind = true;
             } else if (c == ':') {
                 flow_ind = true;
@@ -253,7 +270,8 @@ static void analyze(const unsigned char *v, size_t n, analysis *an, bool v3)
         }
         if (v3 && c == '\t')
             tabs = true; /* v3: a tab is not "special" */
-        else if (!is_printable(v, i))
+        else if (c < 0x80 ? c != 0x0A && (c < 0x20 || c == 0x7F)
+                          : !is_printable(v, i))
             special = true;
         if (is_space(v, i)) {
             if (i == 0)
@@ -551,7 +569,17 @@ static void write_literal(emitter *e, const unsigned char *v, size_t n)
         } else {
             if (breaks)
                 write_indent(e);
-            write_char(e, v, &i);
+            /* ASCII up to the next break goes in one piece. */
+            size_t j = i;
+            while (j < n && v[j] < 0x80 && v[j] != '\n' && v[j] != '\r')
+                j++;
+            if (j > i) {
+                rn_buf_append(e->out, (const char *)v + i, j - i);
+                e->column += (int)(j - i);
+                i = j;
+            } else {
+                write_char(e, v, &i);
+            }
             e->indention = false;
             breaks = false;
         }
@@ -592,6 +620,10 @@ static const char *clean_utf8(const char *s, size_t n, rn_buf *tmp,
 {
     size_t i = 0;
     while (i < n) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
         uint32_t cp;
         int w = rn_utf8_decode((const unsigned char *)s + i, n - i, &cp);
         if (w <= 0)

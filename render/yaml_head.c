@@ -49,8 +49,9 @@ typedef struct line {
 
 typedef struct reader {
     rn_arena *a;
-    /* Build the document's value (RN_YAML_CORE), not only check it. */
-    bool build;
+    /* Build the document's value, not only check it, as the YAML reader
+     * does in RN_YAML_CORE, or in RN_YAML_HELM when `helm`. */
+    bool build, helm;
     const char *pos, *end; /* pos: the start of the next unread line */
     int depth;
     const char *kind;
@@ -171,19 +172,20 @@ static int plain(const char *t, const char *eol, sval *v)
     return 1;
 }
 
-/* A plain scalar's value as yaml.v3 resolves it (the YAML reader's
- * RN_YAML_CORE). */
-static rn_value *plain_value(rn_arena *a, const char *s, size_t n)
+/* A plain scalar's value as the YAML reader gives it: yaml.v3's resolve
+ * (RN_YAML_CORE), or go-yaml v2's and then every number a float64, as
+ * through JSON (RN_YAML_HELM). */
+static rn_value *plain_value(rn_arena *a, const char *s, size_t n, bool helm)
 {
     rn_yaml_scalar sc;
-    rn_yaml_resolve(s, n, RN_YAML_V3, true, &sc);
+    rn_yaml_resolve(s, n, helm ? RN_YAML_V2 : RN_YAML_V3, true, &sc);
     switch (sc.kind) {
     case RN_YS_NULL:
         return rn_null(a);
     case RN_YS_BOOL:
         return rn_bool(a, sc.b);
     case RN_YS_INT:
-        return rn_int64(a, sc.i);
+        return helm ? rn_float(a, (double)sc.i) : rn_int64(a, sc.i);
     case RN_YS_UINT:
         return rn_float(a, (double)sc.u);
     case RN_YS_FLOAT:
@@ -432,7 +434,8 @@ static int map_block(reader *r, int col, const char *first, const char *eol,
          * duplicated key is the YAML reader's error to give). */
         if (map) {
             rn_yaml_scalar ks;
-            rn_yaml_resolve(t, kn, RN_YAML_V3, true, &ks);
+            rn_yaml_resolve(t, kn, r->helm ? RN_YAML_V2 : RN_YAML_V3, true,
+                            &ks);
             if (ks.kind != RN_YS_STR || rn_map_get(map, t, kn))
                 return 0;
         }
@@ -513,7 +516,7 @@ static rn_value *value_of(reader *r, const sval *v)
 {
     switch (v->k) {
     case V_PLAIN:
-        return plain_value(r->a, v->s, v->n);
+        return plain_value(r->a, v->s, v->n, r->helm);
     case V_SQUOTE:
     case V_DQUOTE:
         return rn_strz(r->a, unquote(r->a, v->s, v->n, v->k));
@@ -539,7 +542,8 @@ int rn_yaml_head_read(rn_arena *a, const char *doc, size_t len, rn_yaml_head *h)
     return 1;
 }
 
-int rn_yaml_fast_parse(rn_arena *a, const char *doc, size_t len, rn_value **out)
+int rn_yaml_fast_parse(rn_arena *a, const char *doc, size_t len,
+                       rn_yaml_mode mode, rn_value **out)
 {
     for (size_t i = 0; i < len; i++)
         if ((doc[i] < 0x20 && doc[i] != '\n') || doc[i] > 0x7E)
@@ -552,7 +556,11 @@ int rn_yaml_fast_parse(rn_arena *a, const char *doc, size_t len, rn_value **out)
         const char *nl = memchr(p, '\n', (size_t)(doc + len - p));
         p = nl ? nl + 1 : doc + len;
     }
-    reader r = {.a = a, .build = true, .pos = doc, .end = doc + len};
+    reader r = {.a = a,
+                .build = true,
+                .helm = mode == RN_YAML_HELM,
+                .pos = doc,
+                .end = doc + len};
     line l;
     rn_value *v = NULL;
     if (!peek(&r, &l) || l.indent != 0 ||

@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "yaml.h"
 
 typedef struct rn_yaml_head {
     const char *kind; /* "" when the document has no kind */
@@ -34,11 +35,12 @@ int rn_yaml_head_read(rn_arena *a, const char *doc, size_t len,
                       rn_yaml_head *h);
 
 /* The same reader building the document's value: 1 and *out (a mapping,
- * in the arena) equal to what rn_yaml_parse gives in RN_YAML_CORE; 0: not
- * sure — read it with rn_yaml_parse. Literal block scalars are built,
- * folded ones are not. */
+ * in the arena) equal to what rn_yaml_parse gives in `mode`; 0: not
+ * sure — read it with the YAML reader. Literal block scalars are built,
+ * folded ones are not. rn_yaml_parse itself tries it first when it is
+ * given no limits. */
 struct rn_value;
 int rn_yaml_fast_parse(rn_arena *a, const char *doc, size_t len,
-                       struct rn_value **out);
+                       rn_yaml_mode mode, struct rn_value **out);
 
 #endif

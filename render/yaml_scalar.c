@@ -397,11 +397,12 @@ void rn_yaml_resolve(const char *s, size_t n, rn_yaml_schema schema,
         hint = '.';
     if (!hint)
         return;
-    if (lookup_word(common_words, s, n, out))
+    /* The words and special floats are at most 5 bytes long. */
+    if (n <= 5 && lookup_word(common_words, s, n, out))
         return;
-    if (schema == RN_YAML_V2 && lookup_word(v2_words, s, n, out))
+    if (n <= 5 && schema == RN_YAML_V2 && lookup_word(v2_words, s, n, out))
         return;
-    if (lookup_special_float(s, n, out))
+    if (n <= 5 && lookup_special_float(s, n, out))
         return;
     switch (hint) {
     case 'M':
