@@ -286,8 +286,14 @@ static const rn_chart_file *find(const rn_chart_file *files, size_t n,
 }
 
 /* Helm's sanitizeString: white space becomes ' ', unprintable runes go. */
-static rn_value *sanitize(rn_arena *a, const rn_value *v)
+static rn_value *sanitize(rn_arena *a, rn_value *v)
 {
+    /* Printable ASCII (the space included) stays as it is. */
+    size_t i = 0;
+    while (i < v->u.s.len && v->u.s.ptr[i] >= ' ' && v->u.s.ptr[i] < 0x7f)
+        i++;
+    if (i == v->u.s.len)
+        return v;
     rn_buf b = RN_BUF_INIT;
     rn_buf_append(&b, "", 0);
     const unsigned char *p = (const unsigned char *)v->u.s.ptr;

@@ -64,6 +64,9 @@ static pcre2_code *compile_shared(const char *pattern, bool *owned)
     return re;
 }
 
+/* A schema keyword's value (its length known at compile time). */
+#define KW(schema, word) rn_map_get(schema, word, sizeof word - 1)
+
 typedef struct vctx {
     rn_arena *a;
     const rn_value *root;
@@ -226,7 +229,7 @@ static bool regex_match(vctx *c, const char *pattern, const char *s, size_t n)
 static const rn_value *resolve_ref(vctx *c, const rn_value *schema)
 {
     for (int hops = 0; schema && schema->kind == RN_MAP && hops < 16; hops++) {
-        rn_value *ref = rn_map_getz(schema, "$ref");
+        rn_value *ref = KW(schema, "$ref");
         if (!ref || ref->kind != RN_STRING || ref->u.s.ptr[0] != '#')
             return schema;
         const rn_value *cur = c->root;
@@ -294,15 +297,15 @@ static void check_number(vctx *c, const rn_value *s, const rn_value *v,
         return;
     double x = num(v);
     rn_value *m;
-    if ((m = rn_map_getz(s, "minimum")) && is_num(m) && x < num(m))
+    if ((m = KW(s, "minimum")) && is_num(m) && x < num(m))
         problem(c, path, "must be >= %g but found %g", num(m), x);
-    if ((m = rn_map_getz(s, "maximum")) && is_num(m) && x > num(m))
+    if ((m = KW(s, "maximum")) && is_num(m) && x > num(m))
         problem(c, path, "must be <= %g but found %g", num(m), x);
-    if ((m = rn_map_getz(s, "exclusiveMinimum")) && is_num(m) && x <= num(m))
+    if ((m = KW(s, "exclusiveMinimum")) && is_num(m) && x <= num(m))
         problem(c, path, "must be > %g but found %g", num(m), x);
-    if ((m = rn_map_getz(s, "exclusiveMaximum")) && is_num(m) && x >= num(m))
+    if ((m = KW(s, "exclusiveMaximum")) && is_num(m) && x >= num(m))
         problem(c, path, "must be < %g but found %g", num(m), x);
-    if ((m = rn_map_getz(s, "multipleOf")) && is_num(m) && num(m) > 0) {
+    if ((m = KW(s, "multipleOf")) && is_num(m) && num(m) > 0) {
         double q = x / num(m);
         if (floor(q) != q)
             problem(c, path, "%g not multipleOf %g", x, num(m));
@@ -316,11 +319,11 @@ static void check_string(vctx *c, const rn_value *s, const rn_value *v,
         return;
     size_t n = rn_utf8_count(v->u.s.ptr, v->u.s.len);
     rn_value *m;
-    if ((m = rn_map_getz(s, "minLength")) && is_num(m) && n < num(m))
+    if ((m = KW(s, "minLength")) && is_num(m) && n < num(m))
         problem(c, path, "length must be >= %g, but got %zu", num(m), n);
-    if ((m = rn_map_getz(s, "maxLength")) && is_num(m) && n > num(m))
+    if ((m = KW(s, "maxLength")) && is_num(m) && n > num(m))
         problem(c, path, "length must be <= %g, but got %zu", num(m), n);
-    if ((m = rn_map_getz(s, "pattern")) && m->kind == RN_STRING &&
+    if ((m = KW(s, "pattern")) && m->kind == RN_STRING &&
         !regex_match(c, m->u.s.ptr, v->u.s.ptr, v->u.s.len))
         problem(c, path, "does not match pattern '%s'", m->u.s.ptr);
 }
@@ -330,16 +333,16 @@ static void check_object(vctx *c, const rn_value *s, const rn_value *v,
 {
     if (v->kind != RN_MAP)
         return;
-    rn_value *req = rn_map_getz(s, "required");
+    rn_value *req = KW(s, "required");
     for (size_t i = 0; req && req->kind == RN_LIST && i < req->u.list.len;
          i++) {
         rn_value *k = req->u.list.items[i];
         if (k->kind == RN_STRING && !rn_map_get(v, k->u.s.ptr, k->u.s.len))
             problem(c, path, "missing property '%s'", k->u.s.ptr);
     }
-    rn_value *props = rn_map_getz(s, "properties");
-    rn_value *pats = rn_map_getz(s, "patternProperties");
-    rn_value *addl = rn_map_getz(s, "additionalProperties");
+    rn_value *props = KW(s, "properties");
+    rn_value *pats = KW(s, "patternProperties");
+    rn_value *addl = KW(s, "additionalProperties");
     size_t *order = rn_map_sorted(c->a, v);
     for (size_t oi = 0; oi < v->u.map.len; oi++) {
         rn_pair *p = &v->u.map.pairs[order[oi]];
@@ -368,11 +371,9 @@ static void check_object(vctx *c, const rn_value *s, const rn_value *v,
             validate(c, addl, p->val, cp);
     }
     rn_value *m;
-    if ((m = rn_map_getz(s, "minProperties")) && is_num(m) &&
-        v->u.map.len < num(m))
+    if ((m = KW(s, "minProperties")) && is_num(m) && v->u.map.len < num(m))
         problem(c, path, "minimum %g properties allowed", num(m));
-    if ((m = rn_map_getz(s, "maxProperties")) && is_num(m) &&
-        v->u.map.len > num(m))
+    if ((m = KW(s, "maxProperties")) && is_num(m) && v->u.map.len > num(m))
         problem(c, path, "maximum %g properties allowed", num(m));
 }
 
@@ -381,20 +382,20 @@ static void check_array(vctx *c, const rn_value *s, const rn_value *v,
 {
     if (v->kind != RN_LIST)
         return;
-    rn_value *items = rn_map_getz(s, "items");
+    rn_value *items = KW(s, "items");
     for (size_t i = 0; items && items->kind == RN_MAP && i < v->u.list.len;
          i++) {
         vpath child = {path, NULL, i};
         validate(c, items, v->u.list.items[i], &child);
     }
     rn_value *m;
-    if ((m = rn_map_getz(s, "minItems")) && is_num(m) && v->u.list.len < num(m))
+    if ((m = KW(s, "minItems")) && is_num(m) && v->u.list.len < num(m))
         problem(c, path, "minimum %g items required, but found %zu items",
                 num(m), v->u.list.len);
-    if ((m = rn_map_getz(s, "maxItems")) && is_num(m) && v->u.list.len > num(m))
+    if ((m = KW(s, "maxItems")) && is_num(m) && v->u.list.len > num(m))
         problem(c, path, "maximum %g items required, but found %zu items",
                 num(m), v->u.list.len);
-    if ((m = rn_map_getz(s, "uniqueItems")) && m->kind == RN_BOOL && m->u.b)
+    if ((m = KW(s, "uniqueItems")) && m->kind == RN_BOOL && m->u.b)
         for (size_t i = 0; i < v->u.list.len; i++)
             for (size_t j = i + 1; j < v->u.list.len; j++)
                 if (json_equal(v->u.list.items[i], v->u.list.items[j]))
@@ -405,16 +406,16 @@ static void check_combinators(vctx *c, const rn_value *s, const rn_value *v,
                               const vpath *path)
 {
     rn_value *m;
-    if ((m = rn_map_getz(s, "allOf")) && m->kind == RN_LIST)
+    if ((m = KW(s, "allOf")) && m->kind == RN_LIST)
         for (size_t i = 0; i < m->u.list.len; i++)
             validate(c, m->u.list.items[i], v, path);
-    if ((m = rn_map_getz(s, "anyOf")) && m->kind == RN_LIST &&
+    if ((m = KW(s, "anyOf")) && m->kind == RN_LIST &&
         count_valid(c, v, m, path) == 0)
         problem(c, path, "anyOf failed");
-    if ((m = rn_map_getz(s, "oneOf")) && m->kind == RN_LIST &&
+    if ((m = KW(s, "oneOf")) && m->kind == RN_LIST &&
         count_valid(c, v, m, path) != 1)
         problem(c, path, "oneOf failed");
-    if ((m = rn_map_getz(s, "not")) && m->kind == RN_MAP) {
+    if ((m = KW(s, "not")) && m->kind == RN_MAP) {
         rn_value *one = rn_list_new(c->a, 1);
         rn_list_push(c->a, one, m);
         if (count_valid(c, v, one, path) == 1)
@@ -436,9 +437,9 @@ static void validate(vctx *c, const rn_value *schema, const rn_value *v,
     if (schema->kind != RN_MAP)
         return;
     c->depth++;
-    check_type(c, rn_map_getz(schema, "type"), v, path);
+    check_type(c, KW(schema, "type"), v, path);
     rn_value *m;
-    if ((m = rn_map_getz(schema, "enum")) && m->kind == RN_LIST) {
+    if ((m = KW(schema, "enum")) && m->kind == RN_LIST) {
         bool found = false;
         for (size_t i = 0; i < m->u.list.len && !found; i++)
             found = json_equal(m->u.list.items[i], v);
@@ -450,7 +451,7 @@ static void validate(vctx *c, const rn_value *schema, const rn_value *v,
             rn_buf_free(&have);
         }
     }
-    if ((m = rn_map_getz(schema, "const")) && !json_equal(m, v))
+    if ((m = KW(schema, "const")) && !json_equal(m, v))
         problem(c, path, "value does not match the const");
     check_number(c, schema, v, path);
     check_string(c, schema, v, path);

@@ -155,11 +155,6 @@ rn_value *rn_map_get(const rn_value *map, const char *key, size_t keylen)
     return i < 0 ? NULL : map->u.map.pairs[i].val;
 }
 
-rn_value *rn_map_getz(const rn_value *map, const char *key)
-{
-    return rn_map_get(map, key, strlen(key));
-}
-
 void rn_map_set(rn_arena *a, rn_value *map, const char *key, size_t keylen,
                 rn_value *val)
 {
@@ -179,11 +174,6 @@ void rn_map_set(rn_arena *a, rn_value *map, const char *key, size_t keylen,
     p->key = rn_arena_strndup(a, key, keylen);
     p->keylen = keylen;
     p->val = val;
-}
-
-void rn_map_setz(rn_arena *a, rn_value *map, const char *key, rn_value *val)
-{
-    rn_map_set(a, map, key, strlen(key), val);
 }
 
 bool rn_map_del(rn_value *map, const char *key, size_t keylen)

@@ -168,11 +168,19 @@ void rn_list_push(rn_arena *a, rn_value *list, rn_value *item);
 
 /* Maps. Lookups return NULL when the key is absent. */
 rn_value *rn_map_get(const rn_value *map, const char *key, size_t keylen);
-rn_value *rn_map_getz(const rn_value *map, const char *key);
+/* Inline, so that the length of a literal key is known at compile time. */
+static inline rn_value *rn_map_getz(const rn_value *map, const char *key)
+{
+    return rn_map_get(map, key, __builtin_strlen(key));
+}
 /* Replace in place (keeps the position) or append. The key is copied. */
 void rn_map_set(rn_arena *a, rn_value *map, const char *key, size_t keylen,
                 rn_value *val);
-void rn_map_setz(rn_arena *a, rn_value *map, const char *key, rn_value *val);
+static inline void rn_map_setz(rn_arena *a, rn_value *map, const char *key,
+                               rn_value *val)
+{
+    rn_map_set(a, map, key, __builtin_strlen(key), val);
+}
 bool rn_map_del(rn_value *map, const char *key, size_t keylen);
 /* Indexes of the pairs in Go's sorted key order (byte-wise), arena array. */
 size_t *rn_map_sorted(rn_arena *a, const rn_value *map);
