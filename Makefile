@@ -17,7 +17,7 @@ include $(ROOT)/hack/e2e.mk
 CC ?= cc
 DEB_PACKAGES := build-essential pkg-config cmake curl libfyaml-dev libjansson-dev \
 	libcmocka-dev libpcre2-dev libssl-dev libcrypt-dev \
-	clang clang-format libclang-rt-14-dev valgrind hyperfine time python3-yaml \
+	clang clang-format libclang-rt-14-dev valgrind hyperfine time python3-yaml python3-pyflakes \
 	postgresql iproute2 util-linux openssl chromium tzdata
 
 PKGS := libfyaml jansson libpcre2-8 libcrypto

@@ -93,7 +93,7 @@ shopt -s nullglob
 krm=(testdata/krm/*.in.yaml)
 snap=(testdata/snapshots/*.in.yaml)
 examples=(examples/kubernetes examples/odh examples/rhoai)
-tap_plan $((${#krm[@]} + ${#snap[@]} + ${#examples[@]}))
+tap_plan $((${#krm[@]} + ${#snap[@]} + ${#examples[@]} + 1))
 for f in "${krm[@]}"; do check_case krm "$f"; done
 for f in "${snap[@]}"; do check_case render "$f"; done
 mkdir -p testdata/krm/examples
@@ -104,5 +104,13 @@ for f in "${examples[@]}"; do
         tap_skip "kustomize: $f" "no kustomize at $KUSTOMIZE"
     fi
 done
+# The Python programs the containers run, in every reviewed output: no
+# undefined name, unused import or syntax error (pyflakes).
+if out=$(/usr/bin/python3 tests/python-scripts.py testdata/snapshots/*.out.yaml 2>&1); then
+    tap_ok "the containers' Python programs pass pyflakes ($(tail -1 <<<"$out" | sed 's/^# //'))"
+else
+    tap_not_ok "the containers' Python programs pass pyflakes"
+    grep -v '^ok' <<<"$out" | head -40 | tap_diag
+fi
 tap_summary snapshot
 tap_status

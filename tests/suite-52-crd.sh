@@ -401,7 +401,7 @@ refused ta-no-retention "traceArchival.retention is required when traceArchival.
 spec_case ta-no-schedule "{$TA, traceArchival: {enabled: true, location: \"s3://archive\", retention: 30d}}"
 accepted_case ta-no-schedule
 check "ta-no-schedule: the CronJob runs every 6 hours (the default)" eval '
-	"$KRMFN" render "$WORK/cases/ta-no-schedule.yaml" | grep -qxF "  schedule: 0 */6 * * *"'
+	"$KRMFN" render "$WORK/cases/ta-no-schedule.yaml" | has -xF "  schedule: 0 */6 * * *"'
 spec_case ta-retention-0d "{$TA, traceArchival: {enabled: true, location: \"s3://archive\", retention: 0d}}"
 accepted_case ta-retention-0d
 for r in 30days 1s 12345678901234567d; do
@@ -413,7 +413,7 @@ refused ta-file-needs-storage "storage must be configured when traceArchival.loc
 spec_case ta-no-enabled "{$TA, traceArchival: {schedule: \"@daily\"}}"
 accepted_case ta-no-enabled
 check "ta-no-enabled: no archival CronJob (enabled defaults to false)" eval '
-	! "$KRMFN" render "$WORK/cases/ta-no-enabled.yaml" | grep -q "name: mlflow-trace-archival"'
+	! "$KRMFN" render "$WORK/cases/ta-no-enabled.yaml" | has "name: mlflow-trace-archival"'
 spec_case ta-max-zero "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"s3://archive\", retention: 30d, maxTracesPerPass: 0}}"
 refused ta-max-zero spec.traceArchival.maxTracesPerPass spec.traceArchival.maxTracesPerPass
 spec_case ta-allowlist-name "{$TA, traceArchival: {enabled: true, schedule: \"@daily\", location: \"s3://archive\", retention: 30d, longRetentionAllowlist: [exp-a]}}"
@@ -445,7 +445,7 @@ refused as-claim-none "each artifactsServer.resourceClaims entry must set exactl
 spec_case as-no-enabled "{$AS, serveArtifacts: true, artifactsServer: {replicas: 2}}"
 accepted_case as-no-enabled
 check "as-no-enabled: no artifacts server (enabled defaults to false)" eval '
-	! "$KRMFN" render "$WORK/cases/as-no-enabled.yaml" | grep -q "name: mlflow-artifacts"'
+	! "$KRMFN" render "$WORK/cases/as-no-enabled.yaml" | has "name: mlflow-artifacts"'
 # traceRollups: its schedule is a cron schedule (when it is used).
 spec_case rollups-bad-schedule "{$TA, traceRollups: {schedule: \"0 2 * *\"}}"
 check "refused by krmfn render (cron syntax, which the schema does not check): rollups-bad-schedule" \

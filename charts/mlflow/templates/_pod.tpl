@@ -165,7 +165,7 @@ the same container, since the server reads them only when it starts.
 SIGTERM and SIGINT go to the server; the server's exit is the container's.
 */}}
 {{- define "mlflow.tlsWatchScript" -}}
-import hashlib, signal, subprocess, sys, time
+import hashlib, signal, subprocess, sys
 interval, command = int(sys.argv[1]), sys.argv[2:]
 files = ("/etc/tls/private/tls.crt", "/etc/tls/private/tls.key")
 
