@@ -48,10 +48,15 @@ static pcre2_code *compile_shared(const char *pattern, bool *owned)
             pthread_mutex_unlock(&compiled.mu);
             return re;
         }
+    /* Patterns match short values once each: the compile-time
+     * optimizations cost more than they save (they change no result
+     * without callouts or backtracking verbs). */
     int ec;
     PCRE2_SIZE off;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF, &ec, &off, NULL);
+                                   PCRE2_UTF | PCRE2_NO_AUTO_POSSESS |
+                                       PCRE2_NO_START_OPTIMIZE,
+                                   &ec, &off, NULL);
     char *copy = compiled.n < MAX_COMPILED ? strdup(pattern) : NULL;
     if (copy) {
         compiled.pattern[compiled.n] = copy;
