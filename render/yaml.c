@@ -1015,8 +1015,9 @@ int rn_yaml_parse(rn_arena *a, const char *buf, size_t len, const char *name,
                   rn_error *err)
 {
     /* Plain block YAML (most values files and manifests) is read without
-     * libfyaml; the limits' defaults are above what that reader takes. */
-    if (!lim && len <= DEFAULT_MAX_BYTES &&
+     * libfyaml. Within the default limits: no more nodes than bytes, a
+     * depth of at most 64, no aliases. */
+    if (!lim && len <= DEFAULT_MAX_BYTES && len <= DEFAULT_MAX_NODES &&
         rn_yaml_fast_parse(a, buf, len, mode, out))
         return 0;
     reader r;
