@@ -53,6 +53,7 @@ typedef struct reader {
     rn_arena *a;
     const char *name;
     const char *buf; /* the input, for source text */
+    size_t buf_len;
     rn_yaml_mode mode;
     bool keep_source;
     size_t max_nodes;
@@ -628,7 +629,9 @@ static int count_node(reader *r, struct fy_event *ev)
     return 0;
 }
 
-static int parse_sequence(reader *r, int depth, rn_value *list)
+static int check_block_scalar(reader *r, struct fy_event *vev, int col);
+
+static int parse_sequence(reader *r, int depth, int col, rn_value *list)
 {
     for (;;) {
         struct fy_event *ev = next_event(r);
@@ -640,7 +643,9 @@ static int parse_sequence(reader *r, int depth, rn_value *list)
         }
         rn_value *item;
         bool merge;
-        int rc = parse_node(r, ev, depth + 1, &item, &merge);
+        int rc = col >= 0 ? check_block_scalar(r, ev, col) : 0;
+        if (rc == 0)
+            rc = parse_node(r, ev, depth + 1, &item, &merge);
         fy_parser_event_free(r->fyp, ev);
         if (rc)
             return -1;
@@ -767,6 +772,55 @@ static int apply_merge(reader *r, struct fy_event *ev, rn_value *map,
     return 0;
 }
 
+/* A block scalar under a key (or a sequence's "-") at column `col` holds
+ * only lines indented deeper than it; a line at the key's column or left of it
+ * ends the scalar (YAML 1.2, 8.1.1.1). libfyaml is lenient here: it may take
+ * such lines into the scalar (with text it did not fully write), where go-yaml
+ * and Kubernetes' readers refuse the document. So do we. */
+static int check_block_scalar(reader *r, struct fy_event *vev, int col)
+{
+    struct fy_token *t = vev->type == FYET_SCALAR ? vev->scalar.value : NULL;
+    enum fy_scalar_style st = t ? fy_token_scalar_style(t) : FYSS_PLAIN;
+    if (st != FYSS_LITERAL && st != FYSS_FOLDED)
+        return 0;
+    const struct fy_mark *m = fy_token_start_mark(t);
+    const struct fy_mark *e = fy_token_end_mark(t);
+    if (!m || !e)
+        return 0;
+    /* libfyaml's scalar starts at its first content line (or at the
+     * header, when it starts there). */
+    const char *b = r->buf;
+    size_t n = r->buf_len, p = m->input_pos;
+    if (m->column != 0) {
+        while (p < n && b[p] != '\n')
+            p++;
+        p++;
+    }
+    while (p < n) {
+        int ind = 0;
+        while (p < n && b[p] == ' ')
+            p++, ind++;
+        if (p >= n)
+            return 0;
+        if (b[p] == '\n' || b[p] == '\r' || b[p] == '\t') {
+            while (p < n && b[p] != '\n')
+                p++;
+            p++;
+            continue; /* a blank line */
+        }
+        /* Deeper, or not taken in: the scalar ended before the line's
+         * first character (a kept final break may reach its start). */
+        if (ind > col || e->input_pos <= p)
+            return 0;
+        return fail_at(r, m,
+                       "a block scalar's line is not indented more than "
+                       "its key or \"-\" (column %d); indent the scalar's "
+                       "lines",
+                       col + 1);
+    }
+    return 0;
+}
+
 static int parse_mapping_entry(reader *r, struct fy_event *kev, int depth,
                                rn_value *map, keyset *ks)
 {
@@ -780,7 +834,9 @@ static int parse_mapping_entry(reader *r, struct fy_event *kev, int depth,
     if (!vev)
         return -1;
     bool vmerge;
-    int rc = parse_node(r, vev, depth + 1, &v, &vmerge);
+    int rc = km ? check_block_scalar(r, vev, km->column) : 0;
+    if (rc == 0)
+        rc = parse_node(r, vev, depth + 1, &v, &vmerge);
     if (rc == 0 && merge)
         rc = apply_merge(r, vev, map, ks, v);
     fy_parser_event_free(r->fyp, vev);
@@ -867,7 +923,9 @@ static int parse_node(reader *r, struct fy_event *ev, int depth, rn_value **out,
         break;
     case FYET_SEQUENCE_START:
         *out = rn_list_new(r->a, 0);
-        rc = parse_sequence(r, depth, *out);
+        /* A block sequence's entries: at the column of its first "-". */
+        const struct fy_mark *sm = fy_event_start_mark(ev);
+        rc = parse_sequence(r, depth, sm ? sm->column : -1, *out);
         break;
     case FYET_MAPPING_START:
         *out = rn_map_new(r->a, 0);
@@ -981,6 +1039,7 @@ static int read_stream(reader *r, const char *buf, size_t len,
     if (!r->max_alias_bytes)
         r->max_alias_bytes = max_bytes;
     r->buf = buf;
+    r->buf_len = len;
     if (check_input(r, buf, len))
         return -1;
     struct fy_diag *diag = NULL;

@@ -164,6 +164,19 @@ static void test_helm_errors(void **state)
     expect_error(a, "? [a]\n: 1\n", RN_YAML_HELM, "invalid map key");
     expect_error(a, "a: !!binary '%%%'\n", RN_YAML_HELM,
                  "!!binary value contains invalid base64 data");
+    /* Block scalar lines at their key's or "-"'s column end the scalar
+     * (go-yaml then fails on what follows); libfyaml would take them in. */
+    expect_error(a, "k:\n  t: |\n  \" x:\n      e: 1\n", RN_YAML_HELM,
+                 "values.yaml:3:1: a block scalar's line is not indented");
+    expect_error(a, "k:\n  - |\n  >  x\n    y\n", RN_YAML_CORE,
+                 "values.yaml:3:1: a block scalar's line is not indented");
+    /* ... and these are fine: an empty scalar, lines deeper than "-". */
+    expect_parse(a, "a: |\nb: 1\n", RN_YAML_HELM,
+                 "map[string]interface {}{\"a\":\"\", \"b\":1}");
+    expect_parse(
+        a, "k:\n- |\n  x\n\n  y\n- z\n", RN_YAML_CORE,
+        "map[string]interface {}{\"k\":[]interface {}{\"x\\n\\ny\\n\", "
+        "\"z\"}}");
 }
 
 static void test_core(void **state)
