@@ -106,6 +106,20 @@ static const char *str_at(const json_t *o, const char *a, const char *b)
     return s ? s : "";
 }
 
+/* parent[key] as an object, added ({}) when it is not there; NULL when
+ * parent is not an object. */
+static json_t *child_object(json_t *parent, const char *key)
+{
+    if (!json_is_object(parent))
+        return NULL;
+    json_t *o = json_object_get(parent, key);
+    if (!o) {
+        o = json_object();
+        json_object_set_new(parent, key, o);
+    }
+    return o;
+}
+
 static bool stop_requested(controller *c)
 {
     return atomic_load(&c->stopping) || (c->o.stop && atomic_load(c->o.stop));
@@ -321,17 +335,9 @@ static void stamp_tls(controller *c, json_t *objs)
         if (json_array_size(digests)) {
             char hex[65];
             apply_hash(digests, hex);
-            json_t *md = json_object_get(tmpl, "metadata");
-            if (!md) {
-                md = json_object();
-                json_object_set_new(tmpl, "metadata", md);
-            }
-            json_t *ann = json_object_get(md, "annotations");
-            if (!ann) {
-                ann = json_object();
-                json_object_set_new(md, "annotations", ann);
-            }
-            json_object_set_new(ann, TLS_DIGEST_ANNOTATION, json_string(hex));
+            json_object_set_new(
+                child_object(child_object(tmpl, "metadata"), "annotations"),
+                TLS_DIGEST_ANNOTATION, json_string(hex));
         }
         json_decref(digests);
     }
@@ -339,25 +345,17 @@ static void stamp_tls(controller *c, json_t *objs)
 
 /* ---- informers and discovery ---- */
 
-static kube_informer *start_informer(controller *c, const char *name,
-                                     const char *api_version, const char *kind,
-                                     const char *path, const char *selector,
-                                     informer_fn fn)
+/* An informer with what is its own in `io` (name, kind, path, selectors,
+ * transform, event handler) and the controller's connection, log, restart
+ * handler and watch timeout. */
+static kube_informer *start_informer(controller *c, informer_opts io)
 {
-    informer_opts io = {
-        .name = name,
-        .api_version = api_version,
-        .kind = kind,
-        .path = path,
-        .label_selector = selector,
-        .cfg = c->o.cfg,
-        .client = c->o.client,
-        .log = c->o.log,
-        .on_event = fn,
-        .on_restart = on_restart,
-        .ud = c,
-        .watch_timeout_s = c->o.watch_timeout_s,
-    };
+    io.cfg = c->o.cfg;
+    io.client = c->o.client;
+    io.log = c->o.log;
+    io.on_restart = on_restart;
+    io.ud = c;
+    io.watch_timeout_s = c->o.watch_timeout_s;
     return informer_start(&io);
 }
 
@@ -366,8 +364,14 @@ static kube_informer *start_owned(controller *c, owned_kind *k)
     rn_arena *a = rn_arena_new();
     char *path = kube_path(a, k->api_version, k->resource,
                            k->namespaced ? c->o.namespace : NULL, NULL, NULL);
-    kube_informer *inf = start_informer(c, k->resource, k->api_version, k->kind,
-                                        path, OWNED_SELECTOR, on_owned);
+    kube_informer *inf = start_informer(c, (informer_opts){
+                                               .name = k->resource,
+                                               .api_version = k->api_version,
+                                               .kind = k->kind,
+                                               .path = path,
+                                               .label_selector = OWNED_SELECTOR,
+                                               .on_event = on_owned,
+                                           });
     rn_arena_free(a);
     return inf;
 }
@@ -1097,10 +1101,7 @@ static void plan_migration(reconcile_state *s, json_t *objs)
     json_object_set_new(json_object_get(job, "metadata"), "name",
                         json_string(jname));
 
-    json_t *md = json_object_get(dep, "metadata");
-    if (!json_object_get(md, "annotations"))
-        json_object_set_new(md, "annotations", json_object());
-    json_t *ann = json_object_get(md, "annotations");
+    json_t *ann = child_object(json_object_get(dep, "metadata"), "annotations");
     char rec[128];
     migration_record_format(key, &out.rec, rec, sizeof rec);
     json_object_set_new(ann, MIGRATION_RUN_ANNOTATION, json_string(rec));
@@ -1656,26 +1657,25 @@ controller *controller_start(const controller_opts *o, rn_error *err)
     }
     rn_arena *a = rn_arena_new();
     c->mlflows = start_informer(
-        c, "mlflows", MLFLOW_API, "MLflow",
-        kube_path(a, MLFLOW_API, "mlflows", NULL, NULL, NULL), NULL, on_mlflow);
-    if (c->o.render.tls_rollout) {
-        informer_opts io = {
-            .name = "secrets",
-            .api_version = "v1",
-            .kind = "Secret",
-            .path = kube_path(a, "v1", "secrets", c->o.namespace, NULL, NULL),
-            .field_selector = "type=kubernetes.io/tls",
-            .cfg = c->o.cfg,
-            .client = c->o.client,
-            .log = c->o.log,
-            .transform = tls_digest_only,
-            .on_event = on_tls_secret,
-            .on_restart = on_restart,
-            .ud = c,
-            .watch_timeout_s = c->o.watch_timeout_s,
-        };
-        c->tls = informer_start(&io);
-    }
+        c, (informer_opts){
+               .name = "mlflows",
+               .api_version = MLFLOW_API,
+               .kind = "MLflow",
+               .path = kube_path(a, MLFLOW_API, "mlflows", NULL, NULL, NULL),
+               .on_event = on_mlflow,
+           });
+    if (c->o.render.tls_rollout)
+        c->tls =
+            start_informer(c, (informer_opts){
+                                  .name = "secrets",
+                                  .api_version = "v1",
+                                  .kind = "Secret",
+                                  .path = kube_path(a, "v1", "secrets",
+                                                    c->o.namespace, NULL, NULL),
+                                  .field_selector = "type=kubernetes.io/tls",
+                                  .transform = tls_digest_only,
+                                  .on_event = on_tls_secret,
+                              });
     rn_arena_free(a);
     pthread_rwlock_wrlock(&c->kinds_lock);
     for (size_t i = 0; i < NKINDS; i++)

@@ -281,29 +281,6 @@ static const char *kind_tag(const rn_yaml_scalar *sc)
     }
 }
 
-/* The value of a resolved scalar in the reader's mode. */
-static rn_value *scalar_value(reader *r, const rn_yaml_scalar *sc,
-                              const char *text, size_t len)
-{
-    rn_arena *a = r->a;
-    bool helm = r->mode == RN_YAML_HELM;
-    switch (sc->kind) {
-    case RN_YS_NULL:
-        return rn_null(a);
-    case RN_YS_BOOL:
-        return rn_bool(a, sc->b);
-    case RN_YS_INT:
-        /* Through JSON every number is a float64. */
-        return helm ? rn_float(a, (double)sc->i) : rn_int64(a, sc->i);
-    case RN_YS_UINT:
-        return rn_float(a, (double)sc->u);
-    case RN_YS_FLOAT:
-        return rn_float(a, sc->f);
-    default:
-        return rn_str(a, text, len);
-    }
-}
-
 static int resolve_value(reader *r, struct fy_event *ev, rn_value **out,
                          bool *is_merge)
 {
@@ -381,7 +358,7 @@ static int resolve_value(reader *r, struct fy_event *ev, rn_value **out,
                        isnan(sc.f) ? "NaN"
                        : sc.f > 0  ? "+Inf"
                                    : "-Inf");
-    *out = scalar_value(r, &sc, text, len);
+    *out = rn_yaml_scalar_value(r->a, &sc, text, len, r->mode == RN_YAML_HELM);
     return 0;
 }
 

@@ -173,26 +173,13 @@ static int plain(const char *t, const char *eol, sval *v)
 }
 
 /* A plain scalar's value as the YAML reader gives it: yaml.v3's resolve
- * (RN_YAML_CORE), or go-yaml v2's and then every number a float64, as
- * through JSON (RN_YAML_HELM). */
+ * (RN_YAML_CORE), or go-yaml v2's and then Helm's JSON trip
+ * (RN_YAML_HELM). */
 static rn_value *plain_value(rn_arena *a, const char *s, size_t n, bool helm)
 {
     rn_yaml_scalar sc;
     rn_yaml_resolve(s, n, helm ? RN_YAML_V2 : RN_YAML_V3, true, &sc);
-    switch (sc.kind) {
-    case RN_YS_NULL:
-        return rn_null(a);
-    case RN_YS_BOOL:
-        return rn_bool(a, sc.b);
-    case RN_YS_INT:
-        return helm ? rn_float(a, (double)sc.i) : rn_int64(a, sc.i);
-    case RN_YS_UINT:
-        return rn_float(a, (double)sc.u);
-    case RN_YS_FLOAT:
-        return rn_float(a, sc.f);
-    default:
-        return rn_str(a, s, n);
-    }
+    return rn_yaml_scalar_value(a, &sc, s, n, helm);
 }
 
 static int quoted(const char *t, const char *eol, sval *v)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gofmt.h"
+#include "value.h"
 
 int rn_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
@@ -473,4 +474,23 @@ void rn_yaml_key_float(rn_buf *b, double f, bool helm)
         return;
     }
     rn_gofmt_float(b, f, 'g', -1);
+}
+
+rn_value *rn_yaml_scalar_value(rn_arena *a, const rn_yaml_scalar *sc,
+                               const char *text, size_t len, bool helm)
+{
+    switch (sc->kind) {
+    case RN_YS_NULL:
+        return rn_null(a);
+    case RN_YS_BOOL:
+        return rn_bool(a, sc->b);
+    case RN_YS_INT:
+        return helm ? rn_float(a, (double)sc->i) : rn_int64(a, sc->i);
+    case RN_YS_UINT:
+        return rn_float(a, (double)sc->u);
+    case RN_YS_FLOAT:
+        return rn_float(a, sc->f);
+    default:
+        return rn_str(a, text, len);
+    }
 }

@@ -39,6 +39,13 @@ typedef struct rn_yaml_scalar {
 void rn_yaml_resolve(const char *s, size_t n, rn_yaml_schema schema,
                      bool try_timestamp, rn_yaml_scalar *out);
 
+/* The value of a resolved scalar whose text is text[0..len): as yaml.v3
+ * gives it, or (helm) as Helm's reading through JSON does, where every
+ * number is a float64. Timestamps stay strings. */
+struct rn_value;
+struct rn_value *rn_yaml_scalar_value(rn_arena *a, const rn_yaml_scalar *sc,
+                                      const char *text, size_t len, bool helm);
+
 /* go-yaml v2's isBase60Float (such strings are quoted on output). */
 bool rn_yaml_is_base60_float(const char *s, size_t n);
 

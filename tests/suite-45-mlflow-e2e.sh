@@ -724,39 +724,48 @@ t_check "migration: MLflow $OLD_VERSION makes a database with an experiment and 
     [ -n "$OLD_REV" ] && [ "$OLD_REV" != "$HEAD_REV" ]'
 OLD_REV=$(legacy_sql "select version_num from alembic_version")
 LEGACY_RUN=$(cat "$E2E_DIR/legacy-run")
-serving_cert mlflow-legacy mlflow-legacy-tls &&
-    k create secret generic mlflow-legacy-db -n "$NS" \
-        --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/legacy" >/dev/null
-# With a backup before the migration, into a claim of its own (pg_dump
-# from the PostgreSQL image, here Debian's PostgreSQL).
-k apply -f - >/dev/null <<'Y'
+# db_mlflow NAME URI MIGRATION: the instance's serving certificate, the
+# Secret with its database URI and the MLflow on it (artifacts served, in
+# S3) with that spec.migration (a flow mapping).
+db_mlflow() {
+    serving_cert "mlflow-$1" "mlflow-$1-tls" &&
+        k create secret generic "mlflow-$1-db" -n "$NS" --from-literal "uri=$2" >/dev/null &&
+        k apply -f - >/dev/null <<Y
+apiVersion: mlflow.opendatahub.io/v1
+kind: MLflow
+metadata: {name: $1}
+spec:
+  serveArtifacts: true
+  backendStoreUriFrom: {name: mlflow-$1-db, key: uri}
+  artifactsDestination: s3://mlflow-artifacts/$1
+  envFrom:
+    - secretRef: {name: mlflow-s3}
+  migration: $3
+Y
+}
+backup_claim() { # NAME: the claim mlflow-NAME-backups for its migration backups
+    k apply -f - >/dev/null <<Y
 apiVersion: v1
 kind: PersistentVolumeClaim
-metadata: {name: mlflow-legacy-backups, namespace: opendatahub}
+metadata: {name: mlflow-$1-backups, namespace: $NS}
 spec:
   accessModes: [ReadWriteOnce]
   resources: {requests: {storage: 1Gi}}
----
-apiVersion: mlflow.opendatahub.io/v1
-kind: MLflow
-metadata: {name: legacy}
-spec:
-  serveArtifacts: true
-  backendStoreUriFrom: {name: mlflow-legacy-db, key: uri}
-  artifactsDestination: s3://mlflow-artifacts/legacy
-  envFrom:
-    - secretRef: {name: mlflow-s3}
-  migration:
-    backup: {claimName: mlflow-legacy-backups, keep: 2}
 Y
-legacy_job() { k get jobs -n "$NS" -l app.kubernetes.io/instance=mlflow-legacy -o "jsonpath=$1"; }
+}
+jobs_of() { k get jobs -n "$NS" -l "app.kubernetes.io/instance=mlflow-$1" -o "jsonpath=$2"; }
+# With a backup before the migration, into a claim of its own (pg_dump
+# from the PostgreSQL image, here Debian's PostgreSQL).
+backup_claim legacy
+db_mlflow legacy "postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/legacy" \
+    "{backup: {claimName: mlflow-legacy-backups, keep: 2}}"
 t_check "migration: the operator holds the server at zero replicas (and suspends the rollups CronJob) while its Job runs" eventually 60 eval '
-    [ -n "$(legacy_job "{.items[0].metadata.name}")" ] &&
+    [ -n "$(jobs_of legacy "{.items[0].metadata.name}")" ] &&
     [ "$(jp deployment mlflow-legacy "{.spec.replicas}" -n "$NS")" = 0 ] &&
     [ "$(cond legacy Available reason)" = Migrating ] &&
     [ "$(jp cronjob mlflow-trace-rollups-legacy "{.spec.suspend}" -n "$NS")" = true ]'
 t_check "migration: the Job upgrades the $OLD_VERSION schema ($OLD_REV) to the current one ($HEAD_REV)" eventually 180 eval '
-    [ "$(legacy_job "{.items[0].status.succeeded}")" = 1 ] &&
+    [ "$(jobs_of legacy "{.items[0].status.succeeded}")" = 1 ] &&
     [ "$(legacy_sql "select version_num from alembic_version")" = "$HEAD_REV" ]'
 t_check "migration: then the server runs on it: Available, Migration=True, the replicas back" eventually 240 eval '
     available legacy mlflow-legacy && [ "$(cond legacy Migration status)" = True ] &&
@@ -766,7 +775,7 @@ t_check "migration: the experiment and the run of MLflow $OLD_VERSION are intact
     [ "$(legacy_sql "select name from experiments where name = '"'"'legacy-experiment'"'"'")" = legacy-experiment ] &&
     [ "$(legacy_sql "select name from runs where run_uuid = '"'"'$LEGACY_RUN'"'"'")" = legacy-run ]'
 t_check "migration: the Job's pod reported the MLflow version that migrated" eval '
-    pod=$(k get pods -n "$NS" -l job-name="$(legacy_job "{.items[0].metadata.name}")" -o "jsonpath={.items[0].metadata.name}") &&
+    pod=$(k get pods -n "$NS" -l job-name="$(jobs_of legacy "{.items[0].metadata.name}")" -o "jsonpath={.items[0].metadata.name}") &&
     [ "$(jp pod "$pod" "{.status.containerStatuses[0].state.terminated.message}" -n "$NS")" = "$MLFLOW_VERSION" ]'
 t_check "migration: status.version is the version the migrated server runs" eventually 30 eval '
     [ "$(jp mlflow legacy "{.status.version}")" = "$MLFLOW_VERSION" ]'
@@ -798,29 +807,9 @@ STRAY_REV=0badc0ffee00
 legacy_db stray && PGPASSWORD=$PG_PASSWORD psql -h "$HOST_IP" -p "$PG_PORT" -U mlflow -d stray -q \
     -c "update alembic_version set version_num = '$STRAY_REV'" >/dev/null
 STRAY_RUN=$(cat "$E2E_DIR/stray-run")
-serving_cert mlflow-stray mlflow-stray-tls &&
-    k create secret generic mlflow-stray-db -n "$NS" \
-        --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/stray" >/dev/null
-k apply -f - >/dev/null <<'Y'
-apiVersion: v1
-kind: PersistentVolumeClaim
-metadata: {name: mlflow-stray-backups, namespace: opendatahub}
-spec:
-  accessModes: [ReadWriteOnce]
-  resources: {requests: {storage: 1Gi}}
----
-apiVersion: mlflow.opendatahub.io/v1
-kind: MLflow
-metadata: {name: stray}
-spec:
-  serveArtifacts: true
-  backendStoreUriFrom: {name: mlflow-stray-db, key: uri}
-  artifactsDestination: s3://mlflow-artifacts/stray
-  envFrom:
-    - secretRef: {name: mlflow-s3}
-  migration:
-    backup: {claimName: mlflow-stray-backups}
-Y
+backup_claim stray
+db_mlflow stray "postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/stray" \
+    "{backup: {claimName: mlflow-stray-backups}}"
 t_check "migration: a database a newer MLflow migrated is not downgraded: at zero, Migration=False saying so" \
     eventually 240 eval '
     [ "$(cond stray Migration status)" = False ] && [ "$(cond stray Migration reason)" = MigrationFailed ] &&
@@ -834,26 +823,8 @@ k delete mlflow stray --wait=false >/dev/null
 # --- a migration that fails: for good, then forced; and one that may pass ---------
 # fresh: its database does not exist yet, a failure no retry mends. flaky:
 # nothing listens where its database should be, a failure that may pass.
-k create secret generic mlflow-fresh-db -n "$NS" \
-    --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/fresh" >/dev/null
-k create secret generic mlflow-flaky-db -n "$NS" \
-    --from-literal "uri=postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$(free_port)/flaky" >/dev/null
-serving_cert mlflow-fresh mlflow-fresh-tls && serving_cert mlflow-flaky mlflow-flaky-tls
-for inst in fresh flaky; do
-    k apply -f - >/dev/null <<Y
-apiVersion: mlflow.opendatahub.io/v1
-kind: MLflow
-metadata: {name: $inst}
-spec:
-  serveArtifacts: true
-  backendStoreUriFrom: {name: mlflow-$inst-db, key: uri}
-  artifactsDestination: s3://mlflow-artifacts/$inst
-  envFrom:
-    - secretRef: {name: mlflow-s3}
-  migration: {}
-Y
-done
-jobs_of() { k get jobs -n "$NS" -l "app.kubernetes.io/instance=mlflow-$1" -o "jsonpath=$2"; }
+db_mlflow fresh "postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$PG_PORT/fresh" "{}"
+db_mlflow flaky "postgresql://mlflow:$PG_PASSWORD@$HOST_IP:$(free_port)/flaky" "{}"
 force_set() { # MLFLOW: whether the force-migrate annotation is on it
     k get mlflow "$1" -o json | python3 -c 'import json, sys
 a = json.load(sys.stdin)["metadata"].get("annotations") or {}
@@ -981,7 +952,7 @@ t_check "after the operator restarts, both stay Available and the pods are not r
     available mlflow mlflow && available remote mlflow-remote &&
     [ "$(pod_of mlflow) $(pod_of mlflow-remote)" = "$pods_before" ]'
 t_check "migration: done once: after the restart the operator starts no second Job" eval '
-    [ "$(legacy_job "{.items[*].metadata.name}" | wc -w)" = 1 ]'
+    [ "$(jobs_of legacy "{.items[*].metadata.name}" | wc -w)" = 1 ]'
 client_tap mlflow /mlflow read
 
 echo "# mlflow-e2e: $((T_N - T_FAILS)) passed, $T_FAILS failed"

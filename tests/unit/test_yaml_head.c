@@ -169,6 +169,26 @@ static void test_refusals(void **state)
             fail_msg("answered: %s", REFUSED[i]);
 }
 
+/* One random one-byte edit of doc (a replacement, an insertion or a
+ * deletion of a byte YAML cares about) into buf (len + 1 bytes); returns
+ * its length. */
+static size_t random_edit(const char *doc, size_t len, uint32_t *seed,
+                          char *buf)
+{
+    static const char edits[] = " :-#'\"|>\n{}[]a!&*\\.";
+    *seed = *seed * 1103515245u + 12345u;
+    size_t at = (*seed >> 8) % len;
+    char ch = edits[(*seed >> 20) % (sizeof edits - 1)];
+    int op = (int)((*seed >> 28) % 3); /* replace, insert, delete */
+    size_t n = at;
+    memcpy(buf, doc, at);
+    if (op != 2)
+        buf[n++] = ch;
+    size_t rest = op == 1 ? at : at + 1;
+    memcpy(buf + n, doc + rest, len - rest);
+    return n + len - rest;
+}
+
 /* The embedded chart's documents, and random one-byte edits of them: an
  * answer always agrees with the YAML reader. */
 static void test_edits(void **state)
@@ -188,7 +208,6 @@ static void test_edits(void **state)
     rn_release rel = {.name = "mlflow", .namespace = "ns"};
     rn_rendered r;
     assert_int_equal(rn_chart_render(a, c, &rel, user, &r, &err), 0);
-    static const char edits[] = " :-#'\"|>\n{}[]a!&*\\.";
     uint32_t seed = 12345;
     int answered = 0, tried = 0;
     for (size_t i = 0; i < r.len; i++) {
@@ -197,18 +216,7 @@ static void test_edits(void **state)
         assert_int_equal(check_doc(doc, len), 1);
         char *buf = malloc(len + 2);
         for (int k = 0; k < 150; k++) {
-            seed = seed * 1103515245u + 12345u;
-            size_t at = (seed >> 8) % len;
-            char ch = edits[(seed >> 20) % (sizeof edits - 1)];
-            int op = (int)((seed >> 28) % 3); /* replace, insert, delete */
-            size_t n = 0;
-            memcpy(buf, doc, at);
-            n = at;
-            if (op != 2)
-                buf[n++] = ch;
-            size_t rest = op == 1 ? at : at + 1;
-            memcpy(buf + n, doc + rest, len - rest);
-            n += len - rest;
+            size_t n = random_edit(doc, len, &seed, buf);
             answered += check_doc(buf, n);
             tried++;
         }
@@ -335,7 +343,6 @@ static void test_fast_edits(void **state)
         "location: 's3://b/t', retention: 30d}\nmetrics: {enabled: true, "
         "serviceMonitor: {enabled: true}}\n",
     };
-    static const char edits[] = " :-#'\"|>\n{}[]a!&*\\.";
     uint32_t seed = 54321;
     int built = 0, docs = 0, edited = 0;
     for (size_t si = 0; si < sizeof sets / sizeof *sets; si++) {
@@ -353,17 +360,7 @@ static void test_fast_edits(void **state)
             docs++;
             char *buf = malloc(len + 2);
             for (int k = 0; k < 150; k++) {
-                seed = seed * 1103515245u + 12345u;
-                size_t at = (seed >> 8) % len;
-                char ch = edits[(seed >> 20) % (sizeof edits - 1)];
-                int op = (int)((seed >> 28) % 3);
-                size_t n = at;
-                memcpy(buf, doc, at);
-                if (op != 2)
-                    buf[n++] = ch;
-                size_t rest = op == 1 ? at : at + 1;
-                memcpy(buf + n, doc + rest, len - rest);
-                n += len - rest;
+                size_t n = random_edit(doc, len, &seed, buf);
                 edited += fast_doc(buf, n) != 0;
             }
             free(buf);
